@@ -1,0 +1,39 @@
+// Training progress on the terminal: a live bar with loss and samples/s when stdout is an interactive terminal,
+// plain log lines (one per epoch) when it is redirected to a file or a pipe.
+using Spectre.Console;
+using SpinalNet.Training;
+
+namespace SpinalNet.Cli;
+
+sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserver
+{
+    public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    /// <summary>Runs <paramref name="work"/> with a reporter per label, inside a live progress display if interactive.</summary>
+    public static T Run<T>(Func<Func<string, ITrainingObserver>, T> work)
+    {
+        if (!Interactive) return work(label => new ConsoleReporter(label, null));
+        return AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
+                new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context => work(label => new ConsoleReporter(label, context.AddTask(label))));
+    }
+
+    public void OnStep(StepProgress p)
+    {
+        if (bar is null) return;
+        bar.MaxValue = (double)p.Steps * p.Epochs;
+        bar.Value = (double)(p.Epoch - 1) * p.Steps + p.Step;
+        bar.Description = Markup.Escape(
+            $"{label} epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F4}  {p.SamplesPerSecond:F0} samples/s");
+    }
+
+    public void OnEpoch(EpochMetrics m)
+    {
+        var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, test loss {m.TestLoss:F4}, " +
+                   $"test accuracy {m.TestAccuracy:P2}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
+        if (bar is null) Console.WriteLine(line);
+        else AnsiConsole.MarkupLine(Markup.Escape(line));
+    }
+}

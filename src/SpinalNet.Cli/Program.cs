@@ -1,0 +1,38 @@
+// The `spinalnet` command line: parses, calls the library, prints. Every failure the user can cause ends as one line
+// on stderr and a non-zero exit code, never a stack trace.
+using System.CommandLine;
+using SpinalNet.Cli;
+using Spectre.Console;
+using SpinalNet.Data;
+
+// Tables keep their shape in logs and pipes, where the terminal width is unknown.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+
+var options = new CommonOptions();
+var root = new RootCommand(
+    "SpinalNet (Kabir et al., arXiv 2007.03347) on TorchSharp: train, evaluate and compare Spinal and conventional " +
+    "classifier heads, and count their cost.")
+{
+    Commands.Train(options),
+    Commands.Evaluate(options),
+    Commands.Compare(options),
+    Commands.Summary(options),
+    Commands.Models(),
+};
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"spinalnet: {parsed.Errors[0].Message.ReplaceLineEndings(" ")}");
+    return 2;
+}
+try
+{
+    return parsed.Invoke();
+}
+catch (Exception e) when (e is ArgumentException or IOException or DataFormatException or UnauthorizedAccessException
+                             or InvalidOperationException)
+{
+    Console.Error.WriteLine($"spinalnet: {e.Message.ReplaceLineEndings(" ")}");
+    return 1;
+}

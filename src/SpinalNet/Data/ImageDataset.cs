@@ -1,0 +1,42 @@
+// A labelled image set held in memory as two tensors, the form the MNIST family takes (reference §6): images
+// [N, C, H, W] float32, already scaled and normalised, and labels [N] int64.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Data;
+
+public sealed class ImageDataset : IDisposable
+{
+    public Tensor Images { get; }
+    public Tensor Labels { get; }
+    public string Source { get; }
+    public int Classes { get; }
+
+    public ImageDataset(Tensor images, Tensor labels, int classes, string source)
+    {
+        if (images.shape[0] != labels.shape[0])
+            throw new ArgumentException($"{images.shape[0]} images but {labels.shape[0]} labels", nameof(labels));
+        Images = images;
+        Labels = labels;
+        Classes = classes;
+        Source = source;
+    }
+
+    public long Count => Labels.shape[0];
+
+    public long[] SampleShape => Images.shape.Skip(1).ToArray();
+
+    /// <summary>The first <paramref name="count"/> samples (or all, if fewer), sharing no storage with this set.</summary>
+    public ImageDataset Take(long count)
+    {
+        long n = Math.Min(count, Count);
+        return new ImageDataset(Images.narrow(0, 0, n).clone(), Labels.narrow(0, 0, n).clone(), Classes,
+            $"{Source} (first {n})");
+    }
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+// The unit both heads are made of (paper §1.2): Dropout(p) on the block's input -> Linear -> BatchNorm1d -> φ.
+// Absent parts are identity modules, so every block has the same four children and forward has no branches.
+// Child names (dropout, linear, norm, act) are part of the state-dict contract.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Layers;
+
+public static class DenseBlock
+{
+    public static nn.Module<Tensor, Tensor> Create(
+        long inputs, long outputs, double dropout, bool batchNorm, string activation) =>
+        nn.Sequential(
+            ("dropout", Dropout(dropout)),
+            ("linear", nn.Linear(inputs, outputs)),
+            ("norm", batchNorm ? nn.BatchNorm1d(outputs) : nn.Identity()),
+            ("act", Activation.Create(activation)));
+
+    /// <summary>The output layer of a head: Dropout(p) -> Linear, no normalisation, no activation (logits).</summary>
+    public static nn.Module<Tensor, Tensor> Output(long inputs, long outputs, double dropout) =>
+        nn.Sequential(("dropout", Dropout(dropout)), ("linear", nn.Linear(inputs, outputs)));
+
+    static nn.Module<Tensor, Tensor> Dropout(double p) => p > 0 ? nn.Dropout(p) : nn.Identity();
+
+    public static void ValidateDropout(double p, string parameter)
+    {
+        if (!(p >= 0 && p < 1))
+            throw new ArgumentException($"dropout = {p} must be in [0, 1)", parameter);
+    }
+
+    public static void ValidatePositive(long value, string parameter, string what)
+    {
+        if (value < 1)
+            throw new ArgumentException($"{what} = {value} must be at least 1", parameter);
+    }
+}

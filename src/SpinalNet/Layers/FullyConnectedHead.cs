@@ -1,0 +1,65 @@
+// The conventional fully-connected head each experiment compares against (reference §2): hidden layers of given
+// widths, then a linear output layer. Every layer, the output one included, may take dropout on its input, and hidden
+// layers may take BatchNorm1d before φ; the placements of every script's default head are expressed this way
+// (e.g. MNIST: 320 -> 50, ReLU, then Dropout(0.5) -> 50 -> 10).
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Layers;
+
+/// <param name="InputWidth">Features in.</param>
+/// <param name="Hidden">Width of each hidden layer, in order (may be empty: a single linear map).</param>
+/// <param name="Outputs">C, the number of outputs.</param>
+/// <param name="InputDropout">Dropout on the input of each layer: one entry per hidden layer, then one for the
+/// output layer. Null means no dropout anywhere.</param>
+/// <param name="BatchNorm">BatchNorm1d after each hidden linear map.</param>
+/// <param name="Activation">φ after each hidden layer.</param>
+public sealed record FullyConnectedConfig(
+    int InputWidth,
+    int[] Hidden,
+    int Outputs,
+    double[]? InputDropout = null,
+    bool BatchNorm = false,
+    string Activation = "relu")
+{
+    public double DropoutBefore(int layer) => InputDropout is null ? 0 : InputDropout[layer];
+
+    public void Validate()
+    {
+        DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth), "input width");
+        foreach (var h in Hidden) DenseBlock.ValidatePositive(h, nameof(Hidden), "hidden width");
+        DenseBlock.ValidatePositive(Outputs, nameof(Outputs), "number of outputs");
+        if (InputDropout is not null && InputDropout.Length != Hidden.Length + 1)
+            throw new ArgumentException(
+                $"input dropout has {InputDropout.Length} entries; expected one per layer ({Hidden.Length + 1})",
+                nameof(InputDropout));
+        foreach (var p in InputDropout ?? []) DenseBlock.ValidateDropout(p, nameof(InputDropout));
+        global::SpinalNet.Layers.Activation.Validate(Activation, nameof(Activation));
+    }
+}
+
+public sealed class FullyConnectedHead : nn.Module<Tensor, Tensor>
+{
+    public FullyConnectedConfig Config { get; }
+
+    readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> layers;
+    readonly nn.Module<Tensor, Tensor> output;
+
+    public FullyConnectedHead(FullyConnectedConfig config) : base(nameof(FullyConnectedHead))
+    {
+        config.Validate();
+        Config = config;
+        var widths = config.Hidden.Prepend(config.InputWidth).ToArray();
+        layers = nn.ModuleList(config.Hidden
+            .Select((h, i) => DenseBlock.Create(widths[i], h, config.DropoutBefore(i), config.BatchNorm, config.Activation))
+            .ToArray());
+        output = DenseBlock.Output(widths[^1], config.Outputs, config.DropoutBefore(config.Hidden.Length));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var layer in layers) x = layer.call(x);
+        return output.call(x);
+    }
+}

@@ -1,0 +1,106 @@
+// The Spinal fully-connected block (paper §2, reference §1.2 and §1.4), in its general form.
+//
+// The input x (width N) is cut into splits of width s = round(N / k), rounding half to even as numpy does in the
+// authors' customizable version. Spinal layer i (0-based) reads the s features x[(i·s + j) mod N], j = 0..s-1: the
+// splits follow each other through x and wrap round to its start, so with k = 2 the layers read A, B, A, B, ...
+// (first half first) and with k > 2 they cycle 1, 2, ..., k, 1, 2, .... When N is not a multiple of k, a split can
+// straddle the end of x and continue at x[0]; when L < k the tail of x is never read.
+//
+// Layer 0:  h0 = φ(W0 · split_0)                    W0 ∈ R^{w × s}
+// Layer i:  hi = φ(Wi · [split_i ; h_{i-1}])        Wi ∈ R^{w × (s + w)}   (split first, then previous output)
+// Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits)
+// Each layer is DenseBlock: Dropout on its concatenated input -> Linear -> BatchNorm1d -> φ; the output layer is
+// Dropout -> Linear. With SharedWeights (reference §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Layers;
+
+/// <param name="InputWidth">N, the number of input features.</param>
+/// <param name="LayerWidth">w, the width of every spinal layer (the authors' layer_width / first_HL / HL_width).</param>
+/// <param name="Layers">L, the number of spinal layers.</param>
+/// <param name="Outputs">C, the number of outputs.</param>
+/// <param name="Splits">k, how many parts the input is cut into; the split width s = round(N / k) is the
+/// authors' Half_width when k = 2.</param>
+/// <param name="Activation">φ, by name (see <see cref="Layers.Activation"/>).</param>
+/// <param name="Dropout">Dropout probability on every layer's input and on the output layer's input.</param>
+/// <param name="BatchNorm">BatchNorm1d after every spinal linear map, before φ.</param>
+/// <param name="SharedWeights">Layers 1..L-1 share one linear map (reference §1.6).</param>
+public sealed record SpinalConfig(
+    int InputWidth,
+    int LayerWidth,
+    int Layers,
+    int Outputs,
+    int Splits = 2,
+    string Activation = "relu",
+    double Dropout = 0,
+    bool BatchNorm = false,
+    bool SharedWeights = false)
+{
+    /// <summary>s = round(N / k), half to even (numpy's rounding, as in the authors' customizable version).</summary>
+    public int SplitWidth => (int)Math.Round((double)InputWidth / Splits, MidpointRounding.ToEven);
+
+    /// <summary>The input feature read by position j of layer i's split: (i·s + j) mod N.</summary>
+    public int InputIndex(int layer, int position) => (layer * SplitWidth + position) % InputWidth;
+
+    public void Validate()
+    {
+        DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth), "input width N");
+        if (Splits < 1 || Splits > InputWidth)
+            throw new ArgumentException(
+                $"splits k = {Splits} must be between 1 and the input width N = {InputWidth}", nameof(Splits));
+        DenseBlock.ValidatePositive(LayerWidth, nameof(LayerWidth), "layer width w");
+        DenseBlock.ValidatePositive(Layers, nameof(Layers), "number of spinal layers L");
+        DenseBlock.ValidatePositive(Outputs, nameof(Outputs), "number of outputs C");
+        DenseBlock.ValidateDropout(Dropout, nameof(Dropout));
+        global::SpinalNet.Layers.Activation.Validate(Activation, nameof(Activation));
+    }
+}
+
+public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
+{
+    public SpinalConfig Config { get; }
+
+    readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> layers;
+    readonly nn.Module<Tensor, Tensor> output;
+    // Which entry of `layers` computes spinal step i: 0, 1, ..., L-1, or 0, 1, 1, ..., 1 with shared weights.
+    readonly int[] blockOfStep;
+
+    public SpinalLayer(SpinalConfig config) : base(nameof(SpinalLayer))
+    {
+        config.Validate();
+        Config = config;
+        int s = config.SplitWidth, w = config.LayerWidth, l = config.Layers;
+
+        blockOfStep = Enumerable.Range(0, l).Select(i => config.SharedWeights ? Math.Min(i, 1) : i).ToArray();
+        int blocks = blockOfStep.Max() + 1;
+        layers = nn.ModuleList(Enumerable.Range(0, blocks)
+            .Select(i => DenseBlock.Create(i == 0 ? s : s + w, w, config.Dropout, config.BatchNorm, config.Activation))
+            .ToArray());
+        output = DenseBlock.Output((long)l * w, config.Outputs, config.Dropout);
+
+        var gather = Enumerable.Range(0, l)
+            .SelectMany(i => Enumerable.Range(0, s).Select(j => (long)config.InputIndex(i, j)))
+            .ToArray();
+        RegisterComponents();
+        // Not persistent: it is derived from the config, and PyTorch state dicts have no such entry.
+        register_buffer("split_index", torch.tensor(gather, dtype: ScalarType.Int64), persistent: false);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        if (x.dim() != 2 || x.shape[1] != Config.InputWidth)
+            throw new ArgumentException(
+                $"input of shape [{string.Join(", ", x.shape)}] does not match the Spinal layer's input width " +
+                $"N = {Config.InputWidth} (expected [batch, {Config.InputWidth}])", "input");
+
+        int s = Config.SplitWidth;
+        // All L splits at once, laid end to end: [batch, L·s].
+        var splits = x.index_select(1, get_buffer("split_index")!);
+        var hidden = new Tensor[Config.Layers];
+        hidden[0] = layers[blockOfStep[0]].call(splits.narrow(1, 0, s));
+        for (int i = 1; i < hidden.Length; i++)
+            hidden[i] = layers[blockOfStep[i]].call(torch.cat([splits.narrow(1, (long)i * s, s), hidden[i - 1]], 1));
+        return output.call(torch.cat(hidden, 1));
+    }
+}

@@ -1,0 +1,43 @@
+// A classifier as the paper builds them (reference §2): a feature backbone, a head (Spinal or conventional) on the
+// flattened features, and an output transform (log_softmax where the authors' script applies it, else identity).
+// Top-level names backbone / head / output are what cost reports and state-dict keys group by.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Models;
+
+public enum HeadKind
+{
+    /// <summary>The Spinal head of the paper.</summary>
+    Spinal,
+    /// <summary>The conventional fully-connected head of the authors' default script.</summary>
+    Fc,
+}
+
+public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
+{
+    readonly nn.Module<Tensor, Tensor> backbone;
+    readonly nn.Module<Tensor, Tensor> head;
+    readonly nn.Module<Tensor, Tensor> output;
+    readonly bool logSoftmax;
+
+    public ClassifierNetwork(nn.Module<Tensor, Tensor> backbone, nn.Module<Tensor, Tensor> head, bool logSoftmax)
+        : base(nameof(ClassifierNetwork))
+    {
+        this.backbone = backbone;
+        this.head = head;
+        output = logSoftmax ? nn.LogSoftmax(1) : nn.Identity();
+        this.logSoftmax = logSoftmax;
+        RegisterComponents();
+    }
+
+    /// <summary>NLL on log-probabilities where the network outputs them, cross-entropy on logits otherwise:
+    /// the same value either way, as the scripts compute it.</summary>
+    public Tensor Loss(Tensor output, Tensor target, nn.Reduction reduction) => logSoftmax
+        ? nn.functional.nll_loss(output, target, reduction: reduction)
+        : nn.functional.cross_entropy(output, target, reduction: reduction);
+
+    public nn.Module<Tensor, Tensor> Head => head;
+
+    public override Tensor forward(Tensor x) => output.call(head.call(backbone.call(x)));
+}

@@ -1,0 +1,41 @@
+// The simple CNN of the MNIST-family experiments (reference §2.1; paper §4, from the PyTorch MNIST example):
+// conv 1→10 k5 → maxpool 2 → ReLU; conv 10→20 k5 → Dropout2d(0.5) → maxpool 2 → ReLU; flatten to 320 (NCHW order,
+// so the Spinal halves are conv channels 0–9 and 10–19). Heads:
+//   default  Linear 320→50, ReLU, Dropout(0.5), Linear 50→C                      16,560 parameters for C = 10
+//   Spinal   k = 2 (s = 160), w = 8 (MNIST) or 10 (EMNIST digits), L = 6, ReLU   8,538 parameters for w = 8
+// Both end in log_softmax, as the scripts do.
+using SpinalNet.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Models;
+
+/// <param name="SpinalWidth">w of the Spinal head: 8 for MNIST, 10 for EMNIST digits.</param>
+public sealed record MnistCnnConfig(int Classes = 10, int SpinalWidth = 8, int SpinalLayers = 6)
+{
+    public const int Features = 320;
+
+    public SpinalConfig SpinalHead => new(Features, SpinalWidth, SpinalLayers, Classes);
+
+    public FullyConnectedConfig DefaultHead => new(Features, [50], Classes, InputDropout: [0, 0.5]);
+}
+
+public static class MnistCnn
+{
+    public static nn.Module<Tensor, Tensor> Backbone() => nn.Sequential(
+        ("conv1", nn.Conv2d(1, 10, 5)),
+        ("pool1", nn.MaxPool2d(2)),
+        ("act1", nn.ReLU()),
+        ("conv2", nn.Conv2d(10, 20, 5)),
+        ("drop2", nn.Dropout2d(0.5)),
+        ("pool2", nn.MaxPool2d(2)),
+        ("act2", nn.ReLU()),
+        ("flatten", nn.Flatten()));
+
+    public static ClassifierNetwork Create(MnistCnnConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
+        Backbone(),
+        head == HeadKind.Spinal
+            ? new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))
+            : new FullyConnectedHead(config.DefaultHead),
+        logSoftmax: true);
+}

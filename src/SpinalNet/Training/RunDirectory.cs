@@ -1,0 +1,72 @@
+// What a training run leaves behind: the resolved configuration (config.json), per-epoch metrics (metrics.csv and
+// metrics.json, rewritten after every epoch) and the trained weights (model.safetensors, a format PyTorch reads).
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SpinalNet.Models;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Training;
+
+/// <summary>Everything that determines a run, saved with it.</summary>
+public sealed record RunConfig(string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings);
+
+public sealed class RunDirectory
+{
+    public const string ConfigFile = "config.json", MetricsCsv = "metrics.csv", MetricsJson = "metrics.json",
+        WeightsFile = "model.safetensors";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public string Path { get; }
+
+    public RunDirectory(string path)
+    {
+        Path = path;
+        Directory.CreateDirectory(path);
+    }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void WriteConfig(RunConfig config) =>
+        AtomicFile.WriteText(File(ConfigFile), JsonSerializer.Serialize(config, Json));
+
+    public void WriteMetrics(IReadOnlyList<EpochMetrics> history)
+    {
+        var csv = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds,samples_per_second\n");
+        foreach (var m in history)
+            csv.AppendLine(string.Join(",", new object[]
+                { m.Epoch, m.TrainLoss, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond }
+                .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+        AtomicFile.WriteText(File(MetricsCsv), csv.ToString());
+        AtomicFile.WriteText(File(MetricsJson), JsonSerializer.Serialize(history, Json));
+    }
+
+    public void SaveWeights(nn.Module model) => SaveWeights(model, File(WeightsFile));
+
+    public static void SaveWeights(nn.Module model, string path) =>
+        AtomicFile.Write(path, temp => model.save_safetensors(temp));
+
+    /// <summary>Loads weights saved by <see cref="SaveWeights(nn.Module, string)"/>; every key must fit.</summary>
+    public static void LoadWeights(nn.Module model, string path)
+    {
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found", path);
+        try
+        {
+            model.load_safetensors(path, strict: true);
+        }
+        catch (Exception e) when (e is not FileNotFoundException)
+        {
+            throw new InvalidDataException($"{path}: weights do not fit this model ({OneLine(e.Message)})", e);
+        }
+    }
+
+    static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}
