@@ -43,8 +43,8 @@ static class Commands
                         cancel.Token));
                 run.SaveWeights(model);
                 if (history.Count > 0)
-                    Console.WriteLine($"best test accuracy {history.Max(h => h.TestAccuracy):P2}, final " +
-                                      $"{history[^1].TestAccuracy:P2}; weights {run.File(RunDirectory.WeightsFile)}");
+                    Console.WriteLine($"best test accuracy {Format.Percent(history.Max(h => h.TestAccuracy))}, final " +
+                                      $"{Format.Percent(history[^1].TestAccuracy)}; weights {run.File(RunDirectory.WeightsFile)}");
             }
             return 0;
         });
@@ -68,7 +68,7 @@ static class Commands
             using var test = MnistFolder.Load(r.GetValue(o.Data) ?? MnistFolder.EmbeddedSample, Split.Test,
                 Normalization.Mnist);
             var e = Evaluator.Evaluate(model, test, r.GetValue(o.TestBatchSize) ?? spec.Defaults.TestBatchSize);
-            Console.WriteLine($"test accuracy {e.Accuracy:P2} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
+            Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"test loss {e.Loss:F4}");
             return 0;
         });
@@ -112,7 +112,7 @@ static class Commands
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
             foreach (var row in rows)
                 table.AddRow(Name(row.Head), N(row.Parameters), N(row.Multiplications), N(row.HeadParameters),
-                    N(row.HeadMultiplications), $"{row.BestAccuracy:P2}", $"{row.FinalAccuracy:P2}",
+                    N(row.HeadMultiplications), $"{Format.Percent(row.BestAccuracy)}", $"{Format.Percent(row.FinalAccuracy)}",
                     row.SecondsPerEpoch.ToString("F2", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             Console.WriteLine($"runs written to {folder}");
@@ -172,7 +172,7 @@ static class Commands
 
     static string Name(HeadKind head) => head == HeadKind.Fc ? "fc" : "spinal";
 
-    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    static string N(long value) => Format.Count(value);
 
     static string DefaultRunFolder(string name) =>
         Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");

@@ -32,7 +32,7 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
     public void OnEpoch(EpochMetrics m)
     {
         var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, test loss {m.TestLoss:F4}, " +
-                   $"test accuracy {m.TestAccuracy:P2}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
+                   $"test accuracy {Format.Percent(m.TestAccuracy)}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
         if (bar is null) Console.WriteLine(line);
         else AnsiConsole.MarkupLine(Markup.Escape(line));
     }

@@ -33,6 +33,8 @@ public static class Trainer
     {
         settings.Validate();
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
+        // Dropout draws from the global generator: reseeding here makes a run independent of what ran before it.
+        torch.manual_seed(settings.Seed);
         using var optimizer = torch.optim.SGD(model.parameters(), settings.LearningRate, settings.Momentum);
         using var shuffle = new torch.Generator((ulong)settings.Seed, torch.CPU);
 

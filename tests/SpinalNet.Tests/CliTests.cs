@@ -1,0 +1,148 @@
+// The `spinalnet` command line end to end: training on a slice of the embedded sample, evaluation of what it wrote,
+// the head comparison, the cost summary, help texts, and one-line errors for bad input.
+using System.Globalization;
+using System.Text.Json;
+
+namespace SpinalNet.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    string DataSlice()
+    {
+        var data = Path.Combine(folder, "data");
+        Directory.CreateDirectory(data);
+        CliRunner.WriteSampleSlice(data, train: 2000, test: 500);
+        return data;
+    }
+
+    [Fact]
+    public void Train_writes_metrics_config_and_weights_that_evaluate_to_the_same_accuracy()
+    {
+        var data = DataSlice();
+        var run = Path.Combine(folder, "run");
+        var train = CliRunner.Run("train", "--model", "mnist-cnn", "--head", "spinal", "--epochs", "2", "--data", data,
+            "--out", run, "--threads", "2", "--seed", "7", "--lr", "0.05");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("spinal epoch 2:", train.Stdout);  // plain log lines when stdout is not a terminal
+
+        var lines = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds,samples_per_second", lines[0]);
+        Assert.Equal(3, lines.Length);
+        var last = lines[2].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, last[0]);
+        Assert.True(last[3] > 0.6, $"test accuracy {last[3]} after 2 epochs on 2,000 digits is not well above chance");
+        Assert.True(last[1] < 2.0 && last[2] < 1.5, $"losses {last[1]}, {last[2]}");
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal("mnist-cnn", config.RootElement.GetProperty("model").GetString());
+        Assert.Equal("spinal", config.RootElement.GetProperty("head").GetString());
+        Assert.Equal(7, config.RootElement.GetProperty("settings").GetProperty("seed").GetInt64());
+        Assert.Equal(0.05, config.RootElement.GetProperty("settings").GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.5, config.RootElement.GetProperty("settings").GetProperty("momentum").GetDouble());
+        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+
+        var evaluate = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "spinal", "--weights",
+            Path.Combine(run, "model.safetensors"), "--data", data);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        Assert.Contains($"({Math.Round(last[3] * 500)}/500)", evaluate.Stdout);
+
+        var wrongHead = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "fc", "--weights",
+            Path.Combine(run, "model.safetensors"), "--data", data);
+        AssertOneLineError(wrongHead, "model.safetensors");
+    }
+
+    [Fact]
+    public void Compare_trains_both_heads_and_prints_one_table()
+    {
+        var data = DataSlice();
+        var result = CliRunner.Run("compare", "--model", "mnist-cnn", "--epochs", "1", "--data", data,
+            "--out", Path.Combine(folder, "cmp"), "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var fc = result.Stdout.Split('\n').Single(l => l.Contains("│ fc "));
+        var spinal = result.Stdout.Split('\n').Single(l => l.Contains("│ spinal "));
+        Assert.Contains("21,840", fc);
+        Assert.Contains("16,560", fc);
+        Assert.Contains("13,818", spinal);
+        Assert.Contains("8,480", spinal);
+        Assert.True(File.Exists(Path.Combine(folder, "cmp", "fc", "metrics.csv")));
+        Assert.True(File.Exists(Path.Combine(folder, "cmp", "spinal", "model.safetensors")));
+    }
+
+    [Fact]
+    public void Summary_prints_the_per_layer_table_and_totals()
+    {
+        var result = CliRunner.Run("summary", "--model", "mnist-cnn", "--head", "spinal");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("head.layers.5.linear", result.Stdout);
+        var head = result.Stdout.Split('\n').Single(l => l.Contains("head total"));
+        Assert.Contains("8,538", head);
+        Assert.Contains("8,480", head);
+        Assert.Contains("13,818", result.Stdout.Split('\n').Single(l => l.Contains("│ total")));
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    [InlineData("compare")]
+    [InlineData("summary")]
+    [InlineData("models")]
+    public void Every_command_has_help(string command)
+    {
+        var result = CliRunner.Run(command, "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:", result.Stdout);
+        if (command != "models")
+        {
+            Assert.Contains("layer_width", result.Stdout);
+            Assert.Contains("Half_width", result.Stdout);
+        }
+    }
+
+    static void AssertOneLineError(CliResult result, string culprit)
+    {
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.Stderr.Trim().Split('\n');
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got:\n{result.Stderr}");
+        Assert.Contains(culprit, lines[0]);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public void Missing_data_folder_is_one_line()
+    {
+        var missing = Path.Combine(folder, "nowhere");
+        AssertOneLineError(CliRunner.Run("train", "--data", missing, "--out", Path.Combine(folder, "r")), missing);
+    }
+
+    [Fact]
+    public void Missing_weights_file_is_one_line() =>
+        AssertOneLineError(CliRunner.Run("evaluate", "--weights", Path.Combine(folder, "none.safetensors")), "none.safetensors");
+
+    [Fact]
+    public void Corrupt_weights_file_is_one_line()
+    {
+        var path = Path.Combine(folder, "junk.safetensors");
+        File.WriteAllText(path, "not a safetensors file");
+        AssertOneLineError(CliRunner.Run("evaluate", "--weights", path), "junk.safetensors");
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs 0")]
+    [InlineData("--lr", "-1", "--lr -1")]
+    [InlineData("--momentum", "1.5", "--momentum 1.5")]
+    [InlineData("--spinal-width", "0", "layer width w = 0")]
+    [InlineData("--splits", "400", "splits k = 400")]
+    [InlineData("--head", "wide", "wide")]
+    [InlineData("--model", "resnet-9000", "resnet-9000")]
+    [InlineData("--epochs", "many", "many")]
+    public void Bad_option_value_is_one_line(string option, string value, string culprit) =>
+        AssertOneLineError(CliRunner.Run("train", option, value, "--out", Path.Combine(folder, "r")), culprit);
+
+    [Fact]
+    public void Unknown_option_is_one_line() =>
+        AssertOneLineError(CliRunner.Run("train", "--colour", "blue"), "--colour");
+}
