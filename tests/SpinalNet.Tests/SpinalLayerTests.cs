@@ -24,6 +24,7 @@ public class SpinalLayerTests
     [InlineData(7, 2, 5, 1, 2, "gelu")]         // L = 1; s = round(3.5) = 4
     [InlineData(12, 5, 3, 3, 4, "leaky_relu")]  // L < k: the tail of x is never read
     [InlineData(9, 9, 2, 11, 2, "sigmoid")]     // s = 1, many laps round x
+    [InlineData(10, 4, 3, 6, 2, "relu")]        // s = round(2.5) = 2: contiguous splits wrap without straddling
     [InlineData(6, 2, 3, 4, 5, "identity")]
     public void Equals_hand_written_reference(int n, int k, int w, int l, int c, string activation)
     {
