@@ -9,9 +9,11 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
 {
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    /// <summary>Runs <paramref name="work"/> with a reporter per label, inside a live progress display if interactive.</summary>
-    public static T Run<T>(Func<Func<string, ITrainingObserver>, T> work)
+    /// <summary>Runs <paramref name="work"/> with a reporter per label, inside a live progress display if interactive,
+    /// with none if quiet.</summary>
+    public static T Run<T>(bool quiet, Func<Func<string, ITrainingObserver?>, T> work)
     {
+        if (quiet) return work(_ => null);
         if (!Interactive) return work(label => new ConsoleReporter(label, null));
         return AnsiConsole.Progress()
             .AutoClear(false)

@@ -7,5 +7,7 @@ static class Format
 {
     public static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
+    public static string Fixed(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

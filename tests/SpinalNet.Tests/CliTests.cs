@@ -30,12 +30,18 @@ public sealed class CliTests : IDisposable
         Assert.Contains("spinal epoch 2:", train.Stdout);  // plain log lines when stdout is not a terminal
 
         var lines = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
-        Assert.Equal("epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds,samples_per_second", lines[0]);
+        Assert.Equal("epoch,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy," +
+                     "test_top5_accuracy,learning_rate,seconds,samples_per_second", lines[0]);
         Assert.Equal(3, lines.Length);
-        var last = lines[2].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var last = lines[2].Split(',').Select(v => v == "" ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(2, last[0]);
-        Assert.True(last[3] > 0.6, $"test accuracy {last[3]} after 2 epochs on 2,000 digits is not well above chance");
-        Assert.True(last[1] < 2.0 && last[2] < 1.5, $"losses {last[1]}, {last[2]}");
+        Assert.True(double.IsNaN(last[2]) && double.IsNaN(last[3]), "no validation split was asked for");
+        double accuracy = last[5];
+        Assert.True(accuracy > 0.6, $"test accuracy {accuracy} after 2 epochs on 2,000 digits is not well above chance");
+        Assert.True(last[6] >= accuracy, "top-5 accuracy is at least top-1 accuracy");
+        Assert.True(last[1] < 2.0 && last[4] < 1.5, $"losses {last[1]}, {last[4]}");
+        foreach (var file in new[] { "last.ckpt", "best.ckpt", "evaluation.json", "confusion.csv", "metrics.json" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} was not written");
 
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Equal("mnist-cnn", config.RootElement.GetProperty("model").GetString());
@@ -48,7 +54,7 @@ public sealed class CliTests : IDisposable
         var evaluate = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "spinal", "--weights",
             Path.Combine(run, "model.safetensors"), "--data", data);
         Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
-        Assert.Contains($"({Math.Round(last[3] * 500)}/500)", evaluate.Stdout);
+        Assert.Contains($"({Math.Round(accuracy * 500)}/500)", evaluate.Stdout);
 
         var wrongHead = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "fc", "--weights",
             Path.Combine(run, "model.safetensors"), "--data", data);
