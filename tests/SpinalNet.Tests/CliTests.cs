@@ -149,6 +149,59 @@ public sealed class CliTests : IDisposable
         AssertOneLineError(CliRunner.Run("train", option, value, "--out", Path.Combine(folder, "r")), culprit);
 
     [Fact]
+    public void Config_file_is_layered_under_options_and_unknown_keys_are_one_line()
+    {
+        var data = DataSlice();
+        var file = Path.Combine(folder, "run.json");
+        File.WriteAllText(file, """{"head": "fc", "settings": {"epochs": 3, "learning_rate": 0.05, "optimizer": "sgd"}}""");
+        var run = Path.Combine(folder, "run");
+        var result = CliRunner.Run("train", "--config", file, "--epochs", "1", "--data", data, "--out", run, "--quiet");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.DoesNotContain("epoch 1:", result.Stdout);  // --quiet
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal("fc", config.RootElement.GetProperty("head").GetString());
+        Assert.Equal(1, config.RootElement.GetProperty("settings").GetProperty("epochs").GetInt32());
+        Assert.Equal(0.05, config.RootElement.GetProperty("settings").GetProperty("learning_rate").GetDouble());
+
+        File.WriteAllText(file, """{"settings": {"epoch": 3}}""");
+        AssertOneLineError(CliRunner.Run("train", "--config", file, "--out", run), "'settings.epoch'");
+        AssertOneLineError(CliRunner.Run("train", "--config", Path.Combine(folder, "none.json")), "none.json");
+    }
+
+    [Fact]
+    public void Ctrl_c_leaves_a_checkpoint_that_resume_completes()
+    {
+        var data = DataSlice();
+        var run = Path.Combine(folder, "run");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), "train", "--epochs", "200",
+                     "--data", data, "--out", run, "--threads", "2" })
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(Path.Combine(run, "last.ckpt")) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl+C");
+        Assert.True(process.ExitCode == 0, stderr.Result);
+        Assert.Contains("resume with --resume", stdout.Result);
+
+        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        int done = state.RootElement.GetArrayLength();
+        Assert.InRange(done, 1, 199);
+        var resumed = CliRunner.Run("train", "--resume", run, "--epochs", (done + 1).ToString());
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("completed", resumed.Stdout);
+        Assert.Equal(done + 2, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+
+        AssertOneLineError(CliRunner.Run("train", "--resume", run, "--lr", "0.5"), "settings.learning_rate");
+    }
+
+    [Fact]
     public void Unknown_option_is_one_line() =>
         AssertOneLineError(CliRunner.Run("train", "--colour", "blue"), "--colour");
 }

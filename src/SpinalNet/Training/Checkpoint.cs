@@ -62,11 +62,7 @@ public static class Checkpoint
     {
         using (var stream = CopyOf(Entry(zip, path, ModelEntry)))
         {
-            var tensors = Safetensors.LoadStateDict(stream, leaveOpen: true);
-            var (missing, unexpected) = model.load_state_dict(tensors, strict: false);
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new InvalidDataException($"{path}: weights do not fit this model (missing: " +
-                    $"{string.Join(", ", missing.Take(3))}; unexpected: {string.Join(", ", unexpected.Take(3))})");
+            StateDicts.LoadStrict(model, Safetensors.LoadStateDict(stream, leaveOpen: true), path);
         }
         if (optimizer is not null)
         {

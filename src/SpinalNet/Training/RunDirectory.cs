@@ -76,14 +76,16 @@ public sealed class RunDirectory
     public static void LoadWeights(nn.Module model, string path)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found", path);
+        Dictionary<string, Tensor> tensors;
         try
         {
-            model.load_safetensors(path, strict: true);
+            tensors = Safetensors.LoadStateDict(path);
         }
-        catch (Exception e) when (e is not FileNotFoundException)
+        catch (Exception e) when (e is not IOException)
         {
-            throw new InvalidDataException($"{path}: weights do not fit this model ({OneLine(e.Message)})", e);
+            throw new InvalidDataException($"{path}: not a readable safetensors file ({OneLine(e.Message)})", e);
         }
+        StateDicts.LoadStrict(model, tensors, path);
     }
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
