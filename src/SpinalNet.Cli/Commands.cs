@@ -130,31 +130,44 @@ static class Commands
     {
         var output = new Option<string?>("--out")
         {
-            Description = "Folder for one run folder per head, fc/ and spinal/ (default: runs/compare-<model>-<time>).",
+            Description = "Folder for the report (report.md) and one run folder per head, fc/ and spinal/ " +
+                          "(seed-<n>/fc/ ... with --repeats) (default: runs/compare-<model>-<time>).",
+        };
+        var repeats = new Option<int>("--repeats")
+        {
+            Description = "Train both heads this many times, with seeds seed, seed+1, ...; accuracies are " +
+                          "reported as mean ± standard deviation.",
+            DefaultValueFactory = _ => 1,
         };
         var command = new Command("compare", "Train the conventional head and the Spinal head from the same seed on " +
-                                             "the same batches and compare cost and accuracy.") { output };
+                                             "the same batches and compare cost and accuracy.") { output, repeats };
         Add(command, [o.Model, o.SpinalWidth, o.SpinalLayers, o.Splits], o.TrainingOptions);
         command.SetAction(r =>
         {
             var config = o.Resolve(r);
+            int count = r.GetValue(repeats);
             bool quiet = r.GetValue(o.Quiet);
             var folder = r.GetValue(output) ?? DefaultRunFolder($"compare-{config.Model}");
             using var data = config.LoadData();
             if (!quiet)
                 Console.WriteLine($"comparing heads of {config.Model} on {data.Train.Count} training samples, " +
-                                  $"{data.Test.Count} test samples, {config.Settings.Epochs} epochs, seed {config.Settings.Seed}");
+                                  $"{data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
+                                  $"seed {config.Settings.Seed}{(count > 1 ? $" (+{count - 1} more)" : "")}");
+            string RunFolder(long seed, HeadKind head) =>
+                count == 1 ? Path.Combine(folder, Name(head)) : Path.Combine(folder, $"seed-{seed}", Name(head));
             using var cancel = CancelOnCtrlC();
-            var rows = ConsoleReporter.Run(quiet, reporter => HeadComparison.Run(config, data,
-                head => new RunDirectory(Path.Combine(folder, Name(head))), head => reporter(Name(head)), cancel.Token));
+            var report = ConsoleReporter.Run(quiet, reporter => ComparisonReport.Run(config, data, count,
+                (seed, head) => new RunDirectory(RunFolder(seed, head)),
+                (seed, head) => reporter(count == 1 ? Name(head) : $"{Name(head)} seed {seed}"), cancel.Token));
+            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown());
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
-            foreach (var row in rows)
-                table.AddRow(Name(row.Head), Format.Count(row.Parameters), Format.Count(row.Multiplications),
-                    Format.Count(row.HeadParameters), Format.Count(row.HeadMultiplications),
-                    Format.Percent(row.BestAccuracy), Format.Percent(row.FinalAccuracy), Format.Fixed(row.SecondsPerEpoch));
+            foreach (var h in report.Summaries)
+                table.AddRow(Name(h.Head), Format.Count(h.Parameters), Format.Count(h.Multiplications),
+                    Format.Count(h.HeadParameters), Format.Count(h.HeadMultiplications), h.BestAccuracy.Percent,
+                    h.FinalAccuracy.Percent, Format.Fixed(h.SecondsPerEpoch.Mean));
             AnsiConsole.Write(table);
-            Console.WriteLine($"runs written to {folder}");
+            Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in {folder}");
             return 0;
         });
         return command;

@@ -76,6 +76,24 @@ public sealed class CliTests : IDisposable
         Assert.Contains("8,480", spinal);
         Assert.True(File.Exists(Path.Combine(folder, "cmp", "fc", "metrics.csv")));
         Assert.True(File.Exists(Path.Combine(folder, "cmp", "spinal", "model.safetensors")));
+        var report = File.ReadAllText(Path.Combine(folder, "cmp", "report.md"));
+        Assert.Contains("| Spinal | 13,818 | 472,480 | 8,538 | 8,480 |", report);
+        Assert.Contains("Best epoch picked on the test split", report);
+    }
+
+    [Fact]
+    public void Compare_with_repeats_reports_mean_and_standard_deviation_over_seeds()
+    {
+        var data = DataSlice();
+        var result = CliRunner.Run("compare", "--epochs", "1", "--repeats", "2", "--seed", "3", "--data", data,
+            "--out", Path.Combine(folder, "rep"), "--threads", "2", "--validation-fraction", "0.1", "--quiet");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("±", result.Stdout.Split('\n').Single(l => l.Contains("│ spinal ")));
+        var report = File.ReadAllText(Path.Combine(folder, "rep", "report.md"));
+        Assert.Contains("seeds 3, 4", report);
+        Assert.Contains("validation split of 10%", report);
+        Assert.Equal(4, report.Split('\n').Count(l => l.StartsWith("| 3 |") || l.StartsWith("| 4 |")));
+        Assert.True(File.Exists(Path.Combine(folder, "rep", "seed-4", "fc", "last.ckpt")));
     }
 
     [Fact]
