@@ -1,0 +1,28 @@
+// One preprocessing step of reference §3's pipelines, applied to one sample at a time. Random steps draw from the
+// sample's own generator; deterministic ones ignore it.
+using SpinalNet.Data;
+
+namespace SpinalNet.Augmentation;
+
+public interface IImageTransform
+{
+    Image Apply(Image image, SampleRandom random);
+}
+
+/// <summary>Steps applied in order (torchvision's Compose). Empty: the identity.</summary>
+public sealed class Compose(params IImageTransform[] steps) : IImageTransform
+{
+    public IReadOnlyList<IImageTransform> Steps => steps;
+
+    public Image Apply(Image image, SampleRandom random)
+    {
+        foreach (var step in steps) image = step.Apply(image, random);
+        return image;
+    }
+}
+
+/// <summary>Converts to 1 or 3 channels (gray to RGB repeats the plane), as ImageFolder's convert('RGB').</summary>
+public sealed record ToChannels(int Channels) : IImageTransform
+{
+    public Image Apply(Image image, SampleRandom random) => image.WithChannels(Channels);
+}

@@ -1,0 +1,79 @@
+// PNG/JPEG (and BMP, GIF, WebP) decoding and PNG encoding through SkiaSharp, which TorchVision brings with its Linux
+// natives (torchsharp reference: SkiaImager). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the
+// plane, alpha is dropped without compositing.
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
+namespace SpinalNet.Data;
+
+public static class ImageCodec
+{
+    /// <summary>True when the file's header names an image format Skia can decode (reads the header only).</summary>
+    public static bool CanDecode(string path)
+    {
+        try
+        {
+            using var codec = SKCodec.Create(path);
+            return codec is not null && codec.Info.Width > 0 && codec.Info.Height > 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Decodes <paramref name="path"/> to a float image in [0, 1] with 1 or 3 channels.</summary>
+    public static Image Decode(string path, int channels)
+    {
+        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not a decodable image");
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var rgba = new byte[info.BytesSize];
+        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        SKCodecResult result;
+        try
+        {
+            result = codec.GetPixels(info, handle.AddrOfPinnedObject());
+        }
+        finally
+        {
+            handle.Free();
+        }
+        if (result != SKCodecResult.Success)
+            throw new DataFormatException(path, $"cannot decode image ({result})");
+        var image = new Image(3, info.Height, info.Width);
+        int plane = image.Plane;
+        for (int i = 0; i < plane; i++)
+        {
+            image.Data[i] = rgba[4 * i] / 255f;
+            image.Data[plane + i] = rgba[4 * i + 1] / 255f;
+            image.Data[2 * plane + i] = rgba[4 * i + 2] / 255f;
+        }
+        return image.WithChannels(channels);
+    }
+
+    /// <summary>Encodes a 1- or 3-channel image (values clamped to [0, 1]) as PNG or JPEG.</summary>
+    public static byte[] Encode(Image image, SKEncodedImageFormat format = SKEncodedImageFormat.Png, int quality = 100)
+    {
+        using var bitmap = ToBitmap(image);
+        using var data = bitmap.Encode(format, quality);
+        return data.ToArray();
+    }
+
+    /// <summary>An RGBA bitmap of the image (gray repeated into R, G and B).</summary>
+    public static SKBitmap ToBitmap(Image image)
+    {
+        var rgb = image.WithChannels(3);
+        var bytes = rgb.ToBytes();
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[4 * rgb.Plane];
+        for (int i = 0; i < rgb.Plane; i++)
+        {
+            rgba[4 * i] = bytes[i];
+            rgba[4 * i + 1] = bytes[rgb.Plane + i];
+            rgba[4 * i + 2] = bytes[2 * rgb.Plane + i];
+            rgba[4 * i + 3] = 255;
+        }
+        Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        return bitmap;
+    }
+}
