@@ -187,7 +187,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Ctrl_c_leaves_a_checkpoint_that_resume_completes()
+    public async Task Ctrl_c_leaves_a_checkpoint_that_resume_completes()
     {
         var data = DataSlice();
         var run = Path.Combine(folder, "run");
@@ -205,8 +205,8 @@ public sealed class CliTests : IDisposable
         while (!File.Exists(Path.Combine(run, "last.ckpt")) && DateTime.UtcNow < deadline) Thread.Sleep(100);
         System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl+C");
-        Assert.True(process.ExitCode == 0, stderr.Result);
-        Assert.Contains("resume with --resume", stdout.Result);
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains("resume with --resume", await stdout);
 
         var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
         int done = state.RootElement.GetArrayLength();
