@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Data;
 
-public sealed class ImageDataset : IDisposable
+public sealed class ImageDataset : IBatchSource
 {
     public Tensor Images { get; }
     public Tensor Labels { get; }
@@ -25,6 +25,9 @@ public sealed class ImageDataset : IDisposable
     public long Count => Labels.shape[0];
 
     public long[] SampleShape => Images.shape.Skip(1).ToArray();
+
+    public (Tensor Images, Tensor Labels) Batch(Tensor indices, int epoch) =>
+        (Images.index_select(0, indices), Labels.index_select(0, indices));
 
     /// <summary>The first <paramref name="count"/> samples (or all, if fewer), sharing no storage with this set.</summary>
     public ImageDataset Take(long count)

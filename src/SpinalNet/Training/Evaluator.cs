@@ -19,7 +19,7 @@ public sealed record Evaluation(double Loss, double Accuracy, double Top5Accurac
 
 public static class Evaluator
 {
-    public static Evaluation Evaluate(ClassifierNetwork model, ImageDataset data, int batchSize)
+    public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -35,8 +35,9 @@ public static class Evaluator
             {
                 using var scope = torch.NewDisposeScope();
                 long n = Math.Min(batchSize, data.Count - start);
-                var x = data.Images.narrow(0, start, n).to(device);
-                var y = data.Labels.narrow(0, start, n).to(device);
+                var (images, labels) = data.Batch(torch.arange(start, start + n, dtype: ScalarType.Int64), epoch: 0);
+                var x = images.to(device);
+                var y = labels.to(device);
                 var output = model.call(x);
                 lossSum += model.Loss(output, y, nn.Reduction.Sum).item<float>();
                 var predicted = output.argmax(1);

@@ -31,7 +31,7 @@ public interface ITrainingObserver
 }
 
 /// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
-public sealed record TrainingData(ImageDataset Train, ImageDataset Test, ImageDataset? Validation = null) : IDisposable
+public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
 {
     public void Dispose()
     {
@@ -57,7 +57,7 @@ public static class Trainer
 {
     /// <summary>Trains without checkpoints and returns the per-epoch metrics.</summary>
     public static IReadOnlyList<EpochMetrics> Train(
-        ClassifierNetwork model, ImageDataset train, ImageDataset test, TrainingSettings settings,
+        ClassifierNetwork model, IBatchSource train, IBatchSource test, TrainingSettings settings,
         ITrainingObserver? observer = null, CancellationToken cancel = default) =>
         Run(model, new TrainingData(train, test), settings, null, observer, cancel).History;
 
@@ -130,10 +130,12 @@ public static class Trainer
                 using var scope = torch.NewDisposeScope();
                 rate = schedule.RateAt(epoch - 1, step);
                 Optimizers.SetLearningRate(optimizer, rate);
-                long n = Math.Min(settings.BatchSize, data.Train.Count - step * settings.BatchSize);
-                var batch = order.narrow(0, step * settings.BatchSize, n);
-                var x = data.Train.Images.index_select(0, batch).to(device);
-                var y = data.Train.Labels.index_select(0, batch).to(device);
+                var batch = BatchIndices(order, step, settings.BatchSize);
+                if (step + 1 < steps) data.Train.Prefetch(BatchIndices(order, step + 1, settings.BatchSize), epoch);
+                var (images, labels) = data.Train.Batch(batch, epoch);
+                var x = images.to(device);
+                var y = labels.to(device);
+                long n = batch.shape[0];
 
                 optimizer.zero_grad();
                 var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
@@ -180,4 +182,7 @@ public static class Trainer
         var final = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
         return new TrainingOutcome(history, stop, bestEpoch, final);
     }
+
+    static Tensor BatchIndices(Tensor order, long step, int batchSize) =>
+        order.narrow(0, step * batchSize, Math.Min(batchSize, order.shape[0] - step * batchSize));
 }
