@@ -108,7 +108,8 @@ static class Commands
             Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder).",
             Required = true,
         };
-        var command = new Command("evaluate", "Test accuracy and loss of trained weights.") { weights, o.Data, o.TestBatchSize };
+        var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
+            { weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.ModelOptions);
         command.SetAction(r =>
         {
@@ -116,8 +117,7 @@ static class Commands
             var spec = ModelCatalog.Get(config.Model);
             using var model = spec.Create(config.Head, 0, config.Spinal);
             RunDirectory.LoadWeights(model, r.GetValue(weights)!);
-            using var test = MnistFolder.Load(config.DataFolder ?? MnistFolder.EmbeddedSample, Split.Test,
-                Normalization.Mnist);
+            using var test = RunData.LoadTest(config);
             var e = Evaluator.Evaluate(model, test, config.Settings.TestBatchSize);
             Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Format.Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");

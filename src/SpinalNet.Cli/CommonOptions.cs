@@ -46,8 +46,21 @@ sealed class CommonOptions
 
     public readonly Option<string?> Data = new("--data")
     {
-        Description = "Folder with MNIST-format IDX files (train-/t10k-{images-idx3,labels-idx1}-ubyte[.gz]). " +
-                      "Default: the embedded sample of 8,000 train / 2,000 test real MNIST digits.",
+        Description = "A known data set by name (see `spinalnet data list`), or a folder with MNIST-format IDX " +
+                      "files (train-/t10k-{images-idx3,labels-idx1}-ubyte[.gz]). Default: the embedded sample of " +
+                      "8,000 train / 2,000 test real MNIST digits.",
+    };
+
+    public readonly Option<string?> DataRoot = new("--data-root")
+    {
+        Description = "Folder holding the known data sets (default: $SPINALNET_DATA, else ./data).",
+    };
+
+    public readonly Option<string?> Augmentation = new("--augmentation")
+    {
+        Description = "Preprocessing pipeline for training and evaluation, by name: the pipelines of the paper's " +
+                      "scripts (e.g. mnist, mnist-arch2, fashion-arch2, cifar-cnn, cifar-resnet; default: the " +
+                      "model's, mnist for mnist-cnn).",
     };
 
     public readonly Option<int?> Epochs = new("--epochs")
@@ -136,13 +149,14 @@ sealed class CommonOptions
         Optimizer.AcceptOnlyFromAmong(Optimizers.Names);
         Schedule.AcceptOnlyFromAmong(ScheduleSettings.Names);
         Device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        Augmentation.AcceptOnlyFromAmong(SpinalNet.Augmentation.Pipelines.All.Select(p => p.Name).ToArray());
     }
 
     public IEnumerable<Option> ModelOptions => [Model, Head, SpinalWidth, SpinalLayers, Splits];
 
     public IEnumerable<Option> TrainingOptions =>
     [
-        Config, Data, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate, Momentum, WeightDecay, Schedule,
+        Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate, Momentum, WeightDecay, Schedule,
         ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet,
     ];
 
@@ -166,6 +180,8 @@ sealed class CommonOptions
         Set("spinal.layers", SpinalLayers);
         Set("spinal.splits", Splits);
         Set("data", Data);
+        Set("data_root", DataRoot);
+        Set("augmentation", Augmentation);
         Set("settings.epochs", Epochs);
         Set("settings.batch_size", BatchSize);
         Set("settings.test_batch_size", TestBatchSize);

@@ -41,15 +41,13 @@ public sealed class ImageDataset : IBatchSource
     /// (the rest, the held-out part). The same seed always holds out the same samples.</summary>
     public (ImageDataset Remaining, ImageDataset HeldOut) SplitOff(double fraction, long seed)
     {
-        long held = (long)Math.Round(Count * fraction);
-        if (held < 1 || held >= Count)
-            throw new ArgumentException(
-                $"holding out {fraction} of {Count} samples leaves no samples on one side", nameof(fraction));
-        using var generator = new torch.Generator((ulong)seed, torch.CPU);
-        using var order = torch.randperm(Count, generator: generator);
-        ImageDataset Pick(Tensor indices, string what) =>
-            new(Images.index_select(0, indices), Labels.index_select(0, indices), Classes, $"{Source} ({what})");
-        return (Pick(order.narrow(0, held, Count - held), "training part"), Pick(order.narrow(0, 0, held), "held out"));
+        var (remaining, held) = HoldOut.Indices(Count, fraction, seed);
+        ImageDataset Pick(long[] indices, string what)
+        {
+            using var index = torch.tensor(indices);
+            return new(Images.index_select(0, index), Labels.index_select(0, index), Classes, $"{Source} ({what})");
+        }
+        return (Pick(remaining, "training part"), Pick(held, "held out"));
     }
 
     public void Dispose()

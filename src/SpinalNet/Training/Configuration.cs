@@ -11,9 +11,13 @@ using SpinalNet.Models;
 namespace SpinalNet.Training;
 
 /// <summary>Everything that determines a run, saved with it.</summary>
-/// <param name="Data">A folder of MNIST-format IDX files, or "embedded" for the sample shipped with the program.</param>
+/// <param name="Data">"embedded" (the sample shipped with the program), a known data set's name (see
+/// `spinalnet data list`), or a folder of MNIST-format IDX files.</param>
+/// <param name="Augmentation">The preprocessing pipeline (Augmentation/Pipelines.cs) for training and evaluation.</param>
+/// <param name="DataRoot">Where known data sets lie (null: $SPINALNET_DATA, else ./data).</param>
 public sealed record RunConfig(
-    string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings)
+    string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
+    string Augmentation = "mnist", string? DataRoot = null)
 {
     public const string EmbeddedData = "embedded";
 
@@ -21,16 +25,7 @@ public sealed record RunConfig(
     public string? DataFolder => Data == EmbeddedData ? null : Data;
 
     /// <summary>The run's data: training part, optional validation part held out from it, test split.</summary>
-    public TrainingData LoadData()
-    {
-        var (train, test) = MnistFolder.LoadTrainTest(DataFolder, Normalization.Mnist);
-        if (Settings.ValidationFraction == 0) return new TrainingData(train, test);
-        using (train)
-        {
-            var (remaining, validation) = train.SplitOff(Settings.ValidationFraction, Settings.Seed);
-            return new TrainingData(remaining, test, validation);
-        }
-    }
+    public TrainingData LoadData() => RunData.Load(this, ModelCatalog.Get(Model).Classes);
 
     public static RunConfig DefaultsFor(ModelSpec spec) => new(spec.Name, HeadKind.Spinal, SpinalOverrides.None,
         EmbeddedData, spec.Defaults with { Schedule = spec.Defaults.ScheduleOrDefault });
@@ -76,6 +71,7 @@ public static class Configuration
         }
         config.Settings.Validate();
         ModelCatalog.Get(config.Model);
+        Augmentation.Pipelines.Get(config.Augmentation);
         return config;
     }
 
