@@ -198,6 +198,19 @@ static class Commands
         return command;
     }
 
+    public static Command PresetList()
+    {
+        var command = new Command("presets", "The paper's from-scratch experiments, runnable with --preset NAME.");
+        command.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("preset", "head", "description");
+            foreach (var p in Presets.All) table.AddRow(p.Name, p.Head, Markup.Escape(p.Description));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
     public static Command Models()
     {
         var command = new Command("models", "The networks the library builds, with the cost of each head.");

@@ -15,6 +15,13 @@ sealed class CommonOptions
                       "line override it, and it overrides the model's defaults. Unknown keys are errors.",
     };
 
+    public readonly Option<string?> Preset = new("--preset")
+    {
+        Description = "One of the paper's experiments (see `spinalnet presets`): its network, head, data, " +
+                      "preprocessing, optimiser, schedule, batch sizes, epochs and seed. --config and options " +
+                      "given here override it.",
+    };
+
     public readonly Option<string?> Model = new("--model")
     {
         Description = "Network to build (see `spinalnet models`; default mnist-cnn).",
@@ -149,6 +156,7 @@ sealed class CommonOptions
         Optimizer.AcceptOnlyFromAmong(Optimizers.Names);
         Schedule.AcceptOnlyFromAmong(ScheduleSettings.Names);
         Device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        Preset.AcceptOnlyFromAmong(Presets.All.Select(p => p.Name).ToArray());
         Augmentation.AcceptOnlyFromAmong(SpinalNet.Augmentation.Pipelines.All.Select(p => p.Name).ToArray());
     }
 
@@ -156,7 +164,7 @@ sealed class CommonOptions
 
     public IEnumerable<Option> TrainingOptions =>
     [
-        Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate, Momentum, WeightDecay, Schedule,
+        Preset, Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate, Momentum, WeightDecay, Schedule,
         ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet,
     ];
 
@@ -199,12 +207,13 @@ sealed class CommonOptions
         return new ConfigLayer("command-line options", values);
     }
 
-    /// <summary>Defaults, then the --config file, then the command line.</summary>
+    /// <summary>Defaults, then the preset, then the --config file, then the command line.</summary>
     public RunConfig Resolve(ParseResult r)
     {
-        var file = r.GetValue(Config);
-        return file is null
-            ? Configuration.Resolve(CommandLine(r))
-            : Configuration.Resolve(ConfigLayer.FromFile(file), CommandLine(r));
+        var layers = new List<ConfigLayer>();
+        if (r.GetValue(Preset) is { } preset) layers.Add(Presets.Get(preset).Layer);
+        if (r.GetValue(Config) is { } file) layers.Add(ConfigLayer.FromFile(file));
+        layers.Add(CommandLine(r));
+        return Configuration.Resolve(layers.ToArray());
     }
 }

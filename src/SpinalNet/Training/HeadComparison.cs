@@ -5,7 +5,8 @@ using SpinalNet.Models;
 
 namespace SpinalNet.Training;
 
-/// <param name="BestAccuracy">Best test accuracy over the epochs, as a fraction.</param>
+/// <param name="BestAccuracy">Test accuracy at the best epoch, as a fraction: the epoch picked on the validation split
+/// where there is one, else the best test accuracy over the epochs (the scripts' report).</param>
 public sealed record ComparisonRow(
     HeadKind Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
     double BestAccuracy, double FinalAccuracy, double SecondsPerEpoch, TrainingOutcome Outcome);
@@ -34,7 +35,7 @@ public static class HeadComparison
             var history = outcome.History;
             rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
                 cost.Part("head").Multiplications,
-                history.Count == 0 ? double.NaN : history.Max(h => h.TestAccuracy),
+                history.Count == 0 ? double.NaN : history.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy,
                 history.Count == 0 ? double.NaN : history[^1].TestAccuracy,
                 history.Count == 0 ? double.NaN : history.Average(h => h.Seconds), outcome));
             if (outcome.Stop == StopReason.Cancelled) break;
