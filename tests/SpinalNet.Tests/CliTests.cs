@@ -56,6 +56,25 @@ public sealed class CliTests : IDisposable
         Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
         Assert.Contains($"({Math.Round(accuracy * 500)}/500)", evaluate.Stdout);
 
+        // Predict on real test digits saved as PNG files, as a user would pass them.
+        var digits = SpinalNet.Data.MnistFamily.Load(data, SpinalNet.Data.MnistVariant.Mnist, SpinalNet.Data.Split.Test);
+        var files = Enumerable.Range(0, 4).Select(i =>
+        {
+            var file = Path.Combine(folder, $"digit{i}.png");
+            File.WriteAllBytes(file, SpinalNet.Data.ImageCodec.Encode(digits.ReadImage(i)));
+            return file;
+        }).ToArray();
+        var predict = CliRunner.Run(["predict", "--run", run, "--top", "2", .. files]);
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        var predicted = predict.Stdout.Trim().Split('\n');
+        Assert.Equal(4, predicted.Length);
+        int right = predicted.Select((line, i) => line.Split(": ")[1].StartsWith($"{digits.Label(i)} ") ? 1 : 0).Sum();
+        Assert.True(right >= 3, $"only {right} of 4 digits predicted right:\n{predict.Stdout}");
+        var shares = predicted[0].Split(": ")[1].Split(", ").Select(p => double.Parse(p.Split(' ')[1].TrimEnd('%'), CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, shares.Length);
+        Assert.True(shares[0] >= shares[1] && shares.Sum() <= 100.01);
+        AssertOneLineError(CliRunner.Run("predict", "--run", Path.Combine(folder, "nowhere"), files[0]), "nowhere");
+
         var wrongHead = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "fc", "--weights",
             Path.Combine(run, "model.safetensors"), "--data", data);
         AssertOneLineError(wrongHead, "model.safetensors");

@@ -28,6 +28,7 @@ public static class HeadComparison
             var cost = CostReport.Measure(model, spec.InputShape);
             var run = runFor?.Invoke(head);
             run?.WriteConfig(headConfig);
+            if (data.ClassNames is { } names) run?.WriteClassNames(names);
             var outcome = Trainer.Run(model, data, config.Settings,
                 run is null ? null : new CheckpointPolicy(run, headConfig), observer?.Invoke(head), cancel);
             run?.SaveWeights(model);
