@@ -55,7 +55,7 @@ static class Commands
                 new CheckpointPolicy(run, config, Resume: resumeFolder is not null), reporter(Name(config.Head)),
                 cancel.Token));
             run.SaveWeights(model);
-            run.WriteEvaluation(outcome.FinalTest);
+            run.WriteOutcome($"{spec.Name}, {Name(config.Head)} head", outcome);
             Console.WriteLine(Describe(outcome, config.Settings, run));
             return 0;
         });
@@ -160,7 +160,7 @@ static class Commands
             var report = ConsoleReporter.Run(quiet, reporter => ComparisonReport.Run(config, data, count,
                 (seed, head) => new RunDirectory(RunFolder(seed, head)),
                 (seed, head) => reporter(count == 1 ? Name(head) : $"{Name(head)} seed {seed}"), cancel.Token));
-            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown());
+            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown(report.WriteCharts(folder)));
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
             foreach (var h in report.Summaries)

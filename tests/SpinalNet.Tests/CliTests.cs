@@ -40,8 +40,11 @@ public sealed class CliTests : IDisposable
         Assert.True(accuracy > 0.6, $"test accuracy {accuracy} after 2 epochs on 2,000 digits is not well above chance");
         Assert.True(last[6] >= accuracy, "top-5 accuracy is at least top-1 accuracy");
         Assert.True(last[1] < 2.0 && last[4] < 1.5, $"losses {last[1]}, {last[4]}");
-        foreach (var file in new[] { "last.ckpt", "best.ckpt", "evaluation.json", "confusion.csv", "metrics.json" })
+        foreach (var file in new[] { "last.ckpt", "best.ckpt", "evaluation.json", "confusion.csv", "metrics.json", "classes.json" })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} was not written");
+        AssertPng(Path.Combine(run, "loss.png"), 800, 500);
+        AssertPng(Path.Combine(run, "accuracy.png"), 800, 500);
+        AssertPng(Path.Combine(run, "confusion.png"), 700, 600);
 
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Equal("mnist-cnn", config.RootElement.GetProperty("model").GetString());
@@ -98,6 +101,16 @@ public sealed class CliTests : IDisposable
         var report = File.ReadAllText(Path.Combine(folder, "cmp", "report.md"));
         Assert.Contains("| Spinal | 13,818 | 472,480 | 8,538 | 8,480 |", report);
         Assert.Contains("Best epoch picked on the test split", report);
+        Assert.Contains("![Test accuracy per epoch](accuracy.png)", report);
+        AssertPng(Path.Combine(folder, "cmp", "accuracy.png"), 800, 500);
+        AssertPng(Path.Combine(folder, "cmp", "spinal", "confusion.png"), 700, 600);
+    }
+
+    static void AssertPng(string path, int width, int height)
+    {
+        var image = SpinalNet.Data.ImageCodec.Decode(path, 3);
+        Assert.Equal((width, height), (image.Width, image.Height));
+        Assert.True(image.Data.Distinct().Count() > 10, $"{path} is blank");
     }
 
     [Fact]

@@ -69,6 +69,16 @@ public sealed class RunDirectory
         AtomicFile.WriteText(File(MetricsJson), JsonSerializer.Serialize(history, Json));
     }
 
+    /// <summary>What a finished (or stopped) run leaves: the evaluation files, the loss and accuracy curves and the
+    /// confusion matrix picture.</summary>
+    public void WriteOutcome(string title, TrainingOutcome outcome)
+    {
+        WriteEvaluation(outcome.FinalTest);
+        Charts.RunCurves(this, title, outcome.History);
+        Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
+            ReadClassNames(outcome.FinalTest.Confusion.Length));
+    }
+
     /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>
     public void WriteEvaluation(Evaluation evaluation)
     {
