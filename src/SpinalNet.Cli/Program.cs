@@ -18,6 +18,7 @@ var root = new RootCommand(
     Commands.Compare(options),
     Commands.Summary(options),
     Commands.Models(),
+    DataCommands.Data(),
 };
 
 var parsed = root.Parse(args);

@@ -241,6 +241,9 @@ public class DataFormatTests
         File.WriteAllText(dir.Combine("extra_32x32.mat"), "not a mat file");
         Assert.Contains("extra_32x32.mat: truncated: no MAT header",
             Assert.Throws<DataFormatException>(() => Svhn.Load(dir.Path, SvhnSplit.Extra)).Message);
+        File.WriteAllText(dir.Combine("extra_32x32.mat"), new string('x', 200));
+        Assert.EndsWith("extra_32x32.mat: wrong magic: not a MATLAB MAT file",
+            Assert.Throws<DataFormatException>(() => Svhn.Load(dir.Path, SvhnSplit.Extra)).Message);
         var bytes = File.ReadAllBytes(dir.Combine("test_32x32.mat"));
         File.WriteAllBytes(dir.Combine("extra_32x32.mat"), bytes.AsSpan(0, 2000).ToArray());
         Assert.Contains("truncated: element promises",
