@@ -284,6 +284,13 @@ public class DataFormatTests
                 new ImageFolderOptions(Strict: true))).Message);
         Assert.Contains("split 'val' not found (folders present: train)",
             Assert.Throws<DataFormatException>(() => ImageFolder.Open(dir.Path, "val")).Message);
+        // a PNG cut short passes the header scan but fails, naming the file, when the batch reads it
+        var whole = File.ReadAllBytes(dir.Combine("train", "a", "x.png"));
+        File.WriteAllBytes(dir.Combine("train", "a", "x.png"), whole.AsSpan(0, whole.Length / 2).ToArray());
+        var cut = ImageFolder.Open(dir.Path, "train");
+        int cutIndex = Enumerable.Range(0, cut.Count).Single(i => cut.FilePath(i).EndsWith(Path.Combine("a", "x.png")));
+        Assert.Contains("x.png: cannot decode image",
+            Assert.Throws<DataFormatException>(() => cut.ReadImage(cutIndex)).Message);
         Directory.CreateDirectory(dir.Combine("train", "empty"));
         Assert.Contains("empty: class folder has no decodable images",
             Assert.Throws<DataFormatException>(() => ImageFolder.Open(dir.Path, "train")).Message);
