@@ -1,6 +1,5 @@
-// One factory per `spinalnet` command. Each action gathers its options, hands them to the library and prints.
+// One factory per `spinalnet` command. Each action resolves its configuration, hands it to the library and prints.
 using System.CommandLine;
-using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Cost;
 using SpinalNet.Data;
@@ -15,40 +14,91 @@ static class Commands
     {
         var output = new Option<string?>("--out")
         {
-            Description = "Run folder for config.json, metrics.csv, metrics.json and model.safetensors " +
-                          "(default: runs/<model>-<head>-<time>).",
+            Description = "Run folder for config.json, metrics.csv/json, checkpoints (last.ckpt, best.ckpt), " +
+                          "evaluation.json, confusion.csv and model.safetensors (default: runs/<model>-<head>-<time>).",
+        };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the run in this folder from its last checkpoint, with its saved configuration; " +
+                          "only --epochs, --max-time, --threads and --quiet may be given with it.",
         };
         var command = new Command("train", "Train one network on MNIST-format data, evaluating on the test split " +
-                                           "after every epoch.") { output };
+                                           "(and the validation split, if any) after every epoch.") { output, resume };
         Add(command, o.ModelOptions, o.TrainingOptions);
         command.SetAction(r =>
         {
-            var spec = o.GetModel(r);
-            var head = o.GetHead(r);
-            var spinal = o.GetSpinal(r);
-            var settings = o.GetSettings(r, spec);
-            var run = new RunDirectory(r.GetValue(output) ?? DefaultRunFolder($"{spec.Name}-{Name(head)}"));
-            var (train, test) = MnistFolder.LoadTrainTest(r.GetValue(o.Data), Normalization.Mnist);
-            using (train)
-            using (test)
-            using (var model = spec.Create(head, settings.Seed, spinal))
+            RunConfig config;
+            RunDirectory run;
+            var resumeFolder = r.GetValue(resume);
+            if (resumeFolder is null)
             {
-                run.WriteConfig(new RunConfig(spec.Name, head, spinal, r.GetValue(o.Data) ?? "embedded", settings));
-                Console.WriteLine($"training {spec.Name} ({Name(head)} head) on {train.Count} samples, " +
-                                  $"testing on {test.Count}; run folder {run.Path}");
-                var history = new List<EpochMetrics>();
-                using var cancel = CancelOnCtrlC();
-                ConsoleReporter.Run(reporter =>
-                    Trainer.Train(model, train, test, settings, new RecordingObserver(reporter(Name(head)), history, run),
-                        cancel.Token));
-                run.SaveWeights(model);
-                if (history.Count > 0)
-                    Console.WriteLine($"best test accuracy {history.Max(h => h.TestAccuracy):P2}, final " +
-                                      $"{history[^1].TestAccuracy:P2}; weights {run.File(RunDirectory.WeightsFile)}");
+                config = o.Resolve(r);
+                run = new RunDirectory(r.GetValue(output) ?? DefaultRunFolder($"{config.Model}-{Name(config.Head)}"));
             }
+            else
+            {
+                run = new RunDirectory(resumeFolder);
+                config = ResumedConfig(o, r, run);
+            }
+            bool quiet = r.GetValue(o.Quiet);
+            var spec = ModelCatalog.Get(config.Model);
+            using var data = config.LoadData();
+            using var model = spec.Create(config.Head, config.Settings.Seed, config.Spinal);
+            run.WriteConfig(config);
+            if (!quiet)
+                Console.WriteLine($"training {spec.Name} ({Name(config.Head)} head) on {data.Train.Count} samples, " +
+                                  $"selecting on the {config.Settings.SelectionSplit} split, testing on " +
+                                  $"{data.Test.Count}; run folder {run.Path}");
+            using var cancel = CancelOnCtrlC();
+            var outcome = ConsoleReporter.Run(quiet, reporter => Trainer.Run(model, data, config.Settings,
+                new CheckpointPolicy(run, config, Resume: resumeFolder is not null), reporter(Name(config.Head)),
+                cancel.Token));
+            run.SaveWeights(model);
+            run.WriteEvaluation(outcome.FinalTest);
+            Console.WriteLine(Describe(outcome, config.Settings, run));
             return 0;
         });
         return command;
+    }
+
+    static RunConfig ResumedConfig(CommonOptions o, ParseResult r, RunDirectory run)
+    {
+        var allowed = new HashSet<string> { "settings.epochs", "settings.max_time_seconds", "settings.threads" };
+        var given = o.CommandLine(r);
+        var changed = Leaves(given.Values, "").Where(k => !allowed.Contains(k)).ToList();
+        if (changed.Count > 0)
+            throw new ArgumentException($"--resume continues the saved configuration of {run.Path}; it cannot " +
+                                        $"change {string.Join(", ", changed)}", "resume");
+        var saved = Checkpoint.ReadState(run.File(RunDirectory.LastCheckpoint)).Config;
+        var settings = saved.Settings with
+        {
+            Epochs = r.GetValue(o.Epochs) ?? saved.Settings.Epochs,
+            MaxTimeSeconds = r.GetValue(o.MaxTime) ?? saved.Settings.MaxTimeSeconds,
+            Threads = r.GetValue(o.Threads) ?? saved.Settings.Threads,
+        };
+        settings.Validate();
+        return saved with { Settings = settings };
+    }
+
+    static IEnumerable<string> Leaves(System.Text.Json.Nodes.JsonObject node, string path) =>
+        node.SelectMany(p => p.Value is System.Text.Json.Nodes.JsonObject inner
+            ? Leaves(inner, path + p.Key + ".")
+            : [path + p.Key]);
+
+    static string Describe(TrainingOutcome outcome, TrainingSettings settings, RunDirectory run)
+    {
+        string why = outcome.Stop switch
+        {
+            StopReason.Cancelled => $"stopped on request; resume with --resume {run.Path}",
+            StopReason.TimeLimit => $"stopped at the time limit; resume with --resume {run.Path}",
+            StopReason.EarlyStopped => $"stopped early after {settings.Patience} epochs without improvement",
+            _ => "completed",
+        };
+        if (outcome.History.Count == 0) return $"{why}; no epoch finished";
+        var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch);
+        return $"{why}. Best epoch {best.Epoch} by {settings.SelectionSplit} accuracy: test accuracy " +
+               $"{Format.Percent(best.TestAccuracy)}; final test accuracy {Format.Percent(outcome.FinalTest.Accuracy)} " +
+               $"(top-5 {Format.Percent(outcome.FinalTest.Top5Accuracy)}); weights {run.File(RunDirectory.WeightsFile)}";
     }
 
     public static Command Evaluate(CommonOptions o)
@@ -58,18 +108,19 @@ static class Commands
             Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder).",
             Required = true,
         };
-        var command = new Command("evaluate", "Test accuracy and loss of trained weights.") { weights, o.Data, o.TestBatchSize };
+        var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
+            { weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.ModelOptions);
         command.SetAction(r =>
         {
-            var spec = o.GetModel(r);
-            using var model = spec.Create(o.GetHead(r), 0, o.GetSpinal(r));
+            var config = Configuration.Resolve(o.CommandLine(r));
+            var spec = ModelCatalog.Get(config.Model);
+            using var model = spec.Create(config.Head, 0, config.Spinal);
             RunDirectory.LoadWeights(model, r.GetValue(weights)!);
-            using var test = MnistFolder.Load(r.GetValue(o.Data) ?? MnistFolder.EmbeddedSample, Split.Test,
-                Normalization.Mnist);
-            var e = Evaluator.Evaluate(model, test, r.GetValue(o.TestBatchSize) ?? spec.Defaults.TestBatchSize);
-            Console.WriteLine($"test accuracy {e.Accuracy:P2} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
-                              $"test loss {e.Loss:F4}");
+            using var test = RunData.LoadTest(config);
+            var e = Evaluator.Evaluate(model, test, config.Settings.TestBatchSize);
+            Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
+                              $"top-5 {Format.Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
             return 0;
         });
         return command;
@@ -79,43 +130,44 @@ static class Commands
     {
         var output = new Option<string?>("--out")
         {
-            Description = "Folder for one run folder per head, fc/ and spinal/ (default: runs/compare-<model>-<time>).",
+            Description = "Folder for the report (report.md) and one run folder per head, fc/ and spinal/ " +
+                          "(seed-<n>/fc/ ... with --repeats) (default: runs/compare-<model>-<time>).",
+        };
+        var repeats = new Option<int>("--repeats")
+        {
+            Description = "Train both heads this many times, with seeds seed, seed+1, ...; accuracies are " +
+                          "reported as mean ± standard deviation.",
+            DefaultValueFactory = _ => 1,
         };
         var command = new Command("compare", "Train the conventional head and the Spinal head from the same seed on " +
-                                             "the same batches and compare cost and accuracy.") { output };
+                                             "the same batches and compare cost and accuracy.") { output, repeats };
         Add(command, [o.Model, o.SpinalWidth, o.SpinalLayers, o.Splits], o.TrainingOptions);
         command.SetAction(r =>
         {
-            var spec = o.GetModel(r);
-            var spinal = o.GetSpinal(r);
-            var settings = o.GetSettings(r, spec);
-            var folder = r.GetValue(output) ?? DefaultRunFolder($"compare-{spec.Name}");
-            var (train, test) = MnistFolder.LoadTrainTest(r.GetValue(o.Data), Normalization.Mnist);
-            IReadOnlyList<ComparisonRow> rows;
-            using (train)
-            using (test)
-            {
-                Console.WriteLine($"comparing heads of {spec.Name} on {train.Count} training samples, " +
-                                  $"{test.Count} test samples, {settings.Epochs} epochs, seed {settings.Seed}");
-                using var cancel = CancelOnCtrlC();
-                rows = ConsoleReporter.Run(reporter => HeadComparison.Run(spec, spinal, train, test, settings,
-                    head => reporter(Name(head)),
-                    (head, model, history) =>
-                    {
-                        var run = new RunDirectory(Path.Combine(folder, Name(head)));
-                        run.WriteConfig(new RunConfig(spec.Name, head, spinal, r.GetValue(o.Data) ?? "embedded", settings));
-                        run.WriteMetrics(history);
-                        run.SaveWeights(model);
-                    }, cancel.Token));
-            }
+            var config = o.Resolve(r);
+            int count = r.GetValue(repeats);
+            bool quiet = r.GetValue(o.Quiet);
+            var folder = r.GetValue(output) ?? DefaultRunFolder($"compare-{config.Model}");
+            using var data = config.LoadData();
+            if (!quiet)
+                Console.WriteLine($"comparing heads of {config.Model} on {data.Train.Count} training samples, " +
+                                  $"{data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
+                                  $"seed {config.Settings.Seed}{(count > 1 ? $" (+{count - 1} more)" : "")}");
+            string RunFolder(long seed, HeadKind head) =>
+                count == 1 ? Path.Combine(folder, Name(head)) : Path.Combine(folder, $"seed-{seed}", Name(head));
+            using var cancel = CancelOnCtrlC();
+            var report = ConsoleReporter.Run(quiet, reporter => ComparisonReport.Run(config, data, count,
+                (seed, head) => new RunDirectory(RunFolder(seed, head)),
+                (seed, head) => reporter(count == 1 ? Name(head) : $"{Name(head)} seed {seed}"), cancel.Token));
+            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown());
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
-            foreach (var row in rows)
-                table.AddRow(Name(row.Head), N(row.Parameters), N(row.Multiplications), N(row.HeadParameters),
-                    N(row.HeadMultiplications), $"{row.BestAccuracy:P2}", $"{row.FinalAccuracy:P2}",
-                    row.SecondsPerEpoch.ToString("F2", CultureInfo.InvariantCulture));
+            foreach (var h in report.Summaries)
+                table.AddRow(Name(h.Head), Format.Count(h.Parameters), Format.Count(h.Multiplications),
+                    Format.Count(h.HeadParameters), Format.Count(h.HeadMultiplications), h.BestAccuracy.Percent,
+                    h.FinalAccuracy.Percent, Format.Fixed(h.SecondsPerEpoch.Mean));
             AnsiConsole.Write(table);
-            Console.WriteLine($"runs written to {folder}");
+            Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in {folder}");
             return 0;
         });
         return command;
@@ -127,17 +179,32 @@ static class Commands
         Add(command, o.ModelOptions);
         command.SetAction(r =>
         {
-            var spec = o.GetModel(r);
-            using var model = spec.Create(o.GetHead(r), 0, o.GetSpinal(r));
+            var config = Configuration.Resolve(o.CommandLine(r));
+            var spec = ModelCatalog.Get(config.Model);
+            using var model = spec.Create(config.Head, 0, config.Spinal);
             var cost = CostReport.Measure(model, spec.InputShape);
             var table = new Table().AddColumns("layer", "type", "output", "parameters", "multiplications");
             foreach (var l in cost.Layers)
-                table.AddRow(l.Name, l.Kind, $"[[{string.Join(", ", l.OutputShape)}]]", N(l.Parameters),
-                    N(l.Multiplications));
+                table.AddRow(l.Name, l.Kind, $"[[{string.Join(", ", l.OutputShape)}]]", Format.Count(l.Parameters),
+                    Format.Count(l.Multiplications));
             table.AddEmptyRow();
             foreach (var part in new[] { "backbone", "head" })
-                table.AddRow($"{part} total", "", "", N(cost.Part(part).Parameters), N(cost.Part(part).Multiplications));
-            table.AddRow("total", "", "", N(cost.Parameters), N(cost.Multiplications));
+                table.AddRow($"{part} total", "", "", Format.Count(cost.Part(part).Parameters),
+                    Format.Count(cost.Part(part).Multiplications));
+            table.AddRow("total", "", "", Format.Count(cost.Parameters), Format.Count(cost.Multiplications));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command PresetList()
+    {
+        var command = new Command("presets", "The paper's from-scratch experiments, runnable with --preset NAME.");
+        command.SetAction(_ =>
+        {
+            var table = new Table().AddColumns("preset", "head", "description");
+            foreach (var p in Presets.All) table.AddRow(p.Name, p.Head, Markup.Escape(p.Description));
             AnsiConsole.Write(table);
             return 0;
         });
@@ -156,8 +223,9 @@ static class Commands
             {
                 using var model = spec.Create(head, 0);
                 var cost = CostReport.Measure(model, spec.InputShape);
-                table.AddRow(spec.Name, Name(head), N(cost.Parameters), N(cost.Multiplications),
-                    N(cost.Part("head").Parameters), N(cost.Part("head").Multiplications), Markup.Escape(spec.Description));
+                table.AddRow(spec.Name, Name(head), Format.Count(cost.Parameters), Format.Count(cost.Multiplications),
+                    Format.Count(cost.Part("head").Parameters), Format.Count(cost.Part("head").Multiplications),
+                    Markup.Escape(spec.Description));
             }
             AnsiConsole.Write(table);
             return 0;
@@ -171,8 +239,6 @@ static class Commands
     }
 
     static string Name(HeadKind head) => head == HeadKind.Fc ? "fc" : "spinal";
-
-    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     static string DefaultRunFolder(string name) =>
         Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
@@ -189,19 +255,5 @@ static class Commands
             Console.Error.WriteLine("spinalnet: stopping after the current step (Ctrl+C again to abort)");
         };
         return source;
-    }
-
-    /// <summary>Keeps the history, rewrites the metrics files after every epoch, and forwards to the display.</summary>
-    sealed class RecordingObserver(ITrainingObserver display, List<EpochMetrics> history, RunDirectory run)
-        : ITrainingObserver
-    {
-        public void OnStep(StepProgress progress) => display.OnStep(progress);
-
-        public void OnEpoch(EpochMetrics metrics)
-        {
-            history.Add(metrics);
-            run.WriteMetrics(history);
-            display.OnEpoch(metrics);
-        }
     }
 }

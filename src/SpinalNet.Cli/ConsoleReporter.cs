@@ -9,9 +9,11 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
 {
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
-    /// <summary>Runs <paramref name="work"/> with a reporter per label, inside a live progress display if interactive.</summary>
-    public static T Run<T>(Func<Func<string, ITrainingObserver>, T> work)
+    /// <summary>Runs <paramref name="work"/> with a reporter per label, inside a live progress display if interactive,
+    /// with none if quiet.</summary>
+    public static T Run<T>(bool quiet, Func<Func<string, ITrainingObserver?>, T> work)
     {
+        if (quiet) return work(_ => null);
         if (!Interactive) return work(label => new ConsoleReporter(label, null));
         return AnsiConsole.Progress()
             .AutoClear(false)
@@ -32,7 +34,7 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
     public void OnEpoch(EpochMetrics m)
     {
         var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, test loss {m.TestLoss:F4}, " +
-                   $"test accuracy {m.TestAccuracy:P2}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
+                   $"test accuracy {Format.Percent(m.TestAccuracy)}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
         if (bar is null) Console.WriteLine(line);
         else AnsiConsole.MarkupLine(Markup.Escape(line));
     }

@@ -29,7 +29,7 @@ static class DataCommands
         var root = RootOption();
         var command = new Command("list", "Each known data set, whether it is present under the data root, its splits, " +
                                           "sizes and classes.") { root };
-        command.SetAction(r => OneLineErrors(() =>
+        command.SetAction(r =>
         {
             string dataRoot = r.GetValue(root)!;
             var table = new Table().AddColumns("name", "present", "splits (images)", "classes", "image", "download",
@@ -42,7 +42,7 @@ static class DataCommands
             AnsiConsole.Write(table);
             Console.WriteLine($"data root: {Path.GetFullPath(dataRoot)}");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -52,7 +52,7 @@ static class DataCommands
         var name = NameArgument();
         var command = new Command("download", "Download a data set from its official source (mirror as fallback), " +
                                               "verify its checksum and unpack it into <root>/<name>.") { name, root };
-        command.SetAction(r => OneLineErrors(() =>
+        command.SetAction(r =>
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
             using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
@@ -91,7 +91,7 @@ static class DataCommands
             }
             Console.WriteLine($"{info.Name} is in {folder}");
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -117,7 +117,7 @@ static class DataCommands
         {
             name, root, split, augmented, pipeline, count, seed, strict, output,
         };
-        command.SetAction(r => OneLineErrors(() =>
+        command.SetAction(r =>
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
             string splitName = r.GetValue(split)!;
@@ -139,24 +139,8 @@ static class DataCommands
                 (source as IDisposable)?.Dispose();
             }
             return 0;
-        }));
+        });
         return command;
-    }
-
-    /// <summary>Failures the user can cause end as one line on stderr and exit code 1 (System.CommandLine's own
-    /// handler would print a stack trace).</summary>
-    static int OneLineErrors(Func<int> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or DataFormatException
-                                     or UnauthorizedAccessException or HttpRequestException)
-        {
-            Console.Error.WriteLine($"spinalnet: {e.Message.ReplaceLineEndings(" ")}");
-            return 1;
-        }
     }
 
     static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

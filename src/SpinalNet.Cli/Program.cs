@@ -18,6 +18,7 @@ var root = new RootCommand(
     Commands.Compare(options),
     Commands.Summary(options),
     Commands.Models(),
+    Commands.PresetList(),
     DataCommands.Data(),
 };
 
@@ -29,11 +30,15 @@ if (parsed.Errors.Count > 0)
 }
 try
 {
-    return parsed.Invoke();
+    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is ArgumentException or IOException or DataFormatException or UnauthorizedAccessException
+catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or DataFormatException
+                             or UnauthorizedAccessException
                              or InvalidOperationException)
 {
-    Console.Error.WriteLine($"spinalnet: {e.Message.ReplaceLineEndings(" ")}");
+    var message = e is ArgumentException a && a.ParamName is not null
+        ? a.Message.Replace($" (Parameter '{a.ParamName}')", "")
+        : e.Message;
+    Console.Error.WriteLine($"spinalnet: {message.ReplaceLineEndings(" ")}");
     return 1;
 }

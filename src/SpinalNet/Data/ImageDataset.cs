@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Data;
 
-public sealed class ImageDataset : IDisposable
+public sealed class ImageDataset : IBatchSource
 {
     public Tensor Images { get; }
     public Tensor Labels { get; }
@@ -26,12 +26,28 @@ public sealed class ImageDataset : IDisposable
 
     public long[] SampleShape => Images.shape.Skip(1).ToArray();
 
+    public (Tensor Images, Tensor Labels) Batch(Tensor indices, int epoch) =>
+        (Images.index_select(0, indices), Labels.index_select(0, indices));
+
     /// <summary>The first <paramref name="count"/> samples (or all, if fewer), sharing no storage with this set.</summary>
     public ImageDataset Take(long count)
     {
         long n = Math.Min(count, Count);
         return new ImageDataset(Images.narrow(0, 0, n).clone(), Labels.narrow(0, 0, n).clone(), Classes,
             $"{Source} (first {n})");
+    }
+
+    /// <summary>Holds out a random <paramref name="fraction"/> of the samples, drawn from <paramref name="seed"/>:
+    /// (the rest, the held-out part). The same seed always holds out the same samples.</summary>
+    public (ImageDataset Remaining, ImageDataset HeldOut) SplitOff(double fraction, long seed)
+    {
+        var (remaining, held) = HoldOut.Indices(Count, fraction, seed);
+        ImageDataset Pick(long[] indices, string what)
+        {
+            using var index = torch.tensor(indices);
+            return new(Images.index_select(0, index), Labels.index_select(0, index), Classes, $"{Source} ({what})");
+        }
+        return (Pick(remaining, "training part"), Pick(held, "held out"));
     }
 
     public void Dispose()

@@ -65,6 +65,10 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor> output;
     // Which entry of `layers` computes spinal step i: 0, 1, ..., L-1, or 0, 1, 1, ..., 1 with shared weights.
     readonly int[] blockOfStep;
+    // How step i takes its split from x: a view (narrow) where the split is contiguous in x, a gather where it
+    // straddles the end of x. Chosen once here, so forward has no branches; views are the faster path
+    // (bench/RESULTS.md).
+    readonly Func<Tensor, Tensor>[] splitOfStep;
 
     public SpinalLayer(SpinalConfig config) : base(nameof(SpinalLayer))
     {
@@ -79,12 +83,19 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
             .ToArray());
         output = DenseBlock.Output((long)l * w, config.Outputs, config.Dropout);
 
-        var gather = Enumerable.Range(0, l)
-            .SelectMany(i => Enumerable.Range(0, s).Select(j => (long)config.InputIndex(i, j)))
-            .ToArray();
         RegisterComponents();
-        // Not persistent: it is derived from the config, and PyTorch state dicts have no such entry.
-        register_buffer("split_index", torch.tensor(gather, dtype: ScalarType.Int64), persistent: false);
+        splitOfStep = Enumerable.Range(0, l).Select(SplitOfStep).ToArray();
+    }
+
+    Func<Tensor, Tensor> SplitOfStep(int step)
+    {
+        int s = Config.SplitWidth, start = Config.InputIndex(step, 0);
+        if (start + s <= Config.InputWidth) return x => x.narrow(1, start, s);
+        var name = $"split_index_{step}";
+        var indices = Enumerable.Range(0, s).Select(j => (long)Config.InputIndex(step, j)).ToArray();
+        // Not persistent: derived from the config, and PyTorch state dicts have no such entry.
+        register_buffer(name, torch.tensor(indices, dtype: ScalarType.Int64), persistent: false);
+        return x => x.index_select(1, get_buffer(name)!);
     }
 
     public override Tensor forward(Tensor x)
@@ -94,13 +105,10 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
                 $"input of shape [{string.Join(", ", x.shape)}] does not match the Spinal layer's input width " +
                 $"N = {Config.InputWidth} (expected [batch, {Config.InputWidth}])", "input");
 
-        int s = Config.SplitWidth;
-        // All L splits at once, laid end to end: [batch, L·s].
-        var splits = x.index_select(1, get_buffer("split_index")!);
         var hidden = new Tensor[Config.Layers];
-        hidden[0] = layers[blockOfStep[0]].call(splits.narrow(1, 0, s));
+        hidden[0] = layers[blockOfStep[0]].call(splitOfStep[0](x));
         for (int i = 1; i < hidden.Length; i++)
-            hidden[i] = layers[blockOfStep[i]].call(torch.cat([splits.narrow(1, (long)i * s, s), hidden[i - 1]], 1));
+            hidden[i] = layers[blockOfStep[i]].call(torch.cat([splitOfStep[i](x), hidden[i - 1]], 1));
         return output.call(torch.cat(hidden, 1));
     }
 }

@@ -1,4 +1,5 @@
-// Test-set evaluation as the scripts report it (reference §3): mean loss over all samples and top-1 accuracy.
+// Evaluation as the scripts report it (reference §3): mean loss over all samples and top-1 accuracy, plus top-5
+// accuracy and the confusion matrix from which per-class accuracy follows.
 using SpinalNet.Data;
 using SpinalNet.Models;
 using TorchSharp;
@@ -7,34 +8,51 @@ using static TorchSharp.torch;
 namespace SpinalNet.Training;
 
 /// <param name="Accuracy">Top-1 accuracy as a fraction in [0, 1].</param>
-public sealed record Evaluation(double Loss, double Accuracy, long Samples);
+/// <param name="Top5Accuracy">Share of samples whose class is among the five highest scores (all, with ≤ 5 classes).</param>
+/// <param name="Confusion">Row = true class, column = predicted class, counts.</param>
+public sealed record Evaluation(double Loss, double Accuracy, double Top5Accuracy, long Samples, long[][] Confusion)
+{
+    /// <summary>Accuracy of each true class (NaN for a class with no sample).</summary>
+    public double[] PerClassAccuracy =>
+        Confusion.Select((row, c) => row.Sum() == 0 ? double.NaN : (double)row[c] / row.Sum()).ToArray();
+}
 
 public static class Evaluator
 {
-    public static Evaluation Evaluate(ClassifierNetwork model, ImageDataset data, int batchSize)
+    public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize)
     {
         bool wasTraining = model.training;
         model.eval();
         using var noGrad = torch.no_grad();
+        var device = model.parameters().First().device;
+        int classes = data.Classes;
         double lossSum = 0;
-        long correct = 0;
+        long correct = 0, top5 = 0;
+        var confusion = new long[classes * classes];
         try
         {
             for (long start = 0; start < data.Count; start += batchSize)
             {
                 using var scope = torch.NewDisposeScope();
                 long n = Math.Min(batchSize, data.Count - start);
-                var x = data.Images.narrow(0, start, n);
-                var y = data.Labels.narrow(0, start, n);
+                var (images, labels) = data.Batch(torch.arange(start, start + n, dtype: ScalarType.Int64), epoch: 0);
+                var x = images.to(device);
+                var y = labels.to(device);
                 var output = model.call(x);
                 lossSum += model.Loss(output, y, nn.Reduction.Sum).item<float>();
-                correct += output.argmax(1).eq(y).sum().item<long>();
+                var predicted = output.argmax(1);
+                correct += predicted.eq(y).sum().item<long>();
+                var best = output.topk((int)Math.Min(5, output.shape[1])).indexes;
+                top5 += best.eq(y.unsqueeze(1)).any(1).sum().item<long>();
+                var counts = (y * classes + predicted).bincount(null, classes * classes).cpu().data<long>().ToArray();
+                for (int i = 0; i < confusion.Length; i++) confusion[i] += counts[i];
             }
         }
         finally
         {
             model.train(wasTraining);
         }
-        return new Evaluation(lossSum / data.Count, (double)correct / data.Count, data.Count);
+        var rows = Enumerable.Range(0, classes).Select(c => confusion[(c * classes)..((c + 1) * classes)]).ToArray();
+        return new Evaluation(lossSum / data.Count, (double)correct / data.Count, (double)top5 / data.Count, data.Count, rows);
     }
 }

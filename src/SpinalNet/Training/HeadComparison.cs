@@ -1,33 +1,44 @@
 // The paper's central comparison (abstract, §4): the same network with its conventional head and with a Spinal head,
 // trained from the same seed on the same batches, side by side on cost and accuracy.
 using SpinalNet.Cost;
-using SpinalNet.Data;
 using SpinalNet.Models;
 
 namespace SpinalNet.Training;
 
-/// <param name="BestAccuracy">Best test accuracy over the epochs, as a fraction.</param>
+/// <param name="BestAccuracy">Test accuracy at the best epoch, as a fraction: the epoch picked on the validation split
+/// where there is one, else the best test accuracy over the epochs (the scripts' report).</param>
 public sealed record ComparisonRow(
     HeadKind Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
-    double BestAccuracy, double FinalAccuracy, double SecondsPerEpoch, IReadOnlyList<EpochMetrics> History);
+    double BestAccuracy, double FinalAccuracy, double SecondsPerEpoch, TrainingOutcome Outcome);
 
 public static class HeadComparison
 {
+    /// <param name="config">The run configuration; its head is ignored, both are trained.</param>
+    /// <param name="runFor">Where each head's run keeps its checkpoints and metrics (null: nowhere).</param>
     public static IReadOnlyList<ComparisonRow> Run(
-        ModelSpec spec, SpinalOverrides spinal, ImageDataset train, ImageDataset test, TrainingSettings settings,
-        Func<HeadKind, ITrainingObserver?>? observer = null, Action<HeadKind, ClassifierNetwork, IReadOnlyList<EpochMetrics>>? trained = null,
-        CancellationToken cancel = default)
+        RunConfig config, TrainingData data, Func<HeadKind, RunDirectory?>? runFor = null,
+        Func<HeadKind, ITrainingObserver?>? observer = null, CancellationToken cancel = default)
     {
+        var spec = ModelCatalog.Get(config.Model);
         var rows = new List<ComparisonRow>();
         foreach (var head in new[] { HeadKind.Fc, HeadKind.Spinal })
         {
-            using var model = spec.Create(head, settings.Seed, spinal);
+            var headConfig = config with { Head = head };
+            using var model = spec.Create(head, config.Settings.Seed, config.Spinal);
             var cost = CostReport.Measure(model, spec.InputShape);
-            var history = Trainer.Train(model, train, test, settings, observer?.Invoke(head), cancel);
-            trained?.Invoke(head, model, history);
+            var run = runFor?.Invoke(head);
+            run?.WriteConfig(headConfig);
+            var outcome = Trainer.Run(model, data, config.Settings,
+                run is null ? null : new CheckpointPolicy(run, headConfig), observer?.Invoke(head), cancel);
+            run?.SaveWeights(model);
+            run?.WriteEvaluation(outcome.FinalTest);
+            var history = outcome.History;
             rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
-                cost.Part("head").Multiplications, history.Max(h => h.TestAccuracy), history[^1].TestAccuracy,
-                history.Average(h => h.Seconds), history));
+                cost.Part("head").Multiplications,
+                history.Count == 0 ? double.NaN : history.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy,
+                history.Count == 0 ? double.NaN : history[^1].TestAccuracy,
+                history.Count == 0 ? double.NaN : history.Average(h => h.Seconds), outcome));
+            if (outcome.Stop == StopReason.Cancelled) break;
         }
         return rows;
     }

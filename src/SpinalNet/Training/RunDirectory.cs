@@ -1,5 +1,7 @@
 // What a training run leaves behind: the resolved configuration (config.json), per-epoch metrics (metrics.csv and
-// metrics.json, rewritten after every epoch) and the trained weights (model.safetensors, a format PyTorch reads).
+// metrics.json, rewritten after every epoch), checkpoints (last.ckpt, best.ckpt), the final test evaluation with
+// per-class accuracy and confusion matrix (evaluation.json, confusion.csv) and the trained weights (model.safetensors,
+// a format PyTorch reads).
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -10,13 +12,11 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <summary>Everything that determines a run, saved with it.</summary>
-public sealed record RunConfig(string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings);
-
 public sealed class RunDirectory
 {
     public const string ConfigFile = "config.json", MetricsCsv = "metrics.csv", MetricsJson = "metrics.json",
-        WeightsFile = "model.safetensors";
+        WeightsFile = "model.safetensors", LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt",
+        EvaluationFile = "evaluation.json", ConfusionCsv = "confusion.csv";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -40,14 +40,32 @@ public sealed class RunDirectory
 
     public void WriteMetrics(IReadOnlyList<EpochMetrics> history)
     {
-        var csv = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,learning_rate,seconds,samples_per_second\n");
+        var csv = new StringBuilder("epoch,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy," +
+                                    "test_top5_accuracy,learning_rate,seconds,samples_per_second\n");
         foreach (var m in history)
-            csv.AppendLine(string.Join(",", new object[]
-                { m.Epoch, m.TrainLoss, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond }
-                .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+            csv.AppendLine(Csv(m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, m.TestLoss, m.TestAccuracy,
+                m.TestTop5Accuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond));
         AtomicFile.WriteText(File(MetricsCsv), csv.ToString());
         AtomicFile.WriteText(File(MetricsJson), JsonSerializer.Serialize(history, Json));
     }
+
+    /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>
+    public void WriteEvaluation(Evaluation evaluation)
+    {
+        AtomicFile.WriteText(File(EvaluationFile), JsonSerializer.Serialize(new
+        {
+            evaluation.Loss, evaluation.Accuracy, evaluation.Top5Accuracy, evaluation.Samples,
+            PerClassAccuracy = evaluation.PerClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a),
+            evaluation.Confusion,
+        }, Json));
+        var csv = new StringBuilder("true\\predicted," + string.Join(",", Enumerable.Range(0, evaluation.Confusion.Length)) + "\n");
+        for (int c = 0; c < evaluation.Confusion.Length; c++)
+            csv.AppendLine(c + "," + string.Join(",", evaluation.Confusion[c]));
+        AtomicFile.WriteText(File(ConfusionCsv), csv.ToString());
+    }
+
+    static string Csv(params object?[] values) =>
+        string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
 
     public void SaveWeights(nn.Module model) => SaveWeights(model, File(WeightsFile));
 
@@ -58,14 +76,16 @@ public sealed class RunDirectory
     public static void LoadWeights(nn.Module model, string path)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found", path);
+        Dictionary<string, Tensor> tensors;
         try
         {
-            model.load_safetensors(path, strict: true);
+            tensors = Safetensors.LoadStateDict(path);
         }
-        catch (Exception e) when (e is not FileNotFoundException)
+        catch (Exception e) when (e is not IOException)
         {
-            throw new InvalidDataException($"{path}: weights do not fit this model ({OneLine(e.Message)})", e);
+            throw new InvalidDataException($"{path}: not a readable safetensors file ({OneLine(e.Message)})", e);
         }
+        StateDicts.LoadStrict(model, tensors, path);
     }
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -1,7 +1,12 @@
-// The training loop of the from-scratch experiments (reference §3.1): SGD with momentum on shuffled mini-batches,
-// evaluation on the test split after every epoch, the best test accuracy tracked. Batches come from one in-memory
-// tensor through a permutation drawn from a generator of the run's own, so two models trained with the same seed see
-// the same batches in the same order, whatever their initialisation consumed from the global generator.
+// The training loop of the from-scratch experiments (reference §3): mini-batch training with the run's optimiser and
+// learning-rate schedule, evaluation after every epoch (validation split for model selection when there is one, and
+// the test split, as the scripts report), checkpoints, resume, early stopping, a time limit and a clean stop on Ctrl+C.
+//
+// Batches come from one in-memory tensor through a permutation drawn from a generator of the run's own, so two models
+// trained with the same seed see the same batches in the same order, whatever their initialisation consumed from the
+// global generator (which dropout draws from, reseeded here). A checkpoint taken mid-epoch records the batch-order
+// generator as it was at the epoch's start, the step reached and the global generator, so a resumed run replays the
+// same permutation, skips the steps done and ends with the same weights as an uninterrupted run (same thread count).
 using System.Diagnostics;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -10,10 +15,10 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <param name="TestAccuracy">Top-1, as a fraction.</param>
+/// <param name="TestAccuracy">Top-1, as a fraction; ValidationAccuracy likewise, null without a validation split.</param>
 public sealed record EpochMetrics(
-    int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double LearningRate, double Seconds,
-    double SamplesPerSecond);
+    int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, double TestLoss,
+    double TestAccuracy, double TestTop5Accuracy, double LearningRate, double Seconds, double SamplesPerSecond);
 
 /// <param name="Loss">Mean training loss over the epoch so far.</param>
 public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double Loss, double SamplesPerSecond);
@@ -25,51 +30,159 @@ public interface ITrainingObserver
     void OnEpoch(EpochMetrics metrics) { }
 }
 
+/// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
+public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
+{
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+        Validation?.Dispose();
+    }
+}
+
+public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
+
+/// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix.</param>
+public sealed record TrainingOutcome(
+    IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation FinalTest);
+
+/// <summary>Where a run keeps its checkpoints and metrics, and whether it continues from its last checkpoint.</summary>
+public sealed record CheckpointPolicy(RunDirectory Run, RunConfig Config, bool Resume = false);
+
+/// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
+public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
+
 public static class Trainer
 {
+    /// <summary>Trains without checkpoints and returns the per-epoch metrics.</summary>
     public static IReadOnlyList<EpochMetrics> Train(
-        ClassifierNetwork model, ImageDataset train, ImageDataset test, TrainingSettings settings,
+        ClassifierNetwork model, IBatchSource train, IBatchSource test, TrainingSettings settings,
+        ITrainingObserver? observer = null, CancellationToken cancel = default) =>
+        Run(model, new TrainingData(train, test), settings, null, observer, cancel).History;
+
+    public static TrainingOutcome Run(
+        ClassifierNetwork model, TrainingData data, TrainingSettings settings, CheckpointPolicy? checkpoints = null,
         ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         settings.Validate();
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
-        using var optimizer = torch.optim.SGD(model.parameters(), settings.LearningRate, settings.Momentum);
+        var device = Devices.Resolve(settings.Device);
+        model.to(device);
+
+        long steps = (data.Train.Count + settings.BatchSize - 1) / settings.BatchSize;
+        using var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings);
+        using var schedule = new LearningRateSchedule(settings.ScheduleOrDefault, settings.LearningRate,
+            settings.Epochs, steps, settings.Seed);
         using var shuffle = new torch.Generator((ulong)settings.Seed, torch.CPU);
 
         var history = new List<EpochMetrics>();
-        long steps = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
-        for (int epoch = 1; epoch <= settings.Epochs && !cancel.IsCancellationRequested; epoch++)
+        int startEpoch = 0, bestEpoch = 0, stale = 0;
+        long startStep = 0;
+        double best = double.NegativeInfinity, partialLoss = 0, partialSeconds = 0;
+        long partialSamples = 0;
+        byte[]? shuffleAtEpochStart = null;
+        if (checkpoints is { Resume: true })
         {
-            var clock = Stopwatch.StartNew();
+            var path = checkpoints.Run.File(RunDirectory.LastCheckpoint);
+            var state = Checkpoint.ReadState(path);
+            Checkpoint.Restore(path, model, optimizer);
+            schedule.Restore(state.Schedule);
+            torch.set_rng_state(torch.tensor(state.GlobalGenerator, dtype: ScalarType.Byte));
+            shuffle.set_state(torch.tensor(state.ShuffleAtEpochStart, dtype: ScalarType.Byte));
+            history.AddRange(state.History);
+            (startEpoch, startStep, best, bestEpoch, stale) =
+                (state.Epoch, state.Step, state.BestScore, state.BestEpoch, state.EpochsWithoutImprovement);
+            (partialLoss, partialSamples, partialSeconds) = (state.PartialLoss, state.PartialSamples, state.PartialSeconds);
+        }
+        else
+        {
+            torch.manual_seed(settings.Seed);
+        }
+
+        void Save(string file, int epoch, long step, double loss, long samples, double seconds) =>
+            Checkpoint.Save(checkpoints!.Run.File(file), model, optimizer, new CheckpointState(
+                epoch, step, loss, samples, seconds, best, bestEpoch, stale, schedule.State,
+                torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList(), checkpoints.Config));
+
+        var runClock = Stopwatch.StartNew();
+        var stop = StopReason.Completed;
+        for (int epoch = startEpoch + 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
+        {
+            shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
+            using var order = torch.randperm(data.Train.Count, generator: shuffle);
+            double lossSum = partialLoss, previousSeconds = partialSeconds;
+            long seen = partialSamples;
+            (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
+            var epochClock = Stopwatch.StartNew();
+            double rate = settings.LearningRate;
             model.train();
-            double lossSum = 0;
-            long seen = 0;
-            using var order = torch.randperm(train.Count, generator: shuffle);
-            for (long step = 0; step < steps && !cancel.IsCancellationRequested; step++)
+            for (long step = startStep; step < steps; step++)
             {
+                if (cancel.IsCancellationRequested || settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= settings.MaxTimeSeconds)
+                {
+                    stop = cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.TimeLimit;
+                    if (checkpoints is not null)
+                        Save(RunDirectory.LastCheckpoint, epoch - 1, step, lossSum, seen,
+                            previousSeconds + epochClock.Elapsed.TotalSeconds);
+                    break;
+                }
                 using var scope = torch.NewDisposeScope();
-                long n = Math.Min(settings.BatchSize, train.Count - step * settings.BatchSize);
-                var batch = order.narrow(0, step * settings.BatchSize, n);
-                var x = train.Images.index_select(0, batch);
-                var y = train.Labels.index_select(0, batch);
+                rate = schedule.RateAt(epoch - 1, step);
+                Optimizers.SetLearningRate(optimizer, rate);
+                var batch = BatchIndices(order, step, settings.BatchSize);
+                if (step + 1 < steps) data.Train.Prefetch(BatchIndices(order, step + 1, settings.BatchSize), epoch);
+                var (images, labels) = data.Train.Batch(batch, epoch);
+                var x = images.to(device);
+                var y = labels.to(device);
+                long n = batch.shape[0];
 
                 optimizer.zero_grad();
                 var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
+                float value = loss.item<float>();
+                if (!float.IsFinite(value))
+                    throw new TrainingDivergedException(
+                        $"the training loss became {value} at epoch {epoch}, step {step + 1}; stopped" +
+                        (checkpoints is null ? "" : $" (last good checkpoint: {checkpoints.Run.File(RunDirectory.LastCheckpoint)})") +
+                        "; try a lower --lr");
                 loss.backward();
                 optimizer.step();
 
-                lossSum += loss.item<float>() * n;
+                lossSum += value * n;
                 seen += n;
                 observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps, lossSum / seen,
-                    seen / clock.Elapsed.TotalSeconds));
+                    seen / (previousSeconds + epochClock.Elapsed.TotalSeconds)));
             }
-            double trainSeconds = clock.Elapsed.TotalSeconds;
-            var evaluation = Evaluator.Evaluate(model, test, settings.TestBatchSize);
-            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), evaluation.Loss, evaluation.Accuracy,
-                settings.LearningRate, trainSeconds, seen / trainSeconds);
+            startStep = 0;
+            if (stop != StopReason.Completed) break;
+
+            double seconds = previousSeconds + epochClock.Elapsed.TotalSeconds;
+            var validation = data.Validation is null ? null : Evaluator.Evaluate(model, data.Validation, settings.TestBatchSize);
+            var test = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+            double score = (validation ?? test).Accuracy;
+            bool improved = score > best;
+            if (improved) (best, bestEpoch, stale) = (score, epoch, 0);
+            else stale++;
+            schedule.EndEpoch(epoch, improved);
+
+            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), validation?.Loss, validation?.Accuracy,
+                test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds, seen / seconds);
             history.Add(metrics);
             observer?.OnEpoch(metrics);
+            if (checkpoints is not null)
+            {
+                shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
+                checkpoints.Run.WriteMetrics(history);
+                Save(RunDirectory.LastCheckpoint, epoch, 0, 0, 0, 0);
+                if (improved) Save(RunDirectory.BestCheckpoint, epoch, 0, 0, 0, 0);
+            }
+            if (settings.Patience > 0 && stale >= settings.Patience) stop = StopReason.EarlyStopped;
         }
-        return history;
+
+        var final = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+        return new TrainingOutcome(history, stop, bestEpoch, final);
     }
+
+    static Tensor BatchIndices(Tensor order, long step, int batchSize) =>
+        order.narrow(0, step * batchSize, Math.Min(batchSize, order.shape[0] - step * batchSize));
 }

@@ -1,0 +1,95 @@
+// The comparison the paper makes (abstract, §4), over one or several seeds: for each head, its cost and its best and
+// final test accuracy as mean ± standard deviation over the seeds, written as a Markdown report that also says which
+// split picked the best epoch.
+using System.Globalization;
+using System.Text;
+using SpinalNet.Models;
+
+namespace SpinalNet.Training;
+
+/// <summary>Mean and sample standard deviation (0 for a single value).</summary>
+public sealed record MeanSd(double Mean, double Sd, int Count)
+{
+    public static MeanSd Of(IReadOnlyCollection<double> values)
+    {
+        double mean = values.Average();
+        double sd = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return new MeanSd(mean, sd, values.Count);
+    }
+
+    public string Percent => Count < 2
+        ? $"{100 * Mean:F2}%"
+        : $"{100 * Mean:F2} ± {100 * Sd:F2}%";
+}
+
+public sealed record HeadSummary(
+    HeadKind Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
+    MeanSd BestAccuracy, MeanSd FinalAccuracy, MeanSd SecondsPerEpoch);
+
+public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seeds,
+    IReadOnlyList<IReadOnlyList<ComparisonRow>> RowsBySeed)
+{
+    public IReadOnlyList<HeadSummary> Summaries => RowsBySeed.SelectMany(r => r).GroupBy(r => r.Head)
+        .Select(g => new HeadSummary(g.Key, g.First().Parameters, g.First().Multiplications, g.First().HeadParameters,
+            g.First().HeadMultiplications, MeanSd.Of(g.Select(r => r.BestAccuracy).ToList()),
+            MeanSd.Of(g.Select(r => r.FinalAccuracy).ToList()), MeanSd.Of(g.Select(r => r.SecondsPerEpoch).ToList())))
+        .ToList();
+
+    /// <summary>Trains both heads once per seed: seed, seed + 1, ..., seed + repeats − 1.</summary>
+    public static ComparisonReport Run(RunConfig config, TrainingData data, int repeats,
+        Func<long, HeadKind, RunDirectory?>? runFor = null, Func<long, HeadKind, ITrainingObserver?>? observer = null,
+        CancellationToken cancel = default)
+    {
+        if (repeats < 1) throw new ArgumentException($"--repeats {repeats} must be at least 1", "repeats");
+        var seeds = new List<long>();
+        var rows = new List<IReadOnlyList<ComparisonRow>>();
+        for (int i = 0; i < repeats && !cancel.IsCancellationRequested; i++)
+        {
+            long seed = config.Settings.Seed + i;
+            var seeded = config with { Settings = config.Settings with { Seed = seed } };
+            rows.Add(HeadComparison.Run(seeded, data, head => runFor?.Invoke(seed, head),
+                head => observer?.Invoke(seed, head), cancel));
+            seeds.Add(seed);
+        }
+        return new ComparisonReport(config, seeds, rows);
+    }
+
+    public string Markdown(IEnumerable<(string Title, string File)>? charts = null)
+    {
+        var s = Config.Settings;
+        var md = new StringBuilder();
+        md.AppendLine($"# {Config.Model}: default head vs Spinal head").AppendLine();
+        md.AppendLine($"Data: {Config.Data}. {s.Epochs} epochs, {s.Optimizer} lr {F(s.LearningRate)}" +
+                      $" ({s.ScheduleOrDefault.Name} schedule), batch {s.BatchSize}, " +
+                      $"seed{(Seeds.Count > 1 ? "s" : "")} {string.Join(", ", Seeds)}; both heads from the same seed " +
+                      "on the same batches.").AppendLine();
+        md.AppendLine(s.ValidationFraction > 0
+            ? $"Best epoch picked on a validation split of {F(100 * s.ValidationFraction)}% of the training data; " +
+              "test accuracies reported at every epoch."
+            : "Best epoch picked on the test split, as the authors' scripts do (no validation split): " +
+              "'best accuracy' is optimistic.").AppendLine();
+        md.AppendLine("| head | parameters | multiplications | head parameters | head multiplications | " +
+                      "best test accuracy | final test accuracy | s/epoch |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var h in Summaries)
+            md.AppendLine($"| {Name(h.Head)} | {N(h.Parameters)} | {N(h.Multiplications)} | {N(h.HeadParameters)} | " +
+                          $"{N(h.HeadMultiplications)} | {h.BestAccuracy.Percent} | {h.FinalAccuracy.Percent} | " +
+                          $"{F(h.SecondsPerEpoch.Mean)} |");
+        if (Seeds.Count > 1)
+        {
+            md.AppendLine().AppendLine("Accuracies are mean ± standard deviation over the seeds. Per seed:").AppendLine();
+            md.AppendLine("| seed | head | best test accuracy | final test accuracy |");
+            md.AppendLine("|---:|---|---:|---:|");
+            foreach (var (seed, rows) in Seeds.Zip(RowsBySeed))
+            foreach (var r in rows)
+                md.AppendLine($"| {seed} | {Name(r.Head)} | {100 * r.BestAccuracy:F2}% | {100 * r.FinalAccuracy:F2}% |");
+        }
+        foreach (var (title, file) in charts ?? [])
+            md.AppendLine().AppendLine($"![{title}]({file})");
+        return md.ToString();
+    }
+
+    static string Name(HeadKind head) => head == HeadKind.Fc ? "default (fc)" : "Spinal";
+    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+}

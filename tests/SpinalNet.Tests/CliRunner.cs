@@ -1,0 +1,45 @@
+// Runs the real `spinalnet` program in a child process, as a user would, capturing exit code, stdout and stderr.
+using System.Diagnostics;
+using SpinalNet.Data;
+
+namespace SpinalNet.Tests;
+
+sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+
+static class CliRunner
+{
+    public static CliResult Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"spinalnet {string.Join(' ', args)} did not finish in 3 minutes");
+        }
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Writes the first samples of the embedded sample, uncompressed, as an MNIST-format folder.</summary>
+    public static void WriteSampleSlice(string folder, int train, int test)
+    {
+        foreach (var (prefix, count) in new[] { ("train", train), ("t10k", test) })
+        {
+            var images = IdxFile.Read(Path.Combine(MnistFolder.EmbeddedSample, $"{prefix}-images-idx3-ubyte.gz"), 3);
+            var labels = IdxFile.Read(Path.Combine(MnistFolder.EmbeddedSample, $"{prefix}-labels-idx1-ubyte.gz"), 1);
+            IdxFile.Write(Path.Combine(folder, $"{prefix}-images-idx3-ubyte"),
+                new IdxArray([count, 28, 28], images.Data[..(count * 784)]), gzip: false);
+            IdxFile.Write(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte"),
+                new IdxArray([count], labels.Data[..count]), gzip: false);
+        }
+    }
+}

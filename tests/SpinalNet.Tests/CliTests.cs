@@ -1,0 +1,225 @@
+// The `spinalnet` command line end to end: training on a slice of the embedded sample, evaluation of what it wrote,
+// the head comparison, the cost summary, help texts, and one-line errors for bad input.
+using System.Globalization;
+using System.Text.Json;
+
+namespace SpinalNet.Tests;
+
+public sealed class CliTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    string DataSlice()
+    {
+        var data = Path.Combine(folder, "data");
+        Directory.CreateDirectory(data);
+        CliRunner.WriteSampleSlice(data, train: 2000, test: 500);
+        return data;
+    }
+
+    [Fact]
+    public void Train_writes_metrics_config_and_weights_that_evaluate_to_the_same_accuracy()
+    {
+        var data = DataSlice();
+        var run = Path.Combine(folder, "run");
+        var train = CliRunner.Run("train", "--model", "mnist-cnn", "--head", "spinal", "--epochs", "2", "--data", data,
+            "--out", run, "--threads", "2", "--seed", "7", "--lr", "0.05");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+        Assert.Contains("spinal epoch 2:", train.Stdout);  // plain log lines when stdout is not a terminal
+
+        var lines = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        Assert.Equal("epoch,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy," +
+                     "test_top5_accuracy,learning_rate,seconds,samples_per_second", lines[0]);
+        Assert.Equal(3, lines.Length);
+        var last = lines[2].Split(',').Select(v => v == "" ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, last[0]);
+        Assert.True(double.IsNaN(last[2]) && double.IsNaN(last[3]), "no validation split was asked for");
+        double accuracy = last[5];
+        Assert.True(accuracy > 0.6, $"test accuracy {accuracy} after 2 epochs on 2,000 digits is not well above chance");
+        Assert.True(last[6] >= accuracy, "top-5 accuracy is at least top-1 accuracy");
+        Assert.True(last[1] < 2.0 && last[4] < 1.5, $"losses {last[1]}, {last[4]}");
+        foreach (var file in new[] { "last.ckpt", "best.ckpt", "evaluation.json", "confusion.csv", "metrics.json" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} was not written");
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal("mnist-cnn", config.RootElement.GetProperty("model").GetString());
+        Assert.Equal("spinal", config.RootElement.GetProperty("head").GetString());
+        Assert.Equal(7, config.RootElement.GetProperty("settings").GetProperty("seed").GetInt64());
+        Assert.Equal(0.05, config.RootElement.GetProperty("settings").GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.5, config.RootElement.GetProperty("settings").GetProperty("momentum").GetDouble());
+        Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+
+        var evaluate = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "spinal", "--weights",
+            Path.Combine(run, "model.safetensors"), "--data", data);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        Assert.Contains($"({Math.Round(accuracy * 500)}/500)", evaluate.Stdout);
+
+        var wrongHead = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "fc", "--weights",
+            Path.Combine(run, "model.safetensors"), "--data", data);
+        AssertOneLineError(wrongHead, "model.safetensors");
+    }
+
+    [Fact]
+    public void Compare_trains_both_heads_and_prints_one_table()
+    {
+        var data = DataSlice();
+        var result = CliRunner.Run("compare", "--model", "mnist-cnn", "--epochs", "1", "--data", data,
+            "--out", Path.Combine(folder, "cmp"), "--threads", "2");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var fc = result.Stdout.Split('\n').Single(l => l.Contains("│ fc "));
+        var spinal = result.Stdout.Split('\n').Single(l => l.Contains("│ spinal "));
+        Assert.Contains("21,840", fc);
+        Assert.Contains("16,560", fc);
+        Assert.Contains("13,818", spinal);
+        Assert.Contains("8,480", spinal);
+        Assert.True(File.Exists(Path.Combine(folder, "cmp", "fc", "metrics.csv")));
+        Assert.True(File.Exists(Path.Combine(folder, "cmp", "spinal", "model.safetensors")));
+        var report = File.ReadAllText(Path.Combine(folder, "cmp", "report.md"));
+        Assert.Contains("| Spinal | 13,818 | 472,480 | 8,538 | 8,480 |", report);
+        Assert.Contains("Best epoch picked on the test split", report);
+    }
+
+    [Fact]
+    public void Compare_with_repeats_reports_mean_and_standard_deviation_over_seeds()
+    {
+        var data = DataSlice();
+        var result = CliRunner.Run("compare", "--epochs", "1", "--repeats", "2", "--seed", "3", "--data", data,
+            "--out", Path.Combine(folder, "rep"), "--threads", "2", "--validation-fraction", "0.1", "--quiet");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("±", result.Stdout.Split('\n').Single(l => l.Contains("│ spinal ")));
+        var report = File.ReadAllText(Path.Combine(folder, "rep", "report.md"));
+        Assert.Contains("seeds 3, 4", report);
+        Assert.Contains("validation split of 10%", report);
+        Assert.Equal(4, report.Split('\n').Count(l => l.StartsWith("| 3 |") || l.StartsWith("| 4 |")));
+        Assert.True(File.Exists(Path.Combine(folder, "rep", "seed-4", "fc", "last.ckpt")));
+    }
+
+    [Fact]
+    public void Summary_prints_the_per_layer_table_and_totals()
+    {
+        var result = CliRunner.Run("summary", "--model", "mnist-cnn", "--head", "spinal");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("head.layers.5.linear", result.Stdout);
+        var head = result.Stdout.Split('\n').Single(l => l.Contains("head total"));
+        Assert.Contains("8,538", head);
+        Assert.Contains("8,480", head);
+        Assert.Contains("13,818", result.Stdout.Split('\n').Single(l => l.Contains("│ total")));
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    [InlineData("compare")]
+    [InlineData("summary")]
+    [InlineData("models")]
+    public void Every_command_has_help(string command)
+    {
+        var result = CliRunner.Run(command, "--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Usage:", result.Stdout);
+        if (command != "models")
+        {
+            Assert.Contains("layer_width", result.Stdout);
+            Assert.Contains("Half_width", result.Stdout);
+        }
+    }
+
+    static void AssertOneLineError(CliResult result, string culprit)
+    {
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.Stderr.Trim().Split('\n');
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got:\n{result.Stderr}");
+        Assert.Contains(culprit, lines[0]);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+
+    [Fact]
+    public void Missing_data_folder_is_one_line()
+    {
+        var missing = Path.Combine(folder, "nowhere");
+        AssertOneLineError(CliRunner.Run("train", "--data", missing, "--out", Path.Combine(folder, "r")), missing);
+    }
+
+    [Fact]
+    public void Missing_weights_file_is_one_line() =>
+        AssertOneLineError(CliRunner.Run("evaluate", "--weights", Path.Combine(folder, "none.safetensors")), "none.safetensors");
+
+    [Fact]
+    public void Corrupt_weights_file_is_one_line()
+    {
+        var path = Path.Combine(folder, "junk.safetensors");
+        File.WriteAllText(path, "not a safetensors file");
+        AssertOneLineError(CliRunner.Run("evaluate", "--weights", path), "junk.safetensors");
+    }
+
+    [Theory]
+    [InlineData("--epochs", "0", "--epochs 0")]
+    [InlineData("--lr", "-1", "--lr -1")]
+    [InlineData("--momentum", "1.5", "--momentum 1.5")]
+    [InlineData("--spinal-width", "0", "layer width w = 0")]
+    [InlineData("--splits", "400", "splits k = 400")]
+    [InlineData("--head", "wide", "wide")]
+    [InlineData("--model", "resnet-9000", "resnet-9000")]
+    [InlineData("--epochs", "many", "many")]
+    public void Bad_option_value_is_one_line(string option, string value, string culprit) =>
+        AssertOneLineError(CliRunner.Run("train", option, value, "--out", Path.Combine(folder, "r")), culprit);
+
+    [Fact]
+    public void Config_file_is_layered_under_options_and_unknown_keys_are_one_line()
+    {
+        var data = DataSlice();
+        var file = Path.Combine(folder, "run.json");
+        File.WriteAllText(file, """{"head": "fc", "settings": {"epochs": 3, "learning_rate": 0.05, "optimizer": "sgd"}}""");
+        var run = Path.Combine(folder, "run");
+        var result = CliRunner.Run("train", "--config", file, "--epochs", "1", "--data", data, "--out", run, "--quiet");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.DoesNotContain("epoch 1:", result.Stdout);  // --quiet
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal("fc", config.RootElement.GetProperty("head").GetString());
+        Assert.Equal(1, config.RootElement.GetProperty("settings").GetProperty("epochs").GetInt32());
+        Assert.Equal(0.05, config.RootElement.GetProperty("settings").GetProperty("learning_rate").GetDouble());
+
+        File.WriteAllText(file, """{"settings": {"epoch": 3}}""");
+        AssertOneLineError(CliRunner.Run("train", "--config", file, "--out", run), "'settings.epoch'");
+        AssertOneLineError(CliRunner.Run("train", "--config", Path.Combine(folder, "none.json")), "none.json");
+    }
+
+    [Fact]
+    public async Task Ctrl_c_leaves_a_checkpoint_that_resume_completes()
+    {
+        var data = DataSlice();
+        var run = Path.Combine(folder, "run");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), "train", "--epochs", "200",
+                     "--data", data, "--out", run, "--threads", "2" })
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(Path.Combine(run, "last.ckpt")) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl+C");
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains("resume with --resume", await stdout);
+
+        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")));
+        int done = state.RootElement.GetArrayLength();
+        Assert.InRange(done, 1, 199);
+        var resumed = CliRunner.Run("train", "--resume", run, "--epochs", (done + 1).ToString());
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("completed", resumed.Stdout);
+        Assert.Equal(done + 2, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+
+        AssertOneLineError(CliRunner.Run("train", "--resume", run, "--lr", "0.5"), "settings.learning_rate");
+    }
+
+    [Fact]
+    public void Unknown_option_is_one_line() =>
+        AssertOneLineError(CliRunner.Run("train", "--colour", "blue"), "--colour");
+}
