@@ -56,6 +56,7 @@ static class DataCommands
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
             using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("spinalnet-data/1.0"); // some hosts refuse anonymous clients
             void Log(string line) => Console.Error.WriteLine($"spinalnet: {line}");
             string folder;
             if (ConsoleReporter.Interactive)

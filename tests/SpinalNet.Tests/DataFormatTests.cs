@@ -127,6 +127,12 @@ public class DataFormatTests
         Assert.Equal([1, 26, 5, 13], stored.Labels);
         Assert.Equal("N/A", stored.ClassNames[0]);
 
+        var root = Directory.GetParent(dir.Path)!.FullName;
+        var viaCatalog = DatasetCatalog.Open(DatasetCatalog.Get("emnist-letters-stored") with { Folder = Path.GetFileName(dir.Path) },
+            root, "train");
+        Assert.Equal(Transposed(upright, 28).AsSpan(0, 784).ToArray(), viaCatalog.ReadImage(0).ToBytes());
+        Assert.Equal(0, viaCatalog.Label(0));
+
         Assert.Contains("has no entry gzip/emnist-digits-test-images-idx3-ubyte.gz (missing split)",
             Assert.Throws<DataFormatException>(() => Emnist.Load(dir.Path, EmnistSplit.Digits, Split.Test)).Message);
     }

@@ -58,13 +58,21 @@ public static class DatasetCatalog
 
     static readonly (string, int?)[] TrainTest60k = [("train", 60_000), ("test", 10_000)];
 
-    static DatasetInfo Emnist(EmnistSplit split, int classes, int train, int test) => new(
-        $"emnist-{split.ToString().ToLowerInvariant()}",
-        $"EMNIST {split.ToString().ToLowerInvariant()} split, upright (stored transposed){(split == EmnistSplit.Letters ? ", labels 1..26 mapped to 0..25" : "")}",
-        DataFormat.Emnist, "emnist", classes, 1, 28, [("train", train), ("test", test)], ChannelNormalization.Mnist,
-        [new(Data.Emnist.ArchiveName, ["https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"],
-            "58c8d27c78d21e728a6bc7b3cc06412e")],
-        [Data.Emnist.ArchiveName], Variant: split.ToString());
+    /// <summary>An EMNIST split; <paramref name="stored"/>: the "-stored" variant keeps the stored (transposed)
+    /// orientation the authors' torchvision runs trained on.</summary>
+    static DatasetInfo Emnist(EmnistSplit split, int classes, int train, int test, bool stored = false)
+    {
+        string name = split.ToString().ToLowerInvariant();
+        return new(
+            $"emnist-{name}{(stored ? "-stored" : "")}",
+            $"EMNIST {name} split, " +
+            (stored ? "as stored (transposed), as the authors' scripts saw it" : "upright (stored transposed)") +
+            (split == EmnistSplit.Letters ? "; labels 1..26 mapped to 0..25" : ""),
+            DataFormat.Emnist, "emnist", classes, 1, 28, [("train", train), ("test", test)], ChannelNormalization.Mnist,
+            [new(Data.Emnist.ArchiveName, ["https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"],
+                "58c8d27c78d21e728a6bc7b3cc06412e")],
+            [Data.Emnist.ArchiveName], Variant: $"{split}{(stored ? ":stored" : "")}");
+    }
 
     static DatasetInfo Folder(string name, string description, string folder, int classes, int side,
         (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null) =>
@@ -106,6 +114,9 @@ public static class DatasetCatalog
         Emnist(EmnistSplit.Letters, 26, 124_800, 20_800),
         Emnist(EmnistSplit.Digits, 10, 240_000, 40_000),
         Emnist(EmnistSplit.Mnist, 10, 60_000, 10_000),
+        Emnist(EmnistSplit.Balanced, 47, 112_800, 18_800, stored: true),
+        Emnist(EmnistSplit.Letters, 26, 124_800, 20_800, stored: true),
+        Emnist(EmnistSplit.Digits, 10, 240_000, 40_000, stored: true),
         new("cifar10", "CIFAR-10, binary release", DataFormat.CifarBinary, "cifar10", 10, 3, 32,
             [("train", 50_000), ("test", 10_000)], ChannelNormalization.Cifar,
             [new("cifar-10-binary.tar.gz", ["https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"],
@@ -174,7 +185,8 @@ public static class DatasetCatalog
         {
             DataFormat.Idx => MnistFamily.Load(folder, Enum.Parse<MnistVariant>(info.Variant!), part),
             DataFormat.Qmnist => Qmnist.Load(folder, Enum.Parse<QmnistSplit>(split, ignoreCase: true)),
-            DataFormat.Emnist => Data.Emnist.Load(folder, Enum.Parse<EmnistSplit>(info.Variant!), part),
+            DataFormat.Emnist => Data.Emnist.Load(folder, Enum.Parse<EmnistSplit>(info.Variant!.Split(':')[0]), part,
+                new EmnistOptions(KeepStoredOrientation: info.Variant.EndsWith(":stored"))),
             DataFormat.CifarBinary when info.Variant == "10" => CifarBinary.LoadCifar10(folder, part),
             DataFormat.CifarBinary => CifarBinary.LoadCifar100(folder, part),
             DataFormat.Stl10Binary when split.Equals("unlabeled", StringComparison.OrdinalIgnoreCase) =>
