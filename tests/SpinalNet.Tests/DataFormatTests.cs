@@ -127,6 +127,12 @@ public class DataFormatTests
         Assert.Equal([1, 26, 5, 13], stored.Labels);
         Assert.Equal("N/A", stored.ClassNames[0]);
 
+        var root = Directory.GetParent(dir.Path)!.FullName;
+        var viaCatalog = DatasetCatalog.Open(DatasetCatalog.Get("emnist-letters-stored") with { Folder = Path.GetFileName(dir.Path) },
+            root, "train");
+        Assert.Equal(Transposed(upright, 28).AsSpan(0, 784).ToArray(), viaCatalog.ReadImage(0).ToBytes());
+        Assert.Equal(0, viaCatalog.Label(0));
+
         Assert.Contains("has no entry gzip/emnist-digits-test-images-idx3-ubyte.gz (missing split)",
             Assert.Throws<DataFormatException>(() => Emnist.Load(dir.Path, EmnistSplit.Digits, Split.Test)).Message);
     }
@@ -241,6 +247,9 @@ public class DataFormatTests
         File.WriteAllText(dir.Combine("extra_32x32.mat"), "not a mat file");
         Assert.Contains("extra_32x32.mat: truncated: no MAT header",
             Assert.Throws<DataFormatException>(() => Svhn.Load(dir.Path, SvhnSplit.Extra)).Message);
+        File.WriteAllText(dir.Combine("extra_32x32.mat"), new string('x', 200));
+        Assert.EndsWith("extra_32x32.mat: wrong magic: not a MATLAB MAT file",
+            Assert.Throws<DataFormatException>(() => Svhn.Load(dir.Path, SvhnSplit.Extra)).Message);
         var bytes = File.ReadAllBytes(dir.Combine("test_32x32.mat"));
         File.WriteAllBytes(dir.Combine("extra_32x32.mat"), bytes.AsSpan(0, 2000).ToArray());
         Assert.Contains("truncated: element promises",
@@ -281,6 +290,13 @@ public class DataFormatTests
                 new ImageFolderOptions(Strict: true))).Message);
         Assert.Contains("split 'val' not found (folders present: train)",
             Assert.Throws<DataFormatException>(() => ImageFolder.Open(dir.Path, "val")).Message);
+        // a PNG cut short passes the header scan but fails, naming the file, when the batch reads it
+        var whole = File.ReadAllBytes(dir.Combine("train", "a", "x.png"));
+        File.WriteAllBytes(dir.Combine("train", "a", "x.png"), whole.AsSpan(0, whole.Length / 2).ToArray());
+        var cut = ImageFolder.Open(dir.Path, "train");
+        int cutIndex = Enumerable.Range(0, cut.Count).Single(i => cut.FilePath(i).EndsWith(Path.Combine("a", "x.png")));
+        Assert.Contains("x.png: cannot decode image",
+            Assert.Throws<DataFormatException>(() => cut.ReadImage(cutIndex)).Message);
         Directory.CreateDirectory(dir.Combine("train", "empty"));
         Assert.Contains("empty: class folder has no decodable images",
             Assert.Throws<DataFormatException>(() => ImageFolder.Open(dir.Path, "train")).Message);

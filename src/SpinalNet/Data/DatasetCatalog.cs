@@ -15,19 +15,29 @@ public enum DataFormat { Idx, Qmnist, Emnist, CifarBinary, Stl10Binary, SvhnMat,
 /// <param name="Marker">Files (relative to the folder) whose presence means the set is in place; a ".gz" suffix
 /// also accepts the unpacked file.</param>
 /// <param name="ManualSource">Where to get a set that cannot be downloaded here.</param>
+/// <param name="Pipeline">The training pipeline of reference §3 the paper's scripts use with this set.</param>
 public sealed record DatasetInfo(
     string Name, string Description, DataFormat Format, string Folder, int Classes, int Channels, int Side,
     IReadOnlyList<(string Split, int? Size)> Sizes, ChannelNormalization Normalization,
     IReadOnlyList<RemoteFile> Files, IReadOnlyList<string> Marker, string? ManualSource = null,
-    string? Variant = null)
+    string? Variant = null, string Pipeline = "mnist-arch2")
 {
     public string Path(string root) => System.IO.Path.Combine(root, Folder);
 
-    public bool IsPresent(string root) => Marker.All(m =>
+    /// <summary>True when every marker exists in the set's folder (for image folders: or in one folder inside it,
+    /// as archives such as fruits-360/ or car_data/ unpack).</summary>
+    public bool IsPresent(string root)
     {
-        var p = System.IO.Path.Combine(Path(root), m);
-        return File.Exists(p) || Directory.Exists(p) || (m.EndsWith(".gz") && File.Exists(p[..^3]));
-    });
+        string folder = Path(root);
+        var candidates = Format == DataFormat.ImageFolder && Directory.Exists(folder)
+            ? [folder, .. Directory.GetDirectories(folder)]
+            : new[] { folder };
+        return candidates.Any(c => Marker.All(m =>
+        {
+            var p = System.IO.Path.Combine(c, m);
+            return File.Exists(p) || Directory.Exists(p) || (m.EndsWith(".gz") && File.Exists(p[..^3]));
+        }));
+    }
 
     public IEnumerable<string> Splits => Sizes.Select(s => s.Split);
 }
@@ -48,19 +58,26 @@ public static class DatasetCatalog
 
     static readonly (string, int?)[] TrainTest60k = [("train", 60_000), ("test", 10_000)];
 
-    static DatasetInfo Emnist(EmnistSplit split, int classes, int train, int test) => new(
-        $"emnist-{split.ToString().ToLowerInvariant()}",
-        $"EMNIST {split.ToString().ToLowerInvariant()} split, upright (stored transposed){(split == EmnistSplit.Letters ? ", labels 1..26 mapped to 0..25" : "")}",
-        DataFormat.Emnist, "emnist", classes, 1, 28, [("train", train), ("test", test)], ChannelNormalization.Mnist,
-        [new(Data.Emnist.ArchiveName, ["https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"],
-            "58c8d27c78d21e728a6bc7b3cc06412e")],
-        [Data.Emnist.ArchiveName], Variant: split.ToString());
+    /// <summary>An EMNIST split; <paramref name="stored"/>: the "-stored" variant keeps the stored (transposed)
+    /// orientation the authors' torchvision runs trained on.</summary>
+    static DatasetInfo Emnist(EmnistSplit split, int classes, int train, int test, bool stored = false)
+    {
+        string name = split.ToString().ToLowerInvariant();
+        return new(
+            $"emnist-{name}{(stored ? "-stored" : "")}",
+            $"EMNIST {name} split, " +
+            (stored ? "as stored (transposed), as the authors' scripts saw it" : "upright (stored transposed)") +
+            (split == EmnistSplit.Letters ? "; labels 1..26 mapped to 0..25" : ""),
+            DataFormat.Emnist, "emnist", classes, 1, 28, [("train", train), ("test", test)], ChannelNormalization.Mnist,
+            [new(Data.Emnist.ArchiveName, ["https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"],
+                "58c8d27c78d21e728a6bc7b3cc06412e")],
+            [Data.Emnist.ArchiveName], Variant: $"{split}{(stored ? ":stored" : "")}");
+    }
 
     static DatasetInfo Folder(string name, string description, string folder, int classes, int side,
-        (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null,
-        string? marker = null) =>
+        (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null) =>
         new(name, description, DataFormat.ImageFolder, folder, classes, 3, side, sizes, normalization, files ?? [],
-            [marker ?? sizes[0].Item1], files is null ? source : null);
+            [sizes[0].Item1], files is null ? source : null, Pipeline: $"tl-{name}");
 
     public static readonly IReadOnlyList<DatasetInfo> All =
     [
@@ -75,7 +92,7 @@ public static class DatasetCatalog
             Idx(["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
                 (MnistFiles[0], "8d4fb7e6c68d591d4c3dfef9ec88bf0d"), (MnistFiles[1], "25c81989df183df01b3e8a0aad5dffbe"),
                 (MnistFiles[2], "bef4ecab320f06d8554ea6380940ec79"), (MnistFiles[3], "bb300cfdad3c16e7a12a480ee83cd310")),
-            MnistFiles, Variant: nameof(MnistVariant.FashionMnist)),
+            MnistFiles, Variant: nameof(MnistVariant.FashionMnist), Pipeline: "fashion-arch2"),
         new("kmnist", "Kuzushiji-MNIST cursive Japanese characters", DataFormat.Idx, "kmnist", 10, 1, 28, TrainTest60k,
             ChannelNormalization.Mnist,
             Idx(["http://codh.rois.ac.jp/kmnist/dataset/kmnist/"],
@@ -97,21 +114,24 @@ public static class DatasetCatalog
         Emnist(EmnistSplit.Letters, 26, 124_800, 20_800),
         Emnist(EmnistSplit.Digits, 10, 240_000, 40_000),
         Emnist(EmnistSplit.Mnist, 10, 60_000, 10_000),
+        Emnist(EmnistSplit.Balanced, 47, 112_800, 18_800, stored: true),
+        Emnist(EmnistSplit.Letters, 26, 124_800, 20_800, stored: true),
+        Emnist(EmnistSplit.Digits, 10, 240_000, 40_000, stored: true),
         new("cifar10", "CIFAR-10, binary release", DataFormat.CifarBinary, "cifar10", 10, 3, 32,
             [("train", 50_000), ("test", 10_000)], ChannelNormalization.Cifar,
             [new("cifar-10-binary.tar.gz", ["https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"],
                 "c32a1d4ab5d03f1284b67883e8d87530", Extract: true)],
-            [$"{CifarBinary.Cifar10Folder}/test_batch.bin"], Variant: "10"),
+            [$"{CifarBinary.Cifar10Folder}/test_batch.bin"], Variant: "10", Pipeline: "cifar-resnet"),
         new("cifar100", "CIFAR-100, binary release, fine labels (coarse: 20 superclasses)", DataFormat.CifarBinary,
             "cifar100", 100, 3, 32, [("train", 50_000), ("test", 10_000)], ChannelNormalization.Cifar,
             [new("cifar-100-binary.tar.gz", ["https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"],
                 "03b5dce01913d631647c71ecec9e9cb8", Extract: true)],
-            [$"{CifarBinary.Cifar100Folder}/test.bin"], Variant: "100"),
+            [$"{CifarBinary.Cifar100Folder}/test.bin"], Variant: "100", Pipeline: "cifar-resnet"),
         new("stl10", "STL-10, binary release, upright; unlabeled split streamed from disk", DataFormat.Stl10Binary,
             "stl10", 10, 3, 96, [("train", 5_000), ("test", 8_000), ("unlabeled", 100_000)], ChannelNormalization.Cifar,
             [new("stl10_binary.tar.gz", ["http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz"],
                 "91f7769df0f17e558f3565bffb0c7dfb", Extract: true)],
-            [$"{Stl10Binary.ReleaseFolder}/test_X.bin"]),
+            [$"{Stl10Binary.ReleaseFolder}/test_X.bin"], Pipeline: "tl-stl10"),
         new("svhn", "SVHN cropped digits (MATLAB .mat), label 10 mapped to 0", DataFormat.SvhnMat, "svhn", 10, 3, 32,
             [("train", 73_257), ("test", 26_032), ("extra", 531_131)], ChannelNormalization.Cifar,
             [new("train_32x32.mat", ["http://ufldl.stanford.edu/housenumbers/train_32x32.mat"],
@@ -120,7 +140,7 @@ public static class DatasetCatalog
                     "eb5a983be6a315427106f1b164d9cef3"),
                 new("extra_32x32.mat", ["http://ufldl.stanford.edu/housenumbers/extra_32x32.mat"],
                     "a93ce644f1a588dc4d68dda5feec44a7")],
-            ["train_32x32.mat", "test_32x32.mat"]),
+            ["train_32x32.mat", "test_32x32.mat"], Pipeline: "tl-svhn"),
         Folder("cinic10", "CINIC-10 PNG folders (CIFAR-10 + downsampled ImageNet)", "cinic10", 10, 32,
             [("train", 90_000), ("valid", 90_000), ("test", 90_000)], ChannelNormalization.Cinic10,
             "https://datashare.ed.ac.uk/handle/10283/3192",
@@ -165,7 +185,8 @@ public static class DatasetCatalog
         {
             DataFormat.Idx => MnistFamily.Load(folder, Enum.Parse<MnistVariant>(info.Variant!), part),
             DataFormat.Qmnist => Qmnist.Load(folder, Enum.Parse<QmnistSplit>(split, ignoreCase: true)),
-            DataFormat.Emnist => Data.Emnist.Load(folder, Enum.Parse<EmnistSplit>(info.Variant!), part),
+            DataFormat.Emnist => Data.Emnist.Load(folder, Enum.Parse<EmnistSplit>(info.Variant!.Split(':')[0]), part,
+                new EmnistOptions(KeepStoredOrientation: info.Variant.EndsWith(":stored"))),
             DataFormat.CifarBinary when info.Variant == "10" => CifarBinary.LoadCifar10(folder, part),
             DataFormat.CifarBinary => CifarBinary.LoadCifar100(folder, part),
             DataFormat.Stl10Binary when split.Equals("unlabeled", StringComparison.OrdinalIgnoreCase) =>

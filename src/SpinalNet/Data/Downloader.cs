@@ -1,0 +1,119 @@
+// Verified, resumable downloads of the data files in the catalog (issue 4; torchvision's download_url with its MNIST
+// mirror list): each URL is tried in turn (official host first, then mirrors); a transfer that breaks off resumes
+// from the bytes already received with an HTTP Range request; the file grows under a temporary name and is renamed
+// into place only after its MD5 or SHA-256 matches the published one. A mismatch deletes the temporary file.
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+
+namespace SpinalNet.Data;
+
+/// <summary>Bytes received so far of one file; Total is null when the server does not say.</summary>
+public sealed record DownloadProgress(string File, long Received, long? Total);
+
+public sealed class DownloadException(string message) : IOException(message);
+
+public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action<DownloadProgress>? progress = null,
+    Action<string>? log = null)
+{
+    /// <summary>The path of <paramref name="file"/> in <paramref name="folder"/>, downloaded and verified unless a
+    /// verified copy is already there.</summary>
+    public string Download(RemoteFile file, string folder, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(folder);
+        string target = Path.Combine(folder, file.Name);
+        if (File.Exists(target))
+        {
+            if (Checksum.Matches(target, file.Checksum)) return target;
+            log?.Invoke($"{target}: checksum does not match the published one, downloading again");
+        }
+        string partial = PartialPath(target);
+        var errors = new List<string>();
+        foreach (var url in file.Urls)
+        {
+            if (TryUrl(url, file, partial, errors, cancel))
+            {
+                string actual = Checksum.Compute(partial, file.Checksum);
+                if (actual.Equals(file.Checksum, StringComparison.OrdinalIgnoreCase))
+                {
+                    File.Move(partial, target, overwrite: true);
+                    return target;
+                }
+                File.Delete(partial);
+                errors.Add($"{url}: checksum mismatch: {Checksum.Kind(file.Checksum)} {actual}, expected {file.Checksum} " +
+                           "(download deleted)");
+            }
+        }
+        throw new DownloadException($"{file.Name}: download failed: {string.Join("; ", errors)}");
+    }
+
+    public static string PartialPath(string target) =>
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.part");
+
+    /// <summary>Fetches <paramref name="url"/> into <paramref name="partial"/>, resuming after broken transfers;
+    /// false (with the reason in <paramref name="errors"/>) when this URL cannot deliver the file.</summary>
+    bool TryUrl(string url, RemoteFile file, string partial, List<string> errors, CancellationToken cancel)
+    {
+        for (int attempt = 1; attempt <= attemptsPerUrl; attempt++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            long have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (have > 0) request.Headers.Range = new RangeHeaderValue(have, null);
+            try
+            {
+                using var response = client.Send(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+                if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && have > 0)
+                    return true; // the partial file already holds everything: let the checksum decide
+                if (!response.IsSuccessStatusCode)
+                {
+                    errors.Add($"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                    if ((int)response.StatusCode >= 500) continue;
+                    return false;
+                }
+                bool resumed = response.StatusCode == HttpStatusCode.PartialContent && have > 0;
+                if (have > 0 && !resumed) log?.Invoke($"{url}: server ignored the range request, starting over");
+                long start = resumed ? have : 0;
+                long? total = response.Content.Headers.ContentLength is long length ? start + length : null;
+                using (var output = new FileStream(partial, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write))
+                using (var input = response.Content.ReadAsStream(cancel))
+                {
+                    var buffer = new byte[1 << 16];
+                    long received = start;
+                    int n;
+                    while ((n = input.Read(buffer)) > 0)
+                    {
+                        output.Write(buffer, 0, n);
+                        received += n;
+                        progress?.Invoke(new DownloadProgress(file.Name, received, total));
+                    }
+                    if (total is long t && received < t)
+                        throw new IOException($"connection closed after {received} of {t} bytes");
+                }
+                return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
+            {
+                errors.Add($"{url}: {e.Message.ReplaceLineEndings(" ")}");
+                log?.Invoke($"{url}: {e.Message.ReplaceLineEndings(" ")}; resuming (attempt {attempt + 1} of {attemptsPerUrl})");
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>MD5 (32 hex digits) or SHA-256 (64 hex digits) of a file.</summary>
+public static class Checksum
+{
+    public static string Kind(string expected) => expected.Length == 64 ? "SHA-256" : "MD5";
+
+    public static string Compute(string path, string expected)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        var hash = expected.Length == 64 ? SHA256.HashData(stream) : MD5.HashData(stream);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    public static bool Matches(string path, string expected) =>
+        Compute(path, expected).Equals(expected, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,81 @@
+// `spinalnet data list/show/download` run as a user runs them (the CLI assembly in a child process): list marks a
+// set placed by hand as present, show writes a PNG grid of labelled samples, bad names end as one line with exit 1.
+using System.Diagnostics;
+using SpinalNet.Augmentation;
+using SpinalNet.Data;
+
+namespace SpinalNet.Tests;
+
+public class DataCommandTests
+{
+    static (int Code, string Out, string Err) Cli(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment.Remove(DatasetCatalog.RootVariable);
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error);
+    }
+
+    static void WriteCifar10Test(string root, int count)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, "cifar10", CifarBinary.Cifar10Folder)).FullName;
+        var records = Enumerable.Range(0, count)
+            .SelectMany(i => new[] { (byte)(i % 10) }.Concat(DataTestFiles.RandomBytes(3072, i))).ToArray();
+        File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), records);
+    }
+
+    [Fact]
+    public void ListShowAndErrors()
+    {
+        using var dir = new TempFolder();
+        WriteCifar10Test(dir.Combine("data"), 12);
+
+        var list = Cli(dir.Path, "data", "list");
+        Assert.Equal(0, list.Code);
+        Assert.Matches(@"cifar10\s+│\s+yes", list.Out);
+        Assert.Matches(@"cifar100\s+│\s+no", list.Out);
+
+        var show = Cli(dir.Path, "data", "show", "cifar10", "--split", "test", "--augmented", "--count", "9",
+            "--out", "grid.png");
+        Assert.Equal(0, show.Code);
+        using var png = SkiaSharp.SKBitmap.Decode(dir.Combine("grid.png"));
+        Assert.Equal((3 * (96 + 6) + 6, 3 * (96 + 16 + 6) + 6), (png.Width, png.Height));
+
+        var unknown = Cli(dir.Path, "data", "show", "cifar11");
+        Assert.Equal(1, unknown.Code);
+        Assert.StartsWith("spinalnet: unknown data set 'cifar11' (known: mnist,", unknown.Err);
+        Assert.Single(unknown.Err.TrimEnd().Split('\n'));
+
+        var missing = Cli(dir.Path, "data", "show", "cifar10", "--root", dir.Combine("elsewhere"));
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("data folder not found", missing.Err);
+        Assert.Single(missing.Err.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void SampleSheetCaptionsEverySampleAndDropsNormalisation()
+    {
+        var set = new LabelledImages(DataTestFiles.RandomBytes(5 * 784, 3), [0, 1, 2, 3, 4], 1, 28, 28,
+            ClassNames.FashionMnist, "five");
+        var png = SampleSheet.Render(set, 5, Pipelines.Get("fashion-arch2").Train, seed: 1);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.Equal(3 * (84 + 6) + 6, bitmap.Width); // 3 columns of 28 x 3 pixel tiles
+        var stripped = (Compose)SampleSheet.WithoutNormalization(Pipelines.Get("fashion-arch2").Train);
+        Assert.Equal([typeof(RandomRotation), typeof(RandomResizedCrop)], stripped.Steps.Select(s => s.GetType()));
+    }
+
+    [Fact]
+    public void EveryCatalogSetNamesAKnownPipeline()
+    {
+        foreach (var d in DatasetCatalog.All) Assert.NotNull(Pipelines.Get(d.Pipeline));
+    }
+}
