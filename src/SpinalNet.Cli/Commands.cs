@@ -43,7 +43,7 @@ static class Commands
             bool quiet = r.GetValue(o.Quiet);
             var spec = ModelCatalog.Get(config.Model);
             using var data = config.LoadData();
-            using var model = spec.Create(config.Head, config.Settings.Seed, config.Spinal);
+            using var model = config.CreateModel(config.Settings.Seed);
             run.WriteConfig(config);
             if (data.ClassNames is { } names) run.WriteClassNames(names);
             if (!quiet)
@@ -116,7 +116,7 @@ static class Commands
         {
             var config = Configuration.Resolve(o.CommandLine(r));
             var spec = ModelCatalog.Get(config.Model);
-            using var model = spec.Create(config.Head, 0, config.Spinal);
+            using var model = config.CreateModel(0);
             RunDirectory.LoadWeights(model, r.GetValue(weights)!);
             using var test = RunData.LoadTest(config);
             var e = Evaluator.Evaluate(model, test, config.Settings.TestBatchSize);
@@ -142,7 +142,7 @@ static class Commands
         };
         var command = new Command("compare", "Train the conventional head and the Spinal head from the same seed on " +
                                              "the same batches and compare cost and accuracy.") { output, repeats };
-        Add(command, [o.Model, o.SpinalWidth, o.SpinalLayers, o.Splits], o.TrainingOptions);
+        Add(command, [o.Model, o.Classes, o.SpinalWidth, o.SpinalLayers, o.Splits], o.TrainingOptions);
         command.SetAction(r =>
         {
             var config = o.Resolve(r);
@@ -182,7 +182,7 @@ static class Commands
         {
             var config = Configuration.Resolve(o.CommandLine(r));
             var spec = ModelCatalog.Get(config.Model);
-            using var model = spec.Create(config.Head, 0, config.Spinal);
+            using var model = config.CreateModel(0);
             var cost = CostReport.Measure(model, spec.InputShape);
             var table = new Table().AddColumns("layer", "type", "output", "parameters", "multiplications");
             foreach (var l in cost.Layers)

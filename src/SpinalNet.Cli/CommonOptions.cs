@@ -51,6 +51,12 @@ sealed class CommonOptions
                       "feature width (160 of 320 for mnist-cnn).",
     };
 
+    public readonly Option<int?> Classes = new("--classes")
+    {
+        Description = "Outputs of the network (default: the model's, 10 for every model; e.g. 100 for CIFAR-100, " +
+                      "62 for the authors' EMNIST-letters VGG-5).",
+    };
+
     public readonly Option<string?> Data = new("--data")
     {
         Description = "A known data set by name (see `spinalnet data list`), or a folder with MNIST-format IDX " +
@@ -160,7 +166,7 @@ sealed class CommonOptions
         Augmentation.AcceptOnlyFromAmong(SpinalNet.Augmentation.Pipelines.All.Select(p => p.Name).ToArray());
     }
 
-    public IEnumerable<Option> ModelOptions => [Model, Head, SpinalWidth, SpinalLayers, Splits];
+    public IEnumerable<Option> ModelOptions => [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits];
 
     public IEnumerable<Option> TrainingOptions =>
     [
@@ -184,6 +190,7 @@ sealed class CommonOptions
         }
         Set("model", Model);
         Set("head", Head);
+        Set("classes", Classes);
         Set("spinal.width", SpinalWidth);
         Set("spinal.layers", SpinalLayers);
         Set("spinal.splits", Splits);

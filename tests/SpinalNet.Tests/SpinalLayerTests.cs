@@ -159,7 +159,7 @@ public class SpinalLayerTests
     [InlineData(10, 4, 2, 3, 0, 0.0, "Splits", "0")]
     [InlineData(10, 0, 2, 3, 2, 0.0, "LayerWidth", "0")]    // w < 1
     [InlineData(10, 4, 0, 3, 2, 0.0, "Layers", "0")]        // L < 1
-    [InlineData(10, 4, 2, 0, 2, 0.0, "Outputs", "0")]
+    [InlineData(10, 4, 2, -1, 2, 0.0, "Outputs", "-1")]
     [InlineData(10, 4, 2, 3, 2, 1.0, "Dropout", "1")]       // dropout outside [0, 1)
     [InlineData(10, 4, 2, 3, 2, -0.1, "Dropout", "-0.1")]
     public void Invalid_configuration_names_the_parameter_and_the_value(
@@ -169,6 +169,23 @@ public class SpinalLayerTests
         Assert.Equal(parameter, e.ParamName);
         Assert.Contains($"= {value} ", e.Message);
         Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void Without_an_output_layer_the_stack_returns_every_layer_in_order()
+    {
+        torch.manual_seed(4);
+        using var full = new SpinalLayer(new SpinalConfig(12, 3, 4, 2));
+        using var stack = new SpinalLayer(new SpinalConfig(12, 3, 4, 0));
+        using (torch.no_grad())
+            foreach (var (name, q) in stack.named_parameters()) q.copy_(full.get_parameter(name)!);
+        var x = torch.randn(5, 12);
+        var hidden = stack.call(x);
+        Assert.Equal([5L, 12], hidden.shape);
+        var p = SpinalReference.StateOf(full);
+        var expected = hidden.matmul(p["output.linear.weight"].t()) + p["output.linear.bias"];
+        Assert.True(full.call(x).allclose(expected, rtol: 1e-5, atol: 1e-6));
+        Assert.DoesNotContain(stack.state_dict().Keys, k => k.StartsWith("output"));
     }
 
     [Fact]

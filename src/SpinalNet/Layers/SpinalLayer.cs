@@ -8,7 +8,7 @@
 //
 // Layer 0:  h0 = φ(W0 · split_0)                    W0 ∈ R^{w × s}
 // Layer i:  hi = φ(Wi · [split_i ; h_{i-1}])        Wi ∈ R^{w × (s + w)}   (split first, then previous output)
-// Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits)
+// Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits; C = 0: none)
 // Each layer is DenseBlock: Dropout on its concatenated input -> Linear -> BatchNorm1d -> φ; the output layer is
 // Dropout -> Linear. With SharedWeights (reference §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
 using TorchSharp;
@@ -19,7 +19,8 @@ namespace SpinalNet.Layers;
 /// <param name="InputWidth">N, the number of input features.</param>
 /// <param name="LayerWidth">w, the width of every spinal layer (the authors' layer_width / first_HL / HL_width).</param>
 /// <param name="Layers">L, the number of spinal layers.</param>
-/// <param name="Outputs">C, the number of outputs.</param>
+/// <param name="Outputs">C, the number of outputs; 0 for a bare spinal stack with no output layer, whose output is
+/// [h0 ; ... ; h_{L-1}] (width L·w), as the three stacks of the Arch2 network (reference §2.2).</param>
 /// <param name="Splits">k, how many parts the input is cut into; the split width s = round(N / k) is the
 /// authors' Half_width when k = 2.</param>
 /// <param name="Activation">φ, by name (see <see cref="Layers.Activation"/>).</param>
@@ -51,7 +52,9 @@ public sealed record SpinalConfig(
                 $"splits k = {Splits} must be between 1 and the input width N = {InputWidth}", nameof(Splits));
         DenseBlock.ValidatePositive(LayerWidth, nameof(LayerWidth), "layer width w");
         DenseBlock.ValidatePositive(Layers, nameof(Layers), "number of spinal layers L");
-        DenseBlock.ValidatePositive(Outputs, nameof(Outputs), "number of outputs C");
+        if (Outputs < 0)
+            throw new ArgumentException($"number of outputs C = {Outputs} must be at least 1 (or 0: no output layer)",
+                nameof(Outputs));
         DenseBlock.ValidateDropout(Dropout, nameof(Dropout));
         global::SpinalNet.Layers.Activation.Validate(Activation, nameof(Activation));
     }
@@ -81,7 +84,7 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
         layers = nn.ModuleList(Enumerable.Range(0, blocks)
             .Select(i => DenseBlock.Create(i == 0 ? s : s + w, w, config.Dropout, config.BatchNorm, config.Activation))
             .ToArray());
-        output = DenseBlock.Output((long)l * w, config.Outputs, config.Dropout);
+        output = config.Outputs == 0 ? nn.Identity() : DenseBlock.Output((long)l * w, config.Outputs, config.Dropout);
 
         RegisterComponents();
         splitOfStep = Enumerable.Range(0, l).Select(SplitOfStep).ToArray();

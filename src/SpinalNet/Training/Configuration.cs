@@ -15,9 +15,10 @@ namespace SpinalNet.Training;
 /// `spinalnet data list`), or a folder of MNIST-format IDX files.</param>
 /// <param name="Augmentation">The preprocessing pipeline (Augmentation/Pipelines.cs) for training and evaluation.</param>
 /// <param name="DataRoot">Where known data sets lie (null: $SPINALNET_DATA, else ./data).</param>
+/// <param name="Classes">The network's outputs (null: the model's own count).</param>
 public sealed record RunConfig(
     string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
-    string Augmentation = "mnist", string? DataRoot = null)
+    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null)
 {
     public const string EmbeddedData = "embedded";
 
@@ -25,10 +26,13 @@ public sealed record RunConfig(
     public string? DataFolder => Data == EmbeddedData ? null : Data;
 
     /// <summary>The run's data: training part, optional validation part held out from it, test split.</summary>
-    public TrainingData LoadData() => RunData.Load(this, ModelCatalog.Get(Model).Classes);
+    public TrainingData LoadData() => RunData.Load(this, Classes ?? ModelCatalog.Get(Model).Classes);
+
+    /// <summary>The network this configuration describes, weights drawn from <paramref name="seed"/>.</summary>
+    public ClassifierNetwork CreateModel(long seed) => ModelCatalog.Get(Model).Create(Head, seed, Spinal, Classes);
 
     public static RunConfig DefaultsFor(ModelSpec spec) => new(spec.Name, HeadKind.Spinal, SpinalOverrides.None,
-        EmbeddedData, spec.Defaults with { Schedule = spec.Defaults.ScheduleOrDefault });
+        spec.Data, spec.Defaults with { Schedule = spec.Defaults.ScheduleOrDefault }, spec.Augmentation);
 }
 
 /// <param name="Source">Where the layer comes from, for error messages: a file name, "preset NAME", "options".</param>

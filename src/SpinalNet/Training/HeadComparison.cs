@@ -24,7 +24,7 @@ public static class HeadComparison
         foreach (var head in new[] { HeadKind.Fc, HeadKind.Spinal })
         {
             var headConfig = config with { Head = head };
-            using var model = spec.Create(head, config.Settings.Seed, config.Spinal);
+            using var model = headConfig.CreateModel(config.Settings.Seed);
             var cost = CostReport.Measure(model, spec.InputShape);
             var run = runFor?.Invoke(head);
             run?.WriteConfig(headConfig);

@@ -17,8 +17,7 @@ public static class Predictor
     /// <summary>The run's trained weights: model.safetensors, else the best checkpoint.</summary>
     public static ClassifierNetwork LoadModel(RunDirectory run, RunConfig config)
     {
-        var spec = ModelCatalog.Get(config.Model);
-        var model = spec.Create(config.Head, 0, config.Spinal);
+        var model = config.CreateModel(0);
         if (System.IO.File.Exists(run.File(RunDirectory.WeightsFile)))
             RunDirectory.LoadWeights(model, run.File(RunDirectory.WeightsFile));
         else
@@ -33,7 +32,7 @@ public static class Predictor
         var run = RunDirectory.Open(runFolder);
         var config = run.ReadConfig();
         var spec = ModelCatalog.Get(config.Model);
-        var names = run.ReadClassNames(spec.Classes);
+        var names = run.ReadClassNames(config.Classes ?? spec.Classes);
         var (channels, height, width) = ((int)spec.InputShape[0], (int)spec.InputShape[1], (int)spec.InputShape[2]);
         var prepare = new Compose(new ToChannels(channels), new Resize(height, width),
             Pipelines.Get(config.Augmentation).Eval);
