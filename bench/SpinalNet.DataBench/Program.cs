@@ -54,6 +54,21 @@ foreach (var (name, pipelineName, batch) in new[] { ("f32", "cifar-resnet", 100)
         foreach (var hb in loader.Epoch(0)) n += hb.Count;
         Console.WriteLine($"{name} ({pipelineName}) decode+augment, {workers} worker(s): {n / sw.Elapsed.TotalSeconds:F0} images/s");
     }
+    {
+        // The trainer's path: AugmentedBatches, asked for each batch with a hint for the next one.
+        using var batches = new AugmentedBatches(folder, pipeline, seed: 0);
+        var order = Enumerable.Range(0, folder.Count).Select(i => (long)i).Chunk(batch).ToArray();
+        var sw = Stopwatch.StartNew();
+        int n = 0;
+        for (int b = 0; b < order.Length; b++)
+        {
+            using var scope = torch.NewDisposeScope();
+            if (b + 1 < order.Length) batches.Prefetch(torch.tensor(order[b + 1]), 0);
+            var (x, _) = batches.Batch(torch.tensor(order[b]), 0);
+            n += (int)x.shape[0];
+        }
+        Console.WriteLine($"{name} ({pipelineName}) trainer path (AugmentedBatches): {n / sw.Elapsed.TotalSeconds:F0} images/s");
+    }
     var sw2 = Stopwatch.StartNew();
     int m = 0;
     for (int i = 0; i < Math.Min(folder.Count, 1000); i++) { folder.ReadImage(i); m++; }
