@@ -37,7 +37,7 @@ static class Commands
             }
             else
             {
-                run = new RunDirectory(resumeFolder);
+                run = RunDirectory.Open(resumeFolder);
                 config = ResumedConfig(o, r, run);
             }
             bool quiet = r.GetValue(o.Quiet);
@@ -45,6 +45,7 @@ static class Commands
             using var data = config.LoadData();
             using var model = spec.Create(config.Head, config.Settings.Seed, config.Spinal);
             run.WriteConfig(config);
+            if (data.ClassNames is { } names) run.WriteClassNames(names);
             if (!quiet)
                 Console.WriteLine($"training {spec.Name} ({Name(config.Head)} head) on {data.Train.Count} samples, " +
                                   $"selecting on the {config.Settings.SelectionSplit} split, testing on " +
@@ -54,7 +55,7 @@ static class Commands
                 new CheckpointPolicy(run, config, Resume: resumeFolder is not null), reporter(Name(config.Head)),
                 cancel.Token));
             run.SaveWeights(model);
-            run.WriteEvaluation(outcome.FinalTest);
+            run.WriteOutcome($"{spec.Name}, {Name(config.Head)} head", outcome);
             Console.WriteLine(Describe(outcome, config.Settings, run));
             return 0;
         });
@@ -159,7 +160,7 @@ static class Commands
             var report = ConsoleReporter.Run(quiet, reporter => ComparisonReport.Run(config, data, count,
                 (seed, head) => new RunDirectory(RunFolder(seed, head)),
                 (seed, head) => reporter(count == 1 ? Name(head) : $"{Name(head)} seed {seed}"), cancel.Token));
-            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown());
+            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown(report.WriteCharts(folder)));
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
             foreach (var h in report.Summaries)
@@ -193,6 +194,36 @@ static class Commands
                     Format.Count(cost.Part(part).Multiplications));
             table.AddRow("total", "", "", Format.Count(cost.Parameters), Format.Count(cost.Multiplications));
             AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Predict()
+    {
+        var runOption = new Option<string>("--run")
+        {
+            Description = "Run folder written by `spinalnet train` (its config.json, model.safetensors or best.ckpt, " +
+                          "classes.json).",
+            Required = true,
+        };
+        var top = new Option<int>("--top")
+        {
+            Description = "How many of the most probable classes to print for each image.",
+            DefaultValueFactory = _ => 3,
+        };
+        var images = new Argument<string[]>("IMAGE")
+        {
+            Description = "PNG or JPEG files; each is converted to the network's channels and input size.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("predict", "The most probable classes of images, with their probabilities.")
+            { runOption, top, images };
+        command.SetAction(r =>
+        {
+            foreach (var p in Predictor.Predict(r.GetValue(runOption)!, r.GetValue(images)!, r.GetValue(top)))
+                Console.WriteLine($"{p.File}: " + string.Join(", ",
+                    p.Top.Select(c => $"{c.Name} {Format.Percent(c.Probability)}")));
             return 0;
         });
         return command;

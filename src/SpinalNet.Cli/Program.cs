@@ -19,6 +19,7 @@ var root = new RootCommand(
     Commands.Summary(options),
     Commands.Models(),
     Commands.PresetList(),
+    Commands.Predict(),
     DataCommands.Data(),
 };
 

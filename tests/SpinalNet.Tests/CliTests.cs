@@ -40,8 +40,11 @@ public sealed class CliTests : IDisposable
         Assert.True(accuracy > 0.6, $"test accuracy {accuracy} after 2 epochs on 2,000 digits is not well above chance");
         Assert.True(last[6] >= accuracy, "top-5 accuracy is at least top-1 accuracy");
         Assert.True(last[1] < 2.0 && last[4] < 1.5, $"losses {last[1]}, {last[4]}");
-        foreach (var file in new[] { "last.ckpt", "best.ckpt", "evaluation.json", "confusion.csv", "metrics.json" })
+        foreach (var file in new[] { "last.ckpt", "best.ckpt", "evaluation.json", "confusion.csv", "metrics.json", "classes.json" })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} was not written");
+        AssertPng(Path.Combine(run, "loss.png"), 800, 500);
+        AssertPng(Path.Combine(run, "accuracy.png"), 800, 500);
+        AssertPng(Path.Combine(run, "confusion.png"), 700, 600);
 
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Equal("mnist-cnn", config.RootElement.GetProperty("model").GetString());
@@ -55,6 +58,25 @@ public sealed class CliTests : IDisposable
             Path.Combine(run, "model.safetensors"), "--data", data);
         Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
         Assert.Contains($"({Math.Round(accuracy * 500)}/500)", evaluate.Stdout);
+
+        // Predict on real test digits saved as PNG files, as a user would pass them.
+        var digits = SpinalNet.Data.MnistFamily.Load(data, SpinalNet.Data.MnistVariant.Mnist, SpinalNet.Data.Split.Test);
+        var files = Enumerable.Range(0, 4).Select(i =>
+        {
+            var file = Path.Combine(folder, $"digit{i}.png");
+            File.WriteAllBytes(file, SpinalNet.Data.ImageCodec.Encode(digits.ReadImage(i)));
+            return file;
+        }).ToArray();
+        var predict = CliRunner.Run(["predict", "--run", run, "--top", "2", .. files]);
+        Assert.True(predict.ExitCode == 0, predict.Stderr);
+        var predicted = predict.Stdout.Trim().Split('\n');
+        Assert.Equal(4, predicted.Length);
+        int right = predicted.Select((line, i) => line.Split(": ")[1].StartsWith($"{digits.Label(i)} ") ? 1 : 0).Sum();
+        Assert.True(right >= 3, $"only {right} of 4 digits predicted right:\n{predict.Stdout}");
+        var shares = predicted[0].Split(": ")[1].Split(", ").Select(p => double.Parse(p.Split(' ')[1].TrimEnd('%'), CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(2, shares.Length);
+        Assert.True(shares[0] >= shares[1] && shares.Sum() <= 100.01);
+        AssertOneLineError(CliRunner.Run("predict", "--run", Path.Combine(folder, "nowhere"), files[0]), "nowhere");
 
         var wrongHead = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "fc", "--weights",
             Path.Combine(run, "model.safetensors"), "--data", data);
@@ -79,6 +101,16 @@ public sealed class CliTests : IDisposable
         var report = File.ReadAllText(Path.Combine(folder, "cmp", "report.md"));
         Assert.Contains("| Spinal | 13,818 | 472,480 | 8,538 | 8,480 |", report);
         Assert.Contains("Best epoch picked on the test split", report);
+        Assert.Contains("![Test accuracy per epoch](accuracy.png)", report);
+        AssertPng(Path.Combine(folder, "cmp", "accuracy.png"), 800, 500);
+        AssertPng(Path.Combine(folder, "cmp", "spinal", "confusion.png"), 700, 600);
+    }
+
+    static void AssertPng(string path, int width, int height)
+    {
+        var image = SpinalNet.Data.ImageCodec.Decode(path, 3);
+        Assert.Equal((width, height), (image.Width, image.Height));
+        Assert.True(image.Data.Distinct().Count() > 10, $"{path} is blank");
     }
 
     [Fact]

@@ -54,6 +54,21 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
         return new ComparisonReport(config, seeds, rows);
     }
 
+    /// <summary>Both heads on one chart, per epoch: test accuracy, and training loss. Returns (title, file name).</summary>
+    public IReadOnlyList<(string Title, string File)> WriteCharts(string folder)
+    {
+        IEnumerable<Series> Lines(Func<EpochMetrics, double> value) => Seeds.Zip(RowsBySeed).SelectMany(pair =>
+            pair.Second.Select(row => new Series(
+                (row.Head == HeadKind.Fc ? "default" : "Spinal") + (Seeds.Count > 1 ? $" (seed {pair.First})" : ""),
+                row.Outcome.History.Select(h => (double)h.Epoch).ToArray(),
+                row.Outcome.History.Select(value).ToArray())));
+        Charts.Lines(Path.Combine(folder, Charts.AccuracyPng), $"{Config.Model}: test accuracy", "epoch",
+            "top-1 accuracy (%)", Lines(h => 100 * h.TestAccuracy), ScottPlot.Alignment.LowerRight);
+        Charts.Lines(Path.Combine(folder, Charts.LossPng), $"{Config.Model}: training loss", "epoch", "loss",
+            Lines(h => h.TrainLoss));
+        return [("Test accuracy per epoch", Charts.AccuracyPng), ("Training loss per epoch", Charts.LossPng)];
+    }
+
     public string Markdown(IEnumerable<(string Title, string File)>? charts = null)
     {
         var s = Config.Settings;

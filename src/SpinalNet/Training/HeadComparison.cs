@@ -28,10 +28,11 @@ public static class HeadComparison
             var cost = CostReport.Measure(model, spec.InputShape);
             var run = runFor?.Invoke(head);
             run?.WriteConfig(headConfig);
+            if (data.ClassNames is { } names) run?.WriteClassNames(names);
             var outcome = Trainer.Run(model, data, config.Settings,
                 run is null ? null : new CheckpointPolicy(run, headConfig), observer?.Invoke(head), cancel);
             run?.SaveWeights(model);
-            run?.WriteEvaluation(outcome.FinalTest);
+            run?.WriteOutcome($"{config.Model}, {(head == HeadKind.Fc ? "default" : "Spinal")} head", outcome);
             var history = outcome.History;
             rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
                 cost.Part("head").Multiplications,

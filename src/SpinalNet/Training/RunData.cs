@@ -22,11 +22,12 @@ public static class RunData
         IBatchSource Batches(ISampleSource samples, IImageTransform steps) => ToBatches(samples, steps, settings.Seed);
 
         if (settings.ValidationFraction == 0)
-            return new TrainingData(Batches(train, pipeline.Train), Batches(test, pipeline.Eval));
+            return new TrainingData(Batches(train, pipeline.Train), Batches(test, pipeline.Eval))
+                { ClassNames = train.ClassNames };
         var (remaining, held) = HoldOut.Indices(train.Count, settings.ValidationFraction, settings.Seed);
         ISampleSource Part(long[] indices, string what) => new SampleSubset(train, indices.Select(i => (int)i).ToArray(), what);
         return new TrainingData(Batches(Part(remaining, "training part"), pipeline.Train), Batches(test, pipeline.Eval),
-            Batches(Part(held, "held out for validation"), pipeline.Eval));
+            Batches(Part(held, "held out for validation"), pipeline.Eval)) { ClassNames = train.ClassNames };
     }
 
     /// <summary>The test split alone, through the pipeline's evaluation steps.</summary>

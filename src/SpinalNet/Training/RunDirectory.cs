@@ -16,7 +16,7 @@ public sealed class RunDirectory
 {
     public const string ConfigFile = "config.json", MetricsCsv = "metrics.csv", MetricsJson = "metrics.json",
         WeightsFile = "model.safetensors", LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt",
-        EvaluationFile = "evaluation.json", ConfusionCsv = "confusion.csv";
+        EvaluationFile = "evaluation.json", ConfusionCsv = "confusion.csv", ClassesFile = "classes.json";
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -33,10 +33,30 @@ public sealed class RunDirectory
         Directory.CreateDirectory(path);
     }
 
+    /// <summary>An existing run folder, for reading.</summary>
+    public static RunDirectory Open(string path) => Directory.Exists(path)
+        ? new RunDirectory(path)
+        : throw new DirectoryNotFoundException($"{path}: run folder not found");
+
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void WriteConfig(RunConfig config) =>
         AtomicFile.WriteText(File(ConfigFile), JsonSerializer.Serialize(config, Json));
+
+    public RunConfig ReadConfig()
+    {
+        var path = File(ConfigFile);
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: not a run folder (no {ConfigFile})", path);
+        return Configuration.Resolve(ConfigLayer.FromFile(path));
+    }
+
+    public void WriteClassNames(IReadOnlyList<string> names) =>
+        AtomicFile.WriteText(File(ClassesFile), JsonSerializer.Serialize(names, Json));
+
+    /// <summary>The class names saved with the run, else "0", "1", ....</summary>
+    public IReadOnlyList<string> ReadClassNames(int classes) => System.IO.File.Exists(File(ClassesFile))
+        ? JsonSerializer.Deserialize<string[]>(System.IO.File.ReadAllText(File(ClassesFile)))!
+        : Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
     public void WriteMetrics(IReadOnlyList<EpochMetrics> history)
     {
@@ -47,6 +67,16 @@ public sealed class RunDirectory
                 m.TestTop5Accuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond));
         AtomicFile.WriteText(File(MetricsCsv), csv.ToString());
         AtomicFile.WriteText(File(MetricsJson), JsonSerializer.Serialize(history, Json));
+    }
+
+    /// <summary>What a finished (or stopped) run leaves: the evaluation files, the loss and accuracy curves and the
+    /// confusion matrix picture.</summary>
+    public void WriteOutcome(string title, TrainingOutcome outcome)
+    {
+        WriteEvaluation(outcome.FinalTest);
+        Charts.RunCurves(this, title, outcome.History);
+        Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
+            ReadClassNames(outcome.FinalTest.Confusion.Length));
     }
 
     /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>

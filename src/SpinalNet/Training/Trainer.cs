@@ -33,6 +33,9 @@ public interface ITrainingObserver
 /// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
 public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
 {
+    /// <summary>The names of the classes, index by index, where the data set has them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     public void Dispose()
     {
         Train.Dispose();
