@@ -44,7 +44,9 @@ MakeFolder("f32", 32, 4000);
 MakeFolder("f224", 224, 400);
 foreach (var (name, pipelineName, batch) in new[] { ("f32", "cifar-resnet", 100), ("f224", "tl-bird225", 24) })
 {
+    var scan = Stopwatch.StartNew();
     var folder = ImageFolder.Open(Path.Combine(root, name), "train");
+    Console.WriteLine($"{name} scan (class folders, header check of every file): {folder.Count / scan.Elapsed.TotalSeconds:F0} files/s");
     var pipeline = Pipelines.Get(pipelineName).Train;
     foreach (int workers in new[] { 1, 2 })
     {
