@@ -57,18 +57,17 @@ foreach (var (name, pipelineName, batch) in new[] { ("f32", "cifar-resnet", 100)
         Console.WriteLine($"{name} ({pipelineName}) decode+augment, {workers} worker(s): {n / sw.Elapsed.TotalSeconds:F0} images/s");
     }
     {
-        // The trainer's path: AugmentedBatches, asked for each batch with a hint for the next one.
+        // The trainer's path: AugmentedBatches hands out the batches of an epoch order (StreamingLoader underneath).
         using var batches = new AugmentedBatches(folder, pipeline, seed: 0);
-        var order = Enumerable.Range(0, folder.Count).Select(i => (long)i).Chunk(batch).ToArray();
+        var order = Enumerable.Range(0, folder.Count).Select(i => (long)i).ToArray();
         var sw = Stopwatch.StartNew();
         int n = 0;
-        for (int b = 0; b < order.Length; b++)
-        {
-            using var scope = torch.NewDisposeScope();
-            if (b + 1 < order.Length) batches.Prefetch(torch.tensor(order[b + 1]), 0);
-            var (x, _) = batches.Batch(torch.tensor(order[b]), 0);
-            n += (int)x.shape[0];
-        }
+        using (var scope = torch.NewDisposeScope())
+            foreach (var (x, _) in batches.Batches(order, 0, 0, batch))
+            {
+                n += (int)x.shape[0];
+                x.Dispose();
+            }
         Console.WriteLine($"{name} ({pipelineName}) trainer path (AugmentedBatches): {n / sw.Elapsed.TotalSeconds:F0} images/s");
     }
     var sw2 = Stopwatch.StartNew();

@@ -42,16 +42,21 @@ public sealed class StreamingLoader
         : Enumerable.Range(0, source.Count).ToArray();
 
     /// <summary>The batches of one epoch in order; a sample that fails to load fails the enumeration with its error.</summary>
-    public IEnumerable<HostBatch> Epoch(int epoch, CancellationToken cancel = default)
+    public IEnumerable<HostBatch> Epoch(int epoch, CancellationToken cancel = default) =>
+        Batches(Order(epoch), epoch, 0, cancel);
+
+    /// <summary>The batches of <paramref name="order"/> (sample indices, cut into batches of BatchSize) from batch
+    /// <paramref name="firstBatch"/> on, built ahead on the workers; draws depend on (seed, epoch, sample) only.</summary>
+    public IEnumerable<HostBatch> Batches(int[] order, int epoch, int firstBatch, CancellationToken cancel = default)
     {
-        var order = Order(epoch);
+        int batches = (order.Length + BatchSize - 1) / BatchSize;
         var pending = new Queue<Task<HostBatch>>();
-        int next = 0;
+        int next = firstBatch;
         try
         {
-            while (next < BatchesPerEpoch || pending.Count > 0)
+            while (next < batches || pending.Count > 0)
             {
-                while (pending.Count < Prefetch && next < BatchesPerEpoch)
+                while (pending.Count < Prefetch && next < batches)
                 {
                     var indices = new ArraySegment<int>(order, next * BatchSize,
                         Math.Min(BatchSize, order.Length - next * BatchSize));

@@ -26,8 +26,14 @@ public sealed class ImageDataset : IBatchSource
 
     public long[] SampleShape => Images.shape.Skip(1).ToArray();
 
-    public (Tensor Images, Tensor Labels) Batch(Tensor indices, int epoch) =>
-        (Images.index_select(0, indices), Labels.index_select(0, indices));
+    public IEnumerable<(Tensor Images, Tensor Labels)> Batches(long[] order, int epoch, long firstBatch, int batchSize)
+    {
+        for (long start = firstBatch * batchSize; start < order.Length; start += batchSize)
+        {
+            var indices = torch.tensor(order[(int)start..(int)Math.Min(start + batchSize, order.Length)]);
+            yield return (Images.index_select(0, indices), Labels.index_select(0, indices));
+        }
+    }
 
     /// <summary>The first <paramref name="count"/> samples (or all, if fewer), sharing no storage with this set.</summary>
     public ImageDataset Take(long count)

@@ -31,13 +31,14 @@ public static class Evaluator
         var confusion = new long[classes * classes];
         try
         {
-            for (long start = 0; start < data.Count; start += batchSize)
+            var order = Enumerable.Range(0, (int)data.Count).Select(i => (long)i).ToArray();
+            using var batches = data.Batches(order, epoch: 0, firstBatch: 0, batchSize).GetEnumerator();
+            while (true)
             {
                 using var scope = torch.NewDisposeScope();
-                long n = Math.Min(batchSize, data.Count - start);
-                var (images, labels) = data.Batch(torch.arange(start, start + n, dtype: ScalarType.Int64), epoch: 0);
-                var x = images.to(device);
-                var y = labels.to(device);
+                if (!batches.MoveNext()) break;
+                var x = batches.Current.Images.to(device);
+                var y = batches.Current.Labels.to(device);
                 var output = model.call(x);
                 lossSum += model.Loss(output, y, nn.Reduction.Sum).item<float>();
                 var predicted = output.argmax(1);

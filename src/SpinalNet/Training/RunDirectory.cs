@@ -21,6 +21,8 @@ public sealed class RunDirectory
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // A run stopped before its first evaluation has a best score of -Infinity.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };

@@ -113,7 +113,10 @@ public static class Trainer
         for (int epoch = startEpoch + 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
         {
             shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
-            using var order = torch.randperm(data.Train.Count, generator: shuffle);
+            long[] order;
+            using (var permutation = torch.randperm(data.Train.Count, generator: shuffle))
+                order = permutation.data<long>().ToArray();
+            using var batches = data.Train.Batches(order, epoch, startStep, settings.BatchSize).GetEnumerator();
             double lossSum = partialLoss, previousSeconds = partialSeconds;
             long seen = partialSamples;
             (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
@@ -133,12 +136,10 @@ public static class Trainer
                 using var scope = torch.NewDisposeScope();
                 rate = schedule.RateAt(epoch - 1, step);
                 Optimizers.SetLearningRate(optimizer, rate);
-                var batch = BatchIndices(order, step, settings.BatchSize);
-                if (step + 1 < steps) data.Train.Prefetch(BatchIndices(order, step + 1, settings.BatchSize), epoch);
-                var (images, labels) = data.Train.Batch(batch, epoch);
-                var x = images.to(device);
-                var y = labels.to(device);
-                long n = batch.shape[0];
+                batches.MoveNext();
+                var x = batches.Current.Images.to(device);
+                var y = batches.Current.Labels.to(device);
+                long n = y.shape[0];
 
                 optimizer.zero_grad();
                 var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
@@ -185,7 +186,4 @@ public static class Trainer
         var final = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
         return new TrainingOutcome(history, stop, bestEpoch, final);
     }
-
-    static Tensor BatchIndices(Tensor order, long step, int batchSize) =>
-        order.narrow(0, step * batchSize, Math.Min(batchSize, order.shape[0] - step * batchSize));
 }
