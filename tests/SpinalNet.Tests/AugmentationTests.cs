@@ -50,6 +50,9 @@ public class AugmentationTests
         var centre = new CenterCrop(4, 6).Apply(image, R());
         Assert.Equal((4, 6), (centre.Height, centre.Width));
         Assert.Equal(image[1, 14, 13], centre[1, 0, 0]);
+        var small = Ramp(1, 5, 5);
+        var larger = new CenterCrop(8).Apply(small, R()); // padded 1 before, 2 after, as torchvision
+        Assert.Equal((0f, small[0, 0, 0], small[0, 4, 4], 0f), (larger[0, 0, 0], larger[0, 1, 1], larger[0, 5, 5], larger[0, 6, 6]));
         var padded = new Pad(4).Apply(image, R());
         Assert.Equal((40, 40, 0f), (padded.Height, padded.Width, padded[0, 0, 0]));
         Assert.Equal(image[2, 0, 0], padded[2, 4, 4]);
@@ -59,6 +62,9 @@ public class AugmentationTests
     public void RandomCropWithPaddingIsAShiftedWindowOfThePaddedImage()
     {
         var image = Ramp(1, 8, 8);
+        var small = Ramp(1, 5, 5);
+        var larger = new CenterCrop(8).Apply(small, R()); // padded 1 before, 2 after, as torchvision
+        Assert.Equal((0f, small[0, 0, 0], small[0, 4, 4], 0f), (larger[0, 0, 0], larger[0, 1, 1], larger[0, 5, 5], larger[0, 6, 6]));
         var padded = new Pad(4).Apply(image, R());
         for (int i = 0; i < 20; i++)
         {

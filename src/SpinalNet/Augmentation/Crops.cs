@@ -31,6 +31,10 @@ public sealed record CenterCrop(int Height, int Width) : IImageTransform
     public CenterCrop(int size) : this(size, size) { }
 
     public Image Apply(Image image, SampleRandom random) =>
-        Sampling.Crop(image, (int)Math.Round((image.Height - Height) / 2.0, MidpointRounding.ToEven),
-            (int)Math.Round((image.Width - Width) / 2.0, MidpointRounding.ToEven), Height, Width);
+        Sampling.Crop(image, Offset(image.Height, Height), Offset(image.Width, Width), Height, Width);
+
+    /// <summary>torchvision: round((size − crop)/2) inside the image; when the crop is larger, the image is first
+    /// padded by ⌊(crop − size)/2⌋ before it (the odd pixel after it).</summary>
+    static int Offset(int size, int crop) =>
+        crop > size ? -((crop - size) / 2) : (int)Math.Round((size - crop) / 2.0, MidpointRounding.ToEven);
 }
