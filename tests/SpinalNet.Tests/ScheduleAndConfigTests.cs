@@ -72,6 +72,13 @@ public class ScheduleAndConfigTests
         Assert.Equal(3, rates[5..].Distinct().Count());
     }
 
+    [Fact]
+    public void Divide_every_epoch_after_a_start_epoch_and_after_listed_epochs()
+    {
+        var rates = EpochRates(new("divide-every-epoch", Factor: 3, StartEpoch: 5, AlsoAfter: [2]), 0.9, 8, Mixed);
+        Assert.Equal([0.9, 0.9, 0.3, 0.3, 0.3, 0.3, 0.1, 0.1 / 3], rates, new Tolerance(1e-15));
+    }
+
     sealed class Tolerance(double epsilon) : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) <= epsilon;

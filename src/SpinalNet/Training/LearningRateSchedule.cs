@@ -3,6 +3,8 @@
 //   random-on-plateau    when the accuracy fails to improve, lr ← base·U^power (VGG-5 and CIFAR VGG: U³; CIFAR ResNet: U⁵)
 //   divide-on-plateau    when the accuracy fails to improve, lr ← lr / factor (CIFAR-100 CNN: 3)
 //   random-every-epoch   after start_epoch, every epoch lr ← base·U^power (Arch2 MNIST: base 0.05, from epoch 101)
+//   divide-every-epoch   after start_epoch, and after each epoch listed in also_after, lr ← lr / factor
+//                        (CIFAR-10 CNN default: after epoch 2 and every epoch past 20)
 // U is a fresh Uniform(0, 1) draw from the schedule's own generator, seeded from the run's seed and saved in
 // checkpoints, so a run and its resumed continuation draw the same sequence.
 using TorchSharp;
@@ -19,7 +21,8 @@ namespace SpinalNet.Training;
 /// <param name="Power">random rules: the exponent p of U^p.</param>
 /// <param name="RandomBase">random rules: the base the draws scale (0: the run's learning rate).</param>
 /// <param name="Factor">divide-on-plateau: the divisor.</param>
-/// <param name="StartEpoch">accuracy-driven rules act only on epochs after this one.</param>
+/// <param name="StartEpoch">accuracy-driven and per-epoch rules act only on epochs after this one.</param>
+/// <param name="AlsoAfter">divide-every-epoch: further epochs (1-based) after which the rate is divided.</param>
 public sealed record ScheduleSettings(
     string Name = "constant",
     int StepSize = 7,
@@ -30,10 +33,12 @@ public sealed record ScheduleSettings(
     double Power = 3,
     double RandomBase = 0,
     double Factor = 3,
-    int StartEpoch = 0)
+    int StartEpoch = 0,
+    int[]? AlsoAfter = null)
 {
     public static readonly string[] Names =
-        ["constant", "step", "cosine", "one-cycle", "random-on-plateau", "divide-on-plateau", "random-every-epoch"];
+        ["constant", "step", "cosine", "one-cycle", "random-on-plateau", "divide-on-plateau", "random-every-epoch",
+            "divide-every-epoch"];
 
     public void Validate()
     {
@@ -96,6 +101,8 @@ public sealed class LearningRateSchedule : IDisposable
     /// <summary>Tells the accuracy-driven rules how epoch <paramref name="epoch"/> (1-based) went.</summary>
     public void EndEpoch(int epoch, bool improved)
     {
+        if (settings.Name == "divide-every-epoch" && (settings.AlsoAfter ?? []).Contains(epoch))
+            currentRate /= settings.Factor;
         if (epoch <= settings.StartEpoch) return;
         double randomBase = settings.RandomBase > 0 ? settings.RandomBase : baseRate;
         currentRate = settings.Name switch
@@ -103,6 +110,7 @@ public sealed class LearningRateSchedule : IDisposable
             "random-on-plateau" when !improved => randomBase * Math.Pow(Uniform(), settings.Power),
             "divide-on-plateau" when !improved => currentRate / settings.Factor,
             "random-every-epoch" => randomBase * Math.Pow(Uniform(), settings.Power),
+            "divide-every-epoch" when !(settings.AlsoAfter ?? []).Contains(epoch) => currentRate / settings.Factor,
             _ => currentRate,
         };
     }
