@@ -49,8 +49,9 @@ public static class Presets
             settings = Settings(200, 64, "sgd", 0.1, Constant, 0, momentum: 0.5) });
 
     // §3.2: VGG-5, both heads on the same batches; Adam 0.005, lr ← 0.005·U³ on no improvement; batch 100, 200 epochs.
-    static Preset Vgg5(string data, string what, string augmentation = "mnist-arch2", int classes = 10, long seed = 0) =>
-        Make($"vgg5-{data}", $"§3.2 {what}: VGG-5 default and Spinal heads side by side, Adam 0.005 with " +
+    static Preset Vgg5(string data, string what, string augmentation = "mnist-arch2", int classes = 10, long seed = 0,
+        string? name = null) =>
+        Make(name ?? $"vgg5-{data}", $"§3.2 {what}: VGG-5 default and Spinal heads side by side, Adam 0.005 with " +
                              "lr = 0.005·U³ when accuracy fails to improve, 200 epochs", "both",
             new { model = "vgg5", classes, data, augmentation,
                 settings = Settings(200, 100, "adam", 0.005, new { name = "random-on-plateau", power = 3 }, seed) });
@@ -88,7 +89,8 @@ public static class Presets
         Vgg5("qmnist", "QMNIST"),
         Vgg5("emnist-digits", "EMNIST digits"),
         Vgg5("emnist-letters", "EMNIST letters (62 outputs as the script; labels 0..25)", classes: 62),
-        Vgg5("fashion-mnist", "Fashion-MNIST (rotation + resized crop, Normalize(0.5, 0.5))", "fashion-arch2"),
+        Vgg5("fashion-mnist", "Fashion-MNIST (rotation + resized crop, Normalize(0.5, 0.5))", "fashion-arch2",
+            name: "vgg5-fashion"),
         Make("cifar10-cnn-default", "§3.3 CNN_dropout_CIFAR10.py: CIFAR CNN, default head, pad + flip + crop, Adam 1e-3 " +
              "divided by 3 after epoch 2 and after every epoch past 20, batch 100, 160 epochs", "fc",
             new { model = "cifar-cnn", data = "cifar10", augmentation = "cifar-cnn",
