@@ -42,7 +42,7 @@ static class Commands
             }
             bool quiet = r.GetValue(o.Quiet);
             var spec = ModelCatalog.Get(config.Model);
-            using var data = config.LoadData();
+            using var data = config.LoadData(Warn);
             using var model = config.CreateModel(config.Settings.Seed);
             run.WriteConfig(config);
             if (data.ClassNames is { } names) run.WriteClassNames(names);
@@ -118,7 +118,7 @@ static class Commands
             var spec = ModelCatalog.Get(config.Model);
             using var model = config.CreateModel(0);
             RunDirectory.LoadWeights(model, r.GetValue(weights)!);
-            using var test = RunData.LoadTest(config);
+            using var test = RunData.LoadTest(config, Warn);
             var e = Evaluator.Evaluate(model, test, config.Settings.TestBatchSize);
             Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Format.Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
@@ -149,7 +149,7 @@ static class Commands
             int count = r.GetValue(repeats);
             bool quiet = r.GetValue(o.Quiet);
             var folder = r.GetValue(output) ?? DefaultRunFolder($"compare-{config.Model}");
-            using var data = config.LoadData();
+            using var data = config.LoadData(Warn);
             if (!quiet)
                 Console.WriteLine($"comparing heads of {config.Model} on {data.Train.Count} training samples, " +
                                   $"{data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
@@ -268,6 +268,8 @@ static class Commands
     {
         foreach (var option in groups.SelectMany(g => g)) command.Options.Add(option);
     }
+
+    static void Warn(string message) => Console.Error.WriteLine($"spinalnet: warning: {message}");
 
     static string Name(HeadKind head) => head == HeadKind.Fc ? "fc" : "spinal";
 

@@ -26,7 +26,8 @@ public sealed record RunConfig(
     public string? DataFolder => Data == EmbeddedData ? null : Data;
 
     /// <summary>The run's data: training part, optional validation part held out from it, test split.</summary>
-    public TrainingData LoadData() => RunData.Load(this, Classes ?? ModelCatalog.Get(Model).Classes);
+    public TrainingData LoadData(Action<string>? warn = null) =>
+        RunData.Load(this, Classes ?? ModelCatalog.Get(Model).Classes, warn);
 
     /// <summary>The network this configuration describes, weights drawn from <paramref name="seed"/>.</summary>
     public ClassifierNetwork CreateModel(long seed) => ModelCatalog.Get(Model).Create(Head, seed, Spinal, Classes);

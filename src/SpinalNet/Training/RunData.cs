@@ -10,9 +10,9 @@ namespace SpinalNet.Training;
 
 public static class RunData
 {
-    public static TrainingData Load(RunConfig config, int modelClasses)
+    public static TrainingData Load(RunConfig config, int modelClasses, Action<string>? warn = null)
     {
-        var (train, test) = Open(config);
+        var (train, test) = Open(config, warn);
         int classes = train.ClassNames.Count;
         if (classes > modelClasses)
             throw new ArgumentException($"{config.Data} has {classes} classes but {config.Model} has only " +
@@ -31,9 +31,9 @@ public static class RunData
     }
 
     /// <summary>The test split alone, through the pipeline's evaluation steps.</summary>
-    public static IBatchSource LoadTest(RunConfig config)
+    public static IBatchSource LoadTest(RunConfig config, Action<string>? warn = null)
     {
-        var (_, test) = Open(config);
+        var (_, test) = Open(config, warn);
         return ToBatches(test, Pipelines.Get(config.Augmentation).Eval, config.Settings.Seed);
     }
 
@@ -42,8 +42,8 @@ public static class RunData
             ? images.ToImageDataset(statistics)
             : new AugmentedBatches(samples, steps, seed);
 
-    /// <summary>The training and test splits as sample sources.</summary>
-    public static (ISampleSource Train, ISampleSource Test) Open(RunConfig config)
+    /// <summary>The training and test splits as sample sources; <paramref name="warn"/> hears of skipped files.</summary>
+    public static (ISampleSource Train, ISampleSource Test) Open(RunConfig config, Action<string>? warn = null)
     {
         if (config.Data == RunConfig.EmbeddedData || Directory.Exists(config.Data) && !IsKnown(config.Data))
         {
@@ -62,7 +62,7 @@ public static class RunData
                 (info.ManualSource is null ? "" : $" or place it by hand from {info.ManualSource}"));
         var splits = info.Splits.ToList();
         string testSplit = splits.FirstOrDefault(s => s.Equals("test", StringComparison.OrdinalIgnoreCase)) ?? splits[1];
-        return (DatasetCatalog.Open(info, root, splits[0]), DatasetCatalog.Open(info, root, testSplit));
+        return (DatasetCatalog.Open(info, root, splits[0], warn), DatasetCatalog.Open(info, root, testSplit, warn));
     }
 
     static bool IsKnown(string name) =>
