@@ -7,6 +7,10 @@ namespace SpinalNet.Cli;
 
 sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserver
 {
+    // In plain mode, long epochs still show signs of life: a progress line at most this often.
+    static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
+    readonly System.Diagnostics.Stopwatch sinceLine = System.Diagnostics.Stopwatch.StartNew();
+
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
     /// <summary>Runs <paramref name="work"/> with a reporter per label, inside a live progress display if interactive,
@@ -24,7 +28,14 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
 
     public void OnStep(StepProgress p)
     {
-        if (bar is null) return;
+        if (bar is null)
+        {
+            if (sinceLine.Elapsed < PlainInterval || p.Step == p.Steps) return;
+            sinceLine.Restart();
+            Console.WriteLine($"{label} epoch {p.Epoch}/{p.Epochs}: step {p.Step}/{p.Steps}, loss {p.Loss:F4}, " +
+                              $"{p.SamplesPerSecond:F0} samples/s");
+            return;
+        }
         bar.MaxValue = (double)p.Steps * p.Epochs;
         bar.Value = (double)(p.Epoch - 1) * p.Steps + p.Step;
         bar.Description = Markup.Escape(
@@ -35,6 +46,7 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
     {
         var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, test loss {m.TestLoss:F4}, " +
                    $"test accuracy {Format.Percent(m.TestAccuracy)}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
+        sinceLine.Restart();
         if (bar is null) Console.WriteLine(line);
         else AnsiConsole.MarkupLine(Markup.Escape(line));
     }
