@@ -21,6 +21,7 @@ var root = new RootCommand(
     Commands.PresetList(),
     Commands.Predict(),
     DataCommands.Data(),
+    RegressCommand.Create(),
 };
 
 var parsed = root.Parse(args);

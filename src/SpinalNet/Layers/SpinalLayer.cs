@@ -27,6 +27,9 @@ namespace SpinalNet.Layers;
 /// <param name="Dropout">Dropout probability on every layer's input and on the output layer's input.</param>
 /// <param name="BatchNorm">BatchNorm1d after every spinal linear map, before φ.</param>
 /// <param name="SharedWeights">Layers 1..L-1 share one linear map (reference §1.6).</param>
+/// <param name="LayerBlocks">Which block computes each layer, for other sharing patterns: entry i names the block of
+/// layer i; layer 0 has block 0 of its own and blocks 1.. take [split ; previous]. The regression script's bug (layers
+/// 5 and 6 reusing layers 3 and 4) is [0, 1, 2, 3, 2, 3]. Null: one block per layer (or the shared pattern).</param>
 public sealed record SpinalConfig(
     int InputWidth,
     int LayerWidth,
@@ -36,8 +39,13 @@ public sealed record SpinalConfig(
     string Activation = "relu",
     double Dropout = 0,
     bool BatchNorm = false,
-    bool SharedWeights = false)
+    bool SharedWeights = false,
+    int[]? LayerBlocks = null)
 {
+    /// <summary>The block computing each layer.</summary>
+    public int[] BlockOfLayer => LayerBlocks
+        ?? Enumerable.Range(0, Layers).Select(i => SharedWeights ? Math.Min(i, 1) : i).ToArray();
+
     /// <summary>s = round(N / k), half to even (numpy's rounding, as in the authors' customizable version).</summary>
     public int SplitWidth => (int)Math.Round((double)InputWidth / Splits, MidpointRounding.ToEven);
 
@@ -56,6 +64,10 @@ public sealed record SpinalConfig(
             throw new ArgumentException($"number of outputs C = {Outputs} must be at least 1 (or 0: no output layer)",
                 nameof(Outputs));
         DenseBlock.ValidateDropout(Dropout, nameof(Dropout));
+        if (LayerBlocks is { } map && (map.Length != Layers || map[0] != 0 || map.Skip(1).Any(b => b < 1)))
+            throw new ArgumentException(
+                $"layer blocks [{string.Join(", ", map)}] must name one block per layer (L = {Layers}), block 0 for " +
+                "layer 0 only", nameof(LayerBlocks));
         global::SpinalNet.Layers.Activation.Validate(Activation, nameof(Activation));
     }
 }
@@ -79,7 +91,7 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
         Config = config;
         int s = config.SplitWidth, w = config.LayerWidth, l = config.Layers;
 
-        blockOfStep = Enumerable.Range(0, l).Select(i => config.SharedWeights ? Math.Min(i, 1) : i).ToArray();
+        blockOfStep = config.BlockOfLayer;
         int blocks = blockOfStep.Max() + 1;
         layers = nn.ModuleList(Enumerable.Range(0, blocks)
             .Select(i => DenseBlock.Create(i == 0 ? s : s + w, w, config.Dropout, config.BatchNorm, config.Activation))

@@ -29,6 +29,22 @@ public static class Charts
         Save(plot, path, 800, 500);
     }
 
+    /// <summary>Predicted against true values, with the line y = x on which perfect predictions lie.</summary>
+    public static void Scatter(string path, string title, double[] truth, double[] predicted)
+    {
+        var plot = new Plot();
+        var points = plot.Add.ScatterPoints(truth, predicted);
+        points.LegendText = "test samples";
+        double low = Math.Min(truth.Min(), predicted.Min()), high = Math.Max(truth.Max(), predicted.Max());
+        var diagonal = plot.Add.Line(low, low, high, high);
+        diagonal.LegendText = "predicted = true";
+        plot.Title(title);
+        plot.XLabel("true value");
+        plot.YLabel("predicted value");
+        plot.ShowLegend(Alignment.UpperLeft);
+        Save(plot, path, 600, 600);
+    }
+
     /// <summary>loss.png and accuracy.png of one run's history.</summary>
     public static void RunCurves(RunDirectory run, string title, IReadOnlyList<EpochMetrics> history)
     {

@@ -1,0 +1,45 @@
+// The two networks of the regression experiment (reference §4): a conventional 8 → 200 → 100 → 1 network and a
+// Spinal network of six layers of 50 units reading alternate halves of the input (x1..x4, x5..x8), both with
+// LeakyReLU(0.01): 22,001 parameters / 21,700 multiplications against 14,301 / 14,000 (35.5% fewer).
+// The script's Spinal forward reuses layers 3 and 4 as layers 5 and 6 while creating layers 5 and 6 anyway: with
+// ScriptLayerReuse the network does the same, so 14,301 parameters exist and 8,801 are trained.
+using SpinalNet.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Regression;
+
+public enum RegressionNet { Conventional, Spinal }
+
+public sealed class RegressionNetwork : nn.Module<Tensor, Tensor>
+{
+    readonly nn.Module<Tensor, Tensor> net;
+    // The script's unused layers 5 and 6: registered, never called.
+    readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> unused;
+
+    public RegressionNet Kind { get; }
+
+    public RegressionNetwork(RegressionNet kind, int inputs, bool scriptLayerReuse = false)
+        : base(nameof(RegressionNetwork))
+    {
+        Kind = kind;
+        if (kind == RegressionNet.Conventional)
+        {
+            net = new FullyConnectedHead(new FullyConnectedConfig(inputs, [200, 100], 1, Activation: "leaky_relu"));
+            unused = nn.ModuleList<nn.Module<Tensor, Tensor>>();
+        }
+        else
+        {
+            var config = new SpinalConfig(inputs, 50, 6, 1, Activation: "leaky_relu",
+                LayerBlocks: scriptLayerReuse ? [0, 1, 2, 3, 2, 3] : null);
+            net = new SpinalLayer(config);
+            long s = config.SplitWidth;
+            unused = scriptLayerReuse
+                ? nn.ModuleList<nn.Module<Tensor, Tensor>>(nn.Linear(s + 50, 50), nn.Linear(s + 50, 50))
+                : nn.ModuleList<nn.Module<Tensor, Tensor>>();
+        }
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => net.call(x);
+}
