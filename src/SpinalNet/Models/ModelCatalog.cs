@@ -7,14 +7,17 @@ using TorchSharp;
 namespace SpinalNet.Models;
 
 /// <param name="InputShape">One sample's shape: channels, height, width.</param>
-/// <param name="Defaults">The authors' training setting for this network.</param>
+/// <param name="Defaults">The authors' training setting for this network (the trainer is SGD; where the authors used
+/// Adam, the description says so and these are their batch size, learning rate and epochs).</param>
+/// <param name="AuthorsKeys">How the authors' PyTorch state dict names this network's weights, per head.</param>
 public sealed record ModelSpec(
     string Name,
     string Description,
     long[] InputShape,
     int Classes,
     TrainingSettings Defaults,
-    Func<HeadKind, SpinalOverrides, ClassifierNetwork> Build)
+    Func<HeadKind, SpinalOverrides, ClassifierNetwork> Build,
+    Func<HeadKind, AuthorsKeys>? AuthorsKeys = null)
 {
     /// <summary>Builds the network with weights drawn from the given seed.</summary>
     public ClassifierNetwork Create(HeadKind head, long seed, SpinalOverrides? spinal = null)
@@ -42,19 +45,77 @@ public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int?
 
 public static class ModelCatalog
 {
+    static readonly TrainingSettings MnistScript =
+        new(Epochs: 8, BatchSize: 64, TestBatchSize: 1000, LearningRate: 0.01, Momentum: 0.5);
+
+    static readonly long[] Mnist = [1, 28, 28], Cifar = [3, 32, 32];
+
     static readonly ModelSpec[] Specs =
     [
         new("mnist-cnn",
             "simple CNN of the MNIST experiments (reference §2.1); Spinal head w = 8, L = 6",
-            [1, 28, 28], 10,
-            new TrainingSettings(Epochs: 8, BatchSize: 64, TestBatchSize: 1000, LearningRate: 0.01, Momentum: 0.5),
-            (head, spinal) => MnistCnn.Create(new MnistCnnConfig(), head, spinal)),
+            Mnist, 10, MnistScript,
+            (head, spinal) => MnistCnn.Create(new MnistCnnConfig(), head, spinal), MnistCnn.Keys),
         new("emnist-digits-cnn",
             "simple CNN of the EMNIST-digits experiment (reference §2.1); Spinal head w = 10, L = 6",
-            [1, 28, 28], 10,
-            new TrainingSettings(Epochs: 8, BatchSize: 64, TestBatchSize: 1000, LearningRate: 0.01, Momentum: 0.5),
-            (head, spinal) => MnistCnn.Create(new MnistCnnConfig(SpinalWidth: 10), head, spinal)),
+            Mnist, 10, MnistScript,
+            (head, spinal) => MnistCnn.Create(new MnistCnnConfig(SpinalWidth: 10), head, spinal), MnistCnn.Keys),
+        .. Arch2Specs(),
+        .. Vgg5Specs(),
+        .. CifarCnnSpecs(),
+        .. CifarVggSpecs(),
+        .. CifarResNetSpecs(),
     ];
+
+    static IEnumerable<ModelSpec> Arch2Specs() =>
+        new (string Name, string Data, int Width, TrainingSettings Settings)[]
+        {
+            ("arch2-mnist", "MNIST", 30, MnistScript with { Epochs = 200 }),
+            ("arch2-kmnist", "KMNIST, QMNIST, EMNIST digits", 50, MnistScript with { Epochs = 200, LearningRate = 0.1 }),
+            ("arch2-fashion", "Fashion-MNIST", 300, MnistScript with { Epochs = 200, LearningRate = 0.005 }),
+        }.Select(a => new ModelSpec(a.Name,
+            $"Arch2 for {a.Data} (reference §2.2): Spinal stacks on pixels, conv1 and conv2, w = {a.Width}; fc = the MNIST default CNN",
+            Mnist, 10, a.Settings,
+            (head, spinal) => Arch2.Create(new Arch2Config(a.Width), head, spinal), Arch2.Keys));
+
+    static IEnumerable<ModelSpec> Vgg5Specs() =>
+        new (string Name, string Data, int Classes)[] { ("vgg5", "MNIST family", 10), ("vgg5-emnist-letters", "EMNIST letters", 62) }
+            .Select(v => new ModelSpec(v.Name,
+                $"VGG-5 for {v.Data}, {v.Classes} classes (reference §2.3); Spinal w = 128, L = 4, BN; authors: Adam",
+                Mnist, v.Classes,
+                new TrainingSettings(Epochs: 200, BatchSize: 100, TestBatchSize: 1000, LearningRate: 0.005, Momentum: 0),
+                (head, spinal) => Vgg5.Create(new Vgg5Config(v.Classes), head, spinal), Vgg5.Keys));
+
+    static IEnumerable<ModelSpec> CifarCnnSpecs() =>
+        new (int Classes, int Width, int Batch)[] { (10, 128, 100), (100, 256, 200) }
+            .Select(c => new ModelSpec($"cifar{c.Classes}-cnn",
+                $"CNN of the CIFAR-{c.Classes} experiments (reference §2.4); Spinal w = {c.Width}, L = 4; authors: Adam",
+                Cifar, c.Classes,
+                new TrainingSettings(Epochs: 160, BatchSize: c.Batch, TestBatchSize: 1000, LearningRate: 1e-3, Momentum: 0),
+                (head, spinal) => CifarCnn.Create(new CifarCnnConfig(c.Classes, c.Width), head, spinal), CifarCnn.Keys));
+
+    static IEnumerable<ModelSpec> CifarVggSpecs() =>
+        from classes in new[] { 10, 100 }
+        from depth in VggFeatures.Depths.Keys
+        select new ModelSpec($"cifar{classes}-vgg{depth}-bn",
+            $"VGG-{depth} with batch norm for CIFAR-{classes} (reference §2.4); Spinal w = 512, L = 4; authors: Adam",
+            Cifar, classes,
+            new TrainingSettings(Epochs: 200, BatchSize: classes == 10 ? 100 : 200, TestBatchSize: 1000,
+                LearningRate: 1e-4, Momentum: 0),
+            (head, spinal) => CifarVgg.Create(new CifarVggConfig(depth, classes), head, spinal), CifarVgg.Keys);
+
+    static IEnumerable<ModelSpec> CifarResNetSpecs() =>
+        from classes in new[] { 10, 100 }
+        from depth in new[] { 18, 34 }
+        let width = classes == 10 ? 256 : 512
+        select new ModelSpec($"cifar{classes}-resnet{depth}",
+            $"ResNet-{depth}, base width 32, for CIFAR-{classes} (reference §2.4, §1.3); spatial Spinal w = {width}; authors: Adam",
+            Cifar, classes,
+            new TrainingSettings(Epochs: 160, BatchSize: 200, TestBatchSize: 1000, LearningRate: 1e-3, Momentum: 0),
+            (head, spinal) => CifarResNet.Create(
+                new CifarResNetConfig(depth == 18 ? CifarResNetConfig.ResNet18 : CifarResNetConfig.ResNet34, classes, width),
+                head, spinal),
+            CifarResNet.Keys);
 
     public static IReadOnlyList<ModelSpec> All => Specs;
 
