@@ -4,6 +4,7 @@ using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Cost;
 using SpinalNet.Data;
+using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -19,7 +20,7 @@ static class Commands
                           "(default: runs/<model>-<head>-<time>).",
         };
         var command = new Command("train", "Train one network on MNIST-format data, evaluating on the test split " +
-                                           "after every epoch.") { output };
+                                           "after every epoch.") { output, o.InitialWeights };
         Add(command, o.ModelOptions, o.TrainingOptions);
         command.SetAction(r =>
         {
@@ -33,6 +34,7 @@ static class Commands
             using (test)
             using (var model = spec.Create(head, settings.Seed, spinal))
             {
+                if (r.GetValue(o.InitialWeights) is { } initial) AuthorsWeights.LoadAny(spec, head, model, initial);
                 run.WriteConfig(new RunConfig(spec.Name, head, spinal, r.GetValue(o.Data) ?? "embedded", settings));
                 Console.WriteLine($"training {spec.Name} ({Name(head)} head) on {train.Count} samples, " +
                                   $"testing on {test.Count}; run folder {run.Path}");
@@ -55,7 +57,8 @@ static class Commands
     {
         var weights = new Option<string>("--weights")
         {
-            Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder).",
+            Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder), or the " +
+                          "authors' PyTorch state dict (.pt, their key names).",
             Required = true,
         };
         var command = new Command("evaluate", "Test accuracy and loss of trained weights.") { weights, o.Data, o.TestBatchSize };
@@ -63,8 +66,9 @@ static class Commands
         command.SetAction(r =>
         {
             var spec = o.GetModel(r);
-            using var model = spec.Create(o.GetHead(r), 0, o.GetSpinal(r));
-            RunDirectory.LoadWeights(model, r.GetValue(weights)!);
+            var head = o.GetHead(r);
+            using var model = spec.Create(head, 0, o.GetSpinal(r));
+            AuthorsWeights.LoadAny(spec, head, model, r.GetValue(weights)!);
             using var test = MnistFolder.Load(r.GetValue(o.Data) ?? MnistFolder.EmbeddedSample, Split.Test,
                 Normalization.Mnist);
             var e = Evaluator.Evaluate(model, test, r.GetValue(o.TestBatchSize) ?? spec.Defaults.TestBatchSize);
@@ -160,6 +164,27 @@ static class Commands
                     N(cost.Part("head").Parameters), N(cost.Part("head").Multiplications), Markup.Escape(spec.Description));
             }
             AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Export()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder written by `spinalnet train`.", Required = true };
+        var format = new Option<string>("--format")
+        {
+            Description = "'pt' (PyTorch, loadable by the authors' module with load_state_dict) or 'safetensors'.",
+            DefaultValueFactory = _ => "pt",
+        };
+        format.AcceptOnlyFromAmong("pt", "safetensors");
+        var output = new Option<string?>("--out") { Description = "File to write (default: RUN/authors.pt or .safetensors)." };
+        var command = new Command("export", "Write a run's weights under the authors' PyTorch key names.") { run, format, output };
+        command.SetAction(r =>
+        {
+            var path = AuthorsWeights.ExportRun(r.GetValue(run)!,
+                r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
+            Console.WriteLine($"weights written to {path}");
             return 0;
         });
         return command;

@@ -82,6 +82,12 @@ sealed class CommonOptions
                       "(default: one per core).",
     };
 
+    public readonly Option<string?> InitialWeights = new("--weights")
+    {
+        Description = "Start from these weights instead of a random initialisation: a run's model.safetensors, or " +
+                      "the authors' PyTorch state dict (.pt saved with torch.save(model.state_dict()), their key names).",
+    };
+
     public CommonOptions()
     {
         Model.AcceptOnlyFromAmong(ModelCatalog.All.Select(m => m.Name).ToArray());

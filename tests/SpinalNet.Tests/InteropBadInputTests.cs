@@ -160,6 +160,25 @@ public class InteropBadInputTests : IDisposable
     }
 
     [Fact]
+    public void Load_any_tells_our_checkpoints_from_the_authors_state_dicts()
+    {
+        // The CLI's --weights: a run's model.safetensors (our names), an authors' .pt, an authors' safetensors.
+        using var reference = MnistCnnSpec.Create(HeadKind.Spinal, 0);
+        AuthorsWeights.Load(MnistCnnSpec, HeadKind.Spinal, reference, Fixture("mnist-cnn-spinal.pt"));
+        var ours = Path.Combine(folder, "model.safetensors");
+        RunDirectory.SaveWeights(reference, ours);
+        var theirs = Path.Combine(folder, "authors.safetensors");
+        AuthorsWeights.Save(MnistCnnSpec, HeadKind.Spinal, reference, theirs, WeightsFormat.Safetensors);
+
+        foreach (var path in new[] { ours, theirs, Fixture("mnist-cnn-spinal.pt") })
+        {
+            using var model = MnistCnnSpec.Create(HeadKind.Spinal, 1);
+            AuthorsWeights.LoadAny(MnistCnnSpec, HeadKind.Spinal, model, path);
+            Assert.True(InteropFixtureTests.MaxDifference(model, "mnist-cnn-spinal") < 1e-5, path);
+        }
+    }
+
+    [Fact]
     public void Export_of_a_folder_without_a_run_is_refused()
     {
         var error = Assert.Throws<FileNotFoundException>(() => AuthorsWeights.ExportRun(folder, WeightsFormat.Pt));

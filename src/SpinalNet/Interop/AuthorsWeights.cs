@@ -73,6 +73,26 @@ public static class AuthorsWeights
         }
     }
 
+    /// <summary>Loads weights for <paramref name="model"/> from either kind of file: this project's own checkpoint
+    /// (model.safetensors of a run, our key names) or the authors' state dict (.pt, or safetensors under their names),
+    /// told apart by the key names.</summary>
+    public static void LoadAny(ModelSpec spec, HeadKind head, nn.Module model, string path)
+    {
+        if (FormatOf(path) == WeightsFormat.Safetensors && File.Exists(path))
+        {
+            var ours = model.state_dict().Keys.ToHashSet();
+            var stored = Read(path);
+            bool ourNames = stored.Keys.Any(ours.Contains);
+            foreach (var t in stored.Values) t.Dispose();
+            if (ourNames)
+            {
+                RunDirectory.LoadWeights(model, path);
+                return;
+            }
+        }
+        Load(spec, head, model, path);
+    }
+
     /// <summary>Copies <paramref name="theirs"/> into <paramref name="model"/> through <paramref name="keys"/>,
     /// strictly; nothing is changed unless every key fits.</summary>
     public static void Load(nn.Module model, AuthorsKeys keys, IReadOnlyDictionary<string, Tensor> theirs, string source,
