@@ -44,12 +44,10 @@ public static class CifarCnn
 
     public static ClassifierNetwork Create(CifarCnnConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
         Backbone(config),
-        head == HeadKind.Spinal
-            ? new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))
-            : new FullyConnectedHead(config.DefaultHead),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
         logSoftmax: false);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
-        ? new AuthorsKeys().Module("backbone", "").Spinal("head", i => $"fc_spinal_layer{i + 1}.1", null, "fc_out.1")
+        ? new AuthorsKeys().Module("backbone", "").SpinalSequentials("head", linear: 1)
         : new AuthorsKeys().Module("backbone", "").FullyConnected("head", ["fc_layer.1", "fc_layer.3"], null, "fc_layer.6");
 }

@@ -117,7 +117,6 @@ public static class CifarResNet
     }
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
-        ? new AuthorsKeys().Module("backbone", "")
-            .Spinal("head.spinal", i => $"fc_spinal_layer{i + 1}.0", null, "fc_out.0")
+        ? new AuthorsKeys().Module("backbone", "").SpinalSequentials("head.spinal", linear: 0)
         : new AuthorsKeys().Module("backbone", "").FullyConnected("head.fc", [], null, "fc");
 }

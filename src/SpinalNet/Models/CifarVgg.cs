@@ -28,13 +28,11 @@ public static class CifarVgg
 {
     public static ClassifierNetwork Create(CifarVggConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
         nn.Sequential(("features", VggFeatures.Create(3, config.FeatureCfg)), ("flatten", nn.Flatten())),
-        head == HeadKind.Spinal
-            ? new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))
-            : new FullyConnectedHead(config.DefaultHead),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
         logSoftmax: false);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
-        ? new AuthorsKeys().Module("backbone", "").Spinal("head", i => $"fc_spinal_layer{i + 1}.1", null, "fc_out.1")
+        ? new AuthorsKeys().Module("backbone", "").SpinalSequentials("head", linear: 1)
         : new AuthorsKeys().Module("backbone", "")
             .FullyConnected("head", ["classifier.0", "classifier.3"], null, "classifier.6");
 }

@@ -35,9 +35,7 @@ public static class MnistCnn
 
     public static ClassifierNetwork Create(MnistCnnConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
         Backbone(),
-        head == HeadKind.Spinal
-            ? new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))
-            : new FullyConnectedHead(config.DefaultHead),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
         logSoftmax: true);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

@@ -67,14 +67,12 @@ public static class Vgg5
 
     public static ClassifierNetwork Create(Vgg5Config config, HeadKind head, SpinalOverrides? spinal = null) => new(
         Backbone(config),
-        head == HeadKind.Spinal
-            ? new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))
-            : new FullyConnectedHead(config.DefaultHead),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
         logSoftmax: true);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
         ? new AuthorsKeys().Module("backbone", "")
-            .Spinal("head", i => $"fc_spinal_layer{i + 1}.1", i => $"fc_spinal_layer{i + 1}.2", "fc_out.1")
+            .SpinalSequentials("head", linear: 1, norm: 2)
         : new AuthorsKeys().Module("backbone", "")
             .FullyConnected("head", ["classifier.1"], ["classifier.2"], "classifier.5");
 }
