@@ -74,12 +74,16 @@ public class InteropFixtureTests(ITestOutputHelper log)
         Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
     }
 
+    public static TheoryData<string, WeightsFormat> Exports()
+    {
+        var data = new TheoryData<string, WeightsFormat>();
+        foreach (var name in Networks.Keys) data.Add(name, WeightsFormat.Pt);
+        data.Add("vgg5-spinal-small", WeightsFormat.Safetensors);
+        return data;
+    }
+
     [Theory]
-    [InlineData("mnist-cnn-spinal", WeightsFormat.Pt)]
-    [InlineData("vgg5-spinal-small", WeightsFormat.Safetensors)]
-    [InlineData("cifar-vgg19-fc-small", WeightsFormat.Pt)]
-    [InlineData("cifar-resnet34-spinal-small", WeightsFormat.Pt)]
-    [InlineData("arch2-spinal-w4", WeightsFormat.Pt)]
+    [MemberData(nameof(Exports))]
     public void Exported_weights_load_back_under_the_authors_names(string name, WeightsFormat format)
     {
         var (build, keys) = Networks[name];

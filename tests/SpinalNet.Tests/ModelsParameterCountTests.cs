@@ -106,6 +106,35 @@ public class ModelsParameterCountTests
         Assert.Equal(1_530 + 2_430 + 3_157, shared.parameters().Sum(p => p.numel()));
     }
 
+    public static TheoryData<string, HeadKind> CatalogNetworks()
+    {
+        var data = new TheoryData<string, HeadKind>();
+        foreach (var spec in ModelCatalog.All)
+        foreach (var head in new[] { HeadKind.Fc, HeadKind.Spinal })
+            data.Add(spec.Name, head);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CatalogNetworks))]
+    public void Every_weight_has_one_distinct_authors_name(string model, HeadKind head)
+    {
+        var spec = ModelCatalog.Get(model);
+        torch.set_default_device(new torch.Device(DeviceType.META));
+        try
+        {
+            using var network = spec.Create(head, 0);
+            var keys = spec.AuthorsKeys!(head);
+            var names = network.state_dict().Keys.Select(k => keys.Theirs(k) ?? $"<none for {k}>").ToList();
+            Assert.DoesNotContain(names, n => n.StartsWith("<none") || n.StartsWith("backbone.") || n.StartsWith("head."));
+            Assert.Equal(names.Count, names.Distinct().Count());
+        }
+        finally
+        {
+            torch.set_default_device(torch.CPU);
+        }
+    }
+
     [Fact]
     public void Catalog_lists_every_network_of_issue_3()
     {
