@@ -179,6 +179,20 @@ public class InteropBadInputTests : IDisposable
     }
 
     [Fact]
+    public void Saving_over_a_larger_file_leaves_a_readable_state_dict()
+    {
+        // PyBridge's PickleStateDict(path) keeps the old file's tail; Save must not.
+        var path = Path.Combine(folder, "over.pt");
+        using var big = ModelCatalog.Get("arch2-mnist").Create(HeadKind.Spinal, 0);
+        AuthorsWeights.Save(ModelCatalog.Get("arch2-mnist"), HeadKind.Spinal, big, path, WeightsFormat.Pt);
+        using var small = MnistCnnSpec.Create(HeadKind.Spinal, 0);
+        AuthorsWeights.Save(MnistCnnSpec, HeadKind.Spinal, small, path, WeightsFormat.Pt);
+        using var copy = MnistCnnSpec.Create(HeadKind.Spinal, 1);
+        AuthorsWeights.Load(MnistCnnSpec, HeadKind.Spinal, copy, path);
+        Assert.All(copy.parameters().Zip(small.parameters()), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+    }
+
+    [Fact]
     public void Export_of_a_folder_without_a_run_is_refused()
     {
         var error = Assert.Throws<FileNotFoundException>(() => AuthorsWeights.ExportRun(folder, WeightsFormat.Pt));

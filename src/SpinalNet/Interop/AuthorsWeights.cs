@@ -131,9 +131,14 @@ public static class AuthorsWeights
             p => p.Value.detach().cpu().clone());
 
     /// <summary>Writes <paramref name="model"/>'s weights under the authors' names (atomically).</summary>
-    public static void Save(ModelSpec spec, HeadKind head, nn.Module model, string path, WeightsFormat format)
+    public static void Save(ModelSpec spec, HeadKind head, nn.Module model, string path, WeightsFormat format) =>
+        Save(model, KeysOf(spec, head), path, format);
+
+    /// <summary>Writes <paramref name="model"/>'s weights renamed by <paramref name="keys"/>, through a fresh temporary
+    /// file (PyBridge's PickleStateDict(path) does not truncate an existing file, which would leave a corrupt zip).</summary>
+    public static void Save(nn.Module model, AuthorsKeys keys, string path, WeightsFormat format)
     {
-        var dict = ToAuthors(model, KeysOf(spec, head));
+        var dict = ToAuthors(model, keys);
         try
         {
             AtomicFile.Write(path, temp =>
