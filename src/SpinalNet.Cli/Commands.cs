@@ -3,6 +3,7 @@ using System.CommandLine;
 using Spectre.Console;
 using SpinalNet.Cost;
 using SpinalNet.Data;
+using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -23,7 +24,7 @@ static class Commands
                           "only --epochs, --max-time, --threads and --quiet may be given with it.",
         };
         var command = new Command("train", "Train one network on MNIST-format data, evaluating on the test split " +
-                                           "(and the validation split, if any) after every epoch.") { output, resume };
+                                           "(and the validation split, if any) after every epoch.") { output, resume, o.InitialWeights };
         Add(command, o.ModelOptions, o.TrainingOptions);
         command.SetAction(r =>
         {
@@ -44,6 +45,8 @@ static class Commands
             var spec = ModelCatalog.Get(config.Model);
             using var data = config.LoadData(Warn);
             using var model = config.CreateModel(config.Settings.Seed);
+            if (resumeFolder is null && config.InitialWeights is { } initial)
+                AuthorsWeights.LoadAny(spec, config.Head, model, initial);
             run.WriteConfig(config);
             if (data.ClassNames is { } names) run.WriteClassNames(names);
             if (!quiet)
@@ -106,7 +109,8 @@ static class Commands
     {
         var weights = new Option<string>("--weights")
         {
-            Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder).",
+            Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder), or the " +
+                          "authors' PyTorch state dict (.pt, their key names).",
             Required = true,
         };
         var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
@@ -117,7 +121,7 @@ static class Commands
             var config = Configuration.Resolve(o.CommandLine(r));
             var spec = ModelCatalog.Get(config.Model);
             using var model = config.CreateModel(0);
-            RunDirectory.LoadWeights(model, r.GetValue(weights)!);
+            AuthorsWeights.LoadAny(spec, config.Head, model, r.GetValue(weights)!);
             using var test = RunData.LoadTest(config, Warn);
             var e = Evaluator.Evaluate(model, test, config.Settings.TestBatchSize);
             Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
@@ -259,6 +263,27 @@ static class Commands
                     Markup.Escape(spec.Description));
             }
             AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Export()
+    {
+        var run = new Option<string>("--run") { Description = "Run folder written by `spinalnet train`.", Required = true };
+        var format = new Option<string>("--format")
+        {
+            Description = "'pt' (PyTorch, loadable by the authors' module with load_state_dict) or 'safetensors'.",
+            DefaultValueFactory = _ => "pt",
+        };
+        format.AcceptOnlyFromAmong("pt", "safetensors");
+        var output = new Option<string?>("--out") { Description = "File to write (default: RUN/authors.pt or .safetensors)." };
+        var command = new Command("export", "Write a run's weights under the authors' PyTorch key names.") { run, format, output };
+        command.SetAction(r =>
+        {
+            var path = AuthorsWeights.ExportRun(r.GetValue(run)!,
+                r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
+            Console.WriteLine($"weights written to {path}");
             return 0;
         });
         return command;

@@ -155,6 +155,12 @@ sealed class CommonOptions
         Description = "Print only the final result, no progress.",
     };
 
+    public readonly Option<string?> InitialWeights = new("--weights")
+    {
+        Description = "Start from these weights instead of a random initialisation: a run's model.safetensors, or " +
+                      "the authors' PyTorch state dict (.pt saved with torch.save(model.state_dict()), their key names).",
+    };
+
     public CommonOptions()
     {
         Model.AcceptOnlyFromAmong(ModelCatalog.All.Select(m => m.Name).ToArray());
@@ -191,6 +197,7 @@ sealed class CommonOptions
         Set("model", Model);
         Set("head", Head);
         Set("classes", Classes);
+        Set("initial_weights", InitialWeights);
         Set("spinal.width", SpinalWidth);
         Set("spinal.layers", SpinalLayers);
         Set("spinal.splits", Splits);

@@ -20,6 +20,7 @@ var root = new RootCommand(
     Commands.Models(),
     Commands.PresetList(),
     Commands.Predict(),
+    Commands.Export(),
     DataCommands.Data(),
     RegressCommand.Create(),
 };

@@ -1,66 +1,98 @@
-// "Arch2" of the MNIST-family experiments (reference §2.2): the simple CNN's convolutions, and three plain Spinal
-// stacks (no output layer of their own) reading three feature vectors — the normalised pixels (784, halves = top and
-// bottom 14 rows, L = 10), the first convolution's ReLU(maxpool) output taken before the second convolution
-// (10×12×12 = 1,440, halves = channels 0–4 / 5–9, L = 8) and the flattened second convolution's output (320, L = 8).
-// Their outputs, in that order (26w), go through 26w→50 → ReLU → 50→10 → log_softmax. w = 30 (MNIST), 50 (KMNIST,
-// QMNIST, EMNIST digits), 300 (Fashion-MNIST). The backbone emits the three vectors end to end (784 + 1,440 + 320);
-// the conventional head reads the last 320 as the simple CNN's default head does.
+// "Arch2" of the MNIST-family experiments (reference §2.2): the simple CNN's convolutions (§2.1), and three plain
+// Spinal stacks (half split, ReLU, no dropout, no output layer of their own) over three feature vectors:
+//   raw    the normalised 28×28 input pixels, 784 (halves = top / bottom 14 rows)      L = 10
+//   conv1  ReLU(maxpool(conv1)) = 10×12×12, 1440 (halves = channels 0–4 / 5–9)          L = 8
+//   conv2  the flattened 320 of §2.1 (halves = channels 0–9 / 10–19)                    L = 8
+// Their hidden outputs, concatenated in that order (26w), go through Linear 26w→50 → ReLU → Linear 50→C →
+// log_softmax. w = 30 (MNIST), 50 (KMNIST, QMNIST, EMNIST digits), 300 (Fashion-MNIST).
+// The backbone hands the head all three vectors side by side (784 + 1440 + 320 = 2,544 features).
+// Arch2 has no default script of its own: its conventional variant is the MNIST default CNN (§2.1) it is compared with.
+// The authors' names (an assumption, the reference gives none): conv1, conv2; the stacks' layers fc1, fc1_1..fc1_9,
+// fc2, fc2_1..fc2_7, fc3, fc3_1..fc3_7 (the fc1/fc1_i pattern of §2.1); then fc4 (26w→50) and fc5 (50→C).
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+public sealed record Arch2Config(int SpinalWidth = 30, int Classes = 10, int Hidden = 50)
+{
+    /// <summary>Width N and number of layers L of the raw, conv1 and conv2 stacks.</summary>
+    public static readonly (int Width, int Layers)[] Stacks = [(784, 10), (1440, 8), (320, 8)];
+
+    public SpinalConfig Stack(int i) => new(Stacks[i].Width, SpinalWidth, Stacks[i].Layers, Classes);
+}
+
+/// <summary>The three feature vectors of Arch2, side by side: raw pixels, conv1's and conv2's activations.</summary>
 public sealed class Arch2Features : nn.Module<Tensor, Tensor>
 {
-    public const int Pixels = 784, Conv1 = 1440, Conv2 = 320, Width = Pixels + Conv1 + Conv2;
-
-    readonly nn.Module<Tensor, Tensor> conv1, conv2, drop2;
+    readonly nn.Module<Tensor, Tensor> conv1, pool1, act1, conv2, drop2, pool2, act2;
 
     public Arch2Features() : base(nameof(Arch2Features))
     {
         conv1 = nn.Conv2d(1, 10, 5);
+        pool1 = nn.MaxPool2d(2);
+        act1 = nn.ReLU();
         conv2 = nn.Conv2d(10, 20, 5);
         drop2 = nn.Dropout2d(0.5);
+        pool2 = nn.MaxPool2d(2);
+        act2 = nn.ReLU();
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
-        var first = nn.functional.relu(nn.functional.max_pool2d(conv1.call(x), 2));
-        var second = nn.functional.relu(nn.functional.max_pool2d(drop2.call(conv2.call(first)), 2));
+        var first = act1.call(pool1.call(conv1.call(x)));
+        var second = act2.call(pool2.call(drop2.call(conv2.call(first))));
         return torch.cat([x.flatten(1), first.flatten(1), second.flatten(1)], 1);
     }
 }
 
+/// <summary>Three Spinal stacks over the three parts of the features, then 26w → hidden → C.</summary>
 public sealed class Arch2Head : nn.Module<Tensor, Tensor>
 {
-    readonly nn.Module<Tensor, Tensor> pixels, conv1, conv2, classifier;
+    readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> stacks;
+    readonly nn.Module<Tensor, Tensor> hidden, output;
+    readonly long[] widths;
 
-    public Arch2Head(int width, int classes, SpinalOverrides overrides) : base(nameof(Arch2Head))
+    public Arch2Head(IReadOnlyList<SpinalConfig> stackConfigs, int hiddenWidth, int classes) : base(nameof(Arch2Head))
     {
-        nn.Module<Tensor, Tensor> Stack(int start, int n, int layers) => nn.Sequential(
-            ("select", new FeatureSlice(start, n)),
-            ("spinal", new SpinalLayer(overrides.Apply(new SpinalConfig(n, width, layers, 0)))));
-        pixels = Stack(0, Arch2Features.Pixels, 10);
-        conv1 = Stack(Arch2Features.Pixels, Arch2Features.Conv1, 8);
-        conv2 = Stack(Arch2Features.Pixels + Arch2Features.Conv1, Arch2Features.Conv2, 8);
-        int total = (overrides.Layers is int l ? 3 * l : 26) * (overrides.Width ?? width);
-        classifier = new FullyConnectedHead(new FullyConnectedConfig(total, [50], classes));
+        widths = stackConfigs.Select(c => (long)c.InputWidth).ToArray();
+        // Each stack is a Spinal layer without an output layer (Outputs = 0): it returns [h1 ; ... ; hL].
+        stacks = nn.ModuleList(stackConfigs.Select(c => (nn.Module<Tensor, Tensor>)new SpinalLayer(c with { Outputs = 0 })).ToArray());
+        long concatenated = stackConfigs.Sum(c => (long)c.Layers * c.LayerWidth);
+        hidden = DenseBlock.Create(concatenated, hiddenWidth, 0, false, "relu");
+        output = DenseBlock.Output(hiddenWidth, classes, 0);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) =>
-        classifier.call(torch.cat([pixels.call(x), conv1.call(x), conv2.call(x)], 1));
+    public override Tensor forward(Tensor x)
+    {
+        var parts = x.split(widths, 1);
+        return output.call(hidden.call(torch.cat(stacks.Select((stack, i) => stack.call(parts[i])).ToArray(), 1)));
+    }
 }
 
 public static class Arch2
 {
-    public static ClassifierNetwork Create(HeadKind head, SpinalOverrides spinal, int classes, int width) => new(
-        new Arch2Features(),
+    public static ClassifierNetwork Create(Arch2Config config, HeadKind head, SpinalOverrides? spinal = null) =>
         head == HeadKind.Spinal
-            ? new Arch2Head(width, classes, spinal)
-            : nn.Sequential(("select", new FeatureSlice(Arch2Features.Pixels + Arch2Features.Conv1, Arch2Features.Conv2)),
-                ("fc", new FullyConnectedHead(new MnistCnnConfig(classes).DefaultHead))),
-        logSoftmax: true);
+            ? new ClassifierNetwork(new Arch2Features(),
+                new Arch2Head(Enumerable.Range(0, Arch2Config.Stacks.Length)
+                    .Select(i => (spinal ?? SpinalOverrides.None).Apply(config.Stack(i))).ToList(),
+                    config.Hidden, config.Classes),
+                logSoftmax: true)
+            : MnistCnn.Create(new MnistCnnConfig(config.Classes), HeadKind.Fc);
+
+    public static AuthorsKeys Keys(HeadKind head)
+    {
+        if (head == HeadKind.Fc) return MnistCnn.Keys(HeadKind.Fc);
+        var keys = new AuthorsKeys().Module("backbone", "");
+        for (int j = 0; j < Arch2Config.Stacks.Length; j++)
+        {
+            int stack = j + 1;
+            keys.Spinal($"head.stacks.{j}", i => i == 0 ? $"fc{stack}" : $"fc{stack}_{i}", null, null);
+        }
+        return keys.Module("head.hidden.linear", "fc4").Module("head.output.linear", "fc5");
+    }
 }

@@ -1,96 +1,122 @@
-// The CIFAR ResNet of the paper's experiments (reference §2.4): a 3×3 stem 3→32 (no bias) with batch norm, ReLU and
-// Dropout2d(0.02), then four stages of basic blocks with 32/64/128/256 channels and strides 1/2/2/2 — [2,2,2,2] blocks
-// for ResNet-18, [3,4,6,3] for ResNet-34. A basic block is conv3×3–BN–ReLU–conv3×3–BN plus a shortcut, with no ReLU
-// after the addition; the shortcut is a strided 3×3 convolution with batch norm where the shape changes. Convolutions
-// are Kaiming-normal (fan out), batch norms 1 / 0, linear biases 0. The output is 256 × 4 × 4.
-// Heads: global max-pool (MaxPool 4, stride 1) → 256→C; Spinal: the spatial split of §1.3, w = 256 (CIFAR-10) or 512
-// (CIFAR-100). Logits.
+// The CIFAR ResNet of the paper's CIFAR experiments (reference §2.4 and §1.3), base width 32:
+//   stem     conv 3×3 3→32 (no bias) → BN → ReLU → Dropout2d(0.02)
+//   stages   BasicBlocks with 32/64/128/256 channels, strides 1/2/2/2, [2,2,2,2] (ResNet-18) or [3,4,6,3] (ResNet-34)
+//   block    conv3×3(stride)-BN-ReLU-conv3×3-BN plus the shortcut, NO ReLU after the addition; the shortcut is
+//            conv3×3(stride, no bias)+BN when the stride or the channel count changes, else the identity
+//   init     Kaiming-normal (fan_out, ReLU) convolutions, BN γ = 1 β = 0, linear biases 0
+// Output 256×4×4. Heads (logits, cross-entropy):
+//   default  MaxPool(4, stride 1) = global max → Linear 256→C
+//   Spinal   MaxPool(2, stride 2) → 256×2×2; the four splits are the 256-channel vectors at positions (0,0), (0,1),
+//            (1,0), (1,1), read by layers 1..4 (k = 4, s = 256): flattening channels-last lays them end to end, so
+//            the general Spinal layer with k = 4, L = 4 is exactly §1.3. w = 256 (CIFAR-10) or 512 (CIFAR-100).
+// The authors' names: conv1.{0,1}, conv2_x..conv5_x.N.{conv1,bn1,conv2,bn2,downsample.{0,1}}, fc;
+// Spinal head fc_spinal_layer1..4.0 and fc_out.0 (nn.Sequential(Linear, ReLU) without dropout: an assumption, the
+// reference names no attributes for this head).
 using SpinalNet.Layers;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <param name="Blocks">BasicBlocks per stage: [2,2,2,2] ResNet-18, [3,4,6,3] ResNet-34.</param>
+/// <param name="BaseWidth">Channels of the first stage; the stages have 1, 2, 4, 8 times as many.</param>
+public sealed record CifarResNetConfig(int[] Blocks, int Classes = 10, int SpinalWidth = 256, int BaseWidth = 32)
+{
+    public static readonly int[] ResNet18 = [2, 2, 2, 2], ResNet34 = [3, 4, 6, 3];
+
+    public int OutChannels => BaseWidth * 8;
+
+    public SpinalConfig SpinalHead => new(OutChannels * 4, SpinalWidth, 4, Classes, Splits: 4);
+}
+
+/// <summary>conv3×3-BN-ReLU-conv3×3-BN plus shortcut, no ReLU after the sum (the identity shortcut is an identity
+/// module, so forward has no branch).</summary>
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 {
-    readonly nn.Module<Tensor, Tensor> residual, shortcut;
+    readonly nn.Module<Tensor, Tensor> conv1, bn1, relu, conv2, bn2, downsample;
 
-    public BasicBlock(long inChannels, long outChannels, long stride) : base(nameof(BasicBlock))
+    public BasicBlock(int inChannels, int outChannels, int stride) : base(nameof(BasicBlock))
     {
-        residual = nn.Sequential(
-            ("conv1", nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false)),
-            ("bn1", nn.BatchNorm2d(outChannels)),
-            ("relu", nn.ReLU()),
-            ("conv2", nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false)),
-            ("bn2", nn.BatchNorm2d(outChannels)));
-        shortcut = stride != 1 || inChannels != outChannels
-            ? nn.Sequential(
-                ("conv", nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false)),
-                ("bn", nn.BatchNorm2d(outChannels)))
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(outChannels);
+        relu = nn.ReLU();
+        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
+        bn2 = nn.BatchNorm2d(outChannels);
+        downsample = stride != 1 || inChannels != outChannels
+            ? nn.Sequential(nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false),
+                nn.BatchNorm2d(outChannels))
             : nn.Identity();
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => residual.call(x) + shortcut.call(x);
+    public override Tensor forward(Tensor x) =>
+        bn2.call(conv2.call(relu.call(bn1.call(conv1.call(x))))).add(downsample.call(x));
+}
+
+/// <summary>[batch, C, H, W] → [batch, H·W·C], position by position, so each spatial position's channel vector is one
+/// contiguous split.</summary>
+public sealed class ChannelsLastFlatten() : nn.Module<Tensor, Tensor>(nameof(ChannelsLastFlatten))
+{
+    public override Tensor forward(Tensor x) => x.permute(0, 2, 3, 1).flatten(1);
 }
 
 public static class CifarResNet
 {
-    public static readonly IReadOnlyDictionary<string, int[]> Depths = new Dictionary<string, int[]>
+    public static nn.Module<Tensor, Tensor> Backbone(CifarResNetConfig config)
     {
-        ["resnet18"] = [2, 2, 2, 2],
-        ["resnet34"] = [3, 4, 6, 3],
-    };
-
-    public static nn.Module<Tensor, Tensor> Backbone(int[] blocks)
-    {
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)>
+        int width = config.BaseWidth;
+        var parts = new List<(string, nn.Module<Tensor, Tensor>)>
         {
-            ("conv", nn.Conv2d(3, 32, 3, padding: 1, bias: false)),
-            ("bn", nn.BatchNorm2d(32)),
-            ("relu", nn.ReLU()),
-            ("drop", nn.Dropout2d(0.02)),
+            ("conv1", VggFeatures.Numbered([
+                nn.Conv2d(3, width, 3, padding: 1, bias: false), nn.BatchNorm2d(width), nn.ReLU(), nn.Dropout2d(0.02),
+            ])),
         };
-        long channels = 32;
-        int[] widths = [32, 64, 128, 256], strides = [1, 2, 2, 2];
-        for (int stage = 0; stage < 4; stage++)
+        int channels = width;
+        for (int stage = 0; stage < config.Blocks.Length; stage++)
         {
-            var stageBlocks = Enumerable.Range(0, blocks[stage]).Select(b =>
-            {
-                var block = new BasicBlock(channels, widths[stage], b == 0 ? strides[stage] : 1);
-                channels = widths[stage];
-                return ((string, nn.Module<Tensor, Tensor>))($"{b}", block);
-            }).ToArray();
-            layers.Add(($"stage{stage + 1}", nn.Sequential(stageBlocks)));
+            int outChannels = width << stage, stride = stage == 0 ? 1 : 2;
+            parts.Add(($"conv{stage + 2}_x", VggFeatures.Numbered(Enumerable.Range(0, config.Blocks[stage])
+                .Select(b => new BasicBlock(b == 0 ? channels : outChannels, outChannels, b == 0 ? stride : 1)))));
+            channels = outChannels;
         }
-        return nn.Sequential(layers.ToArray());
+        return nn.Sequential(parts.ToArray());
     }
 
-    public static ClassifierNetwork Create(string depth, HeadKind head, SpinalOverrides spinal, int classes)
+    public static ClassifierNetwork Create(CifarResNetConfig config, HeadKind head, SpinalOverrides? spinal = null)
     {
-        var backbone = Backbone(Depths[depth]);
         nn.Module<Tensor, Tensor> classifier = head == HeadKind.Spinal
-            ? nn.Sequential(("pool", nn.MaxPool2d(2, 2)), ("positions", new PositionsFirst()),
-                ("spinal", new SpinalLayer(spinal.Apply(new SpinalConfig(4 * 256, classes > 10 ? 512 : 256, 4, classes, Splits: 4)))))
+            ? nn.Sequential(("pool", nn.MaxPool2d(2, 2)), ("positions", new ChannelsLastFlatten()),
+                ("spinal", new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))))
             : nn.Sequential(("pool", nn.MaxPool2d(4, 1)), ("flatten", nn.Flatten()),
-                ("fc", new FullyConnectedHead(new FullyConnectedConfig(256, [], classes))));
-        var network = new ClassifierNetwork(backbone, classifier, logSoftmax: false);
-        using (torch.no_grad())
-            foreach (var module in network.modules())
-                switch (module)
-                {
-                    case Conv2d conv:
-                        nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
-                        break;
-                    case BatchNorm2d norm:
-                        nn.init.ones_(norm.weight!);
-                        nn.init.zeros_(norm.bias!);
-                        break;
-                    case Linear linear when linear.bias is not null:
-                        nn.init.zeros_(linear.bias);
-                        break;
-                }
+                ("fc", new FullyConnectedHead(new FullyConnectedConfig(config.OutChannels, [], config.Classes))));
+        var network = new ClassifierNetwork(Backbone(config), classifier, logSoftmax: false);
+        Initialize(network);
         return network;
     }
+
+    /// <summary>Kaiming-normal (fan_out, ReLU) convolutions, BN γ = 1 β = 0, linear biases 0.</summary>
+    static void Initialize(nn.Module network)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var module in network.modules())
+        {
+            switch (module)
+            {
+                case TorchSharp.Modules.Conv2d conv:
+                    nn.init.kaiming_normal_(conv.weight!, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                    break;
+                case TorchSharp.Modules.BatchNorm2d bn:
+                    bn.weight!.fill_(1);
+                    bn.bias!.zero_();
+                    break;
+                case TorchSharp.Modules.Linear linear:
+                    linear.bias!.zero_();
+                    break;
+            }
+        }
+    }
+
+    public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
+        ? new AuthorsKeys().Module("backbone", "").SpinalSequentials("head.spinal", linear: 0)
+        : new AuthorsKeys().Module("backbone", "").FullyConnected("head.fc", [], null, "fc");
 }

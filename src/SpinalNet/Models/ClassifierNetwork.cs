@@ -1,6 +1,7 @@
 // A classifier as the paper builds them (reference §2): a feature backbone, a head (Spinal or conventional) on the
 // flattened features, and an output transform (log_softmax where the authors' script applies it, else identity).
 // Top-level names backbone / head / output are what cost reports and state-dict keys group by.
+using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,6 +39,12 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
         : nn.functional.cross_entropy(output, target, reduction: reduction);
 
     public nn.Module<Tensor, Tensor> Head => head;
+
+    /// <summary>The network's Spinal head (with the user's changes applied) or its conventional head.</summary>
+    public static nn.Module<Tensor, Tensor> HeadOf(HeadKind kind, SpinalConfig spinal, FullyConnectedConfig conventional,
+        SpinalOverrides? overrides) => kind == HeadKind.Spinal
+        ? new SpinalLayer((overrides ?? SpinalOverrides.None).Apply(spinal))
+        : new FullyConnectedHead(conventional);
 
     public override Tensor forward(Tensor x) => output.call(head.call(backbone.call(x)));
 }

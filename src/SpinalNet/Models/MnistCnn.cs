@@ -3,7 +3,8 @@
 // so the Spinal halves are conv channels 0–9 and 10–19). Heads:
 //   default  Linear 320→50, ReLU, Dropout(0.5), Linear 50→C                      16,560 parameters for C = 10
 //   Spinal   k = 2 (s = 160), w = 8 (MNIST) or 10 (EMNIST digits), L = 6, ReLU   8,538 parameters for w = 8
-// Both end in log_softmax, as the scripts do.
+// Both end in log_softmax, as the scripts do. The authors' names: conv1, conv2; default head fc1 (320→50), fc2;
+// Spinal head fc1, fc1_1..fc1_5 (the spinal layers) and fc2 (the output layer).
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,8 +35,10 @@ public static class MnistCnn
 
     public static ClassifierNetwork Create(MnistCnnConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
         Backbone(),
-        head == HeadKind.Spinal
-            ? new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))
-            : new FullyConnectedHead(config.DefaultHead),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
         logSoftmax: true);
+
+    public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
+        ? new AuthorsKeys().Module("backbone", "").Spinal("head", i => i == 0 ? "fc1" : $"fc1_{i}", null, "fc2")
+        : new AuthorsKeys().Module("backbone", "").FullyConnected("head", ["fc1"], null, "fc2");
 }

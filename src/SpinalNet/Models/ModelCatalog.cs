@@ -8,7 +8,9 @@ namespace SpinalNet.Models;
 
 /// <param name="InputShape">One sample's shape: channels, height, width.</param>
 /// <param name="Classes">Outputs unless the run asks for another count.</param>
-/// <param name="Defaults">The authors' training setting for this network.</param>
+/// <param name="Defaults">The authors' training setting for this network (reference §3).</param>
+/// <param name="Build">The network for a head, the user's Spinal changes and a class count.</param>
+/// <param name="AuthorsKeys">How the authors' PyTorch state dict names this network's weights, per head.</param>
 /// <param name="Data">The data the network trains on unless told otherwise ("embedded" or a catalogued set).</param>
 /// <param name="Augmentation">The preprocessing pipeline of the authors' scripts for it.</param>
 public sealed record ModelSpec(
@@ -18,6 +20,7 @@ public sealed record ModelSpec(
     int Classes,
     TrainingSettings Defaults,
     Func<HeadKind, SpinalOverrides, int, ClassifierNetwork> Build,
+    Func<HeadKind, AuthorsKeys>? AuthorsKeys = null,
     string Data = "embedded",
     string Augmentation = "mnist")
 {
@@ -48,52 +51,94 @@ public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int?
 
 public static class ModelCatalog
 {
-    // Reference §3.1: SGD 0.01, momentum 0.5, batch 64 / 1000, 8 epochs.
-    static readonly TrainingSettings MnistScripts =
+    // Reference §3.1: SGD 0.01, momentum 0.5, batch 64 / 1000, 8 epochs (Arch2: 200 epochs, per-set learning rates).
+    static readonly TrainingSettings MnistScript =
         new(Epochs: 8, BatchSize: 64, TestBatchSize: 1000, LearningRate: 0.01, Momentum: 0.5);
 
     // Reference §3.2 (VGG-5): Adam 0.005; lr ← 0.005·U³ whenever test accuracy fails to improve; batch 100 / 1000.
-    static readonly TrainingSettings Vgg5Scripts = new(Epochs: 200, BatchSize: 100, TestBatchSize: 1000,
-        Optimizer: "adam", LearningRate: 0.005, Schedule: new ScheduleSettings("random-on-plateau", Power: 3));
-
-    // Reference §3.3: CIFAR CNN Adam 1e-3 batch 100; VGG Adam 1e-4 with U³; ResNet Adam 1e-3 with U⁵, batch 200.
-    static readonly TrainingSettings CifarCnnScripts = new(Epochs: 160, BatchSize: 100, TestBatchSize: 1000,
-        Optimizer: "adam", LearningRate: 0.001);
-    static readonly TrainingSettings CifarVggScripts = new(Epochs: 200, BatchSize: 100, TestBatchSize: 1000,
-        Optimizer: "adam", LearningRate: 0.0001, Schedule: new ScheduleSettings("random-on-plateau", Power: 3));
-    static readonly TrainingSettings CifarResNetScripts = new(Epochs: 160, BatchSize: 200, TestBatchSize: 1000,
-        Optimizer: "adam", LearningRate: 0.001, Schedule: new ScheduleSettings("random-on-plateau", Power: 5));
+    static readonly TrainingSettings Vgg5Script = new(Epochs: 200, BatchSize: 100, TestBatchSize: 1000,
+        Optimizer: "adam", LearningRate: 0.005, Momentum: 0, Schedule: new ScheduleSettings("random-on-plateau", Power: 3));
 
     static readonly long[] Mnist = [1, 28, 28], Cifar = [3, 32, 32];
 
-    static ModelSpec CifarVgg(string depth) => new($"cifar-{depth}",
-        $"{depth.ToUpperInvariant()} with batch norm on CIFAR (§2.4); Spinal s = 256, w = 512, L = 4, dropout 0.5",
-        Cifar, 10, CifarVggScripts, (head, spinal, classes) => PaperNetworks.CifarVgg(depth, head, spinal, classes),
-        "cifar10", "cifar-cnn");
-
-    static ModelSpec CifarResNet(string depth, string what) => new($"cifar-{depth}",
-        $"{what} (base width 32) on CIFAR (§2.4); Spinal head on the 2×2 spatial split (§1.3), w = 256 for 10 " +
-        "classes, 512 for more", Cifar, 10, CifarResNetScripts,
-        (head, spinal, classes) => Models.CifarResNet.Create(depth, head, spinal, classes), "cifar10", "cifar-resnet");
-
     static readonly ModelSpec[] Specs =
     [
-        new("mnist-cnn", "simple CNN of the MNIST experiments (§2.1); Spinal head w = 8, L = 6", Mnist, 10,
-            MnistScripts, (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes), head, spinal)),
-        new("emnist-digits-cnn", "simple CNN of the EMNIST-digits experiment (§2.1); Spinal head w = 10, L = 6",
-            Mnist, 10, MnistScripts,
-            (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes, SpinalWidth: 10), head, spinal)),
-        new("arch2", "Arch2 (§2.2): three Spinal stacks on pixels, conv1 and conv2 features; w = 50 (KMNIST, QMNIST, " +
-                     "EMNIST digits; --spinal-width 30 for MNIST, 300 for Fashion-MNIST)", Mnist, 10,
-            MnistScripts with { Epochs = 200 }, (head, spinal, classes) => Arch2.Create(head, spinal, classes, 50),
-            Augmentation: "mnist-arch2"),
-        new("vgg5", "VGG-5 of the MNIST-family experiments (§2.3); Spinal s = 128, w = 128, L = 4, dropout 0.5, " +
-                    "batch norm", Mnist, 10, Vgg5Scripts, PaperNetworks.Vgg5, Augmentation: "mnist-arch2"),
-        new("cifar-cnn", "CIFAR \"CNN dropout\" (§2.4); Spinal s = 2048, w = 128 for 10 classes, 256 for more, " +
-                         "L = 4, dropout 0.1", Cifar, 10, CifarCnnScripts, PaperNetworks.CifarCnn, "cifar10", "cifar-cnn"),
-        CifarVgg("vgg11"), CifarVgg("vgg13"), CifarVgg("vgg16"), CifarVgg("vgg19"),
-        CifarResNet("resnet18", "ResNet-18 [2,2,2,2]"), CifarResNet("resnet34", "ResNet-34 [3,4,6,3]"),
+        new("mnist-cnn",
+            "simple CNN of the MNIST experiments (reference §2.1); Spinal head w = 8, L = 6",
+            Mnist, 10, MnistScript,
+            (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes), head, spinal), MnistCnn.Keys),
+        new("emnist-digits-cnn",
+            "simple CNN of the EMNIST-digits experiment (reference §2.1); Spinal head w = 10, L = 6",
+            Mnist, 10, MnistScript,
+            (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes, SpinalWidth: 10), head, spinal),
+            MnistCnn.Keys, Data: "emnist-digits"),
+        .. Arch2Specs(),
+        .. Vgg5Specs(),
+        .. CifarCnnSpecs(),
+        .. CifarVggSpecs(),
+        .. CifarResNetSpecs(),
     ];
+
+    static IEnumerable<ModelSpec> Arch2Specs() =>
+        new (string Name, string Data, string Set, int Width, TrainingSettings Settings, string Augmentation)[]
+        {
+            ("arch2-mnist", "MNIST", "mnist", 30, MnistScript with { Epochs = 200 }, "mnist-arch2"),
+            ("arch2-kmnist", "KMNIST, QMNIST, EMNIST digits", "kmnist", 50,
+                MnistScript with { Epochs = 200, LearningRate = 0.1 }, "mnist-arch2"),
+            ("arch2-fashion", "Fashion-MNIST", "fashion-mnist", 300,
+                MnistScript with { Epochs = 200, LearningRate = 0.005 }, "fashion-arch2"),
+        }.Select(a => new ModelSpec(a.Name,
+            $"Arch2 for {a.Data} (reference §2.2): Spinal stacks on pixels, conv1 and conv2, w = {a.Width}; fc = the MNIST default CNN",
+            Mnist, 10, a.Settings,
+            (head, spinal, classes) => Arch2.Create(new Arch2Config(a.Width, classes), head, spinal), Arch2.Keys,
+            a.Set, a.Augmentation));
+
+    static IEnumerable<ModelSpec> Vgg5Specs() =>
+        new (string Name, string Data, string Set, int Classes)[]
+        {
+            ("vgg5", "MNIST family", "mnist", 10), ("vgg5-emnist-letters", "EMNIST letters", "emnist-letters", 62),
+        }.Select(v => new ModelSpec(v.Name,
+            $"VGG-5 for {v.Data}, {v.Classes} classes (reference §2.3); Spinal w = 128, L = 4, dropout 0.5, BN",
+            Mnist, v.Classes, Vgg5Script,
+            (head, spinal, classes) => Vgg5.Create(new Vgg5Config(classes), head, spinal), Vgg5.Keys, v.Set, "mnist-arch2"));
+
+    // Reference §3.3: CIFAR CNN Adam 1e-3 (batch 100 / 200); VGG Adam 1e-4 with lr ← 1e-4·U³ when accuracy drops;
+    // ResNet Adam 1e-3 with lr ← 1e-3·U⁵, batch 200.
+    static IEnumerable<ModelSpec> CifarCnnSpecs() =>
+        new (int Classes, int Width, int Batch)[] { (10, 128, 100), (100, 256, 200) }
+            .Select(c => new ModelSpec($"cifar{c.Classes}-cnn",
+                $"CNN of the CIFAR-{c.Classes} experiments (reference §2.4); Spinal w = {c.Width}, L = 4, dropout 0.1",
+                Cifar, c.Classes,
+                new TrainingSettings(Epochs: 160, BatchSize: c.Batch, TestBatchSize: 1000, Optimizer: "adam",
+                    LearningRate: 1e-3, Momentum: 0),
+                (head, spinal, classes) => CifarCnn.Create(new CifarCnnConfig(classes, c.Width), head, spinal),
+                CifarCnn.Keys, $"cifar{c.Classes}", "cifar-cnn"));
+
+    static IEnumerable<ModelSpec> CifarVggSpecs() =>
+        from classes in new[] { 10, 100 }
+        from depth in VggFeatures.Depths.Keys
+        select new ModelSpec($"cifar{classes}-vgg{depth}-bn",
+            $"VGG-{depth} with batch norm for CIFAR-{classes} (reference §2.4); Spinal w = 512, L = 4, dropout 0.5",
+            Cifar, classes,
+            new TrainingSettings(Epochs: 200, BatchSize: classes == 10 ? 100 : 200, TestBatchSize: 1000,
+                Optimizer: "adam", LearningRate: 1e-4, Momentum: 0,
+                Schedule: new ScheduleSettings("random-on-plateau", Power: 3)),
+            (head, spinal, n) => CifarVgg.Create(new CifarVggConfig(depth, n), head, spinal), CifarVgg.Keys,
+            $"cifar{classes}", classes == 10 ? "cifar-cnn" : "cifar-resnet");
+
+    static IEnumerable<ModelSpec> CifarResNetSpecs() =>
+        from classes in new[] { 10, 100 }
+        from depth in new[] { 18, 34 }
+        let width = classes == 10 ? 256 : 512
+        select new ModelSpec($"cifar{classes}-resnet{depth}",
+            $"ResNet-{depth}, base width 32, for CIFAR-{classes} (reference §2.4, §1.3); spatial Spinal w = {width}",
+            Cifar, classes,
+            new TrainingSettings(Epochs: 160, BatchSize: 200, TestBatchSize: 1000, Optimizer: "adam", LearningRate: 1e-3,
+                Momentum: 0, Schedule: new ScheduleSettings("random-on-plateau", Power: 5)),
+            (head, spinal, n) => CifarResNet.Create(
+                new CifarResNetConfig(depth == 18 ? CifarResNetConfig.ResNet18 : CifarResNetConfig.ResNet34, n, width),
+                head, spinal),
+            CifarResNet.Keys, $"cifar{classes}", "cifar-resnet");
 
     public static IReadOnlyList<ModelSpec> All => Specs;
 

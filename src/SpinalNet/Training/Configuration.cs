@@ -16,9 +16,11 @@ namespace SpinalNet.Training;
 /// <param name="Augmentation">The preprocessing pipeline (Augmentation/Pipelines.cs) for training and evaluation.</param>
 /// <param name="DataRoot">Where known data sets lie (null: $SPINALNET_DATA, else ./data).</param>
 /// <param name="Classes">The network's outputs (null: the model's own count).</param>
+/// <param name="InitialWeights">Weights the run starts from instead of a random initialisation: a run's
+/// model.safetensors or the authors' PyTorch state dict (null: random, from the seed).</param>
 public sealed record RunConfig(
     string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
-    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null)
+    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null)
 {
     public const string EmbeddedData = "embedded";
 

@@ -45,7 +45,7 @@ public static class Presets
     static Preset Arch2Constant(string data, string what) => Make($"arch2-{data}",
         $"§3.1 Arch2_{what}.py: Arch2 w = 50, perspective + rotation, SGD 0.1 m 0.5 (constant: the script's rule " +
         "never reaches the optimiser), 200 epochs", "spinal",
-        new { model = "arch2", data, augmentation = "mnist-arch2", spinal = new { width = 50 },
+        new { model = "arch2-kmnist", data, augmentation = "mnist-arch2",
             settings = Settings(200, 64, "sgd", 0.1, Constant, 0, momentum: 0.5) });
 
     // §3.2: VGG-5, both heads on the same batches; Adam 0.005, lr ← 0.005·U³ on no improvement; batch 100, 200 epochs.
@@ -53,7 +53,7 @@ public static class Presets
         string? name = null) =>
         Make(name ?? $"vgg5-{data}", $"§3.2 {what}: VGG-5 default and Spinal heads side by side, Adam 0.005 with " +
                              "lr = 0.005·U³ when accuracy fails to improve, 200 epochs", "both",
-            new { model = "vgg5", classes, data, augmentation,
+            new { model = classes == 62 ? "vgg5-emnist-letters" : "vgg5", data, augmentation,
                 settings = Settings(200, 100, "adam", 0.005, new { name = "random-on-plateau", power = 3 }, seed) });
 
     public static readonly IReadOnlyList<Preset> All =
@@ -72,13 +72,12 @@ public static class Presets
             new { model = "emnist-digits-cnn", data = "emnist-digits", augmentation = "mnist", settings = MnistCnn }),
         Make("arch2-mnist", "§3.1 Arch2_MNIST.py: Arch2 w = 30, perspective + rotation, SGD 0.01 m 0.5, then from " +
              "epoch 101 lr = 0.05·U³ every epoch (the script's momentum reset is not reproduced), 200 epochs",
-            "spinal", new { model = "arch2", data = "mnist", augmentation = "mnist-arch2", spinal = new { width = 30 },
+            "spinal", new { model = "arch2-mnist", data = "mnist", augmentation = "mnist-arch2",
                 settings = Settings(200, 64, "sgd", 0.01,
                     new { name = "random-every-epoch", power = 3, random_base = 0.05, start_epoch = 100 }, 0, 0.5) }),
         Make("arch2-fashion", "§3.1 Arch2_Fashion_MNIST.py: Arch2 w = 300, rotation + resized crop, Normalize(0.5, 0.5), " +
              "SGD 0.005 m 0.5, then from epoch 51 lr = 0.025·U³ every epoch, 200 epochs, seed 1",
-            "spinal", new { model = "arch2", data = "fashion-mnist", augmentation = "fashion-arch2",
-                spinal = new { width = 300 },
+            "spinal", new { model = "arch2-fashion", data = "fashion-mnist", augmentation = "fashion-arch2",
                 settings = Settings(200, 64, "sgd", 0.005,
                     new { name = "random-every-epoch", power = 3, random_base = 0.025, start_epoch = 50 }, 1, 0.5) }),
         Arch2Constant("kmnist", "KMNIST"),
@@ -93,32 +92,32 @@ public static class Presets
             name: "vgg5-fashion"),
         Make("cifar10-cnn-default", "§3.3 CNN_dropout_CIFAR10.py: CIFAR CNN, default head, pad + flip + crop, Adam 1e-3 " +
              "divided by 3 after epoch 2 and after every epoch past 20, batch 100, 160 epochs", "fc",
-            new { model = "cifar-cnn", data = "cifar10", augmentation = "cifar-cnn",
+            new { model = "cifar10-cnn", data = "cifar10", augmentation = "cifar-cnn",
                 settings = Settings(160, 100, "adam", 0.001,
                     new { name = "divide-every-epoch", factor = 3, start_epoch = 20, also_after = new[] { 2 } }, 0) }),
         Make("cifar10-cnn-spinal", "§3.3 CNN_dropout_SpinalFC_CIFAR10.py: CIFAR CNN, Spinal w = 128, Adam 1e-3 " +
              "(constant: the script's rule never fires), batch 100, 160 epochs, seed 1", "spinal",
-            new { model = "cifar-cnn", data = "cifar10", augmentation = "cifar-cnn",
+            new { model = "cifar10-cnn", data = "cifar10", augmentation = "cifar-cnn",
                 settings = Settings(160, 100, "adam", 0.001, Constant, 1) }),
         Make("cifar10-resnet", "§3.3 ResNet_default_and_SpinalFC_CIFAR10.py: ResNet-18 both heads, crop + flip, " +
              "CIFAR statistics, Adam 1e-3 with lr = 1e-3·U⁵ when accuracy drops, batch 200, 160 epochs", "both",
-            new { model = "cifar-resnet18", data = "cifar10", augmentation = "cifar-resnet",
+            new { model = "cifar10-resnet18", data = "cifar10", augmentation = "cifar-resnet",
                 settings = Settings(160, 200, "adam", 0.001, new { name = "random-on-plateau", power = 5 }, 0) }),
         Make("cifar10-vgg", "§3.3 VGG_default_and_SpinalFC_CIFAR10.py: VGG-19-bn both heads, pad + flip + crop, " +
              "Adam 1e-4 with lr = 1e-4·U³ when accuracy drops, batch 100, 200 epochs", "both",
-            new { model = "cifar-vgg19", data = "cifar10", augmentation = "cifar-cnn",
+            new { model = "cifar10-vgg19-bn", data = "cifar10", augmentation = "cifar-cnn",
                 settings = Settings(200, 100, "adam", 0.0001, new { name = "random-on-plateau", power = 3 }, 0) }),
         Make("cifar100-cnn", "§3.3 CNN_dropout_Default_and_SpinalFC_CIFAR100.py: CIFAR CNN both heads (Spinal " +
              "w = 256), Adam 1e-3 divided by 3 when accuracy drops, batch 200, 160 epochs, seed 1", "both",
-            new { model = "cifar-cnn", classes = 100, data = "cifar100", augmentation = "cifar-cnn",
+            new { model = "cifar100-cnn", data = "cifar100", augmentation = "cifar-cnn",
                 settings = Settings(160, 200, "adam", 0.001, new { name = "divide-on-plateau", factor = 3 }, 1) }),
         Make("cifar100-resnet", "§3.3 ResNet_Default_and_SpinalFC_CIFAR100.py: ResNet-34 both heads (Spinal w = 512), " +
              "crop + flip, CIFAR statistics, Adam 1e-3 with U⁵, batch 200, 160 epochs", "both",
-            new { model = "cifar-resnet34", classes = 100, data = "cifar100", augmentation = "cifar-resnet",
+            new { model = "cifar100-resnet34", data = "cifar100", augmentation = "cifar-resnet",
                 settings = Settings(160, 200, "adam", 0.001, new { name = "random-on-plateau", power = 5 }, 0) }),
         Make("cifar100-vgg", "§3.3 VGG_Default_and_SpinalFC_CIFAR_100.py: VGG-19-bn both heads, crop + flip, CIFAR " +
              "statistics, Adam 1e-4 with U³, batch 200, 200 epochs", "both",
-            new { model = "cifar-vgg19", classes = 100, data = "cifar100", augmentation = "cifar-resnet",
+            new { model = "cifar100-vgg19-bn", data = "cifar100", augmentation = "cifar-resnet",
                 settings = Settings(200, 200, "adam", 0.0001, new { name = "random-on-plateau", power = 3 }, 0) }),
     ];
 

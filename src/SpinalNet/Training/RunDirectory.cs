@@ -48,7 +48,7 @@ public sealed class RunDirectory
     public RunConfig ReadConfig()
     {
         var path = File(ConfigFile);
-        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: not a run folder (no {ConfigFile})", path);
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: not found (is {Path} a run folder?)", path);
         return Configuration.Resolve(ConfigLayer.FromFile(path));
     }
 
