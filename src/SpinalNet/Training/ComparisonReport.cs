@@ -89,7 +89,7 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
         foreach (var h in Summaries)
             md.AppendLine($"| {Name(h.Head)} | {N(h.Parameters)} | {N(h.Multiplications)} | {N(h.HeadParameters)} | " +
                           $"{N(h.HeadMultiplications)} | {h.BestAccuracy.Percent} | {h.FinalAccuracy.Percent} | " +
-                          $"{F(h.SecondsPerEpoch.Mean)} |");
+                          $"{h.SecondsPerEpoch.Mean.ToString("F2", CultureInfo.InvariantCulture)} |");
         if (Seeds.Count > 1)
         {
             md.AppendLine().AppendLine("Accuracies are mean ± standard deviation over the seeds. Per seed:").AppendLine();
