@@ -7,9 +7,10 @@ namespace SpinalNet.Tests;
 
 public sealed class CliTests : IDisposable
 {
-    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-cli-").FullName;
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     string DataSlice()
     {

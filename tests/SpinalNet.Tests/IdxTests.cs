@@ -5,9 +5,10 @@ namespace SpinalNet.Tests;
 
 public sealed class IdxTests : IDisposable
 {
-    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-idx-").FullName;
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     static IdxArray Images(int count, int rows = 28, int cols = 28) =>
         new([count, rows, cols], Enumerable.Range(0, count * rows * cols).Select(i => (byte)(i * 7 % 256)).ToArray());

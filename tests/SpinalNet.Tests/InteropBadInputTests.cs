@@ -11,9 +11,10 @@ namespace SpinalNet.Tests;
 
 public class InteropBadInputTests : IDisposable
 {
-    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-interop-").FullName;
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     static readonly ModelSpec MnistCnnSpec = ModelCatalog.Get("mnist-cnn");
 

@@ -9,9 +9,10 @@ namespace SpinalNet.Tests;
 
 public sealed class PresetTests : IDisposable
 {
-    readonly string root = Directory.CreateTempSubdirectory("spinalnet-presets-").FullName;
+    readonly TempFolder temp = new();
+    string root => temp.Path;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     public static TheoryData<string> Names => new(Presets.All.Select(p => p.Name));
 

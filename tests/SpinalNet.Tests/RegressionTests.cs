@@ -10,9 +10,10 @@ namespace SpinalNet.Tests;
 
 public sealed class RegressionTests : IDisposable
 {
-    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-regress-").FullName;
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public void Targets_equal_a_hand_computation()

@@ -9,9 +9,10 @@ namespace SpinalNet.Tests;
 
 public sealed class RunLifecycleTests : IDisposable
 {
-    readonly string folder = Directory.CreateTempSubdirectory("spinalnet-run-").FullName;
+    readonly TempFolder temp = new();
+    string folder => temp.Path;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => temp.Dispose();
 
     static TrainingData Slice(int train, int test, double validation = 0)
     {
