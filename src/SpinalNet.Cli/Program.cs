@@ -28,7 +28,7 @@ var root = new RootCommand(
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"spinalnet: {parsed.Errors[0].Message.ReplaceLineEndings(" ")}");
+    Console.Error.WriteLine("spinalnet: " + string.Join(" ", parsed.Errors[0].Message.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
     return 2;
 }
 try
