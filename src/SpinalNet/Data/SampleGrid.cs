@@ -32,7 +32,6 @@ public static class SampleGrid
                              ?? SKTypeface.Default;
         using var font = new SKFont(typeface, 12);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        using var tilePaint = new SKPaint { FilterQuality = SKFilterQuality.None };
         for (int i = 0; i < images.Count; i++)
         {
             var (image, caption) = images[i];
@@ -40,8 +39,10 @@ public static class SampleGrid
             double scale = (double)cell / Math.Max(image.Height, image.Width);
             int w = Math.Max(1, (int)(image.Width * scale)), h = Math.Max(1, (int)(image.Height * scale));
             using var bitmap = ImageCodec.ToBitmap(image);
-            canvas.DrawBitmap(bitmap, new SKRect(x + (cell - w) / 2f, y + (cell - h) / 2f,
-                x + (cell + w) / 2f, y + (cell + h) / 2f), tilePaint);
+            using var tile = SKImage.FromBitmap(bitmap);
+            // Nearest-neighbour: each pixel of a small image stays a crisp square.
+            canvas.DrawImage(tile, new SKRect(x + (cell - w) / 2f, y + (cell - h) / 2f,
+                x + (cell + w) / 2f, y + (cell + h) / 2f), new SKSamplingOptions(SKFilterMode.Nearest));
             string text = caption.Length > 18 ? caption[..17] + "…" : caption;
             canvas.DrawText(text, x, y + cell + captionHeight - 4, font, ink);
         }
