@@ -262,6 +262,14 @@ static class Commands
                     Format.Count(cost.Part("head").Parameters), Format.Count(cost.Part("head").Multiplications),
                     Markup.Escape(spec.Description));
             }
+            foreach (var (name, description, create) in SpinalNet.Regression.RegressionNetworks.All)
+            {
+                using var model = create();
+                var cost = CostReport.Measure(model, SpinalNet.Regression.SyntheticRegression.Inputs);
+                table.AddRow(name, name.Contains("spinal") ? "spinal" : "fc", Format.Count(cost.Parameters),
+                    Format.Count(cost.Multiplications), Format.Count(cost.Parameters), Format.Count(cost.Multiplications),
+                    Markup.Escape(description));
+            }
             AnsiConsole.Write(table);
             return 0;
         });

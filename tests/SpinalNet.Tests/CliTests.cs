@@ -141,6 +141,20 @@ public sealed class CliTests : IDisposable
         Assert.Contains("13,818", result.Stdout.Split('\n').Single(l => l.Contains("│ total")));
     }
 
+    [Fact]
+    public void Models_lists_every_network_with_its_cost()
+    {
+        var result = CliRunner.Run("models");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string Row(string name, string head) => result.Stdout.Split('\n').Single(l => l.StartsWith($"│ {name} ") && l.Contains($"│ {head} "));
+        Assert.Contains("13,818", Row("mnist-cnn", "spinal"));
+        Assert.Contains("38,958,922", Row("cifar10-vgg19-bn", "fc"));
+        Assert.Contains("3,609,130", Row("cifar10-resnet18", "spinal"));
+        Assert.Contains("22,001", Row("regression-fc", "fc"));
+        Assert.Contains("14,301", Row("regression-spinal", "spinal"));
+        Assert.Contains("14,000", Row("regression-spinal", "spinal"));
+    }
+
     [Theory]
     [InlineData("train")]
     [InlineData("evaluate")]

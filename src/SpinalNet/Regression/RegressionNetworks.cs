@@ -11,6 +11,21 @@ namespace SpinalNet.Regression;
 
 public enum RegressionNet { Conventional, Spinal }
 
+/// <summary>The regression experiment's networks by name, as `spinalnet models` lists them.</summary>
+public static class RegressionNetworks
+{
+    public static readonly IReadOnlyList<(string Name, string Description, Func<RegressionNetwork> Create)> All =
+    [
+        ("regression-fc", "conventional 8→200→100→1, LeakyReLU (reference §4)",
+            () => new RegressionNetwork(RegressionNet.Conventional, SyntheticRegression.Inputs)),
+        ("regression-spinal", "Spinal, 6 layers × 50 on alternate halves of the 8 inputs, LeakyReLU (reference §4)",
+            () => new RegressionNetwork(RegressionNet.Spinal, SyntheticRegression.Inputs)),
+        ("regression-spinal-script", "the script's Spinal network: layers 5 and 6 reuse layers 3 and 4 (8,801 " +
+                                     "parameters trained)",
+            () => new RegressionNetwork(RegressionNet.Spinal, SyntheticRegression.Inputs, scriptLayerReuse: true)),
+    ];
+}
+
 public sealed class RegressionNetwork : nn.Module<Tensor, Tensor>
 {
     readonly nn.Module<Tensor, Tensor> net;
