@@ -203,13 +203,17 @@ static class Commands
         return command;
     }
 
-    public static Command Predict()
+    public static Command Predict(CommonOptions o)
     {
-        var runOption = new Option<string>("--run")
+        var runOption = new Option<string?>("--run")
         {
             Description = "Run folder written by `spinalnet train` (its config.json, model.safetensors or best.ckpt, " +
                           "classes.json).",
-            Required = true,
+        };
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "Weights to predict with instead of the run's: a run's model.safetensors or the authors' " +
+                          "PyTorch state dict (.pt). Without --run, --model and --head say which network they fit.",
         };
         var top = new Option<int>("--top")
         {
@@ -222,10 +226,30 @@ static class Commands
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("predict", "The most probable classes of images, with their probabilities.")
-            { runOption, top, images };
+            { runOption, weights, top, images };
+        Add(command, o.ModelOptions);
         command.SetAction(r =>
         {
-            foreach (var p in Predictor.Predict(r.GetValue(runOption)!, r.GetValue(images)!, r.GetValue(top)))
+            var folder = r.GetValue(runOption);
+            var file = r.GetValue(weights);
+            IReadOnlyList<Prediction> predictions;
+            if (file is null)
+            {
+                predictions = Predictor.Predict(folder ?? throw new ArgumentException("give --run RUN_DIR or --weights FILE", "run"),
+                    r.GetValue(images)!, r.GetValue(top));
+            }
+            else
+            {
+                var run = folder is null ? null : RunDirectory.Open(folder);
+                var config = run?.ReadConfig() ?? Configuration.Resolve(o.CommandLine(r));
+                var spec = ModelCatalog.Get(config.Model);
+                using var model = config.CreateModel(0);
+                AuthorsWeights.LoadAny(spec, config.Head, model, file);
+                var names = run?.ReadClassNames(config.Classes ?? spec.Classes)
+                            ?? Enumerable.Range(0, config.Classes ?? spec.Classes).Select(i => i.ToString()).ToArray();
+                predictions = Predictor.Predict(model, config, names, r.GetValue(images)!, r.GetValue(top));
+            }
+            foreach (var p in predictions)
                 Console.WriteLine($"{p.File}: " + string.Join(", ",
                     p.Top.Select(c => $"{c.Name} {Format.Percent(c.Probability)}")));
             return 0;

@@ -19,7 +19,7 @@ var root = new RootCommand(
     Commands.Summary(options),
     Commands.Models(),
     Commands.PresetList(),
-    Commands.Predict(),
+    Commands.Predict(options),
     Commands.Export(),
     DataCommands.Data(),
     RegressCommand.Create(),

@@ -79,6 +79,14 @@ public sealed class CliTests : IDisposable
         Assert.True(shares[0] >= shares[1] && shares.Sum() <= 100.01);
         AssertOneLineError(CliRunner.Run("predict", "--run", Path.Combine(folder, "nowhere"), files[0]), "nowhere");
 
+        // The same weights under the authors' PyTorch names predict the same, without the run folder.
+        var export = CliRunner.Run("export", "--run", run, "--format", "pt");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        var fromPt = CliRunner.Run(["predict", "--weights", Path.Combine(run, "authors.pt"), "--model", "mnist-cnn",
+            "--head", "spinal", "--top", "2", .. files]);
+        Assert.True(fromPt.ExitCode == 0, fromPt.Stderr);
+        Assert.Equal(predict.Stdout, fromPt.Stdout);
+
         var wrongHead = CliRunner.Run("evaluate", "--model", "mnist-cnn", "--head", "fc", "--weights",
             Path.Combine(run, "model.safetensors"), "--data", data);
         AssertOneLineError(wrongHead, "model.safetensors");

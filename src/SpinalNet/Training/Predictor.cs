@@ -1,4 +1,4 @@
-// Prediction with a trained run: each image file is decoded, brought to the network's input (channels, then size),
+// Prediction with a trained network (a run's, or any weights): each image file is decoded, brought to the network's input (channels, then size),
 // passed through the run's evaluation preprocessing, and the k most probable classes are returned.
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
@@ -26,17 +26,26 @@ public static class Predictor
         return model;
     }
 
+    /// <summary>Predictions of a run's trained network, with the run's preprocessing and class names.</summary>
     public static IReadOnlyList<Prediction> Predict(string runFolder, IEnumerable<string> images, int top)
     {
-        if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
         var run = RunDirectory.Open(runFolder);
         var config = run.ReadConfig();
+        using var model = LoadModel(run, config);
+        return Predict(model, config, run.ReadClassNames(config.Classes ?? ModelCatalog.Get(config.Model).Classes),
+            images, top);
+    }
+
+    /// <summary>Predictions of <paramref name="model"/>, built and preprocessed as <paramref name="config"/> says.</summary>
+    public static IReadOnlyList<Prediction> Predict(ClassifierNetwork model, RunConfig config,
+        IReadOnlyList<string> names, IEnumerable<string> images, int top)
+    {
+        if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
         var spec = ModelCatalog.Get(config.Model);
-        var names = run.ReadClassNames(config.Classes ?? spec.Classes);
         var (channels, height, width) = ((int)spec.InputShape[0], (int)spec.InputShape[1], (int)spec.InputShape[2]);
         var prepare = new Compose(new ToChannels(channels), new Resize(height, width),
             Pipelines.Get(config.Augmentation).Eval);
-        using var model = LoadModel(run, config);
+        model.eval();
         using var noGrad = torch.no_grad();
         var predictions = new List<Prediction>();
         foreach (var file in images)
@@ -47,7 +56,8 @@ public static class Predictor
             var probabilities = output.softmax(1)[0];
             var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));
             var best = values.data<float>().ToArray().Zip(indexes.data<long>().ToArray())
-                .Select(p => new ClassProbability((int)p.Second, (int)p.Second < names.Count ? names[(int)p.Second] : p.Second.ToString(), p.First))
+                .Select(p => new ClassProbability((int)p.Second,
+                    (int)p.Second < names.Count ? names[(int)p.Second] : p.Second.ToString(), p.First))
                 .ToList();
             predictions.Add(new Prediction(file, best));
         }
