@@ -34,7 +34,7 @@ static class Commands
             if (resumeFolder is null)
             {
                 config = o.Resolve(r);
-                run = new RunDirectory(r.GetValue(output) ?? DefaultRunFolder($"{config.Model}-{Name(config.Head)}"));
+                run = new RunDirectory(r.GetValue(output) ?? DefaultRunFolder($"{config.Model}-{config.Head.Id()}"));
             }
             else
             {
@@ -50,15 +50,15 @@ static class Commands
             run.WriteConfig(config);
             if (data.ClassNames is { } names) run.WriteClassNames(names);
             if (!quiet)
-                Console.WriteLine($"training {spec.Name} ({Name(config.Head)} head) on {data.Train.Count} samples, " +
+                Console.WriteLine($"training {spec.Name} ({config.Head.Id()} head) on {data.Train.Count} samples, " +
                                   $"selecting on the {config.Settings.SelectionSplit} split, testing on " +
                                   $"{data.Test.Count}; run folder {run.Path}");
             using var cancel = CancelOnCtrlC();
             var outcome = ConsoleReporter.Run(quiet, reporter => Trainer.Run(model, data, config.Settings,
-                new CheckpointPolicy(run, config, Resume: resumeFolder is not null), reporter(Name(config.Head)),
+                new CheckpointPolicy(run, config, Resume: resumeFolder is not null), reporter(config.Head.Id()),
                 cancel.Token));
             run.SaveWeights(model);
-            run.WriteOutcome($"{spec.Name}, {Name(config.Head)} head", outcome);
+            run.WriteOutcome($"{spec.Name}, {config.Head.Id()} head", outcome);
             Console.WriteLine(Describe(outcome, config.Settings, run));
             return 0;
         });
@@ -159,16 +159,16 @@ static class Commands
                                   $"{data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
                                   $"seed {config.Settings.Seed}{(count > 1 ? $" (+{count - 1} more)" : "")}");
             string RunFolder(long seed, HeadKind head) =>
-                count == 1 ? Path.Combine(folder, Name(head)) : Path.Combine(folder, $"seed-{seed}", Name(head));
+                count == 1 ? Path.Combine(folder, head.Id()) : Path.Combine(folder, $"seed-{seed}", head.Id());
             using var cancel = CancelOnCtrlC();
             var report = ConsoleReporter.Run(quiet, reporter => ComparisonReport.Run(config, data, count,
                 (seed, head) => new RunDirectory(RunFolder(seed, head)),
-                (seed, head) => reporter(count == 1 ? Name(head) : $"{Name(head)} seed {seed}"), cancel.Token));
+                (seed, head) => reporter(count == 1 ? head.Id() : $"{head.Id()} seed {seed}"), cancel.Token));
             AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown(report.WriteCharts(folder)));
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
             foreach (var h in report.Summaries)
-                table.AddRow(Name(h.Head), Format.Count(h.Parameters), Format.Count(h.Multiplications),
+                table.AddRow(h.Head.Id(), Format.Count(h.Parameters), Format.Count(h.Multiplications),
                     Format.Count(h.HeadParameters), Format.Count(h.HeadMultiplications), h.BestAccuracy.Percent,
                     h.FinalAccuracy.Percent, Format.Fixed(h.SecondsPerEpoch.Mean));
             AnsiConsole.Write(table);
@@ -246,7 +246,7 @@ static class Commands
                 using var model = config.CreateModel(0);
                 AuthorsWeights.LoadAny(spec, config.Head, model, file);
                 var names = run?.ReadClassNames(config.Classes ?? spec.Classes)
-                            ?? Enumerable.Range(0, config.Classes ?? spec.Classes).Select(i => i.ToString()).ToArray();
+                            ?? ClassNames.Digits(config.Classes ?? spec.Classes);
                 predictions = Predictor.Predict(model, config, names, r.GetValue(images)!, r.GetValue(top));
             }
             foreach (var p in predictions)
@@ -282,7 +282,7 @@ static class Commands
             {
                 using var model = spec.Create(head, 0);
                 var cost = CostReport.Measure(model, spec.InputShape);
-                table.AddRow(spec.Name, Name(head), Format.Count(cost.Parameters), Format.Count(cost.Multiplications),
+                table.AddRow(spec.Name, head.Id(), Format.Count(cost.Parameters), Format.Count(cost.Multiplications),
                     Format.Count(cost.Part("head").Parameters), Format.Count(cost.Part("head").Multiplications),
                     Markup.Escape(spec.Description));
             }
@@ -328,9 +328,7 @@ static class Commands
 
     static void Warn(string message) => Console.Error.WriteLine($"spinalnet: warning: {message}");
 
-    static string Name(HeadKind head) => head == HeadKind.Fc ? "fc" : "spinal";
-
-    static string DefaultRunFolder(string name) =>
+    internal static string DefaultRunFolder(string name) =>
         Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
     /// <summary>Ctrl+C asks training to stop after the current step; a second Ctrl+C kills the process.</summary>

@@ -63,7 +63,7 @@ static class RegressCommand
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 var folder = r.GetValue(output) ??
-                             Path.Combine("runs", $"regress-{Path.GetFileNameWithoutExtension(csv)}-{DateTime.Now:yyyyMMdd-HHmmss}");
+                             Commands.DefaultRunFolder($"regress-{Path.GetFileNameWithoutExtension(csv)}");
                 RunCsv(CsvTable.Read(csv, column, names), settings, folder, csv);
                 return 0;
             }

@@ -65,7 +65,7 @@ public static class AuthorsWeights
         var theirs = Read(path);
         try
         {
-            Load(model, keys, theirs, path, $"{spec.Name} ({(head == HeadKind.Fc ? "fc" : "spinal")} head)");
+            Load(model, keys, theirs, path, $"{spec.Name} ({head.Id()} head)");
         }
         finally
         {

@@ -15,6 +15,15 @@ public enum HeadKind
     Fc,
 }
 
+public static class HeadKinds
+{
+    /// <summary>The name options and files use: "fc" or "spinal".</summary>
+    public static string Id(this HeadKind head) => head == HeadKind.Fc ? "fc" : "spinal";
+
+    /// <summary>The name charts and reports use: "default" or "Spinal".</summary>
+    public static string Title(this HeadKind head) => head == HeadKind.Fc ? "default" : "Spinal";
+}
+
 public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
 {
     readonly nn.Module<Tensor, Tensor> backbone;

@@ -59,7 +59,7 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
     {
         IEnumerable<Series> Lines(Func<EpochMetrics, double> value) => Seeds.Zip(RowsBySeed).SelectMany(pair =>
             pair.Second.Select(row => new Series(
-                (row.Head == HeadKind.Fc ? "default" : "Spinal") + (Seeds.Count > 1 ? $" (seed {pair.First})" : ""),
+                row.Head.Title() + (Seeds.Count > 1 ? $" (seed {pair.First})" : ""),
                 row.Outcome.History.Select(h => (double)h.Epoch).ToArray(),
                 row.Outcome.History.Select(value).ToArray())));
         Charts.Lines(Path.Combine(folder, Charts.AccuracyPng), $"{Config.Model}: test accuracy", "epoch",

@@ -32,7 +32,7 @@ public static class HeadComparison
             var outcome = Trainer.Run(model, data, config.Settings,
                 run is null ? null : new CheckpointPolicy(run, headConfig), observer?.Invoke(head), cancel);
             run?.SaveWeights(model);
-            run?.WriteOutcome($"{config.Model}, {(head == HeadKind.Fc ? "default" : "Spinal")} head", outcome);
+            run?.WriteOutcome($"{config.Model}, {head.Title()} head", outcome);
             var history = outcome.History;
             rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
                 cost.Part("head").Multiplications,

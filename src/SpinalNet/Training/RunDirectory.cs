@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpinalNet.Data;
 using SpinalNet.Models;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -58,7 +59,7 @@ public sealed class RunDirectory
     /// <summary>The class names saved with the run, else "0", "1", ....</summary>
     public IReadOnlyList<string> ReadClassNames(int classes) => System.IO.File.Exists(File(ClassesFile))
         ? JsonSerializer.Deserialize<string[]>(System.IO.File.ReadAllText(File(ClassesFile)))!
-        : Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        : ClassNames.Digits(classes);
 
     public void WriteMetrics(IReadOnlyList<EpochMetrics> history)
     {
