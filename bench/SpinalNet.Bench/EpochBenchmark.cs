@@ -25,7 +25,7 @@ public class EpochBenchmark
     public void Setup()
     {
         torch.set_num_threads(Threads);
-        (train, test) = MnistFolder.LoadTrainTest(null, Normalization.Mnist);
+        (train, test) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
         test = test.Take(1);  // evaluation is not part of the epoch being timed
         model = ModelCatalog.Get("mnist-cnn").Create(Head, 1);
     }

@@ -1,96 +1,66 @@
-// One factory per `spinalnet` command. Each action resolves its configuration, hands it to the library and prints.
+// One factory per `spinalnet` command that builds or uses a network. Each action parses its options, makes one library
+// call (Runs/) and prints the result.
 using System.CommandLine;
 using Spectre.Console;
 using SpinalNet.Cost;
-using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 
 namespace SpinalNet.Cli;
 
 static class Commands
 {
-    public static Command Train(CommonOptions o)
+    public static Command Train(RunOptions o)
     {
-        var output = new Option<string?>("--out")
+        var output = new Option<string?>("--out", "-o")
         {
-            Description = "Run folder for config.json, metrics.csv/json, checkpoints (last.ckpt, best.ckpt), " +
-                          "evaluation.json, confusion.csv and model.safetensors (default: runs/<model>-<head>-<time>).",
+            Description = "Run folder for config.json, metrics, checkpoints, evaluation and model.safetensors " +
+                          "(default: runs/MODEL-HEAD-TIME).",
+            HelpName = "DIR",
         };
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue the run in this folder from its last checkpoint, with its saved configuration; " +
                           "only --epochs, --max-time, --threads and --quiet may be given with it.",
+            HelpName = "DIR",
         };
-        var command = new Command("train", "Train one network on MNIST-format data, evaluating on the test split " +
-                                           "(and the validation split, if any) after every epoch.") { output, resume, o.InitialWeights };
-        Add(command, o.ModelOptions, o.TrainingOptions);
+        var command = new Command("train", "Train one network, evaluating on the test split (and the validation " +
+                                           "split, if any) after every epoch.") { output, resume, o.InitialWeights };
+        Add(command, o.NetworkOptions, o.TrainingOptions);
         command.SetAction(r =>
         {
-            RunConfig config;
-            RunDirectory run;
-            var resumeFolder = r.GetValue(resume);
-            if (resumeFolder is null)
-            {
-                config = o.Resolve(r);
-                run = new RunDirectory(r.GetValue(output) ?? DefaultRunFolder($"{config.Model}-{config.Head.Id()}"));
-            }
-            else
-            {
-                run = RunDirectory.Open(resumeFolder);
-                config = ResumedConfig(o, r, run);
-            }
             bool quiet = r.GetValue(o.Quiet);
-            var spec = ModelCatalog.Get(config.Model);
-            using var data = config.LoadData(Warn);
-            using var model = config.CreateModel(config.Settings.Seed);
-            if (resumeFolder is null && config.InitialWeights is { } initial)
-                AuthorsWeights.LoadAny(spec, config.Head, model, initial);
-            run.WriteConfig(config);
-            if (data.ClassNames is { } names) run.WriteClassNames(names);
+            using var run = r.GetValue(resume) is { } folder
+                ? TrainingRun.Resume(folder, ResumeChanges(o, r), Warn)
+                : TrainingRun.Create(o.Resolve(r), r.GetValue(output), Warn);
+            var config = run.Config;
             if (!quiet)
-                Console.WriteLine($"training {spec.Name} ({config.Head.Id()} head) on {data.Train.Count} samples, " +
+                Console.WriteLine($"training {config.Model} ({config.Head.Id()} head) on {run.Data.Train.Count} samples, " +
                                   $"selecting on the {config.Settings.SelectionSplit} split, testing on " +
-                                  $"{data.Test.Count}; run folder {run.Path}");
+                                  $"{run.Data.Test.Count}; run folder {run.Run.Path}");
             using var cancel = CancelOnCtrlC();
-            var outcome = ConsoleReporter.Run(quiet, reporter => Trainer.Run(model, data, config.Settings,
-                new CheckpointPolicy(run, config, Resume: resumeFolder is not null), reporter(config.Head.Id()),
-                cancel.Token));
-            run.SaveWeights(model);
-            run.WriteOutcome($"{spec.Name}, {config.Head.Id()} head", outcome);
-            Console.WriteLine(Describe(outcome, config.Settings, run));
+            var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(config.Head.Id()), cancel.Token));
+            Console.WriteLine(Describe(result));
             return 0;
         });
         return command;
     }
 
-    static RunConfig ResumedConfig(CommonOptions o, ParseResult r, RunDirectory run)
+    static ResumeChanges ResumeChanges(RunOptions o, ParseResult r)
     {
-        var allowed = new HashSet<string> { "settings.epochs", "settings.max_time_seconds", "settings.threads" };
-        var given = o.CommandLine(r);
-        var changed = Leaves(given.Values, "").Where(k => !allowed.Contains(k)).ToList();
+        var changed = RunOptions.Given(r, [.. o.NetworkOptions, .. o.TrainingOptions, o.InitialWeights])
+            .Except([o.Epochs.Name, o.MaxTime.Name, o.Threads.Name, o.Quiet.Name]).ToList();
         if (changed.Count > 0)
-            throw new ArgumentException($"--resume continues the saved configuration of {run.Path}; it cannot " +
-                                        $"change {string.Join(", ", changed)}", "resume");
-        var saved = Checkpoint.ReadState(run.File(RunDirectory.LastCheckpoint)).Config;
-        var settings = saved.Settings with
-        {
-            Epochs = r.GetValue(o.Epochs) ?? saved.Settings.Epochs,
-            MaxTimeSeconds = r.GetValue(o.MaxTime) ?? saved.Settings.MaxTimeSeconds,
-            Threads = r.GetValue(o.Threads) ?? saved.Settings.Threads,
-        };
-        settings.Validate();
-        return saved with { Settings = settings };
+            throw new ArgumentException($"--resume continues the saved configuration; it cannot change " +
+                                        string.Join(", ", changed), "resume");
+        return new ResumeChanges(r.GetValue(o.Epochs), r.GetValue(o.MaxTime), r.GetValue(o.Threads));
     }
 
-    static IEnumerable<string> Leaves(System.Text.Json.Nodes.JsonObject node, string path) =>
-        node.SelectMany(p => p.Value is System.Text.Json.Nodes.JsonObject inner
-            ? Leaves(inner, path + p.Key + ".")
-            : [path + p.Key]);
-
-    static string Describe(TrainingOutcome outcome, TrainingSettings settings, RunDirectory run)
+    static string Describe(RunResult result)
     {
+        var (run, settings, outcome) = (result.Run, result.Config.Settings, result.Outcome);
         string why = outcome.Stop switch
         {
             StopReason.Cancelled => $"stopped on request; resume with --resume {run.Path}",
@@ -105,25 +75,21 @@ static class Commands
                $"(top-5 {Format.Percent(outcome.FinalTest.Top5Accuracy)}); weights {run.File(RunDirectory.WeightsFile)}";
     }
 
-    public static Command Evaluate(CommonOptions o)
+    public static Command Evaluate(RunOptions o)
     {
-        var weights = new Option<string>("--weights")
+        var weights = new Option<string>("--weights", "-w")
         {
-            Description = "Weights file written by `spinalnet train` (model.safetensors in the run folder), or the " +
-                          "authors' PyTorch state dict (.pt, their key names).",
+            Description = "Weights file: a run's model.safetensors, or the authors' PyTorch state dict (.pt).",
+            HelpName = "FILE",
             Required = true,
         };
         var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
             { weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
-        Add(command, o.ModelOptions);
+        Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var config = Configuration.Resolve(o.CommandLine(r));
-            var spec = ModelCatalog.Get(config.Model);
-            using var model = config.CreateModel(0);
-            AuthorsWeights.LoadAny(spec, config.Head, model, r.GetValue(weights)!);
-            using var test = RunData.LoadTest(config, Warn);
-            var e = Evaluator.Evaluate(model, test, config.Settings.TestBatchSize);
+            using var trained = TrainedModel.Open(null, r.GetValue(weights), Configuration.Resolve(options: o.Overrides(r)));
+            var e = trained.Evaluate(Warn);
             Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Format.Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
             return 0;
@@ -131,40 +97,36 @@ static class Commands
         return command;
     }
 
-    public static Command Compare(CommonOptions o)
+    public static Command Compare(RunOptions o)
     {
-        var output = new Option<string?>("--out")
+        var output = new Option<string?>("--out", "-o")
         {
-            Description = "Folder for the report (report.md) and one run folder per head, fc/ and spinal/ " +
-                          "(seed-<n>/fc/ ... with --repeats) (default: runs/compare-<model>-<time>).",
+            Description = "Folder for report.md and one run folder per head, fc/ and spinal/ (seed-N/fc/ ... with " +
+                          "--repeats) (default: runs/compare-MODEL-TIME).",
+            HelpName = "DIR",
         };
-        var repeats = new Option<int>("--repeats")
+        var repeats = new Option<int>("--repeats", "-r")
         {
-            Description = "Train both heads this many times, with seeds seed, seed+1, ...; accuracies are " +
-                          "reported as mean ± standard deviation.",
+            Description = "Train both heads this many times, with seeds seed, seed+1, ...; accuracies are reported " +
+                          "as mean ± standard deviation.",
             DefaultValueFactory = _ => 1,
+            HelpName = "N",
         };
         var command = new Command("compare", "Train the conventional head and the Spinal head from the same seed on " +
                                              "the same batches and compare cost and accuracy.") { output, repeats };
-        Add(command, [o.Model, o.Classes, o.SpinalWidth, o.SpinalLayers, o.Splits], o.TrainingOptions);
+        Add(command, o.NetworkOptions.Where(option => option != o.Head), o.TrainingOptions);
         command.SetAction(r =>
         {
-            var config = o.Resolve(r);
-            int count = r.GetValue(repeats);
             bool quiet = r.GetValue(o.Quiet);
-            var folder = r.GetValue(output) ?? DefaultRunFolder($"compare-{config.Model}");
-            using var data = config.LoadData(Warn);
+            using var comparison = HeadComparison.Create(o.Resolve(r), r.GetValue(repeats), r.GetValue(output), Warn);
+            var (config, count) = (comparison.Config, comparison.Repeats);
             if (!quiet)
-                Console.WriteLine($"comparing heads of {config.Model} on {data.Train.Count} training samples, " +
-                                  $"{data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
+                Console.WriteLine($"comparing heads of {config.Model} on {comparison.Data.Train.Count} training samples, " +
+                                  $"{comparison.Data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
                                   $"seed {config.Settings.Seed}{(count > 1 ? $" (+{count - 1} more)" : "")}");
-            string RunFolder(long seed, HeadKind head) =>
-                count == 1 ? Path.Combine(folder, head.Id()) : Path.Combine(folder, $"seed-{seed}", head.Id());
             using var cancel = CancelOnCtrlC();
-            var report = ConsoleReporter.Run(quiet, reporter => ComparisonReport.Run(config, data, count,
-                (seed, head) => new RunDirectory(RunFolder(seed, head)),
+            var report = ConsoleReporter.Run(quiet, reporter => comparison.Run(
                 (seed, head) => reporter(count == 1 ? head.Id() : $"{head.Id()} seed {seed}"), cancel.Token));
-            AtomicFile.WriteText(Path.Combine(folder, "report.md"), report.Markdown(report.WriteCharts(folder)));
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
             foreach (var h in report.Summaries)
@@ -172,22 +134,22 @@ static class Commands
                     Format.Count(h.HeadParameters), Format.Count(h.HeadMultiplications), h.BestAccuracy.Percent,
                     h.FinalAccuracy.Percent, Format.Fixed(h.SecondsPerEpoch.Mean));
             AnsiConsole.Write(table);
-            Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in {folder}");
+            Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in " +
+                              comparison.Folder);
             return 0;
         });
         return command;
     }
 
-    public static Command Summary(CommonOptions o)
+    public static Command Summary(RunOptions o)
     {
         var command = new Command("summary", "Per-layer parameters and multiplications per sample of a network.");
-        Add(command, o.ModelOptions);
+        Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var config = Configuration.Resolve(o.CommandLine(r));
-            var spec = ModelCatalog.Get(config.Model);
+            var config = Configuration.Resolve(options: o.Overrides(r));
             using var model = config.CreateModel(0);
-            var cost = CostReport.Measure(model, spec.InputShape);
+            var cost = CostReport.Measure(model, config.Spec.InputShape);
             var table = new Table().AddColumns("layer", "type", "output", "parameters", "multiplications");
             foreach (var l in cost.Layers)
                 table.AddRow(l.Name, l.Kind, $"[[{string.Join(", ", l.OutputShape)}]]", Format.Count(l.Parameters),
@@ -203,22 +165,25 @@ static class Commands
         return command;
     }
 
-    public static Command Predict(CommonOptions o)
+    public static Command Predict(RunOptions o)
     {
-        var runOption = new Option<string?>("--run")
+        var run = new Option<string?>("--run")
         {
-            Description = "Run folder written by `spinalnet train` (its config.json, model.safetensors or best.ckpt, " +
+            Description = "Run folder written by `spinalnet train` (config.json, model.safetensors or best.ckpt, " +
                           "classes.json).",
+            HelpName = "DIR",
         };
-        var weights = new Option<string?>("--weights")
+        var weights = new Option<string?>("--weights", "-w")
         {
             Description = "Weights to predict with instead of the run's: a run's model.safetensors or the authors' " +
                           "PyTorch state dict (.pt). Without --run, --model and --head say which network they fit.",
+            HelpName = "FILE",
         };
-        var top = new Option<int>("--top")
+        var top = new Option<int>("--top", "-k")
         {
             Description = "How many of the most probable classes to print for each image.",
             DefaultValueFactory = _ => 3,
+            HelpName = "K",
         };
         var images = new Argument<string[]>("IMAGE")
         {
@@ -226,30 +191,13 @@ static class Commands
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("predict", "The most probable classes of images, with their probabilities.")
-            { runOption, weights, top, images };
-        Add(command, o.ModelOptions);
+            { run, weights, top, images };
+        Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var folder = r.GetValue(runOption);
-            var file = r.GetValue(weights);
-            IReadOnlyList<Prediction> predictions;
-            if (file is null)
-            {
-                predictions = Predictor.Predict(folder ?? throw new ArgumentException("give --run RUN_DIR or --weights FILE", "run"),
-                    r.GetValue(images)!, r.GetValue(top));
-            }
-            else
-            {
-                var run = folder is null ? null : RunDirectory.Open(folder);
-                var config = run?.ReadConfig() ?? Configuration.Resolve(o.CommandLine(r));
-                var spec = ModelCatalog.Get(config.Model);
-                using var model = config.CreateModel(0);
-                AuthorsWeights.LoadAny(spec, config.Head, model, file);
-                var names = run?.ReadClassNames(config.Classes ?? spec.Classes)
-                            ?? ClassNames.Digits(config.Classes ?? spec.Classes);
-                predictions = Predictor.Predict(model, config, names, r.GetValue(images)!, r.GetValue(top));
-            }
-            foreach (var p in predictions)
+            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights),
+                Configuration.Resolve(options: o.Overrides(r)));
+            foreach (var p in trained.Predict(r.GetValue(images)!, r.GetValue(top)))
                 Console.WriteLine($"{p.File}: " + string.Join(", ",
                     p.Top.Select(c => $"{c.Name} {Format.Percent(c.Probability)}")));
             return 0;
@@ -257,13 +205,14 @@ static class Commands
         return command;
     }
 
-    public static Command PresetList()
+    public static Command Presets()
     {
         var command = new Command("presets", "The paper's from-scratch experiments, runnable with --preset NAME.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("preset", "head", "description");
-            foreach (var p in Presets.All) table.AddRow(p.Name, p.Head, Markup.Escape(p.Description));
+            var table = new Table().AddColumns("preset", "head", "network", "script", "description");
+            foreach (var p in Recipes.All)
+                table.AddRow(p.Name, p.HeadsName, p.Model, Markup.Escape(p.Script), Markup.Escape(p.Description));
             AnsiConsole.Write(table);
             return 0;
         });
@@ -278,7 +227,7 @@ static class Commands
             var table = new Table().AddColumns("model", "head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "description");
             foreach (var spec in ModelCatalog.All)
-            foreach (var head in new[] { HeadKind.Fc, HeadKind.Spinal })
+            foreach (var head in HeadComparison.Heads)
             {
                 using var model = spec.Create(head, 0);
                 var cost = CostReport.Measure(model, spec.InputShape);
@@ -302,18 +251,25 @@ static class Commands
 
     public static Command Export()
     {
-        var run = new Option<string>("--run") { Description = "Run folder written by `spinalnet train`.", Required = true };
-        var format = new Option<string>("--format")
+        var run = new Option<string>("--run")
         {
-            Description = "'pt' (PyTorch, loadable by the authors' module with load_state_dict) or 'safetensors'.",
+            Description = "Run folder written by `spinalnet train`.", HelpName = "DIR", Required = true,
+        };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "pt (PyTorch, loadable by the authors' module with load_state_dict) or safetensors.",
             DefaultValueFactory = _ => "pt",
+            HelpName = "pt|safetensors",
         };
         format.AcceptOnlyFromAmong("pt", "safetensors");
-        var output = new Option<string?>("--out") { Description = "File to write (default: RUN/authors.pt or .safetensors)." };
+        var output = new Option<string?>("--out", "-o")
+        {
+            Description = "File to write (default: RUN/authors.pt or RUN/authors.safetensors).", HelpName = "FILE",
+        };
         var command = new Command("export", "Write a run's weights under the authors' PyTorch key names.") { run, format, output };
         command.SetAction(r =>
         {
-            var path = AuthorsWeights.ExportRun(r.GetValue(run)!,
+            var path = TrainedModel.ExportRun(r.GetValue(run)!,
                 r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
             Console.WriteLine($"weights written to {path}");
             return 0;
@@ -321,15 +277,12 @@ static class Commands
         return command;
     }
 
-    static void Add(Command command, params IEnumerable<Option>[] groups)
+    public static void Add(Command command, params IEnumerable<Option>[] groups)
     {
         foreach (var option in groups.SelectMany(g => g)) command.Options.Add(option);
     }
 
-    static void Warn(string message) => Console.Error.WriteLine($"spinalnet: warning: {message}");
-
-    internal static string DefaultRunFolder(string name) =>
-        Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+    public static void Warn(string message) => Console.Error.WriteLine($"spinalnet: warning: {message}");
 
     /// <summary>Ctrl+C asks training to stop after the current step; a second Ctrl+C kills the process.</summary>
     static CancellationTokenSource CancelOnCtrlC()

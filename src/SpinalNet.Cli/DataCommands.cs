@@ -5,19 +5,21 @@ using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
-using SpinalNet.Training;
 
 namespace SpinalNet.Cli;
 
 static class DataCommands
 {
-    static Option<string> RootOption() => new("--root")
+    static Option<string?> RootOption() => new("--data-root")
     {
-        Description = $"Data root; each set lives in <root>/<name> (default: ${DatasetCatalog.RootVariable}, else ./data).",
-        DefaultValueFactory = _ => DatasetCatalog.DefaultRoot,
+        Description = $"Folder holding the known data sets, each in DIR/NAME (default: ${DatasetCatalog.RootVariable}, " +
+                      "else ./data).",
+        HelpName = "DIR",
     };
 
-    static Argument<string> NameArgument() => new("name") { Description = "Data set (see `spinalnet data list`)." };
+    static string Root(ParseResult r, Option<string?> root) => r.GetValue(root) ?? DatasetCatalog.DefaultRoot;
+
+    static Argument<string> NameArgument() => new("NAME") { Description = "Data set (`spinalnet data list`)." };
 
     public static Command Data() => new("data", "Known data sets: list them, download them, look at their samples.")
     {
@@ -31,7 +33,7 @@ static class DataCommands
                                           "sizes and classes.") { root };
         command.SetAction(r =>
         {
-            string dataRoot = r.GetValue(root)!;
+            string dataRoot = Root(r, root);
             var table = new Table().AddColumns("name", "present", "splits (images)", "classes", "image", "download",
                 "description");
             foreach (var d in DatasetCatalog.All)
@@ -51,7 +53,7 @@ static class DataCommands
         var root = RootOption();
         var name = NameArgument();
         var command = new Command("download", "Download a data set from its official source (mirror as fallback), " +
-                                              "verify its checksum and unpack it into <root>/<name>.") { name, root };
+                                              "verify its checksum and unpack it under the data root.") { name, root };
         command.SetAction(r =>
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
@@ -74,7 +76,7 @@ static class DataCommands
                             task.MaxValue = p.Total ?? Math.Max(p.Received, 1);
                             task.Value = p.Received;
                         }, log: Log);
-                        return DatasetInstaller.Install(info, r.GetValue(root)!, downloader, Log);
+                        return DatasetInstaller.Install(info, Root(r, root), downloader, Log);
                     });
             }
             else
@@ -88,7 +90,7 @@ static class DataCommands
                     reported[p.File] = tenth;
                     Console.WriteLine($"{p.File}: {10 * tenth}% of {N(total)} bytes");
                 }, log: Log);
-                folder = DatasetInstaller.Install(info, r.GetValue(root)!, downloader, Log);
+                folder = DatasetInstaller.Install(info, Root(r, root), downloader, Log);
             }
             Console.WriteLine($"{info.Name} is in {folder}");
             return 0;
@@ -100,20 +102,32 @@ static class DataCommands
     {
         var root = RootOption();
         var name = NameArgument();
-        var split = new Option<string>("--split") { Description = "Split to show.", DefaultValueFactory = _ => "train" };
+        var split = new Option<string>("--split")
+        {
+            Description = "Split to show.", DefaultValueFactory = _ => "train", HelpName = "NAME",
+        };
         var augmented = new Option<bool>("--augmented")
         {
             Description = "Show the samples after the set's training pipeline of the paper (normalisation left out).",
         };
-        var pipeline = new Option<string?>("--pipeline")
+        var pipeline = new Option<string?>("--augmentation", "-a")
         {
-            Description = $"Training pipeline for --augmented (default: the set's; known: " +
-                          $"{string.Join(", ", Pipelines.All.Select(p => p.Name))}).",
+            Description = "Training pipeline to show the samples through (default with --augmented: the set's).",
+            HelpName = "NAME",
         };
-        var count = new Option<int>("--count") { Description = "Number of samples.", DefaultValueFactory = _ => 25 };
-        var seed = new Option<long>("--seed") { Description = "Seed of the augmentation draws.", DefaultValueFactory = _ => 0 };
+        var count = new Option<int>("--count", "-n")
+        {
+            Description = "Number of samples.", DefaultValueFactory = _ => 25, HelpName = "N",
+        };
+        var seed = new Option<long>("--seed", "-s")
+        {
+            Description = "Seed of the augmentation draws.", DefaultValueFactory = _ => 0, HelpName = "N",
+        };
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
-        var output = new Option<string?>("--out") { Description = "PNG file to write (default: <name>-<split>.png)." };
+        var output = new Option<string?>("--out", "-o")
+        {
+            Description = "PNG file to write (default: NAME-SPLIT.png).", HelpName = "FILE",
+        };
         var command = new Command("show", "Write a PNG grid of samples with their labels.")
         {
             name, root, split, augmented, pipeline, count, seed, strict, output,
@@ -122,8 +136,7 @@ static class DataCommands
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
             string splitName = r.GetValue(split)!;
-            var source = DatasetCatalog.Open(info, r.GetValue(root)!, splitName,
-                warn: w => Console.Error.WriteLine($"spinalnet: warning: {w}"), strict: r.GetValue(strict));
+            var source = DatasetCatalog.Open(info, Root(r, root), splitName, Commands.Warn, r.GetValue(strict));
             try
             {
                 IImageTransform? transform = r.GetValue(augmented) || r.GetValue(pipeline) is not null

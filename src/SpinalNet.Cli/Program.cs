@@ -1,6 +1,7 @@
 // The `spinalnet` command line: parses, calls the library, prints. Every failure the user can cause ends as one line
 // on stderr and a non-zero exit code, never a stack trace.
 using System.CommandLine;
+using System.CommandLine.Help;
 using SpinalNet.Cli;
 using Spectre.Console;
 using SpinalNet.Data;
@@ -8,17 +9,22 @@ using SpinalNet.Data;
 // Tables keep their shape in logs and pipes, where the terminal width is unknown.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 
-var options = new CommonOptions();
-var root = new RootCommand(
+var options = new RunOptions();
+// A plain command as the root, so usage lines say `spinalnet`, not the assembly's name.
+var help = new HelpOption();
+if (help.Action is HelpAction action) action.MaxWidth = Console.IsOutputRedirected ? 120 : Math.Min(120, Console.WindowWidth);
+var root = new Command("spinalnet",
     "SpinalNet (Kabir et al., arXiv 2007.03347) on TorchSharp: train, evaluate and compare Spinal and conventional " +
     "classifier heads, and count their cost.")
 {
+    help,
+    new VersionOption(),
     Commands.Train(options),
     Commands.Evaluate(options),
     Commands.Compare(options),
     Commands.Summary(options),
     Commands.Models(),
-    Commands.PresetList(),
+    Commands.Presets(),
     Commands.Predict(options),
     Commands.Export(),
     DataCommands.Data(),
@@ -28,7 +34,8 @@ var root = new RootCommand(
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine("spinalnet: " + string.Join(" ", parsed.Errors[0].Message.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
+    Console.Error.WriteLine("spinalnet: " + string.Join(" ", parsed.Errors[0].Message.Split((char[])[' ', '\t', '\r', '\n'],
+        StringSplitOptions.RemoveEmptyEntries)));
     return 2;
 }
 try
@@ -36,8 +43,7 @@ try
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or DataFormatException
-                             or UnauthorizedAccessException
-                             or InvalidOperationException)
+                             or UnauthorizedAccessException or InvalidOperationException)
 {
     var message = e is ArgumentException a && a.ParamName is not null
         ? a.Message.Replace($" (Parameter '{a.ParamName}')", "")

@@ -1,9 +1,9 @@
 // `spinalnet regress`: the paper's Table I experiment on synthetic targets, or the same comparison on a CSV file.
 using System.CommandLine;
-using System.Text.Json;
+using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Regression;
-using SpinalNet.Training;
+using SpinalNet.Runs;
 
 namespace SpinalNet.Cli;
 
@@ -15,21 +15,34 @@ static class RegressCommand
         {
             Description = "Synthetic experiment of the paper's Table I: sum, sin-sum, product, sin-product, or all. " +
                           "Eight N(0,1) inputs, 1,000 samples, noise 0.2·U(0,1).",
+            HelpName = "NAME",
         };
-        var data = new Option<string?>("--data") { Description = "CSV file with a header row, for regression on your data." };
-        var targetColumn = new Option<string?>("--target-column") { Description = "With --data: the column to predict." };
+        var data = new Option<string?>("--data", "-d")
+        {
+            Description = "CSV file with a header row, for regression on your data.", HelpName = "FILE",
+        };
+        var targetColumn = new Option<string?>("--target-column")
+        {
+            Description = "With --data: the column to predict.", HelpName = "NAME",
+        };
         var features = new Option<string?>("--features")
         {
             Description = "With --data: comma-separated feature columns (default: every column but the target).",
+            HelpName = "A,B,...",
         };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs (the paper: 200).", DefaultValueFactory = _ => 200 };
-        var batch = new Option<int>("--batch-size") { Description = "Mini-batch size (the paper: 64).", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate (the paper: 0.01).", DefaultValueFactory = _ => 0.01 };
-        var seed = new Option<long>("--seed") { Description = "Seed for weights, batch order and the split (default 0).", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads")
+        var epochs = new Option<int>("--epochs", "-e") { Description = "Epochs, as the paper.", DefaultValueFactory = _ => 200 };
+        var batch = new Option<int>("--batch-size", "-b")
         {
-            Description = "Torch CPU threads (default 1: networks this small run fastest on one thread).",
-            DefaultValueFactory = _ => 1,
+            Description = "Mini-batch size, as the paper.", DefaultValueFactory = _ => 64,
+        };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate, as the paper.", DefaultValueFactory = _ => 0.01 };
+        var seed = new Option<long>("--seed", "-s")
+        {
+            Description = "Seed for weights, batch order and the split.", DefaultValueFactory = _ => 0,
+        };
+        var threads = new Option<int>("--threads", "-t")
+        {
+            Description = "Torch CPU threads (networks this small run fastest on one).", DefaultValueFactory = _ => 1,
         };
         var reuse = new Option<bool>("--script-layer-reuse")
         {
@@ -41,13 +54,14 @@ static class RegressCommand
             Description = "Reproduce the script's bug: the noise vector broadcast into a 1000 × 1000 target, so the " +
                           "loss averages over every noise draw (no test MSE is then reported).",
         };
-        var output = new Option<string?>("--out")
+        var output = new Option<string?>("--out", "-o")
         {
-            Description = "With --data: run folder (default runs/regress-<file>-<time>), one subfolder per network " +
-                          "with config.json, metrics.csv, model.safetensors, loss.png and scatter.png.",
+            Description = "With --data: run folder, one subfolder per network with config.json, metrics.csv, " +
+                          "model.safetensors, loss.png and scatter.png (default: runs/regress-FILE-TIME).",
+            HelpName = "DIR",
         };
-        var command = new Command("regress", "Regression with a conventional and a Spinal network (reference §4): the " +
-                                             "paper's Table I experiment, or your CSV data.")
+        var command = new Command("regress", "Regression with a conventional and a Spinal network: the paper's " +
+                                             "Table I experiment, or your CSV data.")
             { target, data, targetColumn, features, epochs, batch, lr, seed, threads, reuse, broadcast, output };
         target.AcceptOnlyFromAmong([.. SyntheticRegression.Names, "all"]);
         command.SetAction(r =>
@@ -62,9 +76,14 @@ static class RegressCommand
                 var column = r.GetValue(targetColumn)
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                var folder = r.GetValue(output) ??
-                             Commands.DefaultRunFolder($"regress-{Path.GetFileNameWithoutExtension(csv)}");
-                RunCsv(CsvTable.Read(csv, column, names), settings, folder, csv);
+                var results = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
+                var summary = new Table().AddColumns("network", "parameters", "multiplications", "test MSE", "test MAE",
+                    "test R²");
+                foreach (var n in results)
+                    summary.AddRow(n.Net.Title(), Format.Count(n.Parameters), Format.Count(n.Multiplications),
+                        n.Mse.ToString("G4", CultureInfo.InvariantCulture), n.Mae.ToString("G4", CultureInfo.InvariantCulture),
+                        n.R2.ToString("F4", CultureInfo.InvariantCulture));
+                AnsiConsole.Write(summary);
                 return 0;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
@@ -75,8 +94,6 @@ static class RegressCommand
         });
         return command;
     }
-
-    static string Net(RegressionNet net) => net == RegressionNet.Spinal ? "Spinal 6 × 50" : "FF 200, 100";
 
     static void PrintTableOne(Target target, string name, RegressionSettings settings, TableOneOptions options)
     {
@@ -95,7 +112,7 @@ static class RegressCommand
         foreach (var row in rows)
         {
             var paper = TableOne.Paper(target, row.Net);
-            table.AddRow(Net(row.Net), Format.Count(row.Parameters), Format.Count(row.Multiplications),
+            table.AddRow(row.Net.Title(), Format.Count(row.Parameters), Format.Count(row.Multiplications),
                 Format.Count(row.UsedParameters), Milli(row.MinLossAtHalf), $"{paper.At100:F3}",
                 Milli(row.MinLossAtEnd), $"{paper.At200:F3}", row.TestMse is double t ? Milli(t) : "—");
         }
@@ -103,39 +120,5 @@ static class RegressCommand
         Console.WriteLine($"Spinal multiplications: {Format.Percent(1 - (double)rows[1].Multiplications / rows[0].Multiplications)} fewer");
     }
 
-    static string Milli(double mse) => (mse * 1000).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
-
-    static void RunCsv(RegressionTable table, RegressionSettings settings, string folder, string source)
-    {
-        Console.WriteLine($"regressing '{table.TargetName}' on {table.Width} features of {table.Count} rows of {source}");
-        var results = TabularRegression.Run(table, settings, trained: (net, model) =>
-        {
-            var run = new RunDirectory(Path.Combine(folder, net == RegressionNet.Spinal ? "spinal" : "fc"));
-            AtomicFile.WriteText(run.File(RunDirectory.ConfigFile), JsonSerializer.Serialize(new
-            {
-                data = source, target_column = table.TargetName, features = table.FeatureNames,
-                network = net.ToString().ToLowerInvariant(), settings,
-            }, RunDirectory.Json));
-            run.SaveWeights(model);
-        });
-        var summary = new Table().AddColumns("network", "parameters", "multiplications", "test MSE", "test MAE", "test R²");
-        foreach (var r in results)
-        {
-            var run = new RunDirectory(Path.Combine(folder, r.Net == RegressionNet.Spinal ? "spinal" : "fc"));
-            AtomicFile.WriteText(run.File(RunDirectory.MetricsCsv),
-                "epoch,train_loss,last_batch_loss,min_last_batch_loss,validation_loss\n" + string.Concat(r.History.Select(h =>
-                    FormattableString.Invariant($"{h.Epoch},{h.TrainLoss},{h.LastBatchLoss},{h.MinLastBatchLoss},{h.ValidationLoss}\n"))));
-            Charts.Lines(run.File(Charts.LossPng), $"{Net(r.Net)}: loss (standardised target)", "epoch", "MSE",
-                [new Series("training", r.History.Select(h => (double)h.Epoch).ToArray(), r.History.Select(h => h.TrainLoss).ToArray()),
-                 new Series("validation", r.History.Select(h => (double)h.Epoch).ToArray(), r.History.Select(h => h.ValidationLoss ?? double.NaN).ToArray())]);
-            Charts.Scatter(run.File("scatter.png"), $"{Net(r.Net)}: test predictions of '{table.TargetName}'",
-                r.True.Select(v => (double)v).ToArray(), r.Predicted.Select(v => (double)v).ToArray());
-            summary.AddRow(Net(r.Net), Format.Count(r.Parameters), Format.Count(r.Multiplications),
-                r.Mse.ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
-                r.Mae.ToString("G4", System.Globalization.CultureInfo.InvariantCulture),
-                r.R2.ToString("F4", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        AnsiConsole.Write(summary);
-        Console.WriteLine($"runs written to {folder}");
-    }
+    static string Milli(double mse) => (mse * 1000).ToString("F3", CultureInfo.InvariantCulture);
 }

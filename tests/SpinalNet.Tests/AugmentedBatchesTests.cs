@@ -10,7 +10,7 @@ namespace SpinalNet.Tests;
 
 public class AugmentedBatchesTests
 {
-    static LabelledImages Sample(Split split) => MnistFamily.Load(MnistFolder.EmbeddedSample, MnistVariant.Mnist, split);
+    static LabelledImages Sample(Split split) => MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, split);
 
     static IImageTransform Pipeline => Pipelines.Get("mnist-arch2").Train;
 

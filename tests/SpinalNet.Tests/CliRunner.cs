@@ -34,8 +34,8 @@ static class CliRunner
     {
         foreach (var (prefix, count) in new[] { ("train", train), ("t10k", test) })
         {
-            var images = IdxFile.Read(Path.Combine(MnistFolder.EmbeddedSample, $"{prefix}-images-idx3-ubyte.gz"), 3);
-            var labels = IdxFile.Read(Path.Combine(MnistFolder.EmbeddedSample, $"{prefix}-labels-idx1-ubyte.gz"), 1);
+            var images = IdxFile.Read(Path.Combine(MnistFamily.EmbeddedSample, $"{prefix}-images-idx3-ubyte.gz"), 3);
+            var labels = IdxFile.Read(Path.Combine(MnistFamily.EmbeddedSample, $"{prefix}-labels-idx1-ubyte.gz"), 1);
             IdxFile.Write(Path.Combine(folder, $"{prefix}-images-idx3-ubyte"),
                 new IdxArray([count, 28, 28], images.Data[..(count * 784)]), gzip: false);
             IdxFile.Write(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte"),

@@ -271,7 +271,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("completed", resumed.Stdout);
         Assert.Equal(done + 2, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
 
-        AssertOneLineError(CliRunner.Run("train", "--resume", run, "--lr", "0.5"), "settings.learning_rate");
+        AssertOneLineError(CliRunner.Run("train", "--resume", run, "--lr", "0.5"), "--lr");
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public class DataCommandTests
         Assert.StartsWith("spinalnet: unknown data set 'cifar11' (known: mnist,", unknown.Err);
         Assert.Single(unknown.Err.TrimEnd().Split('\n'));
 
-        var missing = Cli(dir.Path, "data", "show", "cifar10", "--root", dir.Combine("elsewhere"));
+        var missing = Cli(dir.Path, "data", "show", "cifar10", "--data-root", dir.Combine("elsewhere"));
         Assert.Equal(1, missing.Code);
         Assert.Contains("data folder not found", missing.Err);
         Assert.Single(missing.Err.TrimEnd().Split('\n'));

@@ -42,13 +42,12 @@ public class DataFormatTests
         using var dir = new TempFolder();
         WriteIdxPair(dir.Path, "train-images-idx3-ubyte", "train-labels-idx1-ubyte", RandomBytes(2 * 784, 2), [1, 10],
             28, false);
-        var e = Assert.Throws<DataFormatException>(() => MnistFolder.Load(dir.Path, Split.Train, Normalization.Mnist));
+        var e = Assert.Throws<DataFormatException>(() => MnistFamily.Load(dir.Path, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist));
         Assert.EndsWith("train-labels-idx1-ubyte: label 10 at index 1 is not below 10", e.Message);
-        var missing = Assert.Throws<DataFormatException>(() => MnistFolder.Load(dir.Path, Split.Test, Normalization.Mnist));
+        var missing = Assert.Throws<DataFormatException>(() => MnistFamily.Load(dir.Path, MnistVariant.Mnist, Split.Test).ToImageDataset(ChannelNormalization.Mnist));
         Assert.EndsWith("t10k-images-idx3-ubyte[.gz]: file not found", missing.Message);
         Assert.Contains("data folder not found",
-            Assert.Throws<DataFormatException>(() => MnistFolder.Load(dir.Combine("nope"), Split.Test,
-                Normalization.Mnist)).Message);
+            Assert.Throws<DataFormatException>(() => MnistFamily.Load(dir.Combine("nope"), MnistVariant.Mnist, Split.Test).ToImageDataset(ChannelNormalization.Mnist)).Message);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public class EmbeddedSampleTests
     [Fact]
     public void Sample_has_the_documented_sizes_and_class_counts()
     {
-        var (train, test) = MnistFolder.LoadTrainTest(null, Normalization.Mnist);
+        var (train, test) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
         using (train)
         using (test)
         {

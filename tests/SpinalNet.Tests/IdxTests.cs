@@ -41,7 +41,7 @@ public sealed class IdxTests : IDisposable
     {
         var images = Images(4);
         WriteSet(images, Labels(4), gzip: false);
-        using var set = MnistFolder.Load(folder, Split.Train, new Normalization(0.25, 0.5));
+        using var set = MnistFamily.Load(folder, MnistVariant.Mnist, Split.Train).ToImageDataset(new ChannelNormalization([0.25], [0.5]));
         Assert.Equal([4L, 1, 28, 28], set.Images.shape);
         Assert.Equal([0L, 1, 2, 3], set.Labels.data<long>().ToArray());
         int index = 3 * 784 + 13 * 28 + 17;
@@ -100,7 +100,7 @@ public sealed class IdxTests : IDisposable
     public void Image_and_label_counts_that_differ_are_reported()
     {
         WriteSet(Images(3), Labels(2));
-        AssertFails(() => MnistFolder.Load(folder, Split.Train, Normalization.Mnist),
+        AssertFails(() => MnistFamily.Load(folder, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist),
             "train-labels-idx1-ubyte.gz", "2 labels but 3 images");
     }
 
@@ -108,7 +108,7 @@ public sealed class IdxTests : IDisposable
     public void Unexpected_image_size_is_reported()
     {
         WriteSet(Images(2, 32, 32), Labels(2));
-        AssertFails(() => MnistFolder.Load(folder, Split.Train, Normalization.Mnist),
+        AssertFails(() => MnistFamily.Load(folder, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist),
             "train-images-idx3-ubyte.gz", "unexpected image size 32 x 32");
     }
 
@@ -116,13 +116,13 @@ public sealed class IdxTests : IDisposable
     public void Label_out_of_range_is_reported()
     {
         WriteSet(Images(2), new IdxArray([2], [3, 12]));
-        AssertFails(() => MnistFolder.Load(folder, Split.Train, Normalization.Mnist),
+        AssertFails(() => MnistFamily.Load(folder, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist),
             "train-labels-idx1-ubyte.gz", "label 12 at index 1");
     }
 
     [Fact]
     public void Missing_file_is_reported()
     {
-        AssertFails(() => MnistFolder.Load(folder, Split.Test, Normalization.Mnist), "t10k-images-idx3-ubyte", "file not found");
+        AssertFails(() => MnistFamily.Load(folder, MnistVariant.Mnist, Split.Test).ToImageDataset(ChannelNormalization.Mnist), "t10k-images-idx3-ubyte", "file not found");
     }
 }

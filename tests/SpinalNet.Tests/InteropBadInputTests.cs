@@ -4,6 +4,7 @@
 using SpinalNet.Interop;
 using SpinalNet.Layers;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 using static TorchSharp.torch;
 
@@ -75,7 +76,7 @@ public class InteropBadInputTests : IDisposable
     [Fact]
     public void Missing_key_is_named()
     {
-        var dict = AuthorsWeights.Read(Fixture("mnist-cnn-spinal.pt"));
+        var dict = WeightsFile.Read(Fixture("mnist-cnn-spinal.pt"));
         dict.Remove("fc1_3.bias");
         var error = LoadFails(MnistCnnSpec, HeadKind.Spinal, Write("missing.pt", dict));
         Assert.Contains("missing key 'fc1_3.bias'", error.Message);
@@ -84,7 +85,7 @@ public class InteropBadInputTests : IDisposable
     [Fact]
     public void Extra_key_is_named()
     {
-        var dict = AuthorsWeights.Read(Fixture("mnist-cnn-spinal.pt"));
+        var dict = WeightsFile.Read(Fixture("mnist-cnn-spinal.pt"));
         dict["fc1_6.weight"] = zeros(8, 168);
         var error = LoadFails(MnistCnnSpec, HeadKind.Spinal, Write("extra.pt", dict));
         Assert.Contains("unexpected key 'fc1_6.weight', not part of mnist-cnn (spinal head)", error.Message);
@@ -93,7 +94,7 @@ public class InteropBadInputTests : IDisposable
     [Fact]
     public void Wrong_shape_is_named()
     {
-        var dict = AuthorsWeights.Read(Fixture("mnist-cnn-spinal.pt"));
+        var dict = WeightsFile.Read(Fixture("mnist-cnn-spinal.pt"));
         dict["conv2.bias"] = zeros(21);
         var error = LoadFails(MnistCnnSpec, HeadKind.Spinal, Write("shape.pt", dict));
         Assert.Contains("key 'conv2.bias' has shape [21] but mnist-cnn (spinal head) needs [20]", error.Message);
@@ -140,14 +141,14 @@ public class InteropBadInputTests : IDisposable
         var spec = ModelCatalog.Get("vgg5");
         var run = new RunDirectory(Path.Combine(folder, "run"));
         var spinal = new SpinalOverrides(Width: 16);
-        run.WriteConfig(new RunConfig(spec.Name, HeadKind.Spinal, spinal, "embedded", spec.Defaults));
+        run.WriteConfig(Recipes.DefaultsFor(spec.Name) with { Spinal = spinal });
         using var trained = spec.Create(HeadKind.Spinal, 5, spinal);
-        RunDirectory.SaveWeights(trained, run.File(RunDirectory.WeightsFile));
+        WeightsFile.Save(trained, run.File(RunDirectory.WeightsFile));
 
-        var path = AuthorsWeights.ExportRun(run.Path, format);
+        var path = TrainedModel.ExportRun(run.Path, format);
 
         Assert.Equal(format == WeightsFormat.Pt ? "authors.pt" : "authors.safetensors", Path.GetFileName(path));
-        var dict = AuthorsWeights.Read(path);
+        var dict = WeightsFile.Read(path);
         Assert.Contains("l3.4.running_mean", dict.Keys);
         Assert.Equal([16, 128], dict["fc_spinal_layer1.1.weight"].shape);
         Assert.Equal([16, 144], dict["fc_spinal_layer2.1.weight"].shape);
@@ -167,7 +168,7 @@ public class InteropBadInputTests : IDisposable
         using var reference = MnistCnnSpec.Create(HeadKind.Spinal, 0);
         AuthorsWeights.Load(MnistCnnSpec, HeadKind.Spinal, reference, Fixture("mnist-cnn-spinal.pt"));
         var ours = Path.Combine(folder, "model.safetensors");
-        RunDirectory.SaveWeights(reference, ours);
+        WeightsFile.Save(reference, ours);
         var theirs = Path.Combine(folder, "authors.safetensors");
         AuthorsWeights.Save(MnistCnnSpec, HeadKind.Spinal, reference, theirs, WeightsFormat.Safetensors);
 
@@ -196,7 +197,7 @@ public class InteropBadInputTests : IDisposable
     [Fact]
     public void Export_of_a_folder_without_a_run_is_refused()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => AuthorsWeights.ExportRun(folder, WeightsFormat.Pt));
+        var error = Assert.Throws<FileNotFoundException>(() => TrainedModel.ExportRun(folder, WeightsFormat.Pt));
         Assert.Contains("is " + folder + " a run folder?", error.Message);
     }
 }

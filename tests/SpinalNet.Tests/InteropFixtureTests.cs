@@ -55,7 +55,7 @@ public class InteropFixtureTests(ITestOutputHelper log)
     /// <summary>Largest |ours − PyTorch's| on the fixture's input, with <paramref name="model"/> in eval mode.</summary>
     internal static double MaxDifference(nn.Module<Tensor, Tensor> model, string name)
     {
-        var io = AuthorsWeights.Read(Fixture($"{name}.io.pt"));
+        var io = WeightsFile.Read(Fixture($"{name}.io.pt"));
         model.eval();
         using var noGrad = no_grad();
         return model.call(io["input"]).sub(io["output"]).abs().max().item<float>();
@@ -67,7 +67,7 @@ public class InteropFixtureTests(ITestOutputHelper log)
     {
         var (build, keys) = Networks[name];
         using var model = build();
-        AuthorsWeights.Load(model, keys, AuthorsWeights.Read(Fixture($"{name}.pt")), name, name);
+        AuthorsWeights.Load(model, keys, WeightsFile.Read(Fixture($"{name}.pt")), name, name);
         double difference = MaxDifference(model, name);
         log.WriteLine($"{name}: max |C# − PyTorch| = {difference:G3}");
         Assert.True(difference < 1e-5, $"{name}: max difference {difference}");
@@ -88,16 +88,16 @@ public class InteropFixtureTests(ITestOutputHelper log)
     {
         var (build, keys) = Networks[name];
         using var source = build();
-        AuthorsWeights.Load(source, keys, AuthorsWeights.Read(Fixture($"{name}.pt")), name, name);
+        AuthorsWeights.Load(source, keys, WeightsFile.Read(Fixture($"{name}.pt")), name, name);
         // Kept in the temp folder so make_fixtures.py --check can load them in PyTorch.
         var path = Path.Combine(Path.GetTempPath(), "spinalnet-export-check",
             $"{name}{(format == WeightsFormat.Pt ? ".pt" : ".safetensors")}");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AuthorsWeights.Save(source, keys, path, format);
-        Assert.Equal(AuthorsWeights.Read(Fixture($"{name}.pt")).Keys.Order(), AuthorsWeights.Read(path).Keys.Order());
+        Assert.Equal(WeightsFile.Read(Fixture($"{name}.pt")).Keys.Order(), WeightsFile.Read(path).Keys.Order());
 
         using var copy = build();
-        AuthorsWeights.Load(copy, keys, AuthorsWeights.Read(path), path, name);
+        AuthorsWeights.Load(copy, keys, WeightsFile.Read(path), path, name);
         Assert.True(MaxDifference(copy, name) < 1e-5);
     }
 }

@@ -3,6 +3,7 @@
 // get no gradient, as in PyTorch, so they are not checked).
 using SpinalNet.Data;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public class ModelsTrainingTests
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
 
         var history = Trainer.Train(model, train, test,
-            spec.Defaults with { Epochs = 1, BatchSize = 2, TestBatchSize = 2, LearningRate = 1e-3, Momentum = 0.5 });
+            Recipes.DefaultsFor(name).Settings with { Epochs = 1, BatchSize = 2, TestBatchSize = 2, LearningRate = 1e-3, Momentum = 0.5 });
 
         var metrics = Assert.Single(history);
         Assert.True(double.IsFinite(metrics.TrainLoss) && metrics.TrainLoss > 0, $"train loss {metrics.TrainLoss}");

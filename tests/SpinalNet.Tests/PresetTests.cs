@@ -3,6 +3,7 @@
 using System.Text.Json.Nodes;
 using SpinalNet.Data;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 
 namespace SpinalNet.Tests;
@@ -14,7 +15,7 @@ public sealed class PresetTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    public static TheoryData<string> Names => new(Presets.All.Select(p => p.Name));
+    public static TheoryData<string> Names => new(Recipes.All.Select(p => p.Name));
 
     static byte[] Pixels(int count, int size, int seed)
     {
@@ -31,7 +32,7 @@ public sealed class PresetTests : IDisposable
         var info = DatasetCatalog.All.FirstOrDefault(d => d.Name == dataset);
         if (info is { Channels: 3, Format: DataFormat.CifarBinary })
         {
-            bool hundred = info.Variant == "100";
+            bool hundred = info.Name == "cifar100";
             var folder = Path.Combine(info.Path(root), hundred ? CifarBinary.Cifar100Folder : CifarBinary.Cifar10Folder);
             Directory.CreateDirectory(folder);
             int labelBytes = hundred ? 2 : 1;
@@ -64,12 +65,12 @@ public sealed class PresetTests : IDisposable
     [MemberData(nameof(Names))]
     public void Preset_resolves_and_trains_on_a_tiny_slice(string name)
     {
-        var preset = Presets.Get(name);
-        var config = Configuration.Resolve(preset.Layer);
+        var preset = Recipes.Get(name);
+        var config = Configuration.Resolve(preset);
         var spec = ModelCatalog.Get(config.Model);
         var overrides = TinyData(config.Data, spec.Classes);
         overrides["settings"] = new JsonObject { ["epochs"] = 1, ["batch_size"] = 4, ["validation_fraction"] = 0.25 };
-        var tiny = Configuration.Resolve(preset.Layer, new ConfigLayer("test", overrides));
+        var tiny = Configuration.Resolve(preset, [new ConfigLayer("test", overrides)]);
         Assert.Equal(config.Settings.Optimizer, tiny.Settings.Optimizer);
         Assert.Equal(config.Settings.LearningRate, tiny.Settings.LearningRate);
 
@@ -84,7 +85,7 @@ public sealed class PresetTests : IDisposable
     [Fact]
     public void Unknown_preset_lists_the_valid_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => Presets.Get("mnist-cnn-wide"));
+        var e = Assert.Throws<ArgumentException>(() => Recipes.Get("mnist-cnn-wide"));
         Assert.Contains("mnist-cnn-spinal", e.Message);
     }
 }

@@ -67,7 +67,7 @@ public sealed class RegressionTests : IDisposable
     public void Layer_blocks_reuse_the_named_layers()
     {
         torch.manual_seed(8);
-        using var layer = new SpinalLayer(new SpinalConfig(8, 5, 6, 1, Activation: "leaky_relu", LayerBlocks: [0, 1, 2, 3, 2, 3]));
+        using var layer = new SpinalLayer(new SpinalConfig(8, 5, 6, 1, Activation: Activation.LeakyRelu, LayerBlocks: [0, 1, 2, 3, 2, 3]));
         var x = torch.randn(4, 8);
         int[] map = [0, 1, 2, 3, 2, 3];
         var expected = SpinalReference.Forward(x, SpinalReference.StateOf(layer), 8, 2, 6,

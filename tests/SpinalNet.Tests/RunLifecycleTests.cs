@@ -2,6 +2,7 @@
 // leaves the previous checkpoint whole, early stopping, the time limit, and a clean stop on a diverging loss.
 using SpinalNet.Data;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 using TorchSharp;
 
@@ -16,7 +17,7 @@ public sealed class RunLifecycleTests : IDisposable
 
     static TrainingData Slice(int train, int test, double validation = 0)
     {
-        var (fullTrain, fullTest) = MnistFolder.LoadTrainTest(null, Normalization.Mnist);
+        var (fullTrain, fullTest) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
         using (fullTrain)
         using (fullTest)
         {
@@ -31,11 +32,11 @@ public sealed class RunLifecycleTests : IDisposable
     }
 
     // Adam and a random-on-plateau schedule: every piece of state a checkpoint must carry is exercised.
-    static readonly TrainingSettings Settings = new(Epochs: 3, BatchSize: 40, TestBatchSize: 200, Optimizer: "adam",
-        LearningRate: 0.002, Schedule: new ScheduleSettings("random-on-plateau"), Seed: 4);
+    static readonly TrainingSettings Settings = new(Epochs: 3, BatchSize: 40, TestBatchSize: 200, Optimizer: OptimizerKind.Adam,
+        LearningRate: 0.002, Seed: 4) { Schedule = new RandomOnPlateauSchedule() };
 
     static RunConfig ConfigFor(TrainingSettings settings) =>
-        RunConfig.DefaultsFor(ModelCatalog.Get("mnist-cnn")) with { Settings = settings };
+        Recipes.DefaultsFor("mnist-cnn") with { Settings = settings };
 
     static ClassifierNetwork NewModel() => ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, Settings.Seed);
 
@@ -69,7 +70,7 @@ public sealed class RunLifecycleTests : IDisposable
         using (var first = NewModel())
         using (var cancel = new CancellationTokenSource())
         {
-            var stopped = Trainer.Run(first, data, Settings, new CheckpointPolicy(run, ConfigFor(Settings)),
+            var stopped = Trainer.Run(first, data, Settings, new RunCheckpoints(run, ConfigFor(Settings)),
                 new StopAfter(stopAfterSteps, cancel), cancel.Token);
             Assert.Equal(StopReason.Cancelled, stopped.Stop);
         }
@@ -78,7 +79,7 @@ public sealed class RunLifecycleTests : IDisposable
         torch.rand(100);
 
         using var resumed = ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, seed: 999);
-        var outcome = Trainer.Run(resumed, data, Settings, new CheckpointPolicy(run, ConfigFor(Settings), Resume: true));
+        var outcome = Trainer.Run(resumed, data, Settings, new RunCheckpoints(run, ConfigFor(Settings), Resume: true));
         Assert.Equal(StopReason.Completed, outcome.Stop);
         AssertSameWeights(uninterrupted, resumed);
         Assert.Equal(reference.History.Select(h => (h.Epoch, h.TrainLoss, h.TestAccuracy, h.LearningRate)),
@@ -91,7 +92,7 @@ public sealed class RunLifecycleTests : IDisposable
         using var data = Slice(200, 100);
         var run = new RunDirectory(folder);
         using var model = NewModel();
-        Trainer.Run(model, data, Settings with { Epochs = 1 }, new CheckpointPolicy(run, ConfigFor(Settings)));
+        Trainer.Run(model, data, Settings with { Epochs = 1 }, new RunCheckpoints(run, ConfigFor(Settings)));
         var path = run.File(RunDirectory.LastCheckpoint);
         var before = File.ReadAllBytes(path);
 
@@ -105,7 +106,7 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(new[] { "last.ckpt" }, Directory.GetFiles(folder, "*ckpt*").Select(Path.GetFileName).Where(f => f!.StartsWith("last") || f.StartsWith(".last")));
         var state = Checkpoint.ReadState(path);
-        Assert.Equal(1, state.Epoch);
+        Assert.Equal(1, state.Trainer.Epoch);
         using var reloaded = NewModel();
         Checkpoint.Restore(path, reloaded, null);
         AssertSameWeights(model, reloaded);
@@ -117,7 +118,7 @@ public sealed class RunLifecycleTests : IDisposable
         using var data = Slice(100, 50);
         var run = new RunDirectory(folder);
         using var spinal = NewModel();
-        Trainer.Run(spinal, data, Settings with { Epochs = 1 }, new CheckpointPolicy(run, ConfigFor(Settings)));
+        Trainer.Run(spinal, data, Settings with { Epochs = 1 }, new RunCheckpoints(run, ConfigFor(Settings)));
         using var fc = ModelCatalog.Get("mnist-cnn").Create(HeadKind.Fc, 0);
         var e = Assert.Throws<InvalidDataException>(() => Checkpoint.Restore(run.File(RunDirectory.LastCheckpoint), fc, null));
         Assert.Contains("last.ckpt", e.Message);
@@ -150,11 +151,11 @@ public sealed class RunLifecycleTests : IDisposable
         var run = new RunDirectory(folder);
         using var model = NewModel();
         var outcome = Trainer.Run(model, data, Settings with { Epochs = 5000, MaxTimeSeconds = 0.5 },
-            new CheckpointPolicy(run, ConfigFor(Settings)));
+            new RunCheckpoints(run, ConfigFor(Settings)));
         Assert.Equal(StopReason.TimeLimit, outcome.Stop);
         Assert.True(outcome.History.Count < 5000);
         var state = Checkpoint.ReadState(run.File(RunDirectory.LastCheckpoint));
-        Assert.True(state.Epoch * 10 + state.Step > 0, "the checkpoint records where the run stopped");
+        Assert.True(state.Trainer.Epoch * 10 + state.Trainer.Step > 0, "the checkpoint records where the run stopped");
     }
 
     [Fact]
@@ -164,12 +165,12 @@ public sealed class RunLifecycleTests : IDisposable
         var run = new RunDirectory(folder);
         using var model = NewModel();
         var settings = new TrainingSettings(Epochs: 1, BatchSize: 50, LearningRate: 0.01, Seed: 1);
-        Trainer.Run(model, data, settings, new CheckpointPolicy(run, ConfigFor(settings)));
+        Trainer.Run(model, data, settings, new RunCheckpoints(run, ConfigFor(settings)));
         var good = File.ReadAllBytes(run.File(RunDirectory.LastCheckpoint));
 
         using var exploding = NewModel();
         var e = Assert.Throws<TrainingDivergedException>(() => Trainer.Run(exploding, data,
-            settings with { Epochs = 2, LearningRate = 1e12, Momentum = 0.9 }, new CheckpointPolicy(run, ConfigFor(settings))));
+            settings with { Epochs = 2, LearningRate = 1e12, Momentum = 0.9 }, new RunCheckpoints(run, ConfigFor(settings))));
         Assert.Contains("loss became", e.Message);
         Assert.Contains("last.ckpt", e.Message);
         Assert.Equal(good, File.ReadAllBytes(run.File(RunDirectory.LastCheckpoint)));
@@ -182,7 +183,7 @@ public sealed class RunLifecycleTests : IDisposable
         var run = new RunDirectory(folder);
         using var model = NewModel();
         var settings = Settings with { Epochs = 2, ValidationFraction = 0.1 };
-        var outcome = Trainer.Run(model, data, settings, new CheckpointPolicy(run, ConfigFor(settings)));
+        var outcome = Trainer.Run(model, data, settings, new RunCheckpoints(run, ConfigFor(settings)));
         run.WriteEvaluation(outcome.FinalTest);
 
         var csv = File.ReadAllLines(run.File(RunDirectory.MetricsCsv));

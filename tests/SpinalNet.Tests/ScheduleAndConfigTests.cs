@@ -2,6 +2,7 @@
 // refused by name.
 using System.Text.Json.Nodes;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 using TorchSharp;
 
@@ -9,7 +10,7 @@ namespace SpinalNet.Tests;
 
 public class ScheduleAndConfigTests
 {
-    static double[] EpochRates(ScheduleSettings settings, double baseRate, int epochs, bool[] improved)
+    static double[] EpochRates(Schedule settings, double baseRate, int epochs, bool[] improved)
     {
         using var schedule = new LearningRateSchedule(settings, baseRate, epochs, stepsPerEpoch: 10, seed: 7);
         var rates = new double[epochs];
@@ -26,10 +27,10 @@ public class ScheduleAndConfigTests
     [Fact]
     public void Constant_and_step_and_cosine_follow_their_formulas()
     {
-        Assert.All(EpochRates(new("constant"), 0.01, 8, Mixed), r => Assert.Equal(0.01, r));
+        Assert.All(EpochRates(new ConstantSchedule(), 0.01, 8, Mixed), r => Assert.Equal(0.01, r));
         Assert.Equal([0.1, 0.1, 0.1, 0.01, 0.01, 0.01, 0.001, 0.001],
-            EpochRates(new("step", StepSize: 3, Gamma: 0.1), 0.1, 8, Mixed), new Tolerance(1e-15));
-        var cosine = EpochRates(new("cosine", MinLearningRate: 0.001), 0.1, 8, Mixed);
+            EpochRates(new StepSchedule(StepSize: 3, Gamma: 0.1), 0.1, 8, Mixed), new Tolerance(1e-15));
+        var cosine = EpochRates(new CosineSchedule(MinLearningRate: 0.001), 0.1, 8, Mixed);
         for (int e = 0; e < 8; e++)
             Assert.Equal(0.001 + 0.099 * (1 + Math.Cos(Math.PI * e / 8)) / 2, cosine[e], 12);
     }
@@ -37,7 +38,7 @@ public class ScheduleAndConfigTests
     [Fact]
     public void One_cycle_rises_to_the_peak_then_anneals_far_below_the_start()
     {
-        using var schedule = new LearningRateSchedule(new("one-cycle", MaxLearningRate: 0.1), 0.01, 10, 10, 1);
+        using var schedule = new LearningRateSchedule(new OneCycleSchedule(MaxLearningRate: 0.1), 0.01, 10, 10, 1);
         var rates = Enumerable.Range(0, 100).Select(i => schedule.RateAt(i / 10, i % 10)).ToArray();
         Assert.Equal(0.1 / 25, rates[0], 12);
         Assert.Equal(0.1, rates.Max(), 3);
@@ -48,7 +49,7 @@ public class ScheduleAndConfigTests
     [Fact]
     public void Random_on_plateau_draws_base_times_u_cubed_only_when_accuracy_fails_to_improve()
     {
-        var rates = EpochRates(new("random-on-plateau", Power: 3), 0.005, 8, Mixed);
+        var rates = EpochRates(new RandomOnPlateauSchedule(Power: 3), 0.005, 8, Mixed);
         // The documented rule, replayed with the schedule's own generator (seed + 0x5eed).
         using var draws = new torch.Generator(7 + 0x5eed, torch.CPU);
         double current = 0.005;
@@ -65,8 +66,8 @@ public class ScheduleAndConfigTests
     public void Divide_on_plateau_and_random_every_epoch_after_a_start_epoch()
     {
         Assert.Equal([0.3, 0.3, 0.1, 0.1, 0.1 / 3, 0.1 / 9, 0.1 / 9, 0.1 / 27],
-            EpochRates(new("divide-on-plateau", Factor: 3), 0.3, 8, Mixed), new Tolerance(1e-15));
-        var rates = EpochRates(new("random-every-epoch", Power: 3, RandomBase: 0.05, StartEpoch: 4), 0.01, 8, Mixed);
+            EpochRates(new DivideOnPlateauSchedule(Factor: 3), 0.3, 8, Mixed), new Tolerance(1e-15));
+        var rates = EpochRates(new RandomEveryEpochSchedule(Power: 3, RandomBase: 0.05, StartEpoch: 4), 0.01, 8, Mixed);
         Assert.All(rates[..5], r => Assert.Equal(0.01, r));
         Assert.All(rates[5..], r => Assert.InRange(r, 0, 0.05));
         Assert.Equal(3, rates[5..].Distinct().Count());
@@ -75,7 +76,7 @@ public class ScheduleAndConfigTests
     [Fact]
     public void Divide_every_epoch_after_a_start_epoch_and_after_listed_epochs()
     {
-        var rates = EpochRates(new("divide-every-epoch", Factor: 3, StartEpoch: 5, AlsoAfter: [2]), 0.9, 8, Mixed);
+        var rates = EpochRates(new DivideEveryEpochSchedule(Factor: 3, StartEpoch: 5, AlsoAfter: [2]), 0.9, 8, Mixed);
         Assert.Equal([0.9, 0.9, 0.3, 0.3, 0.3, 0.3, 0.1, 0.1 / 3], rates, new Tolerance(1e-15));
     }
 
@@ -97,7 +98,7 @@ public class ScheduleAndConfigTests
         Assert.Equal(0.5, config.Settings.LearningRate);
         Assert.Equal(5, config.Settings.Epochs);
         Assert.Equal(0.5, config.Settings.Momentum);  // the model's default survives
-        Assert.Equal(new ScheduleSettings("step", Gamma: 0.5), config.Settings.Schedule);
+        Assert.Equal(new StepSchedule(Gamma: 0.5), config.Settings.Schedule);
         Assert.Equal(64, config.Settings.BatchSize);
     }
 
@@ -127,9 +128,9 @@ public class ScheduleAndConfigTests
     public void Resolved_config_round_trips_through_its_saved_json()
     {
         var config = Configuration.Resolve(Layer("options", """{"spinal": {"width": 12}, "settings": {"optimizer": "adam"}}"""));
-        var saved = System.Text.Json.JsonSerializer.Serialize(config, RunDirectory.Json);
+        var saved = System.Text.Json.JsonSerializer.Serialize(config, RunJson.Options);
         var again = Configuration.Resolve(Layer("config.json", saved));
-        Assert.Equal(saved, System.Text.Json.JsonSerializer.Serialize(again, RunDirectory.Json));
+        Assert.Equal(saved, System.Text.Json.JsonSerializer.Serialize(again, RunJson.Options));
         Assert.Equal(12, again.Spinal.Width);
     }
 }

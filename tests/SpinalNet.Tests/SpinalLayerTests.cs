@@ -7,7 +7,7 @@ namespace SpinalNet.Tests;
 
 public class SpinalLayerTests
 {
-    static readonly Dictionary<string, Func<Tensor, Tensor>> Activations = new()
+    static readonly Dictionary<string, Func<Tensor, Tensor>> References = new()
     {
         ["relu"] = t => t.relu(),
         ["leaky_relu"] = t => nn.functional.leaky_relu(t, 0.01),
@@ -29,10 +29,10 @@ public class SpinalLayerTests
     public void Equals_hand_written_reference(int n, int k, int w, int l, int c, string activation)
     {
         torch.manual_seed(n * 1000 + k);
-        using var layer = new SpinalLayer(new SpinalConfig(n, w, l, c, k, activation));
+        using var layer = new SpinalLayer(new SpinalConfig(n, w, l, c, k, Activations.Parse(activation)));
         layer.eval();
         var x = torch.randn(5, n);
-        var expected = SpinalReference.Forward(x, SpinalReference.StateOf(layer), n, k, l, Activations[activation]);
+        var expected = SpinalReference.Forward(x, SpinalReference.StateOf(layer), n, k, l, References[activation]);
         var actual = layer.call(x);
         Assert.Equal(new long[] { 5, c }, actual.shape);
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6), $"max diff {(actual - expected).abs().max().item<float>()}");
@@ -62,7 +62,7 @@ public class SpinalLayerTests
     public void One_split_and_one_layer_is_linear_activation_linear()
     {
         torch.manual_seed(3);
-        using var layer = new SpinalLayer(new SpinalConfig(6, 4, 1, 3, Splits: 1, Activation: "tanh"));
+        using var layer = new SpinalLayer(new SpinalConfig(6, 4, 1, 3, Splits: 1, Activation: Activation.Tanh));
         var p = SpinalReference.StateOf(layer);
         using var mlp = nn.Sequential(nn.Linear(6, 4), nn.Tanh(), nn.Linear(4, 3));
         using (torch.no_grad())
@@ -137,7 +137,7 @@ public class SpinalLayerTests
     public void Gradients_reach_every_parameter()
     {
         torch.manual_seed(2);
-        using var layer = new SpinalLayer(new SpinalConfig(12, 4, 5, 3, Splits: 3, Activation: "tanh", BatchNorm: true));
+        using var layer = new SpinalLayer(new SpinalConfig(12, 4, 5, 3, Splits: 3, Activation: Activation.Tanh, BatchNorm: true));
         layer.call(torch.randn(7, 12)).pow(2).sum().backward();
         foreach (var (name, parameter) in layer.named_parameters())
         {
@@ -191,7 +191,7 @@ public class SpinalLayerTests
     [Fact]
     public void Unknown_activation_lists_the_valid_names()
     {
-        var e = Assert.Throws<ArgumentException>(() => new SpinalLayer(new SpinalConfig(10, 4, 2, 3, Activation: "swish")));
+        var e = Assert.Throws<ArgumentException>(() => Activations.Parse("swish"));
         Assert.Contains("'swish'", e.Message);
         Assert.Contains("leaky_relu", e.Message);
     }

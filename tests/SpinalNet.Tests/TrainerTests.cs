@@ -13,7 +13,7 @@ public class TrainerTests
 {
     static (ImageDataset Train, ImageDataset Test) Slice(int train, int test)
     {
-        var (fullTrain, fullTest) = MnistFolder.LoadTrainTest(null, Normalization.Mnist);
+        var (fullTrain, fullTest) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
         using (fullTrain)
         using (fullTest)
             return (fullTrain.Take(train), fullTest.Take(test));

@@ -14,8 +14,6 @@ public sealed record ChannelNormalization(double[] Mean, double[] Std)
     /// <summary>No normalisation: ToTensor's [0, 1] values (the CIFAR CNN and VGG scripts).</summary>
     public static readonly ChannelNormalization None = new([0.0], [1.0]);
 
-    public static implicit operator ChannelNormalization(Normalization n) => new([n.Mean], [n.Std]);
-
     public double MeanOf(int channel) => Mean.Length == 1 ? Mean[0] : Mean[channel];
     public double StdOf(int channel) => Std.Length == 1 ? Std[0] : Std[channel];
 

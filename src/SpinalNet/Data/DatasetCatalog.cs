@@ -1,7 +1,10 @@
-// The data sets the paper uses (reference §3, §6): where each comes from (official URL, a fallback mirror where
+// The data sets the paper uses (docs/data.md §6): where each comes from (official URL, a fallback mirror where
 // torchvision keeps one, the published MD5), how it lies under the data root, its splits and sizes, classes,
-// image shape and the normalisation the authors' scripts apply. Loading dispatches on the format; sets distributed
+// image shape, the normalisation the authors' scripts apply, and the loader that reads one split. Sets distributed
 // only through Kaggle have no download (an account is needed) and name their source instead.
+//
+// The one place a data name gets its meaning (Open): "embedded" (the sample shipped with the program), a known set's
+// name, or a folder of MNIST-format IDX files.
 namespace SpinalNet.Data;
 
 /// <summary>One file to fetch: its name under the set's folder, its URLs (official first, then mirrors), its
@@ -10,17 +13,27 @@ public sealed record RemoteFile(string Name, string[] Urls, string Checksum, boo
 
 public enum DataFormat { Idx, Qmnist, Emnist, CifarBinary, Stl10Binary, SvhnMat, ImageFolder }
 
+/// <summary>One split to read: the set's folder, the split's name (as the catalogue lists it), who hears of skipped
+/// files, and whether an undecodable image is an error instead.</summary>
+public sealed record SplitRequest(string Folder, string Split, Action<string>? Warn = null, bool Strict = false)
+{
+    /// <summary>The split as the binary formats name it: train, or test for every other split.</summary>
+    public Split Part => Split.Equals("train", StringComparison.OrdinalIgnoreCase) ? Data.Split.Train : Data.Split.Test;
+}
+
 /// <param name="Folder">Folder under the data root.</param>
 /// <param name="Sizes">Images per split, in the order splits are listed; null where the source does not fix it.</param>
 /// <param name="Marker">Files (relative to the folder) whose presence means the set is in place; a ".gz" suffix
 /// also accepts the unpacked file.</param>
 /// <param name="ManualSource">Where to get a set that cannot be downloaded here.</param>
-/// <param name="Pipeline">The training pipeline of reference §3 the paper's scripts use with this set.</param>
+/// <param name="Load">Reads one split.</param>
+/// <param name="Pipeline">The augmentation pipeline (docs/experiments.md §3) the paper's scripts train this set
+/// with.</param>
 public sealed record DatasetInfo(
     string Name, string Description, DataFormat Format, string Folder, int Classes, int Channels, int Side,
     IReadOnlyList<(string Split, int? Size)> Sizes, ChannelNormalization Normalization,
-    IReadOnlyList<RemoteFile> Files, IReadOnlyList<string> Marker, string? ManualSource = null,
-    string? Variant = null, string Pipeline = "mnist-arch2")
+    IReadOnlyList<RemoteFile> Files, IReadOnlyList<string> Marker, Func<SplitRequest, ISampleSource> Load,
+    string? ManualSource = null, string Pipeline = "mnist-arch2")
 {
     public string Path(string root) => System.IO.Path.Combine(root, Folder);
 
@@ -45,6 +58,9 @@ public sealed record DatasetInfo(
 public static class DatasetCatalog
 {
     public const string RootVariable = "SPINALNET_DATA";
+
+    /// <summary>The data name of the sample shipped with the program (8,000 train / 2,000 test MNIST digits).</summary>
+    public const string Embedded = "embedded";
 
     /// <summary>The data root: $SPINALNET_DATA, else ./data.</summary>
     public static string DefaultRoot =>
@@ -71,13 +87,17 @@ public static class DatasetCatalog
             DataFormat.Emnist, "emnist", classes, 1, 28, [("train", train), ("test", test)], ChannelNormalization.Mnist,
             [new(Data.Emnist.ArchiveName, ["https://biometrics.nist.gov/cs_links/EMNIST/gzip.zip"],
                 "58c8d27c78d21e728a6bc7b3cc06412e")],
-            [Data.Emnist.ArchiveName], Variant: $"{split}{(stored ? ":stored" : "")}");
+            [Data.Emnist.ArchiveName],
+            r => Data.Emnist.Load(r.Folder, split, r.Part, new EmnistOptions(KeepStoredOrientation: stored)));
     }
 
     static DatasetInfo Folder(string name, string description, string folder, int classes, int side,
         (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null) =>
         new(name, description, DataFormat.ImageFolder, folder, classes, 3, side, sizes, normalization, files ?? [],
-            [sizes[0].Item1], files is null ? source : null, Pipeline: $"tl-{name}");
+            [sizes[0].Item1],
+            r => ImageFolder.Open(ImageFolderRoot(r.Folder, sizes[0].Item1), r.Split,
+                new ImageFolderOptions(3, r.Strict), r.Warn),
+            files is null ? source : null, Pipeline: $"tl-{name}");
 
     public static readonly IReadOnlyList<DatasetInfo> All =
     [
@@ -86,19 +106,19 @@ public static class DatasetCatalog
             Idx(["http://yann.lecun.com/exdb/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"],
                 (MnistFiles[0], "f68b3c2dcbeaaa9fbdd348bbdeb94873"), (MnistFiles[1], "d53e105ee54ea40749a09fcbcd1e9432"),
                 (MnistFiles[2], "9fb629c4189551a2d022fa330f9573f3"), (MnistFiles[3], "ec29112dd5afa0611ce80d1b7f02629c")),
-            MnistFiles, Variant: nameof(MnistVariant.Mnist)),
+            MnistFiles, Mnist(MnistVariant.Mnist)),
         new("fashion-mnist", "Fashion-MNIST (Zalando) clothing images; the scripts normalise with (0.5, 0.5)",
             DataFormat.Idx, "fashion-mnist", 10, 1, 28, TrainTest60k, ChannelNormalization.Half,
             Idx(["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
                 (MnistFiles[0], "8d4fb7e6c68d591d4c3dfef9ec88bf0d"), (MnistFiles[1], "25c81989df183df01b3e8a0aad5dffbe"),
                 (MnistFiles[2], "bef4ecab320f06d8554ea6380940ec79"), (MnistFiles[3], "bb300cfdad3c16e7a12a480ee83cd310")),
-            MnistFiles, Variant: nameof(MnistVariant.FashionMnist), Pipeline: "fashion-arch2"),
+            MnistFiles, Mnist(MnistVariant.FashionMnist), Pipeline: "fashion-arch2"),
         new("kmnist", "Kuzushiji-MNIST cursive Japanese characters", DataFormat.Idx, "kmnist", 10, 1, 28, TrainTest60k,
             ChannelNormalization.Mnist,
             Idx(["http://codh.rois.ac.jp/kmnist/dataset/kmnist/"],
                 (MnistFiles[0], "bdb82020997e1d708af4cf47b453dcf7"), (MnistFiles[1], "e144d726b3acfaa3e44228e80efcd344"),
                 (MnistFiles[2], "5c965bf0a639b31b8f53240b1b52f4d7"), (MnistFiles[3], "7320c461ea6c1c855c0b718fb2a4b134")),
-            MnistFiles, Variant: nameof(MnistVariant.Kmnist)),
+            MnistFiles, Mnist(MnistVariant.Kmnist)),
         new("qmnist", "QMNIST; test = all 60,000 test images as torchvision (test10k: MNIST-compatible subset)",
             DataFormat.Qmnist, "qmnist", 10, 1, 28, [("train", 60_000), ("test", 60_000), ("test10k", 10_000),
                 ("test50k", 50_000)], ChannelNormalization.Mnist,
@@ -107,7 +127,8 @@ public static class DatasetCatalog
                 ("qmnist-train-labels-idx2-int.gz", "0058f8dd561b90ffdd0f734c6a30e5e4"),
                 ("qmnist-test-images-idx3-ubyte.gz", "1394631089c404de565df7b7aeaf9412"),
                 ("qmnist-test-labels-idx2-int.gz", "5b5b05890a5e13444e108efe57b788aa")),
-            ["qmnist-train-images-idx3-ubyte.gz", "qmnist-test-images-idx3-ubyte.gz"]),
+            ["qmnist-train-images-idx3-ubyte.gz", "qmnist-test-images-idx3-ubyte.gz"],
+            r => Qmnist.Load(r.Folder, Enum.Parse<QmnistSplit>(r.Split, ignoreCase: true))),
         Emnist(EmnistSplit.ByClass, 62, 697_932, 116_323),
         Emnist(EmnistSplit.ByMerge, 47, 697_932, 116_323),
         Emnist(EmnistSplit.Balanced, 47, 112_800, 18_800),
@@ -121,17 +142,23 @@ public static class DatasetCatalog
             [("train", 50_000), ("test", 10_000)], ChannelNormalization.Cifar,
             [new("cifar-10-binary.tar.gz", ["https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"],
                 "c32a1d4ab5d03f1284b67883e8d87530", Extract: true)],
-            [$"{CifarBinary.Cifar10Folder}/test_batch.bin"], Variant: "10", Pipeline: "cifar-resnet"),
+            [$"{CifarBinary.Cifar10Folder}/test_batch.bin"], r => CifarBinary.LoadCifar10(r.Folder, r.Part),
+            Pipeline: "cifar-resnet"),
         new("cifar100", "CIFAR-100, binary release, fine labels (coarse: 20 superclasses)", DataFormat.CifarBinary,
             "cifar100", 100, 3, 32, [("train", 50_000), ("test", 10_000)], ChannelNormalization.Cifar,
             [new("cifar-100-binary.tar.gz", ["https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"],
                 "03b5dce01913d631647c71ecec9e9cb8", Extract: true)],
-            [$"{CifarBinary.Cifar100Folder}/test.bin"], Variant: "100", Pipeline: "cifar-resnet"),
+            [$"{CifarBinary.Cifar100Folder}/test.bin"], r => CifarBinary.LoadCifar100(r.Folder, r.Part),
+            Pipeline: "cifar-resnet"),
         new("stl10", "STL-10, binary release, upright; unlabeled split streamed from disk", DataFormat.Stl10Binary,
             "stl10", 10, 3, 96, [("train", 5_000), ("test", 8_000), ("unlabeled", 100_000)], ChannelNormalization.Cifar,
             [new("stl10_binary.tar.gz", ["http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz"],
                 "91f7769df0f17e558f3565bffb0c7dfb", Extract: true)],
-            [$"{Stl10Binary.ReleaseFolder}/test_X.bin"], Pipeline: "tl-stl10"),
+            [$"{Stl10Binary.ReleaseFolder}/test_X.bin"],
+            r => r.Split.Equals("unlabeled", StringComparison.OrdinalIgnoreCase)
+                ? Stl10Binary.OpenUnlabeled(r.Folder)
+                : Stl10Binary.Load(r.Folder, r.Part),
+            Pipeline: "tl-stl10"),
         new("svhn", "SVHN cropped digits (MATLAB .mat), label 10 mapped to 0", DataFormat.SvhnMat, "svhn", 10, 3, 32,
             [("train", 73_257), ("test", 26_032), ("extra", 531_131)], ChannelNormalization.Cifar,
             [new("train_32x32.mat", ["http://ufldl.stanford.edu/housenumbers/train_32x32.mat"],
@@ -140,7 +167,8 @@ public static class DatasetCatalog
                     "eb5a983be6a315427106f1b164d9cef3"),
                 new("extra_32x32.mat", ["http://ufldl.stanford.edu/housenumbers/extra_32x32.mat"],
                     "a93ce644f1a588dc4d68dda5feec44a7")],
-            ["train_32x32.mat", "test_32x32.mat"], Pipeline: "tl-svhn"),
+            ["train_32x32.mat", "test_32x32.mat"], r => Svhn.Load(r.Folder, Enum.Parse<SvhnSplit>(r.Split, ignoreCase: true)),
+            Pipeline: "tl-svhn"),
         Folder("cinic10", "CINIC-10 PNG folders (CIFAR-10 + downsampled ImageNet)", "cinic10", 10, 32,
             [("train", 90_000), ("valid", 90_000), ("test", 90_000)], ChannelNormalization.Cinic10,
             "https://datashare.ed.ac.uk/handle/10283/3192",
@@ -166,35 +194,51 @@ public static class DatasetCatalog
             "https://download.pytorch.org/tutorial/hymenoptera_data.zip (no published checksum: place by hand)"),
     ];
 
-    public static DatasetInfo Get(string name) =>
-        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException(
-            $"unknown data set '{name}' (known: {string.Join(", ", All.Select(d => d.Name))})");
+    static Func<SplitRequest, ISampleSource> Mnist(MnistVariant variant) =>
+        r => MnistFamily.Load(r.Folder, variant, r.Part);
+
+    /// <summary>The known set of that name (any case), or null.</summary>
+    public static DatasetInfo? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    public static DatasetInfo Get(string name) => Find(name) ?? throw new ArgumentException(
+        $"unknown data set '{name}' (known: {string.Join(", ", All.Select(d => d.Name))})");
 
     /// <summary>One split of a known set as a sample source: in memory for the binary formats, streamed from disk
     /// for image folders and STL-10's unlabeled split.</summary>
     public static ISampleSource Open(DatasetInfo info, string root, string split, Action<string>? warn = null,
         bool strict = false)
     {
-        if (!info.Splits.Contains(split, StringComparer.OrdinalIgnoreCase))
+        string? known = info.Splits.FirstOrDefault(s => s.Equals(split, StringComparison.OrdinalIgnoreCase));
+        if (known is null)
             throw new ArgumentException(
                 $"{info.Name} has no split '{split}' (splits: {string.Join(", ", info.Splits)})");
-        string folder = info.Path(root);
-        Split part = split.Equals("train", StringComparison.OrdinalIgnoreCase) ? Data.Split.Train : Data.Split.Test;
-        return info.Format switch
+        return info.Load(new SplitRequest(info.Path(root), known, warn, strict));
+    }
+
+    /// <summary>The training and test splits a data name means: <see cref="Embedded"/>, a known set under
+    /// <paramref name="root"/> (null: <see cref="DefaultRoot"/>), or a folder of MNIST-format IDX files.
+    /// <paramref name="warn"/> hears of skipped files.</summary>
+    public static (ISampleSource Train, ISampleSource Test) OpenTrainTest(string data, string? root = null,
+        Action<string>? warn = null)
+    {
+        if (Find(data) is { } info)
         {
-            DataFormat.Idx => MnistFamily.Load(folder, Enum.Parse<MnistVariant>(info.Variant!), part),
-            DataFormat.Qmnist => Qmnist.Load(folder, Enum.Parse<QmnistSplit>(split, ignoreCase: true)),
-            DataFormat.Emnist => Data.Emnist.Load(folder, Enum.Parse<EmnistSplit>(info.Variant!.Split(':')[0]), part,
-                new EmnistOptions(KeepStoredOrientation: info.Variant.EndsWith(":stored"))),
-            DataFormat.CifarBinary when info.Variant == "10" => CifarBinary.LoadCifar10(folder, part),
-            DataFormat.CifarBinary => CifarBinary.LoadCifar100(folder, part),
-            DataFormat.Stl10Binary when split.Equals("unlabeled", StringComparison.OrdinalIgnoreCase) =>
-                Stl10Binary.OpenUnlabeled(folder),
-            DataFormat.Stl10Binary => Stl10Binary.Load(folder, part),
-            DataFormat.SvhnMat => Svhn.Load(folder, Enum.Parse<SvhnSplit>(split, ignoreCase: true)),
-            _ => ImageFolder.Open(ImageFolderRoot(folder, info.Sizes[0].Split), split, new ImageFolderOptions(info.Channels, strict), warn),
-        };
+            root ??= DefaultRoot;
+            if (!info.IsPresent(root))
+                throw new DataFormatException(info.Path(root),
+                    $"{info.Name} is not there; fetch it with `spinalnet data download {info.Name} --data-root {root}`" +
+                    (info.ManualSource is null ? "" : $" or place it by hand from {info.ManualSource}"));
+            var splits = info.Splits.ToList();
+            string test = splits.FirstOrDefault(s => s.Equals("test", StringComparison.OrdinalIgnoreCase)) ?? splits[1];
+            return (Open(info, root, splits[0], warn), Open(info, root, test, warn));
+        }
+        if (data != Embedded && !Directory.Exists(data))
+            throw new DataFormatException(data,
+                $"neither a folder nor a known data set (known: {Embedded}, {string.Join(", ", All.Select(d => d.Name))})");
+        string folder = data == Embedded ? MnistFamily.EmbeddedSample : data;
+        return (MnistFamily.Load(folder, MnistVariant.Mnist, Split.Train),
+            MnistFamily.Load(folder, MnistVariant.Mnist, Split.Test));
     }
 
     /// <summary>The folder holding the splits: the set's folder, or the one folder inside it that does (archives

@@ -1,34 +1,46 @@
-// Activation functions by name (paper §1.1: φ is ReLU almost everywhere, LeakyReLU(0.01) in the regression and
-// hymenoptera scripts). Names follow PyTorch's functional names so configs read the same in both worlds.
+// The activation φ of a layer (docs/spinal-layer.md §1.1: ReLU almost everywhere, LeakyReLU(0.01) in the regression and
+// hymenoptera scripts), as a closed set of values. Names follow PyTorch's functional names (relu, leaky_relu, ...), so
+// configuration files read the same in both worlds.
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Layers;
 
-public static class Activation
+[JsonConverter(typeof(JsonStringEnumConverter<Activation>))]
+public enum Activation
 {
-    static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>>> Factories = new()
-    {
-        ["relu"] = () => nn.ReLU(),
-        ["leaky_relu"] = () => nn.LeakyReLU(0.01),
-        ["tanh"] = () => nn.Tanh(),
-        ["gelu"] = () => nn.GELU(),
-        ["sigmoid"] = () => nn.Sigmoid(),
-        ["identity"] = () => nn.Identity(),
-    };
+    [JsonStringEnumMemberName("relu")] Relu,
+    [JsonStringEnumMemberName("leaky_relu")] LeakyRelu,
+    [JsonStringEnumMemberName("tanh")] Tanh,
+    [JsonStringEnumMemberName("gelu")] Gelu,
+    [JsonStringEnumMemberName("sigmoid")] Sigmoid,
+    [JsonStringEnumMemberName("identity")] Identity,
+}
 
-    public static IReadOnlyCollection<string> Names => Factories.Keys;
+public static class Activations
+{
+    static readonly (Activation Value, string Name, Func<nn.Module<Tensor, Tensor>> Create)[] Table =
+    [
+        (Activation.Relu, "relu", () => nn.ReLU()),
+        (Activation.LeakyRelu, "leaky_relu", () => nn.LeakyReLU(0.01)),
+        (Activation.Tanh, "tanh", () => nn.Tanh()),
+        (Activation.Gelu, "gelu", () => nn.GELU()),
+        (Activation.Sigmoid, "sigmoid", () => nn.Sigmoid()),
+        (Activation.Identity, "identity", () => nn.Identity()),
+    ];
 
-    public static void Validate(string name, string parameter)
-    {
-        if (!Factories.ContainsKey(name))
-            throw new ArgumentException(
-                $"unknown activation '{name}' (valid: {string.Join(", ", Names)})", parameter);
-    }
+    public static IReadOnlyList<string> Names => Table.Select(t => t.Name).ToArray();
 
-    public static nn.Module<Tensor, Tensor> Create(string name)
-    {
-        Validate(name, nameof(name));
-        return Factories[name]();
-    }
+    /// <summary>The name configuration files and options use, e.g. "leaky_relu".</summary>
+    public static string Name(this Activation activation) => Table.Single(t => t.Value == activation).Name;
+
+    /// <summary>The activation of a name, or a one-line error naming <paramref name="option"/> and the valid names.</summary>
+    public static Activation Parse(string name, string option = "activation") =>
+        Table.FirstOrDefault(t => t.Name == name) is { Name: not null } found
+            ? found.Value
+            : throw new ArgumentException($"unknown activation '{name}' (valid: {string.Join(", ", Names)})", option);
+
+    public static nn.Module<Tensor, Tensor> Create(this Activation activation) =>
+        Table.Single(t => t.Value == activation).Create();
 }

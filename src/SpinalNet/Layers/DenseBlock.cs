@@ -9,12 +9,12 @@ namespace SpinalNet.Layers;
 public static class DenseBlock
 {
     public static nn.Module<Tensor, Tensor> Create(
-        long inputs, long outputs, double dropout, bool batchNorm, string activation) =>
+        long inputs, long outputs, double dropout, bool batchNorm, Activation activation) =>
         nn.Sequential(
             ("dropout", Dropout(dropout)),
             ("linear", nn.Linear(inputs, outputs)),
             ("norm", batchNorm ? nn.BatchNorm1d(outputs) : nn.Identity()),
-            ("act", Activation.Create(activation)));
+            ("act", activation.Create()));
 
     /// <summary>The output layer of a head: Dropout(p) -> Linear, no normalisation, no activation (logits).</summary>
     public static nn.Module<Tensor, Tensor> Output(long inputs, long outputs, double dropout) =>

@@ -20,7 +20,7 @@ public sealed record FullyConnectedConfig(
     int Outputs,
     double[]? InputDropout = null,
     bool BatchNorm = false,
-    string Activation = "relu")
+    Activation Activation = Activation.Relu)
 {
     public double DropoutBefore(int layer) => InputDropout is null ? 0 : InputDropout[layer];
 
@@ -34,7 +34,6 @@ public sealed record FullyConnectedConfig(
                 $"input dropout has {InputDropout.Length} entries; expected one per layer ({Hidden.Length + 1})",
                 nameof(InputDropout));
         foreach (var p in InputDropout ?? []) DenseBlock.ValidateDropout(p, nameof(InputDropout));
-        global::SpinalNet.Layers.Activation.Validate(Activation, nameof(Activation));
     }
 }
 

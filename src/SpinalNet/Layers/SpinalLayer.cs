@@ -23,7 +23,7 @@ namespace SpinalNet.Layers;
 /// [h0 ; ... ; h_{L-1}] (width L·w), as the three stacks of the Arch2 network (reference §2.2).</param>
 /// <param name="Splits">k, how many parts the input is cut into; the split width s = round(N / k) is the
 /// authors' Half_width when k = 2.</param>
-/// <param name="Activation">φ, by name (see <see cref="Layers.Activation"/>).</param>
+/// <param name="Activation">φ.</param>
 /// <param name="Dropout">Dropout probability on every layer's input and on the output layer's input.</param>
 /// <param name="BatchNorm">BatchNorm1d after every spinal linear map, before φ.</param>
 /// <param name="SharedWeights">Layers 1..L-1 share one linear map (reference §1.6).</param>
@@ -36,7 +36,7 @@ public sealed record SpinalConfig(
     int Layers,
     int Outputs,
     int Splits = 2,
-    string Activation = "relu",
+    Activation Activation = Activation.Relu,
     double Dropout = 0,
     bool BatchNorm = false,
     bool SharedWeights = false,
@@ -68,7 +68,6 @@ public sealed record SpinalConfig(
             throw new ArgumentException(
                 $"layer blocks [{string.Join(", ", map)}] must name one block per layer (L = {Layers}), block 0 for " +
                 "layer 0 only", nameof(LayerBlocks));
-        global::SpinalNet.Layers.Activation.Validate(Activation, nameof(Activation));
     }
 }
 

@@ -61,7 +61,7 @@ public sealed class Arch2Head : nn.Module<Tensor, Tensor>
         // Each stack is a Spinal layer without an output layer (Outputs = 0): it returns [h1 ; ... ; hL].
         stacks = nn.ModuleList(stackConfigs.Select(c => (nn.Module<Tensor, Tensor>)new SpinalLayer(c with { Outputs = 0 })).ToArray());
         long concatenated = stackConfigs.Sum(c => (long)c.Layers * c.LayerWidth);
-        hidden = DenseBlock.Create(concatenated, hiddenWidth, 0, false, "relu");
+        hidden = DenseBlock.Create(concatenated, hiddenWidth, 0, false, Activation.Relu);
         output = DenseBlock.Output(hiddenWidth, classes, 0);
         RegisterComponents();
     }

@@ -22,6 +22,14 @@ public static class HeadKinds
 
     /// <summary>The name charts and reports use: "default" or "Spinal".</summary>
     public static string Title(this HeadKind head) => head == HeadKind.Fc ? "default" : "Spinal";
+
+    /// <summary>The head of an option's value ("spinal" or "fc"), or a one-line error.</summary>
+    public static HeadKind Parse(string id) => id switch
+    {
+        "spinal" => HeadKind.Spinal,
+        "fc" => HeadKind.Fc,
+        _ => throw new ArgumentException($"--head {id} is not one of spinal, fc", "head"),
+    };
 }
 
 public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>

@@ -40,12 +40,12 @@ public sealed class RegressionNetwork : nn.Module<Tensor, Tensor>
         Kind = kind;
         if (kind == RegressionNet.Conventional)
         {
-            net = new FullyConnectedHead(new FullyConnectedConfig(inputs, [200, 100], 1, Activation: "leaky_relu"));
+            net = new FullyConnectedHead(new FullyConnectedConfig(inputs, [200, 100], 1, Activation: Activation.LeakyRelu));
             unused = nn.ModuleList<nn.Module<Tensor, Tensor>>();
         }
         else
         {
-            var config = new SpinalConfig(inputs, 50, 6, 1, Activation: "leaky_relu",
+            var config = new SpinalConfig(inputs, 50, 6, 1, Activation: Activation.LeakyRelu,
                 LayerBlocks: scriptLayerReuse ? [0, 1, 2, 3, 2, 3] : null);
             net = new SpinalLayer(config);
             long s = config.SplitWidth;

@@ -2,7 +2,6 @@
 // script's metric is the last mini-batch's MSE of each epoch and its running minimum; the mean training loss and, where
 // a validation set is given, the validation MSE are kept too (and the weights of the best validation epoch). Batches
 // come from a generator of the run's own, so both networks see the same batches.
-using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,9 +11,14 @@ public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, do
 {
     public void Validate()
     {
-        TrainingSettings.Require(Epochs >= 1, "epochs", Epochs, "must be at least 1");
-        TrainingSettings.Require(BatchSize >= 1, "batch-size", BatchSize, "must be at least 1");
-        TrainingSettings.Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", LearningRate, "must be a positive number");
+        Require(Epochs >= 1, "epochs", Epochs, "must be at least 1");
+        Require(BatchSize >= 1, "batch-size", BatchSize, "must be at least 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", LearningRate, "must be a positive number");
+    }
+
+    static void Require(bool ok, string option, object value, string rule)
+    {
+        if (!ok) throw new ArgumentException($"--{option} {value} {rule}", option);
     }
 }
 
@@ -60,14 +64,22 @@ public static class RegressionTrainer
             if (validationLoss < bestValidation)
             {
                 bestValidation = validationLoss.Value;
+                foreach (var t in best?.Values ?? Enumerable.Empty<Tensor>()) t.Dispose();
                 best = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
             }
             var record = new RegressionEpoch(epoch, sum / n, last, minimum, validationLoss);
             history.Add(record);
             onEpoch?.Invoke(record);
         }
-        if (best is not null) StateDicts.LoadStrict(model, best, "best validation epoch");
+        if (best is not null) Restore(model, best);
         return history;
+    }
+
+    static void Restore(RegressionNetwork model, Dictionary<string, Tensor> weights)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (key, target) in model.state_dict()) target.copy_(weights[key]);
+        foreach (var t in weights.Values) t.Dispose();
     }
 
     public static double Evaluate(RegressionNetwork model, Tensor x, Tensor y)

@@ -1,20 +1,34 @@
-// Device selection behind one option (torchsharp reference: only the CPU libtorch is served here; CUDA users swap the
+// Device selection behind one option (docs/platform.md §7.2: only the CPU libtorch is referenced; CUDA users swap the
 // libtorch package): cpu, cuda, or auto = cuda where available.
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+[JsonConverter(typeof(JsonStringEnumConverter<DeviceKind>))]
+public enum DeviceKind
+{
+    [JsonStringEnumMemberName("cpu")] Cpu,
+    [JsonStringEnumMemberName("cuda")] Cuda,
+    [JsonStringEnumMemberName("auto")] Auto,
+}
+
 public static class Devices
 {
-    public static Device Resolve(string name) => name switch
+    public static readonly string[] Names = ["cpu", "cuda", "auto"];
+
+    public static DeviceKind Parse(string name) => Array.IndexOf(Names, name) is var i and >= 0
+        ? (DeviceKind)i
+        : throw new ArgumentException($"--device {name} is not one of {string.Join(", ", Names)}", "device");
+
+    public static Device Resolve(DeviceKind kind) => kind switch
     {
-        "cpu" => torch.CPU,
-        "cuda" when torch.cuda.is_available() => torch.CUDA,
-        "cuda" => throw new ArgumentException(
+        DeviceKind.Cpu => torch.CPU,
+        DeviceKind.Cuda when torch.cuda.is_available() => torch.CUDA,
+        DeviceKind.Cuda => throw new ArgumentException(
             "--device cuda: CUDA is not available (this build uses the CPU libtorch package; reference a CUDA " +
             "libtorch package to train on a GPU)", "device"),
-        "auto" => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
-        _ => throw new ArgumentException($"--device {name} is not one of cpu, cuda, auto", "device"),
+        _ => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
     };
 }

@@ -1,5 +1,6 @@
-// Learning-rate schedules (reference §3): the usual step, cosine and one-cycle, and the authors' accuracy-driven rules,
-// by name. The authors' rules react to the selection accuracy after each epoch:
+// Learning-rate schedules (docs/experiments.md §3): the usual step, cosine and one-cycle, and the authors'
+// accuracy-driven rules, each a record of its own parameters. The authors' rules react to the selection accuracy after
+// each epoch:
 //   random-on-plateau    when the accuracy fails to improve, lr ← base·U^power (VGG-5 and CIFAR VGG: U³; CIFAR ResNet: U⁵)
 //   divide-on-plateau    when the accuracy fails to improve, lr ← lr / factor (CIFAR-100 CNN: 3)
 //   random-every-epoch   after start_epoch, every epoch lr ← base·U^power (Arch2 MNIST: base 0.05, from epoch 101)
@@ -7,113 +8,170 @@
 //                        (CIFAR-10 CNN default: after epoch 2 and every epoch past 20)
 // U is a fresh Uniform(0, 1) draw from the schedule's own generator, seeded from the run's seed and saved in
 // checkpoints, so a run and its resumed continuation draw the same sequence.
+//
+// In JSON a schedule is an object whose "name" says which rule it is, e.g. {"name": "step", "gamma": 0.5}; the names
+// are the JsonDerivedType attributes below, the one list of them.
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <param name="Name">constant, step, cosine, one-cycle, random-on-plateau, divide-on-plateau, random-every-epoch.</param>
-/// <param name="StepSize">step: epochs between decays.</param>
-/// <param name="Gamma">step: decay factor.</param>
-/// <param name="MinLearningRate">cosine: the final rate.</param>
-/// <param name="MaxLearningRate">one-cycle: the peak rate (0: ten times the base rate).</param>
-/// <param name="PctStart">one-cycle: share of the steps spent rising.</param>
-/// <param name="Power">random rules: the exponent p of U^p.</param>
-/// <param name="RandomBase">random rules: the base the draws scale (0: the run's learning rate).</param>
-/// <param name="Factor">divide-on-plateau: the divisor.</param>
-/// <param name="StartEpoch">accuracy-driven and per-epoch rules act only on epochs after this one.</param>
-/// <param name="AlsoAfter">divide-every-epoch: further epochs (1-based) after which the rate is divided.</param>
-public sealed record ScheduleSettings(
-    string Name = "constant",
-    int StepSize = 7,
-    double Gamma = 0.1,
-    double MinLearningRate = 0,
-    double MaxLearningRate = 0,
-    double PctStart = 0.3,
-    double Power = 3,
-    double RandomBase = 0,
-    double Factor = 3,
-    int StartEpoch = 0,
-    int[]? AlsoAfter = null)
+/// <summary>What a schedule knows of the run: the base rate and the length of the run.</summary>
+public sealed record ScheduleClock(double BaseRate, int Epochs, long StepsPerEpoch)
 {
-    public static readonly string[] Names =
-        ["constant", "step", "cosine", "one-cycle", "random-on-plateau", "divide-on-plateau", "random-every-epoch",
-            "divide-every-epoch"];
+    /// <summary>Share of the run done at step <paramref name="step"/> of epoch <paramref name="epoch"/> (0-based).</summary>
+    public double Progress(int epoch, long step) =>
+        Math.Min(1, (epoch * (double)StepsPerEpoch + step) / Math.Max(1, Epochs * (double)StepsPerEpoch - 1));
+}
 
-    public void Validate()
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "name")]
+[JsonDerivedType(typeof(ConstantSchedule), "constant")]
+[JsonDerivedType(typeof(StepSchedule), "step")]
+[JsonDerivedType(typeof(CosineSchedule), "cosine")]
+[JsonDerivedType(typeof(OneCycleSchedule), "one-cycle")]
+[JsonDerivedType(typeof(RandomOnPlateauSchedule), "random-on-plateau")]
+[JsonDerivedType(typeof(DivideOnPlateauSchedule), "divide-on-plateau")]
+[JsonDerivedType(typeof(RandomEveryEpochSchedule), "random-every-epoch")]
+[JsonDerivedType(typeof(DivideEveryEpochSchedule), "divide-every-epoch")]
+public abstract record Schedule
+{
+    static readonly (string Name, Type Type)[] Kinds = typeof(Schedule).GetCustomAttributes<JsonDerivedTypeAttribute>()
+        .Select(a => ((string)a.TypeDiscriminator!, a.DerivedType)).ToArray();
+
+    public static IReadOnlyList<string> Names => Kinds.Select(k => k.Name).ToArray();
+
+    /// <summary>The rule of that name with its default parameters; null for an unknown name.</summary>
+    public static Schedule? Find(string name) => Kinds.Any(k => k.Name == name)
+        ? JsonSerializer.Deserialize<Schedule>($$"""{"name": "{{name}}"}""")
+        : null;
+
+    /// <summary>The rule of that name with its default parameters, or a one-line error listing the names.</summary>
+    public static Schedule Default(string name) => Find(name)
+        ?? throw new ArgumentException($"--schedule {name} is not one of {string.Join(", ", Names)}", "schedule");
+
+    [JsonIgnore]
+    public string Name => Kinds.Single(k => k.Type == GetType()).Name;
+
+    /// <summary>The rate at a step, for rules that follow the clock; null for rules that keep the current rate.</summary>
+    public virtual double? RateAt(ScheduleClock clock, int epoch, long step) => null;
+
+    /// <summary>The current rate after epoch <paramref name="epoch"/> (1-based) ended, for rules that react to it.</summary>
+    public virtual double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>
+        current;
+
+    public virtual void Validate() { }
+
+    protected static void Require(bool ok, string parameter, object value, string rule)
     {
-        TrainingSettings.Require(Names.Contains(Name), "schedule", Name, $"is not one of {string.Join(", ", Names)}");
-        TrainingSettings.Require(StepSize >= 1, "schedule step_size", StepSize, "must be at least 1");
-        TrainingSettings.Require(Gamma > 0, "schedule gamma", Gamma, "must be positive");
-        TrainingSettings.Require(Factor > 0, "schedule factor", Factor, "must be positive");
-        TrainingSettings.Require(PctStart > 0 && PctStart < 1, "schedule pct_start", PctStart, "must be in (0, 1)");
+        if (!ok) throw new ArgumentException($"--schedule parameter {parameter} {value} {rule}", "schedule");
     }
+}
+
+public sealed record ConstantSchedule : Schedule;
+
+/// <param name="StepSize">Epochs between decays.</param>
+/// <param name="Gamma">The decay factor.</param>
+public sealed record StepSchedule(int StepSize = 7, double Gamma = 0.1) : Schedule
+{
+    public override double? RateAt(ScheduleClock clock, int epoch, long step) =>
+        clock.BaseRate * Math.Pow(Gamma, epoch / StepSize);
+
+    public override void Validate()
+    {
+        Require(StepSize >= 1, "step_size", StepSize, "must be at least 1");
+        Require(Gamma > 0, "gamma", Gamma, "must be positive");
+    }
+}
+
+/// <param name="MinLearningRate">The final rate.</param>
+public sealed record CosineSchedule(double MinLearningRate = 0) : Schedule
+{
+    public override double? RateAt(ScheduleClock clock, int epoch, long step) => MinLearningRate +
+        (clock.BaseRate - MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / clock.Epochs)) / 2;
+}
+
+/// <summary>PyTorch's OneCycleLR with cosine annealing: from max/25 up to max over pct_start, then down to max/25e4.</summary>
+/// <param name="MaxLearningRate">The peak rate (0: ten times the base rate).</param>
+/// <param name="PctStart">Share of the steps spent rising.</param>
+public sealed record OneCycleSchedule(double MaxLearningRate = 0, double PctStart = 0.3) : Schedule
+{
+    public override double? RateAt(ScheduleClock clock, int epoch, long step)
+    {
+        double progress = clock.Progress(epoch, step);
+        double peak = MaxLearningRate > 0 ? MaxLearningRate : 10 * clock.BaseRate;
+        double initial = peak / 25, final = initial / 1e4;
+        static double Anneal(double from, double to, double t) => to + (from - to) * (1 + Math.Cos(Math.PI * t)) / 2;
+        return progress < PctStart
+            ? Anneal(initial, peak, progress / PctStart)
+            : Anneal(peak, final, (progress - PctStart) / (1 - PctStart));
+    }
+
+    public override void Validate() => Require(PctStart > 0 && PctStart < 1, "pct_start", PctStart, "must be in (0, 1)");
+}
+
+/// <param name="Power">The exponent p of U^p.</param>
+/// <param name="RandomBase">The base the draws scale (0: the run's learning rate).</param>
+/// <param name="StartEpoch">The rule acts only after this epoch.</param>
+public sealed record RandomOnPlateauSchedule(double Power = 3, double RandomBase = 0, int StartEpoch = 0) : Schedule
+{
+    public override double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>
+        epoch > StartEpoch && !improved ? (RandomBase > 0 ? RandomBase : baseRate) * Math.Pow(uniform(), Power) : current;
+}
+
+/// <param name="Factor">The divisor.</param>
+public sealed record DivideOnPlateauSchedule(double Factor = 3, int StartEpoch = 0) : Schedule
+{
+    public override double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>
+        epoch > StartEpoch && !improved ? current / Factor : current;
+
+    public override void Validate() => Require(Factor > 0, "factor", Factor, "must be positive");
+}
+
+public sealed record RandomEveryEpochSchedule(double Power = 3, double RandomBase = 0, int StartEpoch = 0) : Schedule
+{
+    public override double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>
+        epoch > StartEpoch ? (RandomBase > 0 ? RandomBase : baseRate) * Math.Pow(uniform(), Power) : current;
+}
+
+/// <param name="AlsoAfter">Further epochs (1-based) after which the rate is divided.</param>
+public sealed record DivideEveryEpochSchedule(double Factor = 3, int StartEpoch = 0, int[]? AlsoAfter = null) : Schedule
+{
+    public override double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>
+        (AlsoAfter ?? []).Contains(epoch) || epoch > StartEpoch ? current / Factor : current;
+
+    public override void Validate() => Require(Factor > 0, "factor", Factor, "must be positive");
 }
 
 /// <summary>What a checkpoint keeps of a schedule: the current rate of the reactive rules and the generator state.</summary>
 public sealed record ScheduleState(double CurrentRate, byte[] GeneratorState);
 
+/// <summary>A schedule running over one training run: the rule, its clock, its current rate and its random draws.</summary>
 public sealed class LearningRateSchedule : IDisposable
 {
-    readonly ScheduleSettings settings;
-    readonly double baseRate;
-    readonly int epochs;
-    readonly long stepsPerEpoch;
+    readonly Schedule rule;
+    readonly ScheduleClock clock;
     readonly torch.Generator draws;
     double currentRate;
 
-    public LearningRateSchedule(ScheduleSettings settings, double baseRate, int epochs, long stepsPerEpoch, long seed)
+    public LearningRateSchedule(Schedule rule, double baseRate, int epochs, long stepsPerEpoch, long seed)
     {
-        settings.Validate();
-        this.settings = settings;
-        this.baseRate = baseRate;
-        this.epochs = epochs;
-        this.stepsPerEpoch = stepsPerEpoch;
+        rule.Validate();
+        this.rule = rule;
+        clock = new ScheduleClock(baseRate, epochs, stepsPerEpoch);
         currentRate = baseRate;
         // A stream of its own, apart from the batch order's and dropout's.
         draws = new torch.Generator((ulong)seed + 0x5eed, torch.CPU);
     }
 
     /// <summary>The rate for step <paramref name="step"/> (0-based) of epoch <paramref name="epoch"/> (0-based).</summary>
-    public double RateAt(int epoch, long step)
-    {
-        double progress = (epoch * (double)stepsPerEpoch + step) / Math.Max(1, epochs * (double)stepsPerEpoch - 1);
-        return settings.Name switch
-        {
-            "step" => baseRate * Math.Pow(settings.Gamma, epoch / settings.StepSize),
-            "cosine" => settings.MinLearningRate + (baseRate - settings.MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / epochs)) / 2,
-            "one-cycle" => OneCycle(Math.Min(progress, 1)),
-            _ => currentRate,
-        };
-    }
-
-    // PyTorch's OneCycleLR with cosine annealing: from max/25 up to max over pct_start, then down to max/25e4.
-    double OneCycle(double progress)
-    {
-        double peak = settings.MaxLearningRate > 0 ? settings.MaxLearningRate : 10 * baseRate;
-        double initial = peak / 25, final = initial / 1e4;
-        static double Anneal(double from, double to, double t) => to + (from - to) * (1 + Math.Cos(Math.PI * t)) / 2;
-        return progress < settings.PctStart
-            ? Anneal(initial, peak, progress / settings.PctStart)
-            : Anneal(peak, final, (progress - settings.PctStart) / (1 - settings.PctStart));
-    }
+    public double RateAt(int epoch, long step) => rule.RateAt(clock, epoch, step) ?? currentRate;
 
     /// <summary>Tells the accuracy-driven rules how epoch <paramref name="epoch"/> (1-based) went.</summary>
-    public void EndEpoch(int epoch, bool improved)
-    {
-        if (settings.Name == "divide-every-epoch" && (settings.AlsoAfter ?? []).Contains(epoch))
-            currentRate /= settings.Factor;
-        if (epoch <= settings.StartEpoch) return;
-        double randomBase = settings.RandomBase > 0 ? settings.RandomBase : baseRate;
-        currentRate = settings.Name switch
-        {
-            "random-on-plateau" when !improved => randomBase * Math.Pow(Uniform(), settings.Power),
-            "divide-on-plateau" when !improved => currentRate / settings.Factor,
-            "random-every-epoch" => randomBase * Math.Pow(Uniform(), settings.Power),
-            "divide-every-epoch" when !(settings.AlsoAfter ?? []).Contains(epoch) => currentRate / settings.Factor,
-            _ => currentRate,
-        };
-    }
+    public void EndEpoch(int epoch, bool improved) =>
+        currentRate = rule.AfterEpoch(epoch, improved, currentRate, clock.BaseRate, Uniform);
 
     double Uniform() => torch.rand(1, generator: draws).item<float>();
 

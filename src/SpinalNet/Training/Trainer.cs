@@ -1,4 +1,4 @@
-// The training loop of the from-scratch experiments (reference §3): mini-batch training with the run's optimiser and
+// The training loop of the from-scratch experiments (docs/experiments.md §3): mini-batch training with the run's optimiser and
 // learning-rate schedule, evaluation after every epoch (validation split for model selection when there is one, and
 // the test split, as the scripts report), checkpoints, resume, early stopping, a time limit and a clean stop on Ctrl+C.
 //
@@ -11,6 +11,7 @@ using System.Diagnostics;
 using SpinalNet.Data;
 using SpinalNet.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
@@ -50,8 +51,43 @@ public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
 public sealed record TrainingOutcome(
     IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation FinalTest);
 
-/// <summary>Where a run keeps its checkpoints and metrics, and whether it continues from its last checkpoint.</summary>
-public sealed record CheckpointPolicy(RunDirectory Run, RunConfig Config, bool Resume = false);
+/// <summary>Where the loop stands, all a checkpoint needs besides the weights and the optimiser's state.</summary>
+/// <param name="Epoch">Epochs completed.</param>
+/// <param name="Step">Steps completed in the epoch under way (0 at an epoch boundary).</param>
+/// <param name="PartialLoss">Training-loss sum and sample count of the epoch under way.</param>
+/// <param name="GlobalGenerator">torch's global generator (dropout) at the checkpoint.</param>
+/// <param name="ShuffleAtEpochStart">The batch-order generator as it was when the epoch under way began.</param>
+public sealed record TrainerState(
+    int Epoch,
+    long Step,
+    double PartialLoss,
+    long PartialSamples,
+    double PartialSeconds,
+    double BestScore,
+    int BestEpoch,
+    int EpochsWithoutImprovement,
+    ScheduleState Schedule,
+    byte[] GlobalGenerator,
+    byte[] ShuffleAtEpochStart,
+    IReadOnlyList<EpochMetrics> History);
+
+public enum CheckpointSlot { Last, Best }
+
+/// <summary>Where a run keeps its state (the run layer's checkpoint files): the loop saves into it after every epoch
+/// and when it stops early, and continues from it when it holds a state to resume.</summary>
+public interface ICheckpointStore
+{
+    /// <summary>The state to continue from, with the model's and the optimiser's filled in; null to start afresh.</summary>
+    TrainerState? Resume(nn.Module model, OptimizerHelper optimizer);
+
+    void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer);
+
+    /// <summary>The metrics so far, after every epoch.</summary>
+    void WriteMetrics(IReadOnlyList<EpochMetrics> history);
+
+    /// <summary>The last good checkpoint, for messages; null while there is none.</summary>
+    string? LastGood { get; }
+}
 
 /// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
@@ -65,7 +101,7 @@ public static class Trainer
         Run(model, new TrainingData(train, test), settings, null, observer, cancel).History;
 
     public static TrainingOutcome Run(
-        ClassifierNetwork model, TrainingData data, TrainingSettings settings, CheckpointPolicy? checkpoints = null,
+        ClassifierNetwork model, TrainingData data, TrainingSettings settings, ICheckpointStore? checkpoints = null,
         ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         settings.Validate();
@@ -75,7 +111,7 @@ public static class Trainer
 
         long steps = (data.Train.Count + settings.BatchSize - 1) / settings.BatchSize;
         using var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings);
-        using var schedule = new LearningRateSchedule(settings.ScheduleOrDefault, settings.LearningRate,
+        using var schedule = new LearningRateSchedule(settings.Schedule, settings.LearningRate,
             settings.Epochs, steps, settings.Seed);
         using var shuffle = new torch.Generator((ulong)settings.Seed, torch.CPU);
 
@@ -85,11 +121,8 @@ public static class Trainer
         double best = double.NegativeInfinity, partialLoss = 0, partialSeconds = 0;
         long partialSamples = 0;
         byte[]? shuffleAtEpochStart = null;
-        if (checkpoints is { Resume: true })
+        if (checkpoints?.Resume(model, optimizer) is { } state)
         {
-            var path = checkpoints.Run.File(RunDirectory.LastCheckpoint);
-            var state = Checkpoint.ReadState(path);
-            Checkpoint.Restore(path, model, optimizer);
             schedule.Restore(state.Schedule);
             torch.set_rng_state(torch.tensor(state.GlobalGenerator, dtype: ScalarType.Byte));
             shuffle.set_state(torch.tensor(state.ShuffleAtEpochStart, dtype: ScalarType.Byte));
@@ -103,10 +136,10 @@ public static class Trainer
             torch.manual_seed(settings.Seed);
         }
 
-        void Save(string file, int epoch, long step, double loss, long samples, double seconds) =>
-            Checkpoint.Save(checkpoints!.Run.File(file), model, optimizer, new CheckpointState(
-                epoch, step, loss, samples, seconds, best, bestEpoch, stale, schedule.State,
-                torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList(), checkpoints.Config));
+        void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds) =>
+            checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
+                schedule.State, torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList()),
+                model, optimizer);
 
         var runClock = Stopwatch.StartNew();
         var stop = StopReason.Completed;
@@ -129,7 +162,7 @@ public static class Trainer
                 {
                     stop = cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.TimeLimit;
                     if (checkpoints is not null)
-                        Save(RunDirectory.LastCheckpoint, epoch - 1, step, lossSum, seen,
+                        Save(CheckpointSlot.Last, epoch - 1, step, lossSum, seen,
                             previousSeconds + epochClock.Elapsed.TotalSeconds);
                     break;
                 }
@@ -147,7 +180,7 @@ public static class Trainer
                 if (!float.IsFinite(value))
                     throw new TrainingDivergedException(
                         $"the training loss became {value} at epoch {epoch}, step {step + 1}; stopped" +
-                        (checkpoints is null ? "" : $" (last good checkpoint: {checkpoints.Run.File(RunDirectory.LastCheckpoint)})") +
+                        (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
                         "; try a lower --lr");
                 loss.backward();
                 optimizer.step();
@@ -176,9 +209,9 @@ public static class Trainer
             if (checkpoints is not null)
             {
                 shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
-                checkpoints.Run.WriteMetrics(history);
-                Save(RunDirectory.LastCheckpoint, epoch, 0, 0, 0, 0);
-                if (improved) Save(RunDirectory.BestCheckpoint, epoch, 0, 0, 0, 0);
+                checkpoints.WriteMetrics(history);
+                Save(CheckpointSlot.Last, epoch, 0, 0, 0, 0);
+                if (improved) Save(CheckpointSlot.Best, epoch, 0, 0, 0, 0);
             }
             if (settings.Patience > 0 && stale >= settings.Patience) stop = StopReason.EarlyStopped;
         }

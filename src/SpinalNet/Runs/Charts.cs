@@ -1,8 +1,10 @@
 // The pictures a run leaves for a person to look at (PNG, ScottPlot): loss and accuracy curves per epoch, both heads
 // of a comparison on one chart, and the confusion matrix of the final test evaluation.
 using ScottPlot;
+using SpinalNet.Data;
+using SpinalNet.Training;
 
-namespace SpinalNet.Training;
+namespace SpinalNet.Runs;
 
 /// <summary>One line of a chart: its legend label and its points.</summary>
 public sealed record Series(string Label, double[] X, double[] Y);
@@ -46,15 +48,14 @@ public static class Charts
     }
 
     /// <summary>loss.png and accuracy.png of one run's history.</summary>
-    public static void RunCurves(RunDirectory run, string title, IReadOnlyList<EpochMetrics> history)
+    public static void RunCurves(string lossPath, string accuracyPath, string title, IReadOnlyList<EpochMetrics> history)
     {
-        double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
         Series Of(string label, Func<EpochMetrics, double?> value) =>
             new(label, history.Where(h => value(h) is not null).Select(h => (double)h.Epoch).ToArray(),
                 history.Where(h => value(h) is not null).Select(h => value(h)!.Value).ToArray());
-        Lines(run.File(LossPng), $"{title}: loss", "epoch", "loss",
+        Lines(lossPath, $"{title}: loss", "epoch", "loss",
             [Of("train", h => h.TrainLoss), Of("validation", h => h.ValidationLoss), Of("test", h => h.TestLoss)]);
-        Lines(run.File(AccuracyPng), $"{title}: accuracy", "epoch", "top-1 accuracy (%)",
+        Lines(accuracyPath, $"{title}: accuracy", "epoch", "top-1 accuracy (%)",
             [Of("validation", h => 100 * h.ValidationAccuracy), Of("test", h => 100 * h.TestAccuracy)], Alignment.LowerRight);
     }
 

@@ -1,6 +1,6 @@
 // Every file a run writes goes to a temporary name beside its target and is renamed into place when complete, so a
 // crash or a full disk never leaves a truncated checkpoint or metrics file where a good one was.
-namespace SpinalNet.Training;
+namespace SpinalNet.Data;
 
 public static class AtomicFile
 {

@@ -1,36 +1,22 @@
 // A checkpoint holds everything a run needs to continue exactly where it stopped: weights (with batch-norm running
-// statistics), optimiser state, schedule state, the random generators' states, the position in the epoch, the metrics
-// so far and the resolved configuration. It is one zip file (entries model.safetensors, optimizer.bin, state.json),
-// written through AtomicFile, so a crash mid-write leaves the previous checkpoint whole.
+// statistics), optimiser state, the loop's state (schedule, random generators, position in the epoch, metrics so far)
+// and the resolved configuration. It is one zip file (entries model.safetensors, optimizer.bin, state.json), written
+// through AtomicFile, so a crash mid-write leaves the previous checkpoint whole. RunCheckpoints is the training loop's
+// checkpoint store for a run folder (last.ckpt, best.ckpt, metrics).
 using System.IO.Compression;
 using System.Text.Json;
-using SpinalNet.Models;
+using SpinalNet.Data;
+using SpinalNet.Interop;
+using SpinalNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Training;
+namespace SpinalNet.Runs;
 
-/// <param name="Epoch">Epochs completed.</param>
-/// <param name="Step">Steps completed in the epoch under way (0 at an epoch boundary).</param>
-/// <param name="PartialLoss">Training-loss sum and sample count of the epoch under way.</param>
-/// <param name="GlobalGenerator">torch's global generator (dropout) at the checkpoint.</param>
-/// <param name="ShuffleAtEpochStart">The batch-order generator as it was when the epoch under way began.</param>
-public sealed record CheckpointState(
-    int Epoch,
-    long Step,
-    double PartialLoss,
-    long PartialSamples,
-    double PartialSeconds,
-    double BestScore,
-    int BestEpoch,
-    int EpochsWithoutImprovement,
-    ScheduleState Schedule,
-    byte[] GlobalGenerator,
-    byte[] ShuffleAtEpochStart,
-    IReadOnlyList<EpochMetrics> History,
-    RunConfig Config);
+/// <summary>The loop's state and the run's configuration, as a checkpoint's state.json holds them.</summary>
+public sealed record CheckpointState(TrainerState Trainer, RunConfig Config);
 
 public static class Checkpoint
 {
@@ -46,14 +32,14 @@ public static class Checkpoint
             using (var writer = new BinaryWriter(stream))
                 optimizer.save_state_dict(writer);
             using (var stream = zip.CreateEntry(StateEntry, CompressionLevel.Optimal).Open())
-                JsonSerializer.Serialize(stream, state, RunDirectory.Json);
+                JsonSerializer.Serialize(stream, state, RunJson.Options);
         });
 
     /// <summary>The run state and configuration of a checkpoint, without touching any model.</summary>
     public static CheckpointState ReadState(string path) => Open(path, zip =>
     {
         using var stream = Entry(zip, path, StateEntry).Open();
-        return JsonSerializer.Deserialize<CheckpointState>(stream, RunDirectory.Json)
+        return JsonSerializer.Deserialize<CheckpointState>(stream, RunJson.Options)
                ?? throw new InvalidDataException($"{path}: empty run state");
     });
 
@@ -62,7 +48,15 @@ public static class Checkpoint
     {
         using (var stream = CopyOf(Entry(zip, path, ModelEntry)))
         {
-            StateDicts.LoadStrict(model, Safetensors.LoadStateDict(stream, leaveOpen: true), path);
+            var tensors = Safetensors.LoadStateDict(stream, leaveOpen: true);
+            try
+            {
+                WeightsFile.Load(model, tensors, path, "this model");
+            }
+            finally
+            {
+                foreach (var t in tensors.Values) t.Dispose();
+            }
         }
         if (optimizer is not null)
         {
@@ -98,4 +92,27 @@ public static class Checkpoint
         copy.Position = 0;
         return copy;
     }
+}
+
+/// <summary>A run folder as the training loop's checkpoint store: last.ckpt after every epoch and on a stop, best.ckpt
+/// when the selection accuracy improves, metrics after every epoch; with <paramref name="Resume"/>, the loop continues
+/// from last.ckpt.</summary>
+public sealed record RunCheckpoints(RunDirectory Run, RunConfig Config, bool Resume = false) : ICheckpointStore
+{
+    TrainerState? ICheckpointStore.Resume(nn.Module model, OptimizerHelper optimizer)
+    {
+        if (!Resume) return null;
+        var path = Run.File(RunDirectory.LastCheckpoint);
+        var state = Checkpoint.ReadState(path);
+        Checkpoint.Restore(path, model, optimizer);
+        return state.Trainer;
+    }
+
+    public void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer) =>
+        Checkpoint.Save(Run.File(slot == CheckpointSlot.Best ? RunDirectory.BestCheckpoint : RunDirectory.LastCheckpoint),
+            model, optimizer, new CheckpointState(state, Config));
+
+    public void WriteMetrics(IReadOnlyList<EpochMetrics> history) => Run.WriteMetrics(history);
+
+    public string? LastGood => File.Exists(Run.File(RunDirectory.LastCheckpoint)) ? Run.File(RunDirectory.LastCheckpoint) : null;
 }

@@ -5,28 +5,18 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SpinalNet.Data;
-using SpinalNet.Models;
-using TorchSharp.PyBridge;
+using SpinalNet.Interop;
+using SpinalNet.Training;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Training;
+namespace SpinalNet.Runs;
 
 public sealed class RunDirectory
 {
     public const string ConfigFile = "config.json", MetricsCsv = "metrics.csv", MetricsJson = "metrics.json",
         WeightsFile = "model.safetensors", LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt",
         EvaluationFile = "evaluation.json", ConfusionCsv = "confusion.csv", ClassesFile = "classes.json";
-
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        // A run stopped before its first evaluation has a best score of -Infinity.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     public string Path { get; }
 
@@ -44,7 +34,7 @@ public sealed class RunDirectory
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void WriteConfig(RunConfig config) =>
-        AtomicFile.WriteText(File(ConfigFile), JsonSerializer.Serialize(config, Json));
+        AtomicFile.WriteText(File(ConfigFile), RunJson.Serialize(config));
 
     public RunConfig ReadConfig()
     {
@@ -54,7 +44,7 @@ public sealed class RunDirectory
     }
 
     public void WriteClassNames(IReadOnlyList<string> names) =>
-        AtomicFile.WriteText(File(ClassesFile), JsonSerializer.Serialize(names, Json));
+        AtomicFile.WriteText(File(ClassesFile), RunJson.Serialize(names));
 
     /// <summary>The class names saved with the run, else "0", "1", ....</summary>
     public IReadOnlyList<string> ReadClassNames(int classes) => System.IO.File.Exists(File(ClassesFile))
@@ -69,7 +59,7 @@ public sealed class RunDirectory
             csv.AppendLine(Csv(m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, m.TestLoss, m.TestAccuracy,
                 m.TestTop5Accuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond));
         AtomicFile.WriteText(File(MetricsCsv), csv.ToString());
-        AtomicFile.WriteText(File(MetricsJson), JsonSerializer.Serialize(history, Json));
+        AtomicFile.WriteText(File(MetricsJson), RunJson.Serialize(history));
     }
 
     /// <summary>What a finished (or stopped) run leaves: the evaluation files, the loss and accuracy curves and the
@@ -77,7 +67,7 @@ public sealed class RunDirectory
     public void WriteOutcome(string title, TrainingOutcome outcome)
     {
         WriteEvaluation(outcome.FinalTest);
-        Charts.RunCurves(this, title, outcome.History);
+        Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History);
         Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
             ReadClassNames(outcome.FinalTest.Confusion.Length));
     }
@@ -85,12 +75,12 @@ public sealed class RunDirectory
     /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>
     public void WriteEvaluation(Evaluation evaluation)
     {
-        AtomicFile.WriteText(File(EvaluationFile), JsonSerializer.Serialize(new
+        AtomicFile.WriteText(File(EvaluationFile), RunJson.Serialize(new
         {
             evaluation.Loss, evaluation.Accuracy, evaluation.Top5Accuracy, evaluation.Samples,
             PerClassAccuracy = evaluation.PerClassAccuracy.Select(a => double.IsNaN(a) ? (double?)null : a),
             evaluation.Confusion,
-        }, Json));
+        }));
         var csv = new StringBuilder("true\\predicted," + string.Join(",", Enumerable.Range(0, evaluation.Confusion.Length)) + "\n");
         for (int c = 0; c < evaluation.Confusion.Length; c++)
             csv.AppendLine(c + "," + string.Join(",", evaluation.Confusion[c]));
@@ -100,26 +90,5 @@ public sealed class RunDirectory
     static string Csv(params object?[] values) =>
         string.Join(",", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
 
-    public void SaveWeights(nn.Module model) => SaveWeights(model, File(WeightsFile));
-
-    public static void SaveWeights(nn.Module model, string path) =>
-        AtomicFile.Write(path, temp => model.save_safetensors(temp));
-
-    /// <summary>Loads weights saved by <see cref="SaveWeights(nn.Module, string)"/>; every key must fit.</summary>
-    public static void LoadWeights(nn.Module model, string path)
-    {
-        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found", path);
-        Dictionary<string, Tensor> tensors;
-        try
-        {
-            tensors = Safetensors.LoadStateDict(path);
-        }
-        catch (Exception e) when (e is not IOException)
-        {
-            throw new InvalidDataException($"{path}: not a readable safetensors file ({OneLine(e.Message)})", e);
-        }
-        StateDicts.LoadStrict(model, tensors, path);
-    }
-
-    static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+    public void SaveWeights(nn.Module model) => Interop.WeightsFile.Save(model, File(WeightsFile));
 }

@@ -4,8 +4,9 @@
 using System.Globalization;
 using System.Text;
 using SpinalNet.Models;
+using SpinalNet.Training;
 
-namespace SpinalNet.Training;
+namespace SpinalNet.Runs;
 
 /// <summary>Mean and sample standard deviation (0 for a single value).</summary>
 public sealed record MeanSd(double Mean, double Sd, int Count)
@@ -35,25 +36,6 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
             MeanSd.Of(g.Select(r => r.FinalAccuracy).ToList()), MeanSd.Of(g.Select(r => r.SecondsPerEpoch).ToList())))
         .ToList();
 
-    /// <summary>Trains both heads once per seed: seed, seed + 1, ..., seed + repeats − 1.</summary>
-    public static ComparisonReport Run(RunConfig config, TrainingData data, int repeats,
-        Func<long, HeadKind, RunDirectory?>? runFor = null, Func<long, HeadKind, ITrainingObserver?>? observer = null,
-        CancellationToken cancel = default)
-    {
-        if (repeats < 1) throw new ArgumentException($"--repeats {repeats} must be at least 1", "repeats");
-        var seeds = new List<long>();
-        var rows = new List<IReadOnlyList<ComparisonRow>>();
-        for (int i = 0; i < repeats && !cancel.IsCancellationRequested; i++)
-        {
-            long seed = config.Settings.Seed + i;
-            var seeded = config with { Settings = config.Settings with { Seed = seed } };
-            rows.Add(HeadComparison.Run(seeded, data, head => runFor?.Invoke(seed, head),
-                head => observer?.Invoke(seed, head), cancel));
-            seeds.Add(seed);
-        }
-        return new ComparisonReport(config, seeds, rows);
-    }
-
     /// <summary>Both heads on one chart, per epoch: test accuracy, and training loss. Returns (title, file name).</summary>
     public IReadOnlyList<(string Title, string File)> WriteCharts(string folder)
     {
@@ -74,8 +56,8 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
         var s = Config.Settings;
         var md = new StringBuilder();
         md.AppendLine($"# {Config.Model}: default head vs Spinal head").AppendLine();
-        md.AppendLine($"Data: {Config.Data}. {s.Epochs} epochs, {s.Optimizer} lr {F(s.LearningRate)}" +
-                      $" ({s.ScheduleOrDefault.Name} schedule), batch {s.BatchSize}, " +
+        md.AppendLine($"Data: {Config.Data}. {s.Epochs} epochs, {s.Optimizer.Name()} lr {F(s.LearningRate)}" +
+                      $" ({s.Schedule.Name} schedule), batch {s.BatchSize}, " +
                       $"seed{(Seeds.Count > 1 ? "s" : "")} {string.Join(", ", Seeds)}; both heads from the same seed " +
                       "on the same batches.").AppendLine();
         md.AppendLine(s.ValidationFraction > 0
@@ -87,7 +69,7 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
                       "best test accuracy | final test accuracy | s/epoch |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var h in Summaries)
-            md.AppendLine($"| {Name(h.Head)} | {N(h.Parameters)} | {N(h.Multiplications)} | {N(h.HeadParameters)} | " +
+            md.AppendLine($"| {h.Head.Title()} | {N(h.Parameters)} | {N(h.Multiplications)} | {N(h.HeadParameters)} | " +
                           $"{N(h.HeadMultiplications)} | {h.BestAccuracy.Percent} | {h.FinalAccuracy.Percent} | " +
                           $"{h.SecondsPerEpoch.Mean.ToString("F2", CultureInfo.InvariantCulture)} |");
         if (Seeds.Count > 1)
@@ -97,14 +79,13 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
             md.AppendLine("|---:|---|---:|---:|");
             foreach (var (seed, rows) in Seeds.Zip(RowsBySeed))
             foreach (var r in rows)
-                md.AppendLine($"| {seed} | {Name(r.Head)} | {100 * r.BestAccuracy:F2}% | {100 * r.FinalAccuracy:F2}% |");
+                md.AppendLine($"| {seed} | {r.Head.Title()} | {100 * r.BestAccuracy:F2}% | {100 * r.FinalAccuracy:F2}% |");
         }
         foreach (var (title, file) in charts ?? [])
             md.AppendLine().AppendLine($"![{title}]({file})");
         return md.ToString();
     }
 
-    static string Name(HeadKind head) => head == HeadKind.Fc ? "default (fc)" : "Spinal";
     static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

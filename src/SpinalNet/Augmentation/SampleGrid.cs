@@ -3,8 +3,9 @@
 // by nearest neighbour (small images stay crisp); labels are drawn under each tile with a system font when one is
 // found (DejaVu on Debian), else Skia's default.
 using SkiaSharp;
+using SpinalNet.Data;
 
-namespace SpinalNet.Data;
+namespace SpinalNet.Augmentation;
 
 public static class SampleGrid
 {

@@ -1,0 +1,91 @@
+// The paper's central comparison (docs/results.md §5), the use case behind `spinalnet compare`: the same network with
+// its conventional head and with a Spinal head, trained from the same seed on the same batches (once per seed: seed,
+// seed + 1, ...), each head's run in a folder of its own, then report.md with the table and the charts.
+using SpinalNet.Cost;
+using SpinalNet.Data;
+using SpinalNet.Models;
+using SpinalNet.Training;
+
+namespace SpinalNet.Runs;
+
+/// <param name="BestAccuracy">Test accuracy at the best epoch, as a fraction: the epoch picked on the validation split
+/// where there is one, else the best test accuracy over the epochs (the scripts' report).</param>
+public sealed record ComparisonRow(
+    HeadKind Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
+    double BestAccuracy, double FinalAccuracy, double SecondsPerEpoch, TrainingOutcome Outcome);
+
+public sealed class HeadComparison : IDisposable
+{
+    public static readonly HeadKind[] Heads = [HeadKind.Fc, HeadKind.Spinal];
+
+    public RunConfig Config { get; }
+    public int Repeats { get; }
+    public string Folder { get; }
+    public TrainingData Data { get; }
+
+    HeadComparison(RunConfig config, int repeats, string folder, TrainingData data) =>
+        (Config, Repeats, Folder, Data) = (config, repeats, folder, data);
+
+    /// <summary>A comparison of both heads of <paramref name="config"/>'s network (its head is ignored), in
+    /// <paramref name="folder"/> (null: runs/compare-MODEL-TIME). Both networks are built once here, so initial weights
+    /// that fit only one head fail before any training.</summary>
+    public static HeadComparison Create(RunConfig config, int repeats = 1, string? folder = null,
+        Action<string>? warn = null)
+    {
+        if (repeats < 1) throw new ArgumentException($"--repeats {repeats} must be at least 1", "repeats");
+        Configuration.Validate(config);
+        foreach (var head in Heads) (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
+        return new HeadComparison(config, repeats, folder ?? TrainingRun.DefaultFolder($"compare-{config.Model}"),
+            config.LoadData(warn));
+    }
+
+    /// <summary>The run folder of one head and seed.</summary>
+    public string RunFolder(long seed, HeadKind head) =>
+        Repeats == 1 ? Path.Combine(Folder, head.Id()) : Path.Combine(Folder, $"seed-{seed}", head.Id());
+
+    public ComparisonReport Run(Func<long, HeadKind, ITrainingObserver?>? observer = null,
+        CancellationToken cancel = default)
+    {
+        var seeds = new List<long>();
+        var rows = new List<IReadOnlyList<ComparisonRow>>();
+        for (int i = 0; i < Repeats && !cancel.IsCancellationRequested; i++)
+        {
+            long seed = Config.Settings.Seed + i;
+            rows.Add(RunSeed(Config with { Settings = Config.Settings with { Seed = seed } },
+                head => observer?.Invoke(seed, head), cancel));
+            seeds.Add(seed);
+        }
+        var report = new ComparisonReport(Config, seeds, rows);
+        AtomicFile.WriteText(Path.Combine(Folder, "report.md"), report.Markdown(report.WriteCharts(Folder)));
+        return report;
+    }
+
+    IReadOnlyList<ComparisonRow> RunSeed(RunConfig config, Func<HeadKind, ITrainingObserver?> observer,
+        CancellationToken cancel)
+    {
+        var rows = new List<ComparisonRow>();
+        foreach (var head in Heads)
+        {
+            var headConfig = config with { Head = head };
+            using var model = headConfig.CreateModel(config.Settings.Seed);
+            var cost = CostReport.Measure(model, headConfig.Spec.InputShape);
+            var run = new RunDirectory(RunFolder(config.Settings.Seed, head));
+            run.WriteConfig(headConfig);
+            if (Data.ClassNames is { } names) run.WriteClassNames(names);
+            var outcome = Trainer.Run(model, Data, config.Settings, new RunCheckpoints(run, headConfig), observer(head),
+                cancel);
+            run.SaveWeights(model);
+            run.WriteOutcome($"{config.Model}, {head.Title()} head", outcome);
+            var history = outcome.History;
+            rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
+                cost.Part("head").Multiplications,
+                history.Count == 0 ? double.NaN : history.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy,
+                history.Count == 0 ? double.NaN : history[^1].TestAccuracy,
+                history.Count == 0 ? double.NaN : history.Average(h => h.Seconds), outcome));
+            if (outcome.Stop == StopReason.Cancelled) break;
+        }
+        return rows;
+    }
+
+    public void Dispose() => Data.Dispose();
+}

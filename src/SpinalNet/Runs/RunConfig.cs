@@ -1,0 +1,67 @@
+// Everything that determines a run, saved with it as config.json and inside every checkpoint: the network (model, head,
+// Spinal changes, classes, initial weights), the data and its augmentation, and the training settings. Its JSON form
+// (snake_case keys, enums by name) is the shape of a --config file too.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SpinalNet.Data;
+using SpinalNet.Interop;
+using SpinalNet.Models;
+using SpinalNet.Training;
+
+namespace SpinalNet.Runs;
+
+/// <param name="Data">"embedded" (the sample shipped with the program), a known data set's name (see
+/// `spinalnet data list`), or a folder of MNIST-format IDX files.</param>
+/// <param name="Augmentation">The preprocessing pipeline (Augmentation/Pipelines.cs) for training and evaluation.</param>
+/// <param name="DataRoot">Where known data sets lie (null: $SPINALNET_DATA, else ./data).</param>
+/// <param name="Classes">The network's outputs (null: the model's own count).</param>
+/// <param name="InitialWeights">Weights the run starts from instead of a random initialisation: a run's
+/// model.safetensors or the authors' PyTorch state dict (null: random, from the seed).</param>
+public sealed record RunConfig(
+    string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
+    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null)
+{
+    [JsonIgnore]
+    public ModelSpec Spec => ModelCatalog.Get(Model);
+
+    /// <summary>The network's outputs: the configured count, else the model's.</summary>
+    [JsonIgnore]
+    public int ClassCount => Classes ?? Spec.Classes;
+
+    /// <summary>The network this configuration describes, weights drawn from <paramref name="seed"/>, then replaced by
+    /// the initial weights where the configuration names some and <paramref name="initialWeights"/> asks for them.</summary>
+    public ClassifierNetwork CreateModel(long seed, bool initialWeights = true)
+    {
+        var model = Spec.Create(Head, seed, Spinal, Classes);
+        try
+        {
+            if (initialWeights && InitialWeights is { } path) AuthorsWeights.LoadAny(Spec, Head, model, path);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The run's data: training part, optional validation part held out from it, test split.</summary>
+    public TrainingData LoadData(Action<string>? warn = null) => RunData.Load(this, warn);
+}
+
+/// <summary>The JSON form of configurations, checkpoints' states and run files.</summary>
+public static class RunJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        // A run stopped before its first evaluation has a best score of -Infinity.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // A schedule's "name" may follow its parameters in a hand-written file.
+        AllowOutOfOrderMetadataProperties = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+}

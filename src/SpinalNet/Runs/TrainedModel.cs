@@ -1,0 +1,105 @@
+// A trained network ready for use, the one path behind `spinalnet predict`, `evaluate` and `export`: built as a run's
+// configuration says (or as a given configuration says, without a run), filled with the run's weights (model.safetensors,
+// else best.ckpt) or with a weights file's (ours or the authors' PyTorch state dict), with the run's class names.
+// Prediction decodes each image, brings it to the network's input (channels, then size), applies the run's evaluation
+// preprocessing and returns the k most probable classes.
+using SpinalNet.Augmentation;
+using SpinalNet.Data;
+using SpinalNet.Interop;
+using SpinalNet.Models;
+using SpinalNet.Training;
+using TorchSharp;
+
+namespace SpinalNet.Runs;
+
+public sealed record ClassProbability(int Class, string Name, double Probability);
+
+public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top);
+
+public sealed class TrainedModel : IDisposable
+{
+    public RunConfig Config { get; }
+    public ClassifierNetwork Model { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+
+    TrainedModel(RunConfig config, ClassifierNetwork model, IReadOnlyList<string> names) =>
+        (Config, Model, ClassNames) = (config, model, names);
+
+    /// <param name="run">A run folder (null: none; <paramref name="config"/> then says which network).</param>
+    /// <param name="weights">A weights file replacing the run's (null: the run's own).</param>
+    /// <param name="config">The network and data without a run folder.</param>
+    public static TrainedModel Open(string? run, string? weights = null, RunConfig? config = null)
+    {
+        var folder = run is null ? null : RunDirectory.Open(run);
+        if (folder is null && weights is null)
+            throw new ArgumentException("give a run folder (--run RUN_DIR) or a weights file (--weights FILE)", "run");
+        config = folder?.ReadConfig() ?? config ?? Configuration.Resolve();
+        var model = config.CreateModel(0, initialWeights: false);
+        try
+        {
+            if (weights is not null) AuthorsWeights.LoadAny(config.Spec, config.Head, model, weights);
+            else if (File.Exists(folder!.File(RunDirectory.WeightsFile)))
+                WeightsFile.Load(model, folder.File(RunDirectory.WeightsFile));
+            else Checkpoint.Restore(folder.File(RunDirectory.BestCheckpoint), model, null);
+            model.eval();
+            return new TrainedModel(config, model,
+                folder?.ReadClassNames(config.ClassCount) ?? Data.ClassNames.Digits(config.ClassCount));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Top-1 and top-5 accuracy and loss on the test split of the configuration's data.</summary>
+    public Evaluation Evaluate(Action<string>? warn = null)
+    {
+        using var test = RunData.LoadTest(Config, warn);
+        return Evaluator.Evaluate(Model, test, Config.Settings.TestBatchSize);
+    }
+
+    /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
+    public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top)
+    {
+        if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
+        var shape = Config.Spec.InputShape;
+        var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
+        var prepare = new Compose(new ToChannels(channels), new Resize(height, width),
+            Pipelines.Get(Config.Augmentation).Eval);
+        Model.eval();
+        using var noGrad = torch.no_grad();
+        var predictions = new List<Prediction>();
+        foreach (var file in images)
+        {
+            using var scope = torch.NewDisposeScope();
+            var image = prepare.Apply(ImageCodec.Decode(file, channels), SampleRandom.For(0, 0, 0));
+            var output = Model.call(torch.tensor(image.Data, [1, image.Channels, image.Height, image.Width]));
+            var probabilities = output.softmax(1)[0];
+            var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));
+            var best = values.data<float>().ToArray().Zip(indexes.data<long>().ToArray())
+                .Select(p => new ClassProbability((int)p.Second,
+                    (int)p.Second < ClassNames.Count ? ClassNames[(int)p.Second] : p.Second.ToString(), p.First))
+                .ToList();
+            predictions.Add(new Prediction(file, best));
+        }
+        return predictions;
+    }
+
+    /// <summary>Writes the weights under the authors' PyTorch key names; returns the file written.</summary>
+    public string ExportAuthors(string path, WeightsFormat format)
+    {
+        AuthorsWeights.Save(Config.Spec, Config.Head, Model, path, format);
+        return path;
+    }
+
+    /// <summary>A run's weights under the authors' names, by default as RUN/authors.pt or RUN/authors.safetensors.</summary>
+    public static string ExportRun(string run, WeightsFormat format, string? output = null)
+    {
+        using var trained = Open(run);
+        return trained.ExportAuthors(
+            output ?? Path.Combine(run, format == WeightsFormat.Pt ? "authors.pt" : "authors.safetensors"), format);
+    }
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,80 @@
+// Training one network as a run: the use case behind `spinalnet train`. Create checks the configuration, loads the data
+// and builds the network (from its initial weights, if the configuration names some) before anything is written; Train
+// then trains with checkpoints in the run folder and leaves the trained weights, the final evaluation and the charts.
+// Resume continues a stopped run from its last checkpoint with its saved configuration, so it ends with the weights an
+// uninterrupted run would have (same seed and thread count); only the number of epochs, the time limit and the thread
+// count may change.
+using SpinalNet.Models;
+using SpinalNet.Training;
+
+namespace SpinalNet.Runs;
+
+/// <summary>What may change when a run is resumed (null: as saved).</summary>
+public sealed record ResumeChanges(int? Epochs = null, double? MaxTimeSeconds = null, int? Threads = null);
+
+public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutcome Outcome);
+
+public sealed class TrainingRun : IDisposable
+{
+    readonly bool resume;
+
+    public RunConfig Config { get; }
+    public RunDirectory Run { get; }
+    public TrainingData Data { get; }
+    public ClassifierNetwork Model { get; }
+
+    TrainingRun(RunConfig config, string folder, bool resume, Action<string>? warn)
+    {
+        Configuration.Validate(config);
+        Config = config;
+        this.resume = resume;
+        Data = config.LoadData(warn);
+        try
+        {
+            Model = config.CreateModel(config.Settings.Seed, initialWeights: !resume);
+        }
+        catch
+        {
+            Data.Dispose();
+            throw;
+        }
+        Run = new RunDirectory(folder);
+        Run.WriteConfig(config);
+        if (Data.ClassNames is { } names) Run.WriteClassNames(names);
+    }
+
+    /// <summary>The default run folder of a name: runs/NAME-yyyyMMdd-HHmmss.</summary>
+    public static string DefaultFolder(string name) => Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
+
+    /// <summary>A new run of <paramref name="config"/> in <paramref name="folder"/> (null: runs/MODEL-HEAD-TIME).</summary>
+    public static TrainingRun Create(RunConfig config, string? folder = null, Action<string>? warn = null) =>
+        new(config, folder ?? DefaultFolder($"{config.Model}-{config.Head.Id()}"), resume: false, warn);
+
+    /// <summary>The stopped run in <paramref name="folder"/>, to continue from its last checkpoint.</summary>
+    public static TrainingRun Resume(string folder, ResumeChanges? changes = null, Action<string>? warn = null)
+    {
+        var saved = Checkpoint.ReadState(RunDirectory.Open(folder).File(RunDirectory.LastCheckpoint)).Config;
+        var s = saved.Settings;
+        var settings = s with
+        {
+            Epochs = changes?.Epochs ?? s.Epochs,
+            MaxTimeSeconds = changes?.MaxTimeSeconds ?? s.MaxTimeSeconds,
+            Threads = changes?.Threads ?? s.Threads,
+        };
+        return new TrainingRun(saved with { Settings = settings }, folder, resume: true, warn);
+    }
+
+    public RunResult Train(ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        var outcome = Trainer.Run(Model, Data, Config.Settings, new RunCheckpoints(Run, Config, resume), observer, cancel);
+        Run.SaveWeights(Model);
+        Run.WriteOutcome($"{Config.Model}, {Config.Head.Title()} head", outcome);
+        return new RunResult(Run, Config, outcome);
+    }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Data.Dispose();
+    }
+}
