@@ -1,4 +1,4 @@
-// Seconds per training epoch of the paper's MNIST CNN (reference §2.1, §3.1: SGD lr 0.01 momentum 0.5, batch 64) on
+// Seconds per training epoch of the paper's MNIST CNN (docs/networks.md §2.1, docs/experiments.md §3.1: SGD lr 0.01 momentum 0.5, batch 64) on
 // the 8,000 training digits of the embedded sample, with each head, at a fixed thread count. One invocation is one
 // whole epoch, so BenchmarkDotNet's "Mean" is seconds per epoch.
 using BenchmarkDotNet.Attributes;

@@ -1,4 +1,4 @@
-// Data throughput (issue 4's closing criteria): time to load the full Fashion-MNIST (Debian package
+// Data throughput: time to load the full Fashion-MNIST (Debian package
 // dataset-fashion-mnist, /usr/share/datasets/fashion-mnist) into memory, and images per second through PNG decode +
 // per-sample augmentation for image folders of 32x32 and 224x224 PNGs (generated once under the temp folder), next
 // to the rate at which a training step consumes images. Run: dotnet run -c Release --project bench/SpinalNet.DataBench

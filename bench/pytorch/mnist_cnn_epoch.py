@@ -1,6 +1,6 @@
 """Seconds per training epoch of the paper's MNIST CNN in PyTorch, for a same-machine comparison with
 bench/SpinalNet.Bench (EpochBenchmark). The networks are written here from the project's reference description
-(reference §2.1, §3.1), not taken from the authors' scripts: conv 1->10 k5, maxpool 2, ReLU; conv 10->20 k5,
+(docs/networks.md §2.1, docs/experiments.md §3.1), not taken from the authors' scripts: conv 1->10 k5, maxpool 2, ReLU; conv 10->20 k5,
 Dropout2d(0.5), maxpool 2, ReLU; flatten 320; default head 320->50, ReLU, dropout 0.5, 50->10, or Spinal head
 (halves of 160, w = 8, L = 6, ReLU, 48->10); log_softmax; SGD lr 0.01 momentum 0.5, batch 64.
 

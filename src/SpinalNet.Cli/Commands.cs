@@ -7,6 +7,7 @@ using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Runs;
 using SpinalNet.Training;
+using static SpinalNet.Cli.Format;
 
 namespace SpinalNet.Cli;
 
@@ -14,18 +15,10 @@ static class Commands
 {
     public static Command Train(RunOptions o)
     {
-        var output = new Option<string?>("--out", "-o")
-        {
-            Description = "Run folder for config.json, metrics, checkpoints, evaluation and model.safetensors " +
-                          "(default: runs/MODEL-HEAD-TIME).",
-            HelpName = "DIR",
-        };
-        var resume = new Option<string?>("--resume")
-        {
-            Description = "Continue the run in this folder from its last checkpoint, with its saved configuration; " +
-                          "only --epochs, --max-time, --threads and --quiet may be given with it.",
-            HelpName = "DIR",
-        };
+        var output = Opt<string?>("--out", "DIR", "Run folder for config.json, metrics, checkpoints, evaluation and " +
+            "model.safetensors (default: runs/MODEL-HEAD-TIME).", "-o");
+        var resume = Opt<string?>("--resume", "DIR", "Continue the run in this folder from its last checkpoint, with " +
+            "its saved configuration; only --epochs, --max-time, --threads and --quiet may be given with it.");
         var command = new Command("train", "Train one network, evaluating on the test split (and the validation " +
                                            "split, if any) after every epoch.") { output, resume, o.InitialWeights };
         Add(command, o.NetworkOptions, o.TrainingOptions);
@@ -71,18 +64,15 @@ static class Commands
         if (outcome.History.Count == 0) return $"{why}; no epoch finished";
         var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch);
         return $"{why}. Best epoch {best.Epoch} by {settings.SelectionSplit} accuracy: test accuracy " +
-               $"{Format.Percent(best.TestAccuracy)}; final test accuracy {Format.Percent(outcome.FinalTest.Accuracy)} " +
-               $"(top-5 {Format.Percent(outcome.FinalTest.Top5Accuracy)}); weights {run.File(RunDirectory.WeightsFile)}";
+               $"{Percent(best.TestAccuracy)}; final test accuracy {Percent(outcome.FinalTest.Accuracy)} " +
+               $"(top-5 {Percent(outcome.FinalTest.Top5Accuracy)}); weights {run.File(RunDirectory.WeightsFile)}";
     }
 
     public static Command Evaluate(RunOptions o)
     {
-        var weights = new Option<string>("--weights", "-w")
-        {
-            Description = "Weights file: a run's model.safetensors, or the authors' PyTorch state dict (.pt).",
-            HelpName = "FILE",
-            Required = true,
-        };
+        var weights = Opt<string>("--weights", "FILE", "Weights file: a run's model.safetensors, or the authors' " +
+            "PyTorch state dict (.pt).", "-w");
+        weights.Required = true;
         var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
             { weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
@@ -90,8 +80,8 @@ static class Commands
         {
             using var trained = TrainedModel.Open(null, r.GetValue(weights), Configuration.Resolve(options: o.Overrides(r)));
             var e = trained.Evaluate(Warn);
-            Console.WriteLine($"test accuracy {Format.Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
-                              $"top-5 {Format.Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
+            Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
+                              $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
             return 0;
         });
         return command;
@@ -99,19 +89,10 @@ static class Commands
 
     public static Command Compare(RunOptions o)
     {
-        var output = new Option<string?>("--out", "-o")
-        {
-            Description = "Folder for report.md and one run folder per head, fc/ and spinal/ (seed-N/fc/ ... with " +
-                          "--repeats) (default: runs/compare-MODEL-TIME).",
-            HelpName = "DIR",
-        };
-        var repeats = new Option<int>("--repeats", "-r")
-        {
-            Description = "Train both heads this many times, with seeds seed, seed+1, ...; accuracies are reported " +
-                          "as mean ± standard deviation.",
-            DefaultValueFactory = _ => 1,
-            HelpName = "N",
-        };
+        var output = Opt<string?>("--out", "DIR", "Folder for report.md and one run folder per head, fc/ and spinal/ " +
+            "(seed-N/fc/ ... with --repeats) (default: runs/compare-MODEL-TIME).", "-o");
+        var repeats = Defaulted("--repeats", "N", "Train both heads this many times, with seeds seed, seed+1, ...; " +
+            "accuracies are reported as mean ± standard deviation.", 1, "-r");
         var command = new Command("compare", "Train the conventional head and the Spinal head from the same seed on " +
                                              "the same batches and compare cost and accuracy.") { output, repeats };
         Add(command, o.NetworkOptions.Where(option => option != o.Head), o.TrainingOptions);
@@ -130,9 +111,9 @@ static class Commands
             var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "best accuracy", "final accuracy", "s/epoch");
             foreach (var h in report.Summaries)
-                table.AddRow(h.Head.Id(), Format.Count(h.Parameters), Format.Count(h.Multiplications),
-                    Format.Count(h.HeadParameters), Format.Count(h.HeadMultiplications), h.BestAccuracy.Percent,
-                    h.FinalAccuracy.Percent, Format.Fixed(h.SecondsPerEpoch.Mean));
+                table.AddRow(h.Head.Id(), Count(h.Parameters), Count(h.Multiplications),
+                    Count(h.HeadParameters), Count(h.HeadMultiplications), h.BestAccuracy.Percent,
+                    h.FinalAccuracy.Percent, Fixed(h.SecondsPerEpoch.Mean));
             AnsiConsole.Write(table);
             Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in " +
                               comparison.Folder);
@@ -152,13 +133,13 @@ static class Commands
             var cost = CostReport.Measure(model, config.Spec.InputShape);
             var table = new Table().AddColumns("layer", "type", "output", "parameters", "multiplications");
             foreach (var l in cost.Layers)
-                table.AddRow(l.Name, l.Kind, $"[[{string.Join(", ", l.OutputShape)}]]", Format.Count(l.Parameters),
-                    Format.Count(l.Multiplications));
+                table.AddRow(l.Name, l.Kind, $"[[{string.Join(", ", l.OutputShape)}]]", Count(l.Parameters),
+                    Count(l.Multiplications));
             table.AddEmptyRow();
             foreach (var part in new[] { "backbone", "head" })
-                table.AddRow($"{part} total", "", "", Format.Count(cost.Part(part).Parameters),
-                    Format.Count(cost.Part(part).Multiplications));
-            table.AddRow("total", "", "", Format.Count(cost.Parameters), Format.Count(cost.Multiplications));
+                table.AddRow($"{part} total", "", "", Count(cost.Part(part).Parameters),
+                    Count(cost.Part(part).Multiplications));
+            table.AddRow("total", "", "", Count(cost.Parameters), Count(cost.Multiplications));
             AnsiConsole.Write(table);
             return 0;
         });
@@ -167,24 +148,12 @@ static class Commands
 
     public static Command Predict(RunOptions o)
     {
-        var run = new Option<string?>("--run")
-        {
-            Description = "Run folder written by `spinalnet train` (config.json, model.safetensors or best.ckpt, " +
-                          "classes.json).",
-            HelpName = "DIR",
-        };
-        var weights = new Option<string?>("--weights", "-w")
-        {
-            Description = "Weights to predict with instead of the run's: a run's model.safetensors or the authors' " +
-                          "PyTorch state dict (.pt). Without --run, --model and --head say which network they fit.",
-            HelpName = "FILE",
-        };
-        var top = new Option<int>("--top", "-k")
-        {
-            Description = "How many of the most probable classes to print for each image.",
-            DefaultValueFactory = _ => 3,
-            HelpName = "K",
-        };
+        var run = Opt<string?>("--run", "DIR", "Run folder written by `spinalnet train` (config.json, " +
+            "model.safetensors or best.ckpt, classes.json).");
+        var weights = Opt<string?>("--weights", "FILE", "Weights to predict with instead of the run's: a run's " +
+            "model.safetensors or the authors' PyTorch state dict (.pt). Without --run, --model and --head say which " +
+            "network they fit.", "-w");
+        var top = Defaulted("--top", "K", "How many of the most probable classes to print for each image.", 3, "-k");
         var images = new Argument<string[]>("IMAGE")
         {
             Description = "PNG or JPEG files; each is converted to the network's channels and input size.",
@@ -199,7 +168,7 @@ static class Commands
                 Configuration.Resolve(options: o.Overrides(r)));
             foreach (var p in trained.Predict(r.GetValue(images)!, r.GetValue(top)))
                 Console.WriteLine($"{p.File}: " + string.Join(", ",
-                    p.Top.Select(c => $"{c.Name} {Format.Percent(c.Probability)}")));
+                    p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
             return 0;
         });
         return command;
@@ -226,23 +195,9 @@ static class Commands
         {
             var table = new Table().AddColumns("model", "head", "parameters", "multiplications", "head parameters",
                 "head multiplications", "description");
-            foreach (var spec in ModelCatalog.All)
-            foreach (var head in HeadComparison.Heads)
-            {
-                using var model = spec.Create(head, 0);
-                var cost = CostReport.Measure(model, spec.InputShape);
-                table.AddRow(spec.Name, head.Id(), Format.Count(cost.Parameters), Format.Count(cost.Multiplications),
-                    Format.Count(cost.Part("head").Parameters), Format.Count(cost.Part("head").Multiplications),
-                    Markup.Escape(spec.Description));
-            }
-            foreach (var (name, description, create) in SpinalNet.Regression.RegressionNetworks.All)
-            {
-                using var model = create();
-                var cost = CostReport.Measure(model, SpinalNet.Regression.SyntheticRegression.Inputs);
-                table.AddRow(name, name.Contains("spinal") ? "spinal" : "fc", Format.Count(cost.Parameters),
-                    Format.Count(cost.Multiplications), Format.Count(cost.Parameters), Format.Count(cost.Multiplications),
-                    Markup.Escape(description));
-            }
+            foreach (var n in NetworkCosts.All())
+                table.AddRow(n.Name, n.Head, Count(n.Total.Parameters), Count(n.Total.Multiplications),
+                    Count(n.HeadCost.Parameters), Count(n.HeadCost.Multiplications), Markup.Escape(n.Description));
             AnsiConsole.Write(table);
             return 0;
         });
@@ -251,21 +206,13 @@ static class Commands
 
     public static Command Export()
     {
-        var run = new Option<string>("--run")
-        {
-            Description = "Run folder written by `spinalnet train`.", HelpName = "DIR", Required = true,
-        };
-        var format = new Option<string>("--format", "-f")
-        {
-            Description = "pt (PyTorch, loadable by the authors' module with load_state_dict) or safetensors.",
-            DefaultValueFactory = _ => "pt",
-            HelpName = "pt|safetensors",
-        };
+        var run = Opt<string>("--run", "DIR", "Run folder written by `spinalnet train`.");
+        run.Required = true;
+        var format = Defaulted("--format", "pt|safetensors", "pt (PyTorch, loadable by the authors' module with " +
+            "load_state_dict) or safetensors.", "pt", "-f");
         format.AcceptOnlyFromAmong("pt", "safetensors");
-        var output = new Option<string?>("--out", "-o")
-        {
-            Description = "File to write (default: RUN/authors.pt or RUN/authors.safetensors).", HelpName = "FILE",
-        };
+        var output = Opt<string?>("--out", "FILE", "File to write (default: RUN/authors.pt or RUN/authors.safetensors).",
+            "-o");
         var command = new Command("export", "Write a run's weights under the authors' PyTorch key names.") { run, format, output };
         command.SetAction(r =>
         {

@@ -5,18 +5,12 @@ using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
+using static SpinalNet.Cli.Format;
 
 namespace SpinalNet.Cli;
 
 static class DataCommands
 {
-    static Option<string?> RootOption() => new("--data-root")
-    {
-        Description = $"Folder holding the known data sets, each in DIR/NAME (default: ${DatasetCatalog.RootVariable}, " +
-                      "else ./data).",
-        HelpName = "DIR",
-    };
-
     static string Root(ParseResult r, Option<string?> root) => r.GetValue(root) ?? DatasetCatalog.DefaultRoot;
 
     static Argument<string> NameArgument() => new("NAME") { Description = "Data set (`spinalnet data list`)." };
@@ -28,7 +22,7 @@ static class DataCommands
 
     static Command List()
     {
-        var root = RootOption();
+        var root = DataRootOption();
         var command = new Command("list", "Each known data set, whether it is present under the data root, its splits, " +
                                           "sizes and classes.") { root };
         command.SetAction(r =>
@@ -38,7 +32,7 @@ static class DataCommands
                 "description");
             foreach (var d in DatasetCatalog.All)
                 table.AddRow(d.Name, d.IsPresent(dataRoot) ? "[green]yes[/]" : "no",
-                    string.Join(", ", d.Sizes.Select(s => $"{s.Split} {(s.Size is int n ? N(n) : "?")}")),
+                    string.Join(", ", d.Sizes.Select(s => $"{s.Split} {(s.Size is int n ? Count(n) : "?")}")),
                     d.Classes.ToString(CultureInfo.InvariantCulture), $"{d.Channels}x{d.Side}x{d.Side}",
                     d.Files.Count > 0 ? "yes" : "manual", Markup.Escape(d.Description));
             AnsiConsole.Write(table);
@@ -50,48 +44,41 @@ static class DataCommands
 
     static Command Download()
     {
-        var root = RootOption();
+        var root = DataRootOption();
         var name = NameArgument();
         var command = new Command("download", "Download a data set from its official source (mirror as fallback), " +
                                               "verify its checksum and unpack it under the data root.") { name, root };
         command.SetAction(r =>
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
-            using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-            client.DefaultRequestHeaders.UserAgent.ParseAdd("spinalnet-data/1.0"); // some hosts refuse anonymous clients
+            using var client = Downloader.NewClient();
             void Log(string line) => Console.Error.WriteLine($"spinalnet: {line}");
-            string folder;
-            if (ConsoleReporter.Interactive)
-            {
-                folder = AnsiConsole.Progress().AutoClear(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
-                        new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
-                    .Start(context =>
-                    {
-                        var tasks = new Dictionary<string, ProgressTask>();
-                        var downloader = new Downloader(client, progress: p =>
-                        {
-                            if (!tasks.TryGetValue(p.File, out var task))
-                                tasks[p.File] = task = context.AddTask(Markup.Escape(p.File));
-                            task.MaxValue = p.Total ?? Math.Max(p.Received, 1);
-                            task.Value = p.Received;
-                        }, log: Log);
-                        return DatasetInstaller.Install(info, Root(r, root), downloader, Log);
-                    });
-            }
-            else
-            {
-                var reported = new Dictionary<string, int>();
-                var downloader = new Downloader(client, progress: p =>
+            string Install(Action<DownloadProgress> progress) =>
+                DatasetInstaller.Install(info, Root(r, root), new Downloader(client, progress: progress, log: Log), Log);
+            var reported = new Dictionary<string, int>();
+            var folder = !ConsoleReporter.Interactive
+                ? Install(p =>
                 {
                     if (p.Total is not long total || total == 0) return;
                     int tenth = (int)(10 * p.Received / total);
                     if (reported.GetValueOrDefault(p.File, -1) == tenth) return;
                     reported[p.File] = tenth;
-                    Console.WriteLine($"{p.File}: {10 * tenth}% of {N(total)} bytes");
-                }, log: Log);
-                folder = DatasetInstaller.Install(info, Root(r, root), downloader, Log);
-            }
+                    Console.WriteLine($"{p.File}: {10 * tenth}% of {Count(total)} bytes");
+                })
+                : AnsiConsole.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
+                        new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                    .Start(context =>
+                    {
+                        var tasks = new Dictionary<string, ProgressTask>();
+                        return Install(p =>
+                        {
+                            if (!tasks.TryGetValue(p.File, out var task))
+                                tasks[p.File] = task = context.AddTask(Markup.Escape(p.File));
+                            task.MaxValue = p.Total ?? Math.Max(p.Received, 1);
+                            task.Value = p.Received;
+                        });
+                    });
             Console.WriteLine($"{info.Name} is in {folder}");
             return 0;
         });
@@ -100,62 +87,32 @@ static class DataCommands
 
     static Command Show()
     {
-        var root = RootOption();
+        var root = DataRootOption();
         var name = NameArgument();
-        var split = new Option<string>("--split")
-        {
-            Description = "Split to show.", DefaultValueFactory = _ => "train", HelpName = "NAME",
-        };
+        var split = Defaulted("--split", "NAME", "Split to show.", "train");
         var augmented = new Option<bool>("--augmented")
         {
             Description = "Show the samples after the set's training pipeline of the paper (normalisation left out).",
         };
-        var pipeline = new Option<string?>("--augmentation", "-a")
-        {
-            Description = "Training pipeline to show the samples through (default with --augmented: the set's).",
-            HelpName = "NAME",
-        };
-        var count = new Option<int>("--count", "-n")
-        {
-            Description = "Number of samples.", DefaultValueFactory = _ => 25, HelpName = "N",
-        };
-        var seed = new Option<long>("--seed", "-s")
-        {
-            Description = "Seed of the augmentation draws.", DefaultValueFactory = _ => 0, HelpName = "N",
-        };
+        var pipeline = Opt<string?>("--augmentation", "NAME", "Training pipeline to show the samples through (default " +
+            "with --augmented: the set's).", "-a");
+        var count = Defaulted("--count", "N", "Number of samples.", 25, "-n");
+        var seed = Defaulted("--seed", "N", "Seed of the augmentation draws.", 0L, "-s");
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
-        var output = new Option<string?>("--out", "-o")
-        {
-            Description = "PNG file to write (default: NAME-SPLIT.png).", HelpName = "FILE",
-        };
+        var output = Opt<string?>("--out", "FILE", "PNG file to write (default: NAME-SPLIT.png).", "-o");
         var command = new Command("show", "Write a PNG grid of samples with their labels.")
-        {
-            name, root, split, augmented, pipeline, count, seed, strict, output,
-        };
+            { name, root, split, augmented, pipeline, count, seed, strict, output };
         command.SetAction(r =>
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
             string splitName = r.GetValue(split)!;
-            var source = DatasetCatalog.Open(info, Root(r, root), splitName, Commands.Warn, r.GetValue(strict));
-            try
-            {
-                IImageTransform? transform = r.GetValue(augmented) || r.GetValue(pipeline) is not null
-                    ? Pipelines.Get(r.GetValue(pipeline) ?? info.Pipeline).Train
-                    : null;
-                var png = SampleSheet.Render(source, r.GetValue(count), transform, r.GetValue(seed));
-                string path = r.GetValue(output) ?? $"{info.Name}-{splitName}{(transform is null ? "" : "-augmented")}.png";
-                AtomicFile.Write(path, temp => File.WriteAllBytes(temp, png));
-                Console.WriteLine($"wrote {Math.Min(r.GetValue(count), source.Count)} samples of {info.Name} " +
-                                  $"{splitName} to {path}");
-            }
-            finally
-            {
-                (source as IDisposable)?.Dispose();
-            }
+            var chosen = r.GetValue(pipeline) ?? (r.GetValue(augmented) ? info.Pipeline : null);
+            string path = r.GetValue(output) ?? $"{info.Name}-{splitName}{(chosen is null ? "" : "-augmented")}.png";
+            int shown = SampleSheet.Write(path, info, Root(r, root), splitName, r.GetValue(count), chosen,
+                r.GetValue(seed), r.GetValue(strict), Commands.Warn);
+            Console.WriteLine($"wrote {shown} samples of {info.Name} {splitName} to {path}");
             return 0;
         });
         return command;
     }
-
-    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,8 @@
-// Number formats of everything the CLI prints: invariant culture, so logs read the same on every machine.
+// Number formats of everything the CLI prints (invariant culture, so logs read the same on every machine), and the
+// shape of an option's help.
+using System.CommandLine;
 using System.Globalization;
+using SpinalNet.Data;
 
 namespace SpinalNet.Cli;
 
@@ -10,4 +13,17 @@ static class Format
     public static string Fixed(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>An option with its value's name in help (--epochs N) and its description.</summary>
+    public static Option<T> Opt<T>(string name, string valueName, string description, params string[] aliases) =>
+        new(name, aliases) { HelpName = valueName, Description = description };
+
+    /// <summary>An option with a default value, which help shows once, as [default: ...].</summary>
+    public static Option<T> Defaulted<T>(string name, string valueName, string description, T defaultValue,
+        params string[] aliases) =>
+        new(name, aliases) { HelpName = valueName, Description = description, DefaultValueFactory = _ => defaultValue };
+
+    /// <summary>--data-root, the same on every command that reads known data sets.</summary>
+    public static Option<string?> DataRootOption() => Opt<string?>("--data-root", "DIR", "Folder holding the known " +
+        $"data sets, each in DIR/NAME (default: ${DatasetCatalog.RootVariable}, else ./data).");
 }

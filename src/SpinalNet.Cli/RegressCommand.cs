@@ -4,6 +4,7 @@ using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Regression;
 using SpinalNet.Runs;
+using static SpinalNet.Cli.Format;
 
 namespace SpinalNet.Cli;
 
@@ -11,39 +12,17 @@ static class RegressCommand
 {
     public static Command Create()
     {
-        var target = new Option<string?>("--target")
-        {
-            Description = "Synthetic experiment of the paper's Table I: sum, sin-sum, product, sin-product, or all. " +
-                          "Eight N(0,1) inputs, 1,000 samples, noise 0.2·U(0,1).",
-            HelpName = "NAME",
-        };
-        var data = new Option<string?>("--data", "-d")
-        {
-            Description = "CSV file with a header row, for regression on your data.", HelpName = "FILE",
-        };
-        var targetColumn = new Option<string?>("--target-column")
-        {
-            Description = "With --data: the column to predict.", HelpName = "NAME",
-        };
-        var features = new Option<string?>("--features")
-        {
-            Description = "With --data: comma-separated feature columns (default: every column but the target).",
-            HelpName = "A,B,...",
-        };
-        var epochs = new Option<int>("--epochs", "-e") { Description = "Epochs, as the paper.", DefaultValueFactory = _ => 200 };
-        var batch = new Option<int>("--batch-size", "-b")
-        {
-            Description = "Mini-batch size, as the paper.", DefaultValueFactory = _ => 64,
-        };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate, as the paper.", DefaultValueFactory = _ => 0.01 };
-        var seed = new Option<long>("--seed", "-s")
-        {
-            Description = "Seed for weights, batch order and the split.", DefaultValueFactory = _ => 0,
-        };
-        var threads = new Option<int>("--threads", "-t")
-        {
-            Description = "Torch CPU threads (networks this small run fastest on one).", DefaultValueFactory = _ => 1,
-        };
+        var target = Opt<string?>("--target", "NAME", "Synthetic experiment of the paper's Table I: sum, sin-sum, " +
+            "product, sin-product, or all. Eight N(0,1) inputs, 1,000 samples, noise 0.2·U(0,1).");
+        var data = Opt<string?>("--data", "FILE", "CSV file with a header row, for regression on your data.", "-d");
+        var targetColumn = Opt<string?>("--target-column", "NAME", "With --data: the column to predict.");
+        var features = Opt<string?>("--features", "A,B,...", "With --data: comma-separated feature columns (default: " +
+            "every column but the target).");
+        var epochs = Defaulted("--epochs", "N", "Epochs, as the paper.", 200, "-e");
+        var batch = Defaulted("--batch-size", "N", "Mini-batch size, as the paper.", 64, "-b");
+        var lr = Defaulted("--lr", "RATE", "Adam learning rate, as the paper.", 0.01);
+        var seed = Defaulted("--seed", "N", "Seed for weights, batch order and the split.", 0L, "-s");
+        var threads = Defaulted("--threads", "N", "Torch CPU threads (networks this small run fastest on one).", 1, "-t");
         var reuse = new Option<bool>("--script-layer-reuse")
         {
             Description = "Reproduce the script's bug: Spinal layers 5 and 6 reuse layers 3 and 4 (8,801 of the " +
@@ -54,12 +33,8 @@ static class RegressCommand
             Description = "Reproduce the script's bug: the noise vector broadcast into a 1000 × 1000 target, so the " +
                           "loss averages over every noise draw (no test MSE is then reported).",
         };
-        var output = new Option<string?>("--out", "-o")
-        {
-            Description = "With --data: run folder, one subfolder per network with config.json, metrics.csv, " +
-                          "model.safetensors, loss.png and scatter.png (default: runs/regress-FILE-TIME).",
-            HelpName = "DIR",
-        };
+        var output = Opt<string?>("--out", "DIR", "With --data: run folder, one subfolder per network with config.json, " +
+            "metrics.csv, model.safetensors, loss.png and scatter.png (default: runs/regress-FILE-TIME).", "-o");
         var command = new Command("regress", "Regression with a conventional and a Spinal network: the paper's " +
                                              "Table I experiment, or your CSV data.")
             { target, data, targetColumn, features, epochs, batch, lr, seed, threads, reuse, broadcast, output };
@@ -80,7 +55,7 @@ static class RegressCommand
                 var summary = new Table().AddColumns("network", "parameters", "multiplications", "test MSE", "test MAE",
                     "test R²");
                 foreach (var n in results)
-                    summary.AddRow(n.Net.Title(), Format.Count(n.Parameters), Format.Count(n.Multiplications),
+                    summary.AddRow(n.Net.Title(), Count(n.Parameters), Count(n.Multiplications),
                         n.Mse.ToString("G4", CultureInfo.InvariantCulture), n.Mae.ToString("G4", CultureInfo.InvariantCulture),
                         n.R2.ToString("F4", CultureInfo.InvariantCulture));
                 AnsiConsole.Write(summary);
@@ -112,12 +87,12 @@ static class RegressCommand
         foreach (var row in rows)
         {
             var paper = TableOne.Paper(target, row.Net);
-            table.AddRow(row.Net.Title(), Format.Count(row.Parameters), Format.Count(row.Multiplications),
-                Format.Count(row.UsedParameters), Milli(row.MinLossAtHalf), $"{paper.At100:F3}",
+            table.AddRow(row.Net.Title(), Count(row.Parameters), Count(row.Multiplications),
+                Count(row.UsedParameters), Milli(row.MinLossAtHalf), $"{paper.At100:F3}",
                 Milli(row.MinLossAtEnd), $"{paper.At200:F3}", row.TestMse is double t ? Milli(t) : "—");
         }
         AnsiConsole.Write(table);
-        Console.WriteLine($"Spinal multiplications: {Format.Percent(1 - (double)rows[1].Multiplications / rows[0].Multiplications)} fewer");
+        Console.WriteLine($"Spinal multiplications: {Percent(1 - (double)rows[1].Multiplications / rows[0].Multiplications)} fewer");
     }
 
     static string Milli(double mse) => (mse * 1000).ToString("F3", CultureInfo.InvariantCulture);

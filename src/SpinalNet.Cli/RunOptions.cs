@@ -5,174 +5,69 @@ using System.CommandLine;
 using SpinalNet.Models;
 using SpinalNet.Runs;
 using SpinalNet.Training;
+using static SpinalNet.Cli.Format;
 
 namespace SpinalNet.Cli;
 
 sealed class RunOptions
 {
     // Defaults that depend on the network: its recipe, the paper's setting for it (`spinalnet presets`).
-    const string FromRecipe = "(default: the model's recipe)";
+    const string FromRecipe = " (default: the model's recipe).";
 
-    public readonly Option<string?> Config = new("--config", "-c")
-    {
-        Description = "JSON file of run settings in the shape of a run's config.json; overrides the preset, and " +
-                      "options given here override it. Unknown keys are errors.",
-        HelpName = "FILE",
-    };
-
-    public readonly Option<string?> Preset = new("--preset", "-p")
-    {
-        Description = "One of the paper's experiments (`spinalnet presets` lists them): its network, head, data, " +
-                      "augmentation, optimiser, schedule, batch sizes, epochs and seed.",
-        HelpName = "NAME",
-    };
-
-    public readonly Option<string?> Model = new("--model", "-m")
-    {
-        Description = $"Network to build (`spinalnet models` lists them; default {Configuration.DefaultModel}). Its " +
-                      "recipe, the paper's setting for it (`spinalnet presets`), gives the defaults of the options below.",
-        HelpName = "NAME",
-    };
-
-    public readonly Option<string?> Head = new("--head")
-    {
-        Description = "Classifier head: spinal (the paper's Spinal layer; default) or fc (the conventional " +
-                      "fully-connected head of the authors' default script).",
-        HelpName = "spinal|fc",
-    };
-
-    public readonly Option<int?> SpinalWidth = new("--spinal-width")
-    {
-        Description = "Neurons in each spinal layer, the authors' layer_width (default: the paper's for the model, " +
-                      "8 for mnist-cnn).",
-        HelpName = "W",
-    };
-
-    public readonly Option<int?> SpinalLayers = new("--spinal-layers")
-    {
-        Description = "Spinal layers in the head (default: the paper's for the model, 6 for mnist-cnn).",
-        HelpName = "L",
-    };
-
-    public readonly Option<int?> Splits = new("--splits")
-    {
-        Description = "Parts the features are cut into; each spinal layer reads one part, in turn. The part's size " +
-                      "is the authors' Half_width: half the features with the default 2 (160 of 320 for mnist-cnn).",
-        HelpName = "K",
-    };
-
-    public readonly Option<int?> Classes = new("--classes")
-    {
-        Description = "Outputs of the network (default: the model's; e.g. 100 for CIFAR-100).",
-        HelpName = "C",
-    };
-
-    public readonly Option<string?> Data = new("--data", "-d")
-    {
-        Description = "embedded (8,000 train / 2,000 test MNIST digits shipped with the program), a known data set " +
-                      "(`spinalnet data list`), or a folder of MNIST-format IDX files " + FromRecipe + ".",
-        HelpName = "NAME|DIR",
-    };
-
-    public readonly Option<string?> DataRoot = new("--data-root")
-    {
-        Description = "Folder holding the known data sets (default: $SPINALNET_DATA, else ./data).",
-        HelpName = "DIR",
-    };
-
-    public readonly Option<string?> Augmentation = new("--augmentation", "-a")
-    {
-        Description = "Preprocessing pipeline for training and evaluation, by name: the pipelines of the paper's " +
-                      "scripts, e.g. mnist, mnist-arch2, cifar-resnet " + FromRecipe + ".",
-        HelpName = "NAME",
-    };
-
-    public readonly Option<int?> Epochs = new("--epochs", "-e")
-    {
-        Description = "Passes over the training data " + FromRecipe + ".", HelpName = "N",
-    };
-
-    public readonly Option<int?> BatchSize = new("--batch-size", "-b")
-    {
-        Description = "Training mini-batch size " + FromRecipe + ".", HelpName = "N",
-    };
-
-    public readonly Option<int?> TestBatchSize = new("--test-batch-size")
-    {
-        Description = "Evaluation batch size; affects speed only " + FromRecipe + ".", HelpName = "N",
-    };
-
-    public readonly Option<string?> Optimizer = new("--optimizer")
-    {
-        Description = $"{string.Join(", ", Optimizers.Names)} " + FromRecipe + ".", HelpName = "NAME",
-    };
-
-    public readonly Option<double?> LearningRate = new("--lr")
-    {
-        Description = "Learning rate " + FromRecipe + ".", HelpName = "RATE",
-    };
-
-    public readonly Option<double?> Momentum = new("--momentum")
-    {
-        Description = "SGD momentum " + FromRecipe + ".", HelpName = "M",
-    };
-
-    public readonly Option<double?> WeightDecay = new("--weight-decay")
-    {
-        Description = "L2 weight decay " + FromRecipe + ".", HelpName = "D",
-    };
-
-    public readonly Option<string?> Schedule = new("--schedule")
-    {
-        Description = $"Learning-rate rule: {string.Join(", ", Training.Schedule.Names)} {FromRecipe}. " +
-                      "random-on-plateau is the authors' lr = lr0·U^p when accuracy fails to improve; parameters " +
-                      "(power, gamma, ...) go in a --config file under settings.schedule.",
-        HelpName = "NAME",
-    };
-
-    public readonly Option<double?> ValidationFraction = new("--validation-fraction")
-    {
-        Description = "Share of the training data held out to pick the best epoch; 0 picks it on the test split, " +
-                      "as the scripts do (default: 0, presets 0.1).",
-        HelpName = "F",
-    };
-
-    public readonly Option<int?> Patience = new("--patience")
-    {
-        Description = "Stop after this many epochs without a better selection accuracy (default 0: never).",
-        HelpName = "N",
-    };
-
-    public readonly Option<double?> MaxTime = new("--max-time")
-    {
-        Description = "Stop after this many seconds, leaving a resumable checkpoint (default 0: no limit).",
-        HelpName = "SECONDS",
-    };
-
-    public readonly Option<long?> Seed = new("--seed", "-s")
-    {
-        Description = "Seed of the weights, dropout and batch order " + FromRecipe + ".", HelpName = "N",
-    };
-
-    public readonly Option<int?> Threads = new("--threads", "-t")
-    {
-        Description = "Torch CPU threads; results repeat for a fixed seed and thread count (default: one per core).",
-        HelpName = "N",
-    };
-
-    public readonly Option<string?> Device = new("--device")
-    {
-        Description = "cpu, cuda, or auto: cuda where available (default cpu).", HelpName = "NAME",
-    };
-
+    public readonly Option<string?> Config = Opt<string?>("--config", "FILE", "JSON file of run settings in the shape " +
+        "of a run's config.json; overrides the preset, and options given here override it. Unknown keys are errors.", "-c");
+    public readonly Option<string?> Preset = Opt<string?>("--preset", "NAME", "One of the paper's experiments " +
+        "(`spinalnet presets` lists them): its network, head, data, augmentation, optimiser, schedule, batch sizes, " +
+        "epochs and seed.", "-p");
+    public readonly Option<string?> Model = Opt<string?>("--model", "NAME", "Network to build (`spinalnet models` lists " +
+        $"them; default {Configuration.DefaultModel}). Its recipe, the paper's setting for it (`spinalnet presets`), " +
+        "gives the defaults of the options below.", "-m");
+    public readonly Option<string?> Head = Opt<string?>("--head", "spinal|fc", "Classifier head: spinal (the paper's " +
+        "Spinal layer; default) or fc (the conventional fully-connected head of the authors' default script).");
+    public readonly Option<int?> SpinalWidth = Opt<int?>("--spinal-width", "W", "Neurons in each spinal layer, the " +
+        "authors' layer_width (default: the paper's for the model, 8 for mnist-cnn).");
+    public readonly Option<int?> SpinalLayers = Opt<int?>("--spinal-layers", "L", "Spinal layers in the head (default: " +
+        "the paper's for the model, 6 for mnist-cnn).");
+    public readonly Option<int?> Splits = Opt<int?>("--splits", "K", "Parts the features are cut into; each spinal " +
+        "layer reads one part, in turn. The part's size is the authors' Half_width: half the features with the " +
+        "default 2 (160 of 320 for mnist-cnn).");
+    public readonly Option<int?> Classes = Opt<int?>("--classes", "C", "Outputs of the network (default: the model's; " +
+        "e.g. 100 for CIFAR-100).");
+    public readonly Option<string?> Data = Opt<string?>("--data", "NAME|DIR", "embedded (8,000 train / 2,000 test MNIST " +
+        "digits shipped with the program), a known data set (`spinalnet data list`), or a folder of MNIST-format IDX " +
+        "files" + FromRecipe, "-d");
+    public readonly Option<string?> DataRoot = DataRootOption();
+    public readonly Option<string?> Augmentation = Opt<string?>("--augmentation", "NAME", "Preprocessing pipeline for " +
+        "training and evaluation: one of the paper's scripts', e.g. mnist, mnist-arch2, cifar-resnet" + FromRecipe, "-a");
+    public readonly Option<int?> Epochs = Opt<int?>("--epochs", "N", "Passes over the training data" + FromRecipe, "-e");
+    public readonly Option<int?> BatchSize = Opt<int?>("--batch-size", "N", "Training mini-batch size" + FromRecipe, "-b");
+    public readonly Option<int?> TestBatchSize = Opt<int?>("--test-batch-size", "N",
+        "Evaluation batch size; affects speed only" + FromRecipe);
+    public readonly Option<string?> Optimizer = Opt<string?>("--optimizer", "NAME",
+        string.Join(", ", Optimizers.Names) + FromRecipe);
+    public readonly Option<double?> LearningRate = Opt<double?>("--lr", "RATE", "Learning rate" + FromRecipe);
+    public readonly Option<double?> Momentum = Opt<double?>("--momentum", "M", "SGD momentum" + FromRecipe);
+    public readonly Option<double?> WeightDecay = Opt<double?>("--weight-decay", "D", "L2 weight decay" + FromRecipe);
+    public readonly Option<string?> Schedule = Opt<string?>("--schedule", "NAME", "Learning-rate rule: " +
+        string.Join(", ", Training.Schedule.Names) + FromRecipe + " random-on-plateau is the authors' lr = lr0·U^p when " +
+        "accuracy fails to improve; parameters (power, gamma, ...) go in a --config file under settings.schedule.");
+    public readonly Option<double?> ValidationFraction = Opt<double?>("--validation-fraction", "F", "Share of the " +
+        "training data held out to pick the best epoch; 0 picks it on the test split, as the scripts do (default: 0, " +
+        "presets 0.1).");
+    public readonly Option<int?> Patience = Opt<int?>("--patience", "N", "Stop after this many epochs without a better " +
+        "selection accuracy (default 0: never).");
+    public readonly Option<double?> MaxTime = Opt<double?>("--max-time", "SECONDS", "Stop after this many seconds, " +
+        "leaving a resumable checkpoint (default 0: no limit).");
+    public readonly Option<long?> Seed = Opt<long?>("--seed", "N", "Seed of the weights, dropout and batch order" +
+        FromRecipe, "-s");
+    public readonly Option<int?> Threads = Opt<int?>("--threads", "N", "Torch CPU threads; results repeat for a fixed " +
+        "seed and thread count (default: one per core).", "-t");
+    public readonly Option<string?> Device = Opt<string?>("--device", "NAME", "cpu, cuda, or auto: cuda where available " +
+        "(default cpu).");
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
-
-    public readonly Option<string?> InitialWeights = new("--weights", "-w")
-    {
-        Description = "Start from these weights instead of a random initialisation: a run's model.safetensors, or " +
-                      "the authors' PyTorch state dict (.pt, their key names).",
-        HelpName = "FILE",
-    };
+    public readonly Option<string?> InitialWeights = Opt<string?>("--weights", "FILE", "Start from these weights " +
+        "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
+        "their key names).", "-w");
 
     /// <summary>What says which network: the model, its head, outputs and Spinal changes.</summary>
     public Option[] NetworkOptions => [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits];

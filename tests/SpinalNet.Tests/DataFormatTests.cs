@@ -1,4 +1,4 @@
-// Every on-disk format of reference §6 read back from small files written in its exact layout: decoded pixels and
+// Every on-disk format of docs/data.md §6 read back from small files written in its exact layout: decoded pixels and
 // labels must equal what was written (upright), and each bad file must fail with one line naming it.
 using System.IO.Compression;
 using SpinalNet.Data;

@@ -1,4 +1,4 @@
-// Writers of small data files in the exact on-disk layouts of reference §6, for the loader tests: random pixels from a
+// Writers of small data files in the exact on-disk layouts of docs/data.md §6, for the loader tests: random pixels from a
 // fixed seed, laid out as each format stores them, so a loader that decodes them must give back the same values.
 using System.Buffers.Binary;
 using System.IO.Compression;

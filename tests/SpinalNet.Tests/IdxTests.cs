@@ -1,4 +1,4 @@
-// The IDX reader (reference §6): round trips raw and gzip, and every way a file can be corrupt.
+// The IDX reader (docs/data.md §6): round trips raw and gzip, and every way a file can be corrupt.
 using SpinalNet.Data;
 
 namespace SpinalNet.Tests;

@@ -1,4 +1,4 @@
-// Bad weights files (issue 3 item 5): a state dict of another architecture or width, a missing or extra key, a wrong
+// Bad weights files a state dict of another architecture or width, a missing or extra key, a wrong
 // shape, a corrupt or non-state-dict file: one-line errors naming the file and the first key that does not fit, and
 // the network left untouched.
 using SpinalNet.Interop;

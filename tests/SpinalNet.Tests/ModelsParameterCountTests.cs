@@ -1,5 +1,5 @@
-// Whole-network parameter counts as PyTorch counts them (trainable parameters), pinned to the numbers of reference
-// §1.4, §1.5 and §2 that issue 3 lists, for every network of the catalog and both heads.
+// Whole-network parameter counts as PyTorch counts them (trainable parameters), pinned to the numbers of
+// docs/spinal-layer.md §1.4, §1.5 and docs/networks.md §2, for every network of the catalog and both heads.
 using SpinalNet.Cost;
 using SpinalNet.Layers;
 using SpinalNet.Models;
@@ -60,7 +60,7 @@ public class ModelsParameterCountTests
         }
     }
 
-    // Head-only counts of reference §1.5's table, measured by the cost report (which also checks the forward pass
+    // Head-only counts of docs/spinal-layer.md §1.5's table, measured by the cost report (which also checks the forward pass
     // runs every head layer on the network's input shape).
     public static TheoryData<string, HeadKind, long, long> HeadCosts => new()
     {
@@ -136,7 +136,7 @@ public class ModelsParameterCountTests
     }
 
     [Fact]
-    public void Catalog_lists_every_network_of_issue_3()
+    public void Catalog_lists_every_network_of_the_paper()
     {
         var names = ModelCatalog.All.Select(s => s.Name).ToHashSet();
         foreach (var name in new[] { "mnist-cnn", "emnist-digits-cnn", "arch2-mnist", "arch2-kmnist", "arch2-fashion",

@@ -1,4 +1,4 @@
-// Every architecture of issue 3, both heads, trains one epoch on a tiny slice of seeded random data of its input
+// Every architecture of the catalogue, both heads, trains one epoch on a tiny slice of seeded random data of its input
 // shape (28×28×1 or 32×32×3): the loss is finite, and every weight tensor moved (biases just before a batch norm
 // get no gradient, as in PyTorch, so they are not checked).
 using SpinalNet.Data;

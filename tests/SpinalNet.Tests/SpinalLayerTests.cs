@@ -1,4 +1,4 @@
-// The Spinal layer against the hand-written reference (reference §1.2, §1.4), its validation, and its structure.
+// The Spinal layer against the hand-written reference (docs/spinal-layer.md §1.2, §1.4), its validation, and its structure.
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,7 +19,7 @@ public class SpinalLayerTests
 
     [Theory]
     [InlineData(320, 2, 8, 6, 10, "relu")]      // the MNIST head: halves, A B A B A B
-    [InlineData(200, 4, 30, 15, 7, "relu")]     // reference §1.4's customizable example, L > k
+    [InlineData(200, 4, 30, 15, 7, "relu")]     // docs/spinal-layer.md §1.4's customizable example, L > k
     [InlineData(10, 3, 4, 5, 3, "tanh")]        // N not divisible by k: s = 3, splits wrap round x
     [InlineData(7, 2, 5, 1, 2, "gelu")]         // L = 1; s = round(3.5) = 4
     [InlineData(12, 5, 3, 3, 4, "leaky_relu")]  // L < k: the tail of x is never read

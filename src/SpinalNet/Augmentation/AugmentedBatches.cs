@@ -1,4 +1,4 @@
-// Batches built sample by sample through a preprocessing pipeline (reference §3: torchvision's per-sample
+// Batches built sample by sample through a preprocessing pipeline (docs/experiments.md §3: torchvision's per-sample
 // transforms), from any sample source, for the training loop: the StreamingLoader builds them on worker threads ahead
 // of the training step, in the order the loop chose; each sample draws from its own generator
 // (SampleRandom.For(seed, epoch, index)), so the result does not depend on threads or timing.

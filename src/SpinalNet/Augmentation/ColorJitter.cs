@@ -1,4 +1,4 @@
-// ColorJitter (listed in the issue beside the paper's transforms; torchvision semantics): brightness, contrast and
+// ColorJitter (not in the paper's pipelines, offered beside them; torchvision semantics): brightness, contrast and
 // saturation factors uniform in [max(0, 1 − v), 1 + v], hue shift uniform in [−v, v] (v ≤ 0.5), applied in an
 // order drawn per sample. Brightness scales; contrast blends with the mean gray level; saturation blends with the
 // per-pixel gray; hue rotates the HSV hue. Results are clamped to [0, 1].

@@ -1,4 +1,4 @@
-// Padding and cropping (reference §3): Pad(4) before RandomCrop(32) in the CIFAR CNN scripts, RandomCrop(32,
+// Padding and cropping (docs/experiments.md §3): Pad(4) before RandomCrop(32) in the CIFAR CNN scripts, RandomCrop(32,
 // padding=4) in the ResNet scripts, RandomCrop(224/256/448) and CenterCrop in the transfer-learning scripts. Offsets
 // follow torchvision: RandomCrop draws top then left uniformly; CenterCrop rounds (H − h)/2 and pads when the crop
 // is larger than the image.

@@ -1,4 +1,4 @@
-// RandomHorizontalFlip and RandomVerticalFlip (reference §3: CIFAR and transfer-learning pipelines; Fruits 360 and the
+// RandomHorizontalFlip and RandomVerticalFlip (docs/experiments.md §3: CIFAR and transfer-learning pipelines; Fruits 360 and the
 // monkey notebook flip vertically too): mirror the sample with probability P, one draw per sample.
 using SpinalNet.Data;
 

@@ -1,4 +1,4 @@
-// The preprocessing pipelines of reference §3, as data: for each script (or notebook) family, what the training
+// The preprocessing pipelines of docs/experiments.md §3, as data: for each script (or notebook) family, what the training
 // samples go through and what the evaluation samples go through. Each pipeline ends with the network's input: size,
 // and normalisation where the script normalises. "Resize(272²)" is Resize(272, 272); "Resize256" resizes the
 // shorter side.
@@ -6,7 +6,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
-/// <param name="Source">The reference section and scripts it reproduces.</param>
+/// <param name="Source">The section of docs/experiments.md and the scripts it reproduces.</param>
 public sealed record PipelinePreset(string Name, string Source, IImageTransform Train, IImageTransform Eval);
 
 public static class Pipelines

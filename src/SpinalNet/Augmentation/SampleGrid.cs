@@ -1,5 +1,5 @@
 // `spinalnet data show`: a PNG contact sheet of samples with their labels, so a person can see what the network gets
-// (reference §3: e.g. upright vs stored EMNIST, the effect of each augmentation). Tiles are scaled to a common cell
+// (docs/experiments.md §3: e.g. upright vs stored EMNIST, the effect of each augmentation). Tiles are scaled to a common cell
 // by nearest neighbour (small images stay crisp); labels are drawn under each tile with a system font when one is
 // found (DejaVu on Debian), else Skia's default.
 using SkiaSharp;

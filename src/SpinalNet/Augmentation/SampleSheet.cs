@@ -1,5 +1,5 @@
-// What `spinalnet data show` renders: samples spread evenly over a split, optionally sent through a §3 training
-// pipeline (per-sample draws from the seed, normalisation left out so the picture shows what the pixels are), each
+// What `spinalnet data show` renders: samples spread evenly over a split, optionally sent through a training
+// pipeline of docs/experiments.md §3 (per-sample draws from the seed, normalisation left out so the picture shows what the pixels are), each
 // captioned with its label and class name.
 using SpinalNet.Data;
 
@@ -7,6 +7,26 @@ namespace SpinalNet.Augmentation;
 
 public static class SampleSheet
 {
+    /// <summary>The use case behind `spinalnet data show`: <paramref name="count"/> samples of one split of a known
+    /// set, through the training steps of <paramref name="pipeline"/> when one is named, written as a PNG file;
+    /// returns the number of samples shown.</summary>
+    public static int Write(string path, DatasetInfo info, string root, string split, int count, string? pipeline = null,
+        long seed = 0, bool strict = false, Action<string>? warn = null)
+    {
+        var transform = pipeline is null ? null : Pipelines.Get(pipeline).Train;
+        var source = DatasetCatalog.Open(info, root, split, warn, strict);
+        try
+        {
+            var png = Render(source, count, transform, seed);
+            AtomicFile.Write(path, temp => File.WriteAllBytes(temp, png));
+            return Math.Min(count, source.Count);
+        }
+        finally
+        {
+            (source as IDisposable)?.Dispose();
+        }
+    }
+
     /// <summary>PNG bytes of <paramref name="count"/> samples of <paramref name="source"/>.</summary>
     public static byte[] Render(ISampleSource source, int count, IImageTransform? pipeline = null, long seed = 0)
     {

@@ -1,4 +1,4 @@
-// Streaming mini-batches for sets that do not fit in memory (reference §6: image folders such as Fruits 360 or
+// Streaming mini-batches for sets that do not fit in memory (docs/data.md §6: image folders such as Fruits 360 or
 // CINIC-10, STL-10's 2.7 GB unlabeled split): worker threads read, decode and augment whole batches ahead of the
 // training step, at most Prefetch batches at a time, so memory holds a bounded number of batches whatever the set's
 // size. Batch order and every augmentation draw depend only on (seed, epoch), never on thread timing.

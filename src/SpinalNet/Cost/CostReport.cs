@@ -1,4 +1,4 @@
-// Cost accounting (reference §1.5): trainable parameters and multiplications per forward sample, per layer.
+// Cost accounting (docs/spinal-layer.md §1.5): trainable parameters and multiplications per forward sample, per layer.
 //
 // Conventions, the paper's: a linear map costs in·out multiplications; a convolution costs, for each output element,
 // (in_channels / groups)·kh·kw; biases cost additions only. Batch norm has 2·C parameters and no multiplications,

@@ -1,4 +1,4 @@
-// Safe unpacking of downloaded archives (.tar.gz/.tgz/.tar and .zip; issue 4): every entry must land inside the
+// Safe unpacking of downloaded archives (.tar.gz/.tgz/.tar and .zip): every entry must land inside the
 // target folder (no absolute paths, no "..", no links of any kind), else nothing is unpacked. Entries go to a
 // temporary folder inside the target first and are moved into place only when the whole archive was read.
 using System.Formats.Tar;

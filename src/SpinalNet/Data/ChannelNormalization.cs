@@ -1,4 +1,4 @@
-// Per-channel normalisation statistics used by the paper's pipelines (reference §3): x ← (x − mean_c) / std_c on
+// Per-channel normalisation statistics used by the paper's pipelines (docs/experiments.md §3): x ← (x − mean_c) / std_c on
 // values already scaled to [0, 1]. One value applies to every channel.
 namespace SpinalNet.Data;
 

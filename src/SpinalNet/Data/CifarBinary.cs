@@ -1,4 +1,4 @@
-// CIFAR-10 and CIFAR-100, binary release (reference §6). CIFAR-10: data_batch_1..5.bin and test_batch.bin, records
+// CIFAR-10 and CIFAR-100, binary release (docs/data.md §6). CIFAR-10: data_batch_1..5.bin and test_batch.bin, records
 // of 1 label byte + 3072 pixel bytes (R plane, G plane, B plane, each 32 x 32 row-major), class names in
 // batches.meta.txt. CIFAR-100: train.bin and test.bin, records of coarse byte, fine byte, 3072 pixel bytes, names in
 // coarse_label_names.txt / fine_label_names.txt. The scripts train on the fine labels.

@@ -1,4 +1,4 @@
-// Class names of the known data sets, in label order (reference §6; names as torchvision lists them).
+// Class names of the known data sets, in label order (docs/data.md §6; names as torchvision lists them).
 namespace SpinalNet.Data;
 
 public static class ClassNames

@@ -1,4 +1,4 @@
-// Verified, resumable downloads of the data files in the catalog (issue 4; torchvision's download_url with its MNIST
+// Verified, resumable downloads of the data files in the catalog (docs/data.md §6; torchvision's download_url with its MNIST
 // mirror list): each URL is tried in turn (official host first, then mirrors); a transfer that breaks off resumes
 // from the bytes already received with an HTTP Range request; the file grows under a temporary name and is renamed
 // into place only after its MD5 or SHA-256 matches the published one. A mismatch deletes the temporary file.
@@ -18,6 +18,15 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
 {
     /// <summary>The path of <paramref name="file"/> in <paramref name="folder"/>, downloaded and verified unless a
     /// verified copy is already there.</summary>
+    /// <summary>An HTTP client for downloads: no overall time-out (large files), and a user agent, since some hosts
+    /// refuse anonymous clients.</summary>
+    public static HttpClient NewClient()
+    {
+        var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("spinalnet-data/1.0");
+        return client;
+    }
+
     public string Download(RemoteFile file, string folder, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(folder);

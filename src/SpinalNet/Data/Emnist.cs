@@ -1,4 +1,4 @@
-// EMNIST (reference §6): the official archive gzip.zip holds gzip/emnist-<split>-{train,test}-{images-idx3,
+// EMNIST (docs/data.md §6): the official archive gzip.zip holds gzip/emnist-<split>-{train,test}-{images-idx3,
 // labels-idx1}-ubyte.gz for six splits. The stored images are transposed relative to MNIST (torchvision leaves them
 // so, pytorch/vision#8783, and the authors trained on them); they are returned upright unless KeepStoredOrientation
 // is set. The letters split stores labels 1..26 (a..z); they are mapped to 0..25 unless KeepLetterLabels is set, in

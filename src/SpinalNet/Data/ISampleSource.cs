@@ -1,4 +1,4 @@
-// What every loader offers the batching code (reference §6): a numbered set of images with labels and class names.
+// What every loader offers the batching code (docs/data.md §6): a numbered set of images with labels and class names.
 // In-memory sets (MNIST family, CIFAR, SVHN, STL-10 labelled) and streamed ones (image folders, STL-10 unlabeled)
 // look the same, so one per-sample augmentation and batching path serves all of them.
 namespace SpinalNet.Data;

@@ -1,4 +1,4 @@
-// The IDX format of MNIST and its relatives (reference §6): a big-endian header {0, 0, type, ndims}, one big-endian
+// The IDX format of MNIST and its relatives (docs/data.md §6): a big-endian header {0, 0, type, ndims}, one big-endian
 // int32 size per dimension, then the elements in row-major order. Files may be raw or gzip-compressed (detected by
 // the gzip magic bytes, not the file name). Two element types are read: unsigned bytes (type 0x08: idx3 images, idx1
 // labels) and big-endian int32 (type 0x0C: QMNIST's idx2 label tables with 8 columns per row).

@@ -1,4 +1,4 @@
-// An image file and a label file in IDX format, read into memory (reference §6): the shared path of MNIST,
+// An image file and a label file in IDX format, read into memory (docs/data.md §6): the shared path of MNIST,
 // Fashion-MNIST, KMNIST, QMNIST and EMNIST. Checks that both files agree on the count and that every label names a
 // class, so a wrong or swapped file fails with one line naming it.
 namespace SpinalNet.Data;

@@ -1,5 +1,5 @@
 // PNG/JPEG (and BMP, GIF, WebP) decoding and PNG encoding through SkiaSharp, which TorchVision brings with its Linux
-// natives (torchsharp reference: SkiaImager). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the
+// natives (docs/platform.md §7.4: SkiaImager). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the
 // plane, alpha is dropped without compositing.
 using System.Runtime.InteropServices;
 using SkiaSharp;

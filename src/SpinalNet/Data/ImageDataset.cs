@@ -1,4 +1,4 @@
-// A labelled image set held in memory as two tensors, the form the MNIST family takes (reference §6): images
+// A labelled image set held in memory as two tensors, the form the MNIST family takes (docs/data.md §6): images
 // [N, C, H, W] float32, already scaled and normalised, and labels [N] int64.
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-// Image folders as torchvision's ImageFolder reads them (reference §3.4, §6): root/<split>/<class>/<image>, class
+// Image folders as torchvision's ImageFolder reads them (docs/experiments.md §3.4, docs/data.md §6): root/<split>/<class>/<image>, class
 // index = position of the folder name in the ordinal (code-point) sort of all class folders, files sorted the same
 // way, images converted to RGB (or gray when the network wants 1 channel). Used by Fruits 360, Bird-225,
 // Caltech-101, Stanford Cars, Oxford-102 (folders "1".."102" sort as strings: 1, 10, 100, ...), CINIC-10,

@@ -1,5 +1,5 @@
 // A labelled image set held in memory as bytes, the way the MNIST family, CIFAR, SVHN and STL-10's labelled splits
-// are stored (reference §6): N images of C x H x W unsigned bytes in CHW order, one int label each, and the class
+// are stored (docs/data.md §6): N images of C x H x W unsigned bytes in CHW order, one int label each, and the class
 // names. It converts to one float tensor for training without augmentation (ImageDataset) and serves single
 // samples to the per-sample augmentation path.
 using System.Runtime.InteropServices;

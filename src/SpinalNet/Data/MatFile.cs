@@ -1,4 +1,4 @@
-// A reader for MATLAB level-5 MAT files, the format of SVHN's train/test/extra_32x32.mat (reference §6). Layout: a
+// A reader for MATLAB level-5 MAT files, the format of SVHN's train/test/extra_32x32.mat (docs/data.md §6). Layout: a
 // 128-byte header (text, subsystem offset, version 0x0100, endian indicator "IM" for little-endian), then data
 // elements, each an 8-byte tag {type, byte count} (or a 4-byte "small element" tag with up to 4 bytes of data) and
 // data padded to 8 bytes. miCOMPRESSED (15) elements are zlib streams holding one element; miMATRIX (14) elements

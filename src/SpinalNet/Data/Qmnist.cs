@@ -1,4 +1,4 @@
-// QMNIST (reference §6): images in IDX3 unsigned bytes, labels in IDX2 of int32 with 8 columns per row (column 0 is
+// QMNIST (docs/data.md §6): images in IDX3 unsigned bytes, labels in IDX2 of int32 with 8 columns per row (column 0 is
 // the class; the others are NIST metadata). The test split follows torchvision's meaning: all 60,000 test images
 // (MNIST's 10,000 test digits first, then 50,000 recovered ones); test10k is the MNIST-compatible first 10,000 and
 // test50k the rest.

@@ -1,5 +1,6 @@
 // A subset of a sample source by index, and the seeded hold-out that carves a validation split from training data
-// (issue: the scripts pick the best epoch on the test set; a held-out part of the training data is the honest default).
+// (docs/experiments.md §3.7: the scripts pick the best epoch on the test set; a held-out part of the training data
+// is the honest default).
 using TorchSharp;
 
 namespace SpinalNet.Data;

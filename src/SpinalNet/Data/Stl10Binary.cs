@@ -1,4 +1,4 @@
-// STL-10, binary release (reference §6): stl10_binary/{train,test,unlabeled}_X.bin hold 3 x 96 x 96 unsigned-byte
+// STL-10, binary release (docs/data.md §6): stl10_binary/{train,test,unlabeled}_X.bin hold 3 x 96 x 96 unsigned-byte
 // images stored channel by channel and column-major inside each channel (transposed here to row-major, upright);
 // {train,test}_y.bin hold one label byte per image, 1..10 (mapped to 0..9 as torchvision does). The unlabeled split
 // (100,000 images, 2.7 GB) is not loaded into memory: it is read image by image from the file.

@@ -1,4 +1,4 @@
-// SVHN, cropped digits (reference §6): train_32x32.mat, test_32x32.mat, extra_32x32.mat, MATLAB level-5 files with
+// SVHN, cropped digits (docs/data.md §6): train_32x32.mat, test_32x32.mat, extra_32x32.mat, MATLAB level-5 files with
 // X = uint8 [32, 32, 3, N] (MATLAB column-major: row fastest, then column, channel, image) and y = [N, 1] where the
 // digit 0 is labelled 10 (mapped to 0, as torchvision does).
 namespace SpinalNet.Data;

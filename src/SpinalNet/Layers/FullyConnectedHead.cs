@@ -1,4 +1,4 @@
-// The conventional fully-connected head each experiment compares against (reference §2): hidden layers of given
+// The conventional fully-connected head each experiment compares against (docs/networks.md §2): hidden layers of given
 // widths, then a linear output layer. Every layer, the output one included, may take dropout on its input, and hidden
 // layers may take BatchNorm1d before φ; the placements of every script's default head are expressed this way
 // (e.g. MNIST: 320 -> 50, ReLU, then Dropout(0.5) -> 50 -> 10).

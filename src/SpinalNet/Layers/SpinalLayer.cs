@@ -1,4 +1,4 @@
-// The Spinal fully-connected block (paper §2, reference §1.2 and §1.4), in its general form.
+// The Spinal fully-connected block (docs/spinal-layer.md §1.2 and §1.4), in its general form.
 //
 // The input x (width N) is cut into splits of width s = round(N / k), rounding half to even as numpy does in the
 // authors' customizable version. Spinal layer i (0-based) reads the s features x[(i·s + j) mod N], j = 0..s-1: the
@@ -10,7 +10,7 @@
 // Layer i:  hi = φ(Wi · [split_i ; h_{i-1}])        Wi ∈ R^{w × (s + w)}   (split first, then previous output)
 // Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits; C = 0: none)
 // Each layer is DenseBlock: Dropout on its concatenated input -> Linear -> BatchNorm1d -> φ; the output layer is
-// Dropout -> Linear. With SharedWeights (reference §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
+// Dropout -> Linear. With SharedWeights (docs/spinal-layer.md §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,13 +20,13 @@ namespace SpinalNet.Layers;
 /// <param name="LayerWidth">w, the width of every spinal layer (the authors' layer_width / first_HL / HL_width).</param>
 /// <param name="Layers">L, the number of spinal layers.</param>
 /// <param name="Outputs">C, the number of outputs; 0 for a bare spinal stack with no output layer, whose output is
-/// [h0 ; ... ; h_{L-1}] (width L·w), as the three stacks of the Arch2 network (reference §2.2).</param>
+/// [h0 ; ... ; h_{L-1}] (width L·w), as the three stacks of the Arch2 network (docs/networks.md §2.2).</param>
 /// <param name="Splits">k, how many parts the input is cut into; the split width s = round(N / k) is the
 /// authors' Half_width when k = 2.</param>
 /// <param name="Activation">φ.</param>
 /// <param name="Dropout">Dropout probability on every layer's input and on the output layer's input.</param>
 /// <param name="BatchNorm">BatchNorm1d after every spinal linear map, before φ.</param>
-/// <param name="SharedWeights">Layers 1..L-1 share one linear map (reference §1.6).</param>
+/// <param name="SharedWeights">Layers 1..L-1 share one linear map (docs/spinal-layer.md §1.6).</param>
 /// <param name="LayerBlocks">Which block computes each layer, for other sharing patterns: entry i names the block of
 /// layer i; layer 0 has block 0 of its own and blocks 1.. take [split ; previous]. The regression script's bug (layers
 /// 5 and 6 reusing layers 3 and 4) is [0, 1, 2, 3, 2, 3]. Null: one block per layer (or the shared pattern).</param>

@@ -1,4 +1,4 @@
-// "Arch2" of the MNIST-family experiments (reference §2.2): the simple CNN's convolutions (§2.1), and three plain
+// "Arch2" of the MNIST-family experiments (docs/networks.md §2.2): the simple CNN's convolutions (§2.1), and three plain
 // Spinal stacks (half split, ReLU, no dropout, no output layer of their own) over three feature vectors:
 //   raw    the normalised 28×28 input pixels, 784 (halves = top / bottom 14 rows)      L = 10
 //   conv1  ReLU(maxpool(conv1)) = 10×12×12, 1440 (halves = channels 0–4 / 5–9)          L = 8
@@ -7,7 +7,7 @@
 // log_softmax. w = 30 (MNIST), 50 (KMNIST, QMNIST, EMNIST digits), 300 (Fashion-MNIST).
 // The backbone hands the head all three vectors side by side (784 + 1440 + 320 = 2,544 features).
 // Arch2 has no default script of its own: its conventional variant is the MNIST default CNN (§2.1) it is compared with.
-// The authors' names (an assumption, the reference gives none): conv1, conv2; the stacks' layers fc1, fc1_1..fc1_9,
+// The authors' names (assumed: docs/networks.md §2.2 records none): conv1, conv2; the stacks' layers fc1, fc1_1..fc1_9,
 // fc2, fc2_1..fc2_7, fc3, fc3_1..fc3_7 (the fc1/fc1_i pattern of §2.1); then fc4 (26w→50) and fc5 (50→C).
 using SpinalNet.Layers;
 using TorchSharp;

@@ -1,4 +1,4 @@
-// The "CNN dropout" network of the CIFAR experiments (reference §2.4), 32×32×3 → 256×4×4 = 4,096 features:
+// The "CNN dropout" network of the CIFAR experiments (docs/networks.md §2.4), 32×32×3 → 256×4×4 = 4,096 features:
 //   [conv 3→32, BN, ReLU, conv 32→64, ReLU, maxpool 2] [conv 64→128, BN, ReLU, conv 128→128, ReLU, maxpool 2,
 //   Dropout2d 0.05] [conv 128→256, BN, ReLU, conv 256→256, ReLU, maxpool 2], all convolutions 3×3, padding 1.
 // Heads (logits, cross-entropy):

@@ -1,4 +1,4 @@
-// The CIFAR ResNet of the paper's CIFAR experiments (reference §2.4 and §1.3), base width 32:
+// The CIFAR ResNet of the paper's CIFAR experiments (docs/networks.md §2.4 and docs/spinal-layer.md §1.3), base width 32:
 //   stem     conv 3×3 3→32 (no bias) → BN → ReLU → Dropout2d(0.02)
 //   stages   BasicBlocks with 32/64/128/256 channels, strides 1/2/2/2, [2,2,2,2] (ResNet-18) or [3,4,6,3] (ResNet-34)
 //   block    conv3×3(stride)-BN-ReLU-conv3×3-BN plus the shortcut, NO ReLU after the addition; the shortcut is
@@ -8,10 +8,10 @@
 //   default  MaxPool(4, stride 1) = global max → Linear 256→C
 //   Spinal   MaxPool(2, stride 2) → 256×2×2; the four splits are the 256-channel vectors at positions (0,0), (0,1),
 //            (1,0), (1,1), read by layers 1..4 (k = 4, s = 256): flattening channels-last lays them end to end, so
-//            the general Spinal layer with k = 4, L = 4 is exactly §1.3. w = 256 (CIFAR-10) or 512 (CIFAR-100).
+//            the general Spinal layer with k = 4, L = 4 is exactly docs/spinal-layer.md §1.3. w = 256 (CIFAR-10) or 512 (CIFAR-100).
 // The authors' names: conv1.{0,1}, conv2_x..conv5_x.N.{conv1,bn1,conv2,bn2,downsample.{0,1}}, fc;
 // Spinal head fc_spinal_layer1..4.0 and fc_out.0 (nn.Sequential(Linear, ReLU) without dropout: an assumption, the
-// reference names no attributes for this head).
+// recorded names stop short of this head).
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-// VGG with batch norm for CIFAR (reference §2.4): torchvision's configurations A/B/D/E (VGG-11/13/16/19, see
+// VGG with batch norm for CIFAR (docs/networks.md §2.4): torchvision's configurations A/B/D/E (VGG-11/13/16/19, see
 // VggFeatures) on 32×32×3 → 512×1×1 = 512 features. Heads (logits, cross-entropy):
 //   default  Linear 512→4096 → ReLU → Dropout 0.5 → Linear 4096→4096 → ReLU → Dropout 0.5 → Linear 4096→C
 //   Spinal   k = 2 (s = 256), w = 512, L = 4, each Dropout 0.5 → Linear → ReLU (no batch norm);

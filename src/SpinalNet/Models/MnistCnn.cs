@@ -1,4 +1,4 @@
-// The simple CNN of the MNIST-family experiments (reference §2.1; paper §4, from the PyTorch MNIST example):
+// The simple CNN of the MNIST-family experiments (docs/networks.md §2.1, from the PyTorch MNIST example):
 // conv 1→10 k5 → maxpool 2 → ReLU; conv 10→20 k5 → Dropout2d(0.5) → maxpool 2 → ReLU; flatten to 320 (NCHW order,
 // so the Spinal halves are conv channels 0–9 and 10–19). Heads:
 //   default  Linear 320→50, ReLU, Dropout(0.5), Linear 50→C                      16,560 parameters for C = 10

@@ -1,4 +1,4 @@
-// VGG-5 of the MNIST-family experiments (reference §2.3; paper §4): four blocks of 3×3 conv → BN2d → ReLU ending in a
+// VGG-5 of the MNIST-family experiments (docs/networks.md §2.3): four blocks of 3×3 conv → BN2d → ReLU ending in a
 // 2×2 max pool, (1→64→64), (64→128→128), (128→256→256→256), (256→256→256→256), 28 → 14 → 7 → 3 → 1, so 256 features.
 // Convolutions start from N(0, sqrt(2 / (3·3·out_channels))), batch norms from γ = 1, β = 0. Heads (log_softmax):
 //   default  Dropout 0.5 → Linear 256→512 → BN1d → ReLU → Dropout 0.5 → Linear 512→C     137,738 parameters, C = 10
@@ -45,7 +45,7 @@ public static class Vgg5
         return backbone;
     }
 
-    /// <summary>Reference §2.3: conv weights ~ N(0, sqrt(2 / (k·k·out_channels))), BN γ = 1, β = 0.</summary>
+    /// <summary>docs/networks.md §2.3: conv weights ~ N(0, sqrt(2 / (k·k·out_channels))), BN γ = 1, β = 0.</summary>
     static void Initialize(nn.Module backbone)
     {
         using var noGrad = torch.no_grad();

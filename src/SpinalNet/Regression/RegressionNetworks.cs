@@ -1,4 +1,4 @@
-// The two networks of the regression experiment (reference §4): a conventional 8 → 200 → 100 → 1 network and a
+// The two networks of the regression experiment (docs/regression.md §4): a conventional 8 → 200 → 100 → 1 network and a
 // Spinal network of six layers of 50 units reading alternate halves of the input (x1..x4, x5..x8), both with
 // LeakyReLU(0.01): 22,001 parameters / 21,700 multiplications against 14,301 / 14,000 (35.5% fewer).
 // The script's Spinal forward reuses layers 3 and 4 as layers 5 and 6 while creating layers 5 and 6 anyway: with
@@ -16,9 +16,9 @@ public static class RegressionNetworks
 {
     public static readonly IReadOnlyList<(string Name, string Description, Func<RegressionNetwork> Create)> All =
     [
-        ("regression-fc", "conventional 8→200→100→1, LeakyReLU (reference §4)",
+        ("regression-fc", "conventional 8→200→100→1, LeakyReLU (docs/regression.md §4)",
             () => new RegressionNetwork(RegressionNet.Conventional, SyntheticRegression.Inputs)),
-        ("regression-spinal", "Spinal, 6 layers × 50 on alternate halves of the 8 inputs, LeakyReLU (reference §4)",
+        ("regression-spinal", "Spinal, 6 layers × 50 on alternate halves of the 8 inputs, LeakyReLU (docs/regression.md §4)",
             () => new RegressionNetwork(RegressionNet.Spinal, SyntheticRegression.Inputs)),
         ("regression-spinal-script", "the script's Spinal network: layers 5 and 6 reuse layers 3 and 4 (8,801 " +
                                      "parameters trained)",

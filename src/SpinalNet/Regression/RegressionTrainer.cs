@@ -1,4 +1,4 @@
-// Training for the regression networks (reference §4): Adam, lr 0.01, MSE, batch 64, shuffled, 200 epochs. The
+// Training for the regression networks (docs/regression.md §4): Adam, lr 0.01, MSE, batch 64, shuffled, 200 epochs. The
 // script's metric is the last mini-batch's MSE of each epoch and its running minimum; the mean training loss and, where
 // a validation set is given, the validation MSE are kept too (and the weights of the best validation epoch). Batches
 // come from a generator of the run's own, so both networks see the same batches.

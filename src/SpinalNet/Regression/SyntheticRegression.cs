@@ -1,4 +1,4 @@
-// The paper's regression experiment (reference §4, Table I): eight inputs drawn from N(0, 1), a target that is the
+// The paper's regression experiment (docs/regression.md §4, Table I): eight inputs drawn from N(0, 1), a target that is the
 // sum, sin of the sum, product or sin of the product of the inputs, plus 0.2·U(0, 1) noise; 1,000 samples, seed 0.
 //
 // The authors' script builds the target as a (1000 × 1) column plus a (1000,) noise vector, which broadcasts to a

@@ -1,4 +1,4 @@
-// Regression on the user's CSV data with both networks of the paper's regression experiment (reference §4): a
+// Regression on the user's CSV data with both networks of the paper's regression experiment (docs/regression.md §4): a
 // train / validation / test split drawn from the seed (70 / 15 / 15), features and target standardised with the
 // training part's statistics only, both networks trained from the same seed on the same batches, the weights of the
 // best validation epoch kept, and MSE, MAE and R² on the test part in the target's own units.

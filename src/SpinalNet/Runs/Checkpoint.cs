@@ -5,6 +5,7 @@
 // checkpoint store for a run folder (last.ckpt, best.ckpt, metrics).
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Training;
@@ -39,7 +40,14 @@ public static class Checkpoint
     public static CheckpointState ReadState(string path) => Open(path, zip =>
     {
         using var stream = Entry(zip, path, StateEntry).Open();
-        return JsonSerializer.Deserialize<CheckpointState>(stream, RunJson.Options)
+        var state = JsonNode.Parse(stream) as JsonObject ?? throw new InvalidDataException($"{path}: empty run state");
+        // Checkpoints of earlier versions keep the loop's state and the configuration side by side at the top level.
+        if (!state.ContainsKey("trainer") && state["config"] is { } config)
+        {
+            state.Remove("config");
+            state = new JsonObject { ["trainer"] = state, ["config"] = config };
+        }
+        return state.Deserialize<CheckpointState>(RunJson.Options)
                ?? throw new InvalidDataException($"{path}: empty run state");
     });
 

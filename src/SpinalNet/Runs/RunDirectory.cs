@@ -40,7 +40,17 @@ public sealed class RunDirectory
     {
         var path = File(ConfigFile);
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: not found (is {Path} a run folder?)", path);
-        return Configuration.Resolve(ConfigLayer.FromFile(path));
+        // The run's own resolved configuration, read as saved (older runs' files carry keys this version dropped).
+        RunConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), RunJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a run configuration ({e.Message.ReplaceLineEndings(" ")})");
+        }
+        return Configuration.Validate(config ?? throw new InvalidDataException($"{path}: empty run configuration"));
     }
 
     public void WriteClassNames(IReadOnlyList<string> names) =>

@@ -1,4 +1,4 @@
-// Learning-rate schedules (docs/experiments.md §3): the usual step, cosine and one-cycle, and the authors'
+// Learning-rate schedules (docs/experiments.md §3.6): the usual step, cosine and one-cycle, and the authors'
 // accuracy-driven rules, each a record of its own parameters. The authors' rules react to the selection accuracy after
 // each epoch:
 //   random-on-plateau    when the accuracy fails to improve, lr ← base·U^power (VGG-5 and CIFAR VGG: U³; CIFAR ResNet: U⁵)

@@ -1,0 +1,32 @@
+// The cost of every network the library builds (docs/spinal-layer.md §1.5), the use case behind `spinalnet models`:
+// each classifier with each head, and the regression networks, measured by one traced forward pass of a sample.
+using SpinalNet.Cost;
+using SpinalNet.Models;
+using SpinalNet.Regression;
+
+namespace SpinalNet.Runs;
+
+/// <param name="Head">"fc" or "spinal".</param>
+/// <param name="Total">The whole network's cost.</param>
+/// <param name="HeadCost">The head's part of it (for the regression networks, the whole network).</param>
+public sealed record NetworkCost(string Name, string Head, string Description, CostReport Total, CostReport HeadCost);
+
+public static class NetworkCosts
+{
+    public static IEnumerable<NetworkCost> All()
+    {
+        foreach (var spec in ModelCatalog.All)
+        foreach (var head in HeadComparison.Heads)
+        {
+            using var model = spec.Create(head, 0);
+            var cost = CostReport.Measure(model, spec.InputShape);
+            yield return new NetworkCost(spec.Name, head.Id(), spec.Description, cost, cost.Part("head"));
+        }
+        foreach (var (name, description, create) in RegressionNetworks.All)
+        {
+            using var model = create();
+            var cost = CostReport.Measure(model, SyntheticRegression.Inputs);
+            yield return new NetworkCost(name, model.Kind == RegressionNet.Spinal ? "spinal" : "fc", description, cost, cost);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+// The shape of the library (README "Layout"): one direction of dependencies between its folders, read from the compiled
+// assembly (every type, signature and instruction of a folder's types), each folder's files in the folder's namespace,
+// and every § the code cites resolving to a heading of the repository's docs/.
+using System.Text.RegularExpressions;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace SpinalNet.Tests;
+
+public class ArchitectureTests
+{
+    // A folder may use the folders of lower levels only, and those of its own level without circles.
+    static readonly Dictionary<string, int> Level = new()
+    {
+        ["Layers"] = 0, ["Data"] = 0,
+        ["Models"] = 1, ["Augmentation"] = 1, ["Cost"] = 1,
+        ["Training"] = 2, ["Regression"] = 2, ["Interop"] = 2,
+        ["Runs"] = 3,
+    };
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var folder = new DirectoryInfo(AppContext.BaseDirectory);
+            while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "SpinalNet.slnx"))) folder = folder.Parent;
+            return folder?.FullName ?? throw new DirectoryNotFoundException("no SpinalNet.slnx above the test binaries");
+        }
+    }
+
+    static string? FolderOf(TypeReference type)
+    {
+        while (type.DeclaringType is not null) type = type.DeclaringType;
+        var parts = type.Namespace.Split('.');
+        return parts.Length >= 2 && parts[0] == "SpinalNet" ? parts[1] : null;
+    }
+
+    static IEnumerable<TypeReference> Mentioned(TypeReference? type)
+    {
+        if (type is null) yield break;
+        yield return type.GetElementType();
+        if (type is GenericInstanceType generic)
+            foreach (var argument in generic.GenericArguments.SelectMany(Mentioned)) yield return argument;
+    }
+
+    /// <summary>Every type a type definition mentions: its base, interfaces, fields, signatures, attributes, locals
+    /// and the operands of its instructions.</summary>
+    static IEnumerable<TypeReference> UsedBy(TypeDefinition type)
+    {
+        var used = new List<TypeReference?> { type.BaseType };
+        used.AddRange(type.Interfaces.Select(i => i.InterfaceType));
+        used.AddRange(type.CustomAttributes.Select(a => a.AttributeType));
+        used.AddRange(type.Fields.Select(f => f.FieldType));
+        used.AddRange(type.Properties.Select(p => p.PropertyType));
+        foreach (var method in type.Methods)
+        {
+            used.Add(method.ReturnType);
+            used.AddRange(method.Parameters.Select(p => p.ParameterType));
+            if (!method.HasBody) continue;
+            used.AddRange(method.Body.Variables.Select(v => v.VariableType));
+            foreach (var instruction in method.Body.Instructions)
+                used.AddRange(instruction.Operand switch
+                {
+                    TypeReference t => [t],
+                    MethodReference m => [m.DeclaringType, m.ReturnType, .. m.Parameters.Select(p => p.ParameterType)],
+                    FieldReference f => [f.DeclaringType, f.FieldType],
+                    _ => [],
+                });
+        }
+        return used.SelectMany(Mentioned);
+    }
+
+    static Dictionary<string, HashSet<string>> FolderDependencies()
+    {
+        using var module = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "SpinalNet.dll"));
+        var edges = new Dictionary<string, HashSet<string>>();
+        foreach (var type in module.GetTypes())
+        {
+            if (FolderOf(type) is not { } from) continue;
+            foreach (var used in UsedBy(type).Where(t => t.Scope == module || t.Module == module))
+                if (FolderOf(used) is { } to && to != from)
+                    (edges.TryGetValue(from, out var set) ? set : edges[from] = []).Add(to);
+        }
+        return edges;
+    }
+
+    [Fact]
+    public void No_folder_uses_a_folder_above_it()
+    {
+        var upward = FolderDependencies()
+            .SelectMany(e => e.Value.Select(to => (From: e.Key, To: to)))
+            .Where(e => !Level.ContainsKey(e.From) || !Level.ContainsKey(e.To) || Level[e.To] > Level[e.From])
+            .Select(e => $"{e.From} -> {e.To}").ToList();
+        Assert.True(upward.Count == 0, "upward or unknown dependencies: " + string.Join(", ", upward));
+    }
+
+    [Fact]
+    public void Folders_depend_on_each_other_without_circles()
+    {
+        var edges = FolderDependencies();
+        var done = new HashSet<string>();
+        void Visit(string folder, List<string> path)
+        {
+            if (path.Contains(folder)) Assert.Fail("circle: " + string.Join(" -> ", path.Append(folder)));
+            if (!done.Add(folder)) return;
+            foreach (var next in edges.GetValueOrDefault(folder) ?? []) Visit(next, [.. path, folder]);
+        }
+        foreach (var folder in edges.Keys) Visit(folder, []);
+        Assert.Contains("Runs", edges.Keys);  // the graph was really read
+        Assert.Contains("Training", edges["Runs"]);
+    }
+
+    [Fact]
+    public void Every_file_of_the_library_is_in_its_folders_namespace()
+    {
+        var library = Path.Combine(RepositoryRoot, "src", "SpinalNet");
+        foreach (var file in Directory.GetFiles(library, "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
+        {
+            string folder = Path.GetRelativePath(library, Path.GetDirectoryName(file)!);
+            Assert.True(Level.ContainsKey(folder), $"{file}: folder {folder} has no place in the layering");
+            Assert.Contains($"namespace SpinalNet.{folder};", File.ReadAllText(file));
+        }
+    }
+
+    static IEnumerable<string> SourceFiles() =>
+        new[] { "src", "tests", "bench", "build" }.Select(d => Path.Combine(RepositoryRoot, d))
+            .SelectMany(d => Directory.GetFiles(d, "*.*", SearchOption.AllDirectories))
+            .Where(f => f.EndsWith(".cs") || f.EndsWith(".py") || f.EndsWith(".csproj"))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
+                        !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+
+    // Documents a reader of the repository does not have (written in pieces, so that this line is no such citation).
+    static readonly string Uncited = @"\bref" + @"erence §|\biss" + @"ue \d|shared/ref" + "erence";
+
+    [Fact]
+    public void Every_section_the_code_cites_is_a_heading_under_docs()
+    {
+        var citation = new Regex(@"(docs/[\w-]+\.md)|§(\d+(?:\.\d+)*)");
+        var headings = new Dictionary<string, string[]>();
+        string[] HeadingsOf(string doc) => headings.TryGetValue(doc, out var h) ? h : headings[doc] =
+            File.Exists(Path.Combine(RepositoryRoot, doc))
+                ? File.ReadAllLines(Path.Combine(RepositoryRoot, doc)).Where(l => l.StartsWith('#')).ToArray()
+                : throw new Xunit.Sdk.XunitException($"{doc} does not exist");
+        int cited = 0;
+        foreach (var file in SourceFiles())
+        {
+            string? doc = null;
+            foreach (var (line, number) in File.ReadLines(file).Select((l, i) => (l, i + 1)))
+            {
+                Assert.False(Regex.IsMatch(line, Uncited),
+                    $"{file}:{number} cites a document the repository does not have: {line.Trim()}");
+                foreach (Match m in citation.Matches(line))
+                {
+                    if (m.Groups[1].Success)
+                    {
+                        doc = m.Groups[1].Value;
+                        continue;
+                    }
+                    Assert.True(doc is not null, $"{file}:{number}: §{m.Groups[2].Value} names no docs/ file before it");
+                    var section = m.Groups[2].Value;
+                    Assert.True(HeadingsOf(doc!).Any(h => Regex.IsMatch(h, $@"^#+ {Regex.Escape(section)}( |$)")),
+                        $"{file}:{number}: {doc} has no heading § {section}");
+                    cited++;
+                }
+            }
+        }
+        Assert.True(cited > 50, $"only {cited} citations found");
+    }
+}
