@@ -1,6 +1,6 @@
-// Seconds per training epoch of the paper's MNIST CNN (docs/networks.md §2.1, docs/experiments.md §3.1: SGD lr 0.01 momentum 0.5, batch 64) on
-// the 8,000 training digits of the embedded sample, with each head, at a fixed thread count. One invocation is one
-// whole epoch, so BenchmarkDotNet's "Mean" is seconds per epoch.
+// Seconds per training epoch of the paper's MNIST CNN (docs/networks.md §2.1, docs/experiments.md §3.1: SGD lr 0.01
+// momentum 0.5, batch 64) on the 8,000 training digits of the embedded sample, with each head, at a fixed thread count.
+// One invocation is one whole epoch, so BenchmarkDotNet's "Mean" is seconds per epoch.
 using BenchmarkDotNet.Attributes;
 using SpinalNet.Data;
 using SpinalNet.Models;

@@ -1,6 +1,6 @@
-// One training step of a head alone (forward, backward) on a batch of 64 feature vectors of the MNIST CNN
-// (N = 320): the Spinal head (docs/networks.md §2.1: k = 2, w = 8, L = 6) against the default 320→50→10 head. The paper's
-// cost claim is about multiplications (8,480 vs 16,500); this shows what they cost in time on a CPU.
+// One training step of a head alone (forward, backward) on a batch of 64 feature vectors of the MNIST CNN (N = 320):
+// the Spinal head (docs/networks.md §2.1: k = 2, w = 8, L = 6) against the default 320→50→10 head. The paper's cost
+// claim is about multiplications (8,480 vs 16,500); this shows what they cost in time on a CPU.
 using BenchmarkDotNet.Attributes;
 using SpinalNet.Models;
 using TorchSharp;

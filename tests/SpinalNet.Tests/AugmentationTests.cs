@@ -1,5 +1,6 @@
-// Per-sample augmentation (docs/experiments.md §3): each transform's defining property pinned on small images, draws that
-// differ between samples of one batch yet repeat for the same seed, and every docs/experiments.md §3 pipeline producing its input size.
+// Per-sample augmentation (docs/experiments.md §3): each transform's defining property pinned on small images, draws
+// that differ between samples of one batch yet repeat for the same seed, and every docs/experiments.md §3 pipeline
+// producing its input size.
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
 

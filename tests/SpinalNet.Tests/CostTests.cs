@@ -1,4 +1,5 @@
-// Parameter and multiplication counts (docs/spinal-layer.md §1.5): the MNIST figures, and the closed-form formulas as properties.
+// Parameter and multiplication counts (docs/spinal-layer.md §1.5): the MNIST figures, and the closed-form formulas as
+// properties.
 using CsCheck;
 using SpinalNet.Cost;
 using SpinalNet.Layers;

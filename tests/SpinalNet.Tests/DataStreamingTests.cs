@@ -1,5 +1,5 @@
-// Streaming (docs/data.md §6: image folders and STL-10 unlabeled stream from disk, decoding and augmentation on worker threads
-// with bounded prefetch): same batches as the sequential path whatever the threads, never more than Prefetch
+// Streaming (docs/data.md §6: image folders and STL-10 unlabeled stream from disk, decoding and augmentation on worker
+// threads with bounded prefetch): same batches as the sequential path whatever the threads, never more than Prefetch
 // batches read ahead, errors surface on the consumer, and a network trains from a streamed image folder.
 using SpinalNet.Augmentation;
 using SpinalNet.Data;

@@ -1,5 +1,5 @@
-// Writers of small data files in the exact on-disk layouts of docs/data.md §6, for the loader tests: random pixels from a
-// fixed seed, laid out as each format stores them, so a loader that decodes them must give back the same values.
+// Writers of small data files in the exact on-disk layouts of docs/data.md §6, for the loader tests: random pixels from
+// a fixed seed, laid out as each format stores them, so a loader that decodes them must give back the same values.
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;

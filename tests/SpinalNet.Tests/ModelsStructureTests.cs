@@ -1,5 +1,6 @@
-// Layer order, dropout and batch-norm placement, activations and output kinds (docs/spinal-layer.md §1.2, docs/networks.md §2), pinned as the
-// sequence of the modules each network runs, identity placeholders left out; and the initialisations of §2.3, §2.4.
+// Layer order, dropout and batch-norm placement, activations and output kinds (docs/spinal-layer.md §1.2,
+// docs/networks.md §2), pinned as the sequence of the modules each network runs, identity placeholders left out; and
+// the initialisations of §2.3, §2.4.
 using SpinalNet.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-// The regression experiment (docs/regression.md §4): targets, network costs, the script's two bugs as options, training on
-// tabular data made here, and every way a CSV file can be unusable.
+// The regression experiment (docs/regression.md §4): targets, network costs, the script's two bugs as options, training
+// on tabular data made here, and every way a CSV file can be unusable.
 using SpinalNet.Cost;
 using SpinalNet.Data;
 using SpinalNet.Layers;

@@ -1,4 +1,5 @@
-// The Spinal layer against the hand-written reference (docs/spinal-layer.md §1.2, §1.4), its validation, and its structure.
+// The Spinal layer against the hand-written reference (docs/spinal-layer.md §1.2, §1.4), its validation, and its
+// structure.
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
-// A hand-written Spinal forward pass, straight from docs/spinal-layer.md §1.2 and §1.4, used as the oracle for SpinalLayer:
-// the input is tiled by appending whole copies of x until it is at least L·s long; layer i reads
-// x_all[i·s, (i+1)·s); layer 0 sees its split only, later layers [split ; previous output]; the output layer reads
-// [h0 ; ... ; h_{L-1}]. It takes the weights by their state-dict names and shares no code with the library.
+// A hand-written Spinal forward pass, straight from docs/spinal-layer.md §1.2 and §1.4, used as the oracle for
+// SpinalLayer: the input is tiled by appending whole copies of x until it is at least L·s long; layer i reads
+// x_all[i·s, (i+1)·s); layer 0 sees its split only, later layers [split ; previous output]; the output layer reads [h0
+// ; ... ; h_{L-1}]. It takes the weights by their state-dict names and shares no code with the library.
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-// The training loop (docs/experiments.md §3.1): repeatable for a fixed seed and thread count, and the same batches in the same
-// order for any two models trained with the same seed, which is what makes the head comparison fair.
+// The training loop (docs/experiments.md §3.1): repeatable for a fixed seed and thread count, and the same batches in
+// the same order for any two models trained with the same seed, which is what makes the head comparison fair.
 using SpinalNet.Data;
 using SpinalNet.Layers;
 using SpinalNet.Models;

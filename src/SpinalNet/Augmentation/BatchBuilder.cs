@@ -1,6 +1,6 @@
-// Builds one mini-batch from any sample source (docs/experiments.md §3): every sample is read and sent through the pipeline
-// with its own generator (SampleRandom.For(seed, epoch, index)), so samples of one batch get different draws and the
-// same run seed gives the same batch. All samples must come out of the pipeline with one shape.
+// Builds one mini-batch from any sample source (docs/experiments.md §3): every sample is read and sent through the
+// pipeline with its own generator (SampleRandom.For(seed, epoch, index)), so samples of one batch get different draws
+// and the same run seed gives the same batch. All samples must come out of the pipeline with one shape.
 using SpinalNet.Data;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-// RandomHorizontalFlip and RandomVerticalFlip (docs/experiments.md §3: CIFAR and transfer-learning pipelines; Fruits 360 and the
-// monkey notebook flip vertically too): mirror the sample with probability P, one draw per sample.
+// RandomHorizontalFlip and RandomVerticalFlip (docs/experiments.md §3: CIFAR and transfer-learning pipelines; Fruits
+// 360 and the monkey notebook flip vertically too): mirror the sample with probability P, one draw per sample.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;

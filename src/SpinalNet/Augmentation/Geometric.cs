@@ -1,6 +1,6 @@
-// RandomRotation, RandomAffine and RandomPerspective (docs/experiments.md §3: RandomRotation(10/15, fill 0) in the MNIST-family
-// and transfer-learning scripts, RandomPerspective() in Arch2/VGG-5, RandomAffine(10°, translate 0.2) in the
-// Fashion-MNIST notebook). Parameters are drawn as torchvision draws them; the image is resampled through the
+// RandomRotation, RandomAffine and RandomPerspective (docs/experiments.md §3: RandomRotation(10/15, fill 0) in the
+// MNIST-family and transfer-learning scripts, RandomPerspective() in Arch2/VGG-5, RandomAffine(10°, translate 0.2) in
+// the Fashion-MNIST notebook). Parameters are drawn as torchvision draws them; the image is resampled through the
 // inverse map, so rotation by 0 and perspective with distortion 0 leave it unchanged.
 using SpinalNet.Data;
 

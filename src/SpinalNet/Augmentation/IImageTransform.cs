@@ -1,5 +1,5 @@
-// One preprocessing step of docs/experiments.md §3's pipelines, applied to one sample at a time. Random steps draw from the
-// sample's own generator; deterministic ones ignore it.
+// One preprocessing step of docs/experiments.md §3's pipelines, applied to one sample at a time. Random steps draw from
+// the sample's own generator; deterministic ones ignore it.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;

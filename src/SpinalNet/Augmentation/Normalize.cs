@@ -1,4 +1,5 @@
-// Per-channel normalisation, the last step of every normalising pipeline in docs/experiments.md §3: x ← (x − mean_c) / std_c.
+// Per-channel normalisation, the last step of every normalising pipeline in docs/experiments.md §3: x ← (x − mean_c) /
+// std_c.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;

@@ -1,6 +1,6 @@
-// The preprocessing pipelines of docs/experiments.md §3, as data: for each script (or notebook) family, what the training
-// samples go through and what the evaluation samples go through. Each pipeline ends with the network's input: size,
-// and normalisation where the script normalises. "Resize(272²)" is Resize(272, 272); "Resize256" resizes the
+// The preprocessing pipelines of docs/experiments.md §3, as data: for each script (or notebook) family, what the
+// training samples go through and what the evaluation samples go through. Each pipeline ends with the network's input:
+// size, and normalisation where the script normalises. "Resize(272²)" is Resize(272, 272); "Resize256" resizes the
 // shorter side.
 using SpinalNet.Data;
 

@@ -1,7 +1,7 @@
-// Resize and RandomResizedCrop (docs/experiments.md §3: Resize(272²), Resize(256) on the shorter side, RandomResizedCrop(28,
-// scale 0.95–1) for Fashion-MNIST, RandomResizedCrop(224) for hymenoptera, 128 for Fruits 360). Resizing is
-// antialiased bilinear as PIL does it; the crop box follows torchvision's get_params: ten tries of area ∈ scale ×
-// image area and log-uniform aspect ratio, then a centre crop clamped to the ratio range.
+// Resize and RandomResizedCrop (docs/experiments.md §3: Resize(272²), Resize(256) on the shorter side,
+// RandomResizedCrop(28, scale 0.95–1) for Fashion-MNIST, RandomResizedCrop(224) for hymenoptera, 128 for Fruits 360).
+// Resizing is antialiased bilinear as PIL does it; the crop box follows torchvision's get_params: ten tries of area ∈
+// scale × image area and log-uniform aspect ratio, then a centre crop clamped to the ratio range.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;

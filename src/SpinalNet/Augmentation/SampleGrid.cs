@@ -1,7 +1,7 @@
 // `spinalnet data show`: a PNG contact sheet of samples with their labels, so a person can see what the network gets
-// (docs/experiments.md §3: e.g. upright vs stored EMNIST, the effect of each augmentation). Tiles are scaled to a common cell
-// by nearest neighbour (small images stay crisp); labels are drawn under each tile with a system font when one is
-// found (DejaVu on Debian), else Skia's default.
+// (docs/experiments.md §3: e.g. upright vs stored EMNIST, the effect of each augmentation). Tiles are scaled to a
+// common cell by nearest neighbour (small images stay crisp); labels are drawn under each tile with a system font when
+// one is found (DejaVu on Debian), else Skia's default.
 using SkiaSharp;
 using SpinalNet.Data;
 

@@ -1,7 +1,8 @@
-// The random source of per-sample augmentation (docs/experiments.md §3; torchsharp reference: TorchVision's Random* transforms
-// draw one decision per call, i.e. per batch, which is not what the paper's per-image PIL transforms did). Each
-// sample gets its own generator derived from (run seed, epoch, sample index) by SplitMix64, so draws differ between
-// samples of a batch and between epochs, yet a run repeats exactly whatever threads decode it and in what order.
+// The random source of per-sample augmentation (docs/experiments.md §3; torchsharp reference: TorchVision's Random*
+// transforms draw one decision per call, i.e. per batch, which is not what the paper's per-image PIL transforms did).
+// Each sample gets its own generator derived from (run seed, epoch, sample index) by SplitMix64, so draws differ
+// between samples of a batch and between epochs, yet a run repeats exactly whatever threads decode it and in what
+// order.
 namespace SpinalNet.Augmentation;
 
 public sealed class SampleRandom(ulong state)

@@ -1,6 +1,6 @@
-// What `spinalnet data show` renders: samples spread evenly over a split, optionally sent through a training
-// pipeline of docs/experiments.md §3 (per-sample draws from the seed, normalisation left out so the picture shows what the pixels are), each
-// captioned with its label and class name.
+// What `spinalnet data show` renders: samples spread evenly over a split, optionally sent through a training pipeline
+// of docs/experiments.md §3 (per-sample draws from the seed, normalisation left out so the picture shows what the
+// pixels are), each captioned with its label and class name.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;

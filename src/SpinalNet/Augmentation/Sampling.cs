@@ -1,7 +1,7 @@
-// Resampling shared by the geometric transforms (docs/experiments.md §3): a projective inverse map from output to input pixel
-// indices with nearest or bilinear interpolation and a fill value outside the input (torchvision's rotate/affine/
-// perspective), cropping with padding, and antialiased bilinear resizing as PIL (and torchvision's antialias=True)
-// do it: a separable triangle filter widened by the downscaling factor.
+// Resampling shared by the geometric transforms (docs/experiments.md §3): a projective inverse map from output to input
+// pixel indices with nearest or bilinear interpolation and a fill value outside the input (torchvision's rotate/affine/
+// perspective), cropping with padding, and antialiased bilinear resizing as PIL (and torchvision's antialias=True) do
+// it: a separable triangle filter widened by the downscaling factor.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;

@@ -1,5 +1,5 @@
-// Per-channel normalisation statistics used by the paper's pipelines (docs/experiments.md §3): x ← (x − mean_c) / std_c on
-// values already scaled to [0, 1]. One value applies to every channel.
+// Per-channel normalisation statistics used by the paper's pipelines (docs/experiments.md §3): x ← (x − mean_c) / std_c
+// on values already scaled to [0, 1]. One value applies to every channel.
 namespace SpinalNet.Data;
 
 public sealed record ChannelNormalization(double[] Mean, double[] Std)

@@ -1,7 +1,7 @@
-// Verified, resumable downloads of the data files in the catalog (docs/data.md §6; torchvision's download_url with its MNIST
-// mirror list): each URL is tried in turn (official host first, then mirrors); a transfer that breaks off resumes
-// from the bytes already received with an HTTP Range request; the file grows under a temporary name and is renamed
-// into place only after its MD5 or SHA-256 matches the published one. A mismatch deletes the temporary file.
+// Verified, resumable downloads of the data files in the catalog (docs/data.md §6; torchvision's download_url with its
+// MNIST mirror list): each URL is tried in turn (official host first, then mirrors); a transfer that breaks off resumes
+// from the bytes already received with an HTTP Range request; the file grows under a temporary name and is renamed into
+// place only after its MD5 or SHA-256 matches the published one. A mismatch deletes the temporary file.
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;

@@ -1,7 +1,7 @@
-// What the training loop asks of its data (docs/experiments.md §3): a count, a class count, and the batches of an epoch in the
-// order the loop chose, from a given batch on (a resumed run starts mid-epoch). In-memory sets answer by indexing one
-// tensor; augmented sets build each sample through a pipeline whose random draws depend only on (seed, epoch,
-// sample), ahead of the training step on worker threads, so a batch is the same whichever thread builds it and
+// What the training loop asks of its data (docs/experiments.md §3): a count, a class count, and the batches of an epoch
+// in the order the loop chose, from a given batch on (a resumed run starts mid-epoch). In-memory sets answer by
+// indexing one tensor; augmented sets build each sample through a pipeline whose random draws depend only on (seed,
+// epoch, sample), ahead of the training step on worker threads, so a batch is the same whichever thread builds it and
 // whenever, which keeps resumed runs exact.
 using static TorchSharp.torch;
 

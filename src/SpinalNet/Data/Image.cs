@@ -1,5 +1,5 @@
-// One decoded image as the augmentation pipeline sees it (docs/experiments.md §3: torchvision's ToTensor output): float32
-// values in [0, 1], channel-major then row then column (CHW), the layout every network of the paper reads.
+// One decoded image as the augmentation pipeline sees it (docs/experiments.md §3: torchvision's ToTensor output):
+// float32 values in [0, 1], channel-major then row then column (CHW), the layout every network of the paper reads.
 namespace SpinalNet.Data;
 
 public sealed class Image

@@ -1,9 +1,9 @@
-// Image folders as torchvision's ImageFolder reads them (docs/experiments.md §3.4, docs/data.md §6): root/<split>/<class>/<image>, class
-// index = position of the folder name in the ordinal (code-point) sort of all class folders, files sorted the same
-// way, images converted to RGB (or gray when the network wants 1 channel). Used by Fruits 360, Bird-225,
-// Caltech-101, Stanford Cars, Oxford-102 (folders "1".."102" sort as strings: 1, 10, 100, ...), CINIC-10,
-// hymenoptera and any user data. Images are decoded when read, so the set never has to fit in memory. Files whose
-// header no decoder recognises are skipped and counted (or rejected with Strict).
+// Image folders as torchvision's ImageFolder reads them (docs/experiments.md §3.4, docs/data.md §6):
+// root/<split>/<class>/<image>, class index = position of the folder name in the ordinal (code-point) sort of all class
+// folders, files sorted the same way, images converted to RGB (or gray when the network wants 1 channel). Used by
+// Fruits 360, Bird-225, Caltech-101, Stanford Cars, Oxford-102 (folders "1".."102" sort as strings: 1, 10, 100, ...),
+// CINIC-10, hymenoptera and any user data. Images are decoded when read, so the set never has to fit in memory. Files
+// whose header no decoder recognises are skipped and counted (or rejected with Strict).
 namespace SpinalNet.Data;
 
 /// <param name="Channels">3 (RGB, the default, as PIL's convert('RGB')) or 1 (luminance).</param>

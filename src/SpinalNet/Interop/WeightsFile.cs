@@ -1,9 +1,10 @@
-// Weights files in and out (docs/platform.md §7.3): PyTorch's torch.save zip format (.pt, read with TorchSharp.PyBridge's
-// unpickler; a pickle, so only load files you trust) and safetensors, as flat state dicts (name → tensor), and the one
-// strict loader every weight source goes through: every parameter and buffer of the network is filled, every key of the
-// file is used, every shape is checked, and the first key that does not fit is named in a one-line error, before
-// anything is changed. A key map (AuthorsWeights) renames our keys to another's names; without one, names are ours.
-// Values are copied into the network's own tensors, so parameters keep requires_grad (PyBridge's load_py clears it).
+// Weights files in and out (docs/platform.md §7.3): PyTorch's torch.save zip format (.pt, read with
+// TorchSharp.PyBridge's unpickler; a pickle, so only load files you trust) and safetensors, as flat state dicts (name →
+// tensor), and the one strict loader every weight source goes through: every parameter and buffer of the network is
+// filled, every key of the file is used, every shape is checked, and the first key that does not fit is named in a
+// one-line error, before anything is changed. A key map (AuthorsWeights) renames our keys to another's names; without
+// one, names are ours. Values are copied into the network's own tensors, so parameters keep requires_grad (PyBridge's
+// load_py clears it).
 using System.Collections;
 using SpinalNet.Data;
 using TorchSharp;

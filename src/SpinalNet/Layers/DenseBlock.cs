@@ -1,6 +1,6 @@
-// The unit both heads are made of (docs/spinal-layer.md §1.2): Dropout(p) on the block's input -> Linear -> BatchNorm1d -> φ.
-// Absent parts are identity modules, so every block has the same four children and forward has no branches.
-// Child names (dropout, linear, norm, act) are part of the state-dict contract.
+// The unit both heads are made of (docs/spinal-layer.md §1.2): Dropout(p) on the block's input -> Linear -> BatchNorm1d
+// -> φ. Absent parts are identity modules, so every block has the same four children and forward has no branches. Child
+// names (dropout, linear, norm, act) are part of the state-dict contract.
 using TorchSharp;
 using static TorchSharp.torch;
 

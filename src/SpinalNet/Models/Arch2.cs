@@ -1,5 +1,5 @@
-// "Arch2" of the MNIST-family experiments (docs/networks.md §2.2): the simple CNN's convolutions (§2.1), and three plain
-// Spinal stacks (half split, ReLU, no dropout, no output layer of their own) over three feature vectors:
+// "Arch2" of the MNIST-family experiments (docs/networks.md §2.2): the simple CNN's convolutions (§2.1), and three
+// plain Spinal stacks (half split, ReLU, no dropout, no output layer of their own) over three feature vectors:
 //   raw    the normalised 28×28 input pixels, 784 (halves = top / bottom 14 rows)      L = 10
 //   conv1  ReLU(maxpool(conv1)) = 10×12×12, 1440 (halves = channels 0–4 / 5–9)          L = 8
 //   conv2  the flattened 320 of §2.1 (halves = channels 0–9 / 10–19)                    L = 8

@@ -1,8 +1,8 @@
 // How the authors' PyTorch modules name their weights (docs/networks.md §2: state dicts saved with
 // torch.save(model.state_dict())), per architecture, as rules from our state-dict keys to theirs. The authors' scripts
-// are not reproduced here: the names are reconstructed from the module structures docs/networks.md §2 describes (attribute
-// names fc1, fc1_1, ..., fc_spinal_layerN, fc_out, classifier, features, conv_layer, fc_layer, l1..l4, conv2_x..conv5_x,
-// and nn.Sequential indices), so each architecture states its naming as data next to its layers.
+// are not reproduced here: the names are reconstructed from the module structures docs/networks.md §2 describes
+// (attribute names fc1, fc1_1, ..., fc_spinal_layerN, fc_out, classifier, features, conv_layer, fc_layer, l1..l4,
+// conv2_x..conv5_x, and nn.Sequential indices), so each architecture states its naming as data next to its layers.
 using System.Text.RegularExpressions;
 
 namespace SpinalNet.Models;

@@ -1,4 +1,5 @@
-// The CIFAR ResNet of the paper's CIFAR experiments (docs/networks.md §2.4 and docs/spinal-layer.md §1.3), base width 32:
+// The CIFAR ResNet of the paper's CIFAR experiments (docs/networks.md §2.4 and docs/spinal-layer.md §1.3), base width
+// 32:
 //   stem     conv 3×3 3→32 (no bias) → BN → ReLU → Dropout2d(0.02)
 //   stages   BasicBlocks with 32/64/128/256 channels, strides 1/2/2/2, [2,2,2,2] (ResNet-18) or [3,4,6,3] (ResNet-34)
 //   block    conv3×3(stride)-BN-ReLU-conv3×3-BN plus the shortcut, NO ReLU after the addition; the shortcut is

@@ -1,5 +1,5 @@
-// A classifier as the paper builds them (docs/networks.md §2): a feature backbone, a head (Spinal or conventional) on the
-// flattened features, and an output transform (log_softmax where the authors' script applies it, else identity).
+// A classifier as the paper builds them (docs/networks.md §2): a feature backbone, a head (Spinal or conventional) on
+// the flattened features, and an output transform (log_softmax where the authors' script applies it, else identity).
 // Top-level names backbone / head / output are what cost reports and state-dict keys group by.
 using SpinalNet.Layers;
 using TorchSharp;

@@ -1,6 +1,6 @@
-// VGG feature extractors as configuration tables, the way torchvision builds them (docs/networks.md §2.3 and §2.4): a list of
-// output channel counts, each a 3×3 convolution (padding 1, with bias) → BatchNorm2d → ReLU, with Pool marking a
-// 2×2 max pool. Modules are numbered in order (0, 1, 2, ...) exactly as nn.Sequential numbers them in PyTorch, so the
+// VGG feature extractors as configuration tables, the way torchvision builds them (docs/networks.md §2.3 and §2.4): a
+// list of output channel counts, each a 3×3 convolution (padding 1, with bias) → BatchNorm2d → ReLU, with Pool marking
+// a 2×2 max pool. Modules are numbered in order (0, 1, 2, ...) exactly as nn.Sequential numbers them in PyTorch, so the
 // authors' keys (features.N.*, l3.4.running_mean) are our keys.
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
-// Tabular regression data from a CSV file (docs/regression.md §4 extended to the user's data): a header row of column names,
-// then one sample per line, numbers in invariant culture (a dot for decimals), fields optionally in double quotes.
-// The target column is chosen by name; the features are the named columns, or every other column. Every problem is
-// one line naming the file, the line and the column.
+// Tabular regression data from a CSV file (docs/regression.md §4 extended to the user's data): a header row of column
+// names, then one sample per line, numbers in invariant culture (a dot for decimals), fields optionally in double
+// quotes. The target column is chosen by name; the features are the named columns, or every other column. Every problem
+// is one line naming the file, the line and the column.
 using System.Globalization;
 using System.Text;
 using SpinalNet.Data;

@@ -1,5 +1,5 @@
-// The paper's regression experiment (docs/regression.md §4, Table I): eight inputs drawn from N(0, 1), a target that is the
-// sum, sin of the sum, product or sin of the product of the inputs, plus 0.2·U(0, 1) noise; 1,000 samples, seed 0.
+// The paper's regression experiment (docs/regression.md §4, Table I): eight inputs drawn from N(0, 1), a target that is
+// the sum, sin of the sum, product or sin of the product of the inputs, plus 0.2·U(0, 1) noise; 1,000 samples, seed 0.
 //
 // The authors' script builds the target as a (1000 × 1) column plus a (1000,) noise vector, which broadcasts to a
 // 1000 × 1000 matrix: every sample's target becomes the row f(x_i) + 0.2·U_j for all j, and the MSE averages over all

@@ -1,6 +1,6 @@
-// Table I of the paper (docs/regression.md §4): the conventional and the Spinal network trained from the same seed on the same
-// batches for each synthetic target, compared on the minimum of the last-mini-batch MSE after 100 and 200 epochs, on
-// cost, and (in the default mode, which the script lacks) on the MSE of 1,000 fresh test samples.
+// Table I of the paper (docs/regression.md §4): the conventional and the Spinal network trained from the same seed on
+// the same batches for each synthetic target, compared on the minimum of the last-mini-batch MSE after 100 and 200
+// epochs, on cost, and (in the default mode, which the script lacks) on the MSE of 1,000 fresh test samples.
 using SpinalNet.Cost;
 using TorchSharp;
 

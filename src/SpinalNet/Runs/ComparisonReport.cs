@@ -1,6 +1,6 @@
-// The comparison the paper makes (docs/results.md §5), over one or several seeds: for each head, its cost and its best and
-// final test accuracy as mean ± standard deviation over the seeds, written as a Markdown report that also says which
-// split picked the best epoch.
+// The comparison the paper makes (docs/results.md §5), over one or several seeds: for each head, its cost and its best
+// and final test accuracy as mean ± standard deviation over the seeds, written as a Markdown report that also says
+// which split picked the best epoch.
 using System.Globalization;
 using System.Text;
 using SpinalNet.Models;

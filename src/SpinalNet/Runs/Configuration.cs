@@ -1,8 +1,8 @@
 // How a run's configuration is resolved, in one direction: the defaults of the model (its recipe, Runs/Recipes.cs),
-// then a preset (a recipe), then JSON config files, then command-line options, each layer overriding the one before.
-// A config file has the shape of the config.json a run writes; a key that the configuration does not have is an error
-// naming it, its file and the valid keys beside it. Options are typed (RunOverrides). The resolved configuration is what
-// runs and checkpoints save.
+// then a preset (a recipe), then JSON config files, then command-line options, each layer overriding the one before. A
+// config file has the shape of the config.json a run writes; a key that the configuration does not have is an error
+// naming it, its file and the valid keys beside it. Options are typed (RunOverrides). The resolved configuration is
+// what runs and checkpoints save.
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpinalNet.Augmentation;

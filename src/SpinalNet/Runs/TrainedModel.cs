@@ -1,8 +1,8 @@
 // A trained network ready for use, the one path behind `spinalnet predict`, `evaluate` and `export`: built as a run's
-// configuration says (or as a given configuration says, without a run), filled with the run's weights (model.safetensors,
-// else best.ckpt) or with a weights file's (ours or the authors' PyTorch state dict), with the run's class names.
-// Prediction decodes each image, brings it to the network's input (channels, then size), applies the run's evaluation
-// preprocessing and returns the k most probable classes.
+// configuration says (or as a given configuration says, without a run), filled with the run's weights
+// (model.safetensors, else best.ckpt) or with a weights file's (ours or the authors' PyTorch state dict), with the
+// run's class names. Prediction decodes each image, brings it to the network's input (channels, then size), applies the
+// run's evaluation preprocessing and returns the k most probable classes.
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
 using SpinalNet.Interop;

@@ -1,5 +1,5 @@
-// Evaluation as the scripts report it (docs/experiments.md §3): mean loss over all samples and top-1 accuracy, plus top-5
-// accuracy and the confusion matrix from which per-class accuracy follows.
+// Evaluation as the scripts report it (docs/experiments.md §3): mean loss over all samples and top-1 accuracy, plus
+// top-5 accuracy and the confusion matrix from which per-class accuracy follows.
 using SpinalNet.Data;
 using SpinalNet.Models;
 using TorchSharp;

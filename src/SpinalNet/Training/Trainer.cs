@@ -1,6 +1,7 @@
-// The training loop of the from-scratch experiments (docs/experiments.md §3): mini-batch training with the run's optimiser and
-// learning-rate schedule, evaluation after every epoch (validation split for model selection when there is one, and
-// the test split, as the scripts report), checkpoints, resume, early stopping, a time limit and a clean stop on Ctrl+C.
+// The training loop of the from-scratch experiments (docs/experiments.md §3): mini-batch training with the run's
+// optimiser and learning-rate schedule, evaluation after every epoch (validation split for model selection when there
+// is one, and the test split, as the scripts report), checkpoints, resume, early stopping, a time limit and a clean
+// stop on Ctrl+C.
 //
 // Batches come from one in-memory tensor through a permutation drawn from a generator of the run's own, so two models
 // trained with the same seed see the same batches in the same order, whatever their initialisation consumed from the
