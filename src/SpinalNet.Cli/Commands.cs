@@ -1,6 +1,7 @@
 // One factory per `spinalnet` command that builds or uses a network. Each action parses its options, makes one library
 // call (Runs/) and prints the result.
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using SpinalNet.Cost;
 using SpinalNet.Interop;
@@ -70,15 +71,16 @@ static class Commands
 
     public static Command Evaluate(RunOptions o)
     {
-        var weights = Opt<string>("--weights", "FILE", "Weights file: a run's model.safetensors, or the authors' " +
-            "PyTorch state dict (.pt).", "-w");
-        weights.Required = true;
-        var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
-            { weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
+        var run = RunOption();
+        var weights = Opt<string?>("--weights", "FILE", "Weights file: a run's model.safetensors or a checkpoint " +
+            "(.ckpt), or the authors' PyTorch state dict (.pt). Without --run, --model and --head say which network " +
+            "they fit.", "-w");
+        var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, or a file's).")
+            { run, weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            using var trained = TrainedModel.Open(null, r.GetValue(weights), Configuration.Resolve(options: o.Overrides(r)));
+            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
             var e = trained.Evaluate(Warn);
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
@@ -148,27 +150,33 @@ static class Commands
 
     public static Command Predict(RunOptions o)
     {
-        var run = Opt<string?>("--run", "DIR", "Run folder written by `spinalnet train` (config.json, " +
-            "model.safetensors or best.ckpt, classes.json).");
+        var run = RunOption();
         var weights = Opt<string?>("--weights", "FILE", "Weights to predict with instead of the run's: a run's " +
-            "model.safetensors or the authors' PyTorch state dict (.pt). Without --run, --model and --head say which " +
-            "network they fit.", "-w");
+            "model.safetensors or checkpoint, or the authors' PyTorch state dict (.pt). Without --run, --model and " +
+            "--head say which network they fit.", "-w");
         var top = Defaulted("--top", "K", "How many of the most probable classes to print for each image.", 3, "-k");
+        var invert = Defaulted("--invert", "auto|yes|no", "Invert images to light strokes on a dark ground, as MNIST " +
+            "networks learn them; auto inverts a mostly light grey image (drawn digits).", "auto");
+        invert.AcceptOnlyFromAmong("auto", "yes", "no");
         var images = new Argument<string[]>("IMAGE")
         {
             Description = "PNG or JPEG files; each is converted to the network's channels and input size.",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("predict", "The most probable classes of images, with their probabilities.")
-            { run, weights, top, images };
+            { run, weights, top, invert, images };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights),
-                Configuration.Resolve(options: o.Overrides(r)));
-            foreach (var p in trained.Predict(r.GetValue(images)!, r.GetValue(top)))
+            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
+            var polarity = r.GetValue(invert) switch { "yes" => Polarity.Invert, "no" => Polarity.AsIs, _ => Polarity.Auto };
+            foreach (var p in trained.Predict(r.GetValue(images)!, r.GetValue(top), polarity))
+            {
+                if (p.Inverted && polarity == Polarity.Auto)
+                    Warn($"{p.File} is dark on light; inverted as the network learnt (--invert no keeps it)");
                 Console.WriteLine($"{p.File}: " + string.Join(", ",
                     p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
+            }
             return 0;
         });
         return command;
@@ -224,6 +232,9 @@ static class Commands
         return command;
     }
 
+    static Option<string?> RunOption() => Opt<string?>("--run", "DIR", "Run folder written by `spinalnet train` " +
+        "(config.json, model.safetensors or best.ckpt, classes.json).");
+
     public static void Add(Command command, params IEnumerable<Option>[] groups)
     {
         foreach (var option in groups.SelectMany(g => g)) command.Options.Add(option);
@@ -231,17 +242,22 @@ static class Commands
 
     public static void Warn(string message) => Console.Error.WriteLine($"spinalnet: warning: {message}");
 
-    /// <summary>Ctrl+C asks training to stop after the current step; a second Ctrl+C kills the process.</summary>
+    /// <summary>Ctrl+C or SIGTERM asks training to stop after the current step, leaving a checkpoint; a second one
+    /// ends the process at once.</summary>
     static CancellationTokenSource CancelOnCtrlC()
     {
         var source = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void Stop(PosixSignalContext context)
         {
             if (source.IsCancellationRequested) return;
-            e.Cancel = true;
+            context.Cancel = true;
             source.Cancel();
-            Console.Error.WriteLine("spinalnet: stopping after the current step (Ctrl+C again to abort)");
-        };
+            Console.Error.WriteLine("spinalnet: stopping after the current step (again to abort)");
+        }
+        Signals = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)];
         return source;
     }
+
+    // Kept alive for the process's lifetime: a collected registration stops handling its signal.
+    static PosixSignalRegistration[] Signals = [];
 }

@@ -8,7 +8,7 @@ namespace SpinalNet.Cli;
 sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserver
 {
     // In plain mode, long epochs still show signs of life: a progress line at most this often.
-    static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(10);
     readonly System.Diagnostics.Stopwatch sinceLine = System.Diagnostics.Stopwatch.StartNew();
 
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -44,7 +44,10 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
 
     public void OnEpoch(EpochMetrics m)
     {
-        var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, test loss {m.TestLoss:F4}, " +
+        // The split that picks the best epoch comes first.
+        var validation = m.ValidationAccuracy is double accuracy
+            ? $"validation loss {m.ValidationLoss:F4}, validation accuracy {Format.Percent(accuracy)}, " : "";
+        var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, {validation}test loss {m.TestLoss:F4}, " +
                    $"test accuracy {Format.Percent(m.TestAccuracy)}, {m.Seconds:F2} s, {m.SamplesPerSecond:F0} samples/s";
         sinceLine.Restart();
         if (bar is null) Console.WriteLine(line);

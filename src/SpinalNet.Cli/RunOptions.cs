@@ -65,6 +65,10 @@ sealed class RunOptions
     public readonly Option<string?> Device = Opt<string?>("--device", "NAME", "cpu, cuda, or auto: cuda where available " +
         "(default cpu).");
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
+    public readonly Option<bool> Tensorboard = new("--tensorboard")
+    {
+        Description = "Also write TensorBoard event files in RUN/tensorboard after every epoch.",
+    };
     public readonly Option<string?> InitialWeights = Opt<string?>("--weights", "FILE", "Start from these weights " +
         "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
         "their key names).", "-w");
@@ -76,7 +80,7 @@ sealed class RunOptions
     public Option[] TrainingOptions =>
     [
         Preset, Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate,
-        Momentum, WeightDecay, Schedule, ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet,
+        Momentum, WeightDecay, Schedule, ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet, Tensorboard,
     ];
 
     /// <summary>The options given on this command line, as typed changes.</summary>
@@ -91,7 +95,7 @@ sealed class RunOptions
         Schedule: r.GetValue(Schedule) is { } s ? Training.Schedule.Default(s).Name : null,
         ValidationFraction: r.GetValue(ValidationFraction), Patience: r.GetValue(Patience),
         MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
-        Device: Parsed(r.GetValue(Device), Devices.Parse));
+        Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null);
 
     /// <summary>The model's defaults, then the preset, then the --config file, then the options.</summary>
     public RunConfig Resolve(ParseResult r) => Configuration.Resolve(

@@ -218,6 +218,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--head", "wide", "wide")]
     [InlineData("--model", "resnet-9000", "resnet-9000")]
     [InlineData("--epochs", "many", "many")]
+    [InlineData("--spinal-width", "2000000000", "above the limit")]
+    [InlineData("--classes", "1000000000", "--classes 1000000000")]
     public void Bad_option_value_is_one_line(string option, string value, string culprit) =>
         AssertOneLineError(CliRunner.Run("train", option, value, "--out", Path.Combine(folder, "r")), culprit);
 
@@ -241,8 +243,10 @@ public sealed class CliTests : IDisposable
         AssertOneLineError(CliRunner.Run("train", "--config", Path.Combine(folder, "none.json")), "none.json");
     }
 
-    [Fact]
-    public async Task Ctrl_c_leaves_a_checkpoint_that_resume_completes()
+    [Theory]
+    [InlineData("INT")]   // Ctrl+C
+    [InlineData("TERM")]  // what a scheduler or `kill` sends
+    public async Task A_stop_signal_leaves_a_checkpoint_that_resume_completes(string signal)
     {
         var data = DataSlice();
         var run = Path.Combine(folder, "run");
@@ -258,8 +262,8 @@ public sealed class CliTests : IDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!File.Exists(Path.Combine(run, "last.ckpt")) && DateTime.UtcNow < deadline) Thread.Sleep(100);
-        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop after Ctrl+C");
+        System.Diagnostics.Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), $"the run did not stop after SIG{signal}");
         Assert.True(process.ExitCode == 0, await stderr);
         Assert.Contains("resume with --resume", await stdout);
 
@@ -272,6 +276,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(done + 2, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
 
         AssertOneLineError(CliRunner.Run("train", "--resume", run, "--lr", "0.5"), "--lr");
+        var evaluate = CliRunner.Run("evaluate", "--run", run);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
+        Assert.Contains("test accuracy", evaluate.Stdout);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class DataCatalogTests
     public void UnknownNameAndMissingSplitAreOneLineErrors()
     {
         var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Get("imagenet"));
-        Assert.StartsWith("unknown data set 'imagenet' (known: mnist, fashion-mnist,", e.Message);
+        Assert.StartsWith("unknown data set 'imagenet' (known: embedded, mnist, fashion-mnist,", e.Message);
         var split = Assert.Throws<ArgumentException>(() =>
             DatasetCatalog.Open(DatasetCatalog.Get("svhn"), "/nonexistent", "valid"));
         Assert.Equal("svhn has no split 'valid' (splits: train, test, extra)", split.Message);

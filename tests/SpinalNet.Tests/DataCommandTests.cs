@@ -52,7 +52,7 @@ public class DataCommandTests
 
         var unknown = Cli(dir.Path, "data", "show", "cifar11");
         Assert.Equal(1, unknown.Code);
-        Assert.StartsWith("spinalnet: unknown data set 'cifar11' (known: mnist,", unknown.Err);
+        Assert.StartsWith("spinalnet: unknown data set 'cifar11' (known: embedded, mnist,", unknown.Err);
         Assert.Single(unknown.Err.TrimEnd().Split('\n'));
 
         var missing = Cli(dir.Path, "data", "show", "cifar10", "--data-root", dir.Combine("elsewhere"));

@@ -86,7 +86,7 @@ public class DownloadTests
     static HttpClient Loopback() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(20) };
 
     static Downloader NewDownloader(List<string>? log = null) =>
-        new(Loopback(), attemptsPerUrl: 3, log: log is null ? null : log.Add);
+        new(Loopback(), attemptsPerUrl: 3, log: log is null ? null : log.Add, retryDelay: TimeSpan.FromMilliseconds(20));
 
     [Fact]
     public void DownloadsVerifiesAndRenamesIntoPlace()

@@ -135,7 +135,7 @@ public sealed class RegressionTests : IDisposable
     [InlineData("a,b,y\n1,2,3\n4,x5,6\n", "y", "line 3, column 'b': 'x5' is not a number")]
     [InlineData("", "y", "empty file")]
     [InlineData("a,b,y\n", "y", "no data rows")]
-    [InlineData("a,b,y\n1,2,3\n1,5,6\n", "y", "column 'a' is constant")]
+    [InlineData("a,a,y\n1,2,3\n1,5,6\n", "y", "column name 'a' appears 2 times in the header")]
     [InlineData("a,b,y\n1,2,3\n4,5,NaN\n", "y", "line 3, column 'y': NaN in the target")]
     [InlineData("a,b,y\n1,2,3\n4,5\n", "y", "line 3 has 2 fields")]
     [InlineData("a,b,y\n1,2,3\n4,,6\n", "y", "line 3, column 'b': empty cell")]

@@ -101,6 +101,11 @@ public static class DatasetCatalog
 
     public static readonly IReadOnlyList<DatasetInfo> All =
     [
+        // The sample shipped beside the program: its folder is absolute, so it lies there whatever the data root.
+        new(Embedded, "8,000 train / 2,000 test real MNIST digits shipped with the program", DataFormat.Idx,
+            MnistFamily.EmbeddedSample, 10, 1, 28, [("train", 8_000), ("test", 2_000)], ChannelNormalization.Mnist, [],
+            MnistFiles, Mnist(MnistVariant.Mnist), ManualSource: "the program's own data/mnist-sample folder",
+            Pipeline: "mnist"),
         new("mnist", "MNIST handwritten digits", DataFormat.Idx, "mnist", 10, 1, 28, TrainTest60k,
             ChannelNormalization.Mnist,
             Idx(["http://yann.lecun.com/exdb/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"],
@@ -228,17 +233,17 @@ public static class DatasetCatalog
             if (!info.IsPresent(root))
                 throw new DataFormatException(info.Path(root),
                     $"{info.Name} is not there; fetch it with `spinalnet data download {info.Name} --data-root {root}`" +
-                    (info.ManualSource is null ? "" : $" or place it by hand from {info.ManualSource}"));
+                    (info.ManualSource is null ? "" : $" or place it by hand from {info.ManualSource}") +
+                    (info is { Channels: 1, Side: 28 } ? $", or train on the shipped sample with --data {Embedded}" : ""));
             var splits = info.Splits.ToList();
             string test = splits.FirstOrDefault(s => s.Equals("test", StringComparison.OrdinalIgnoreCase)) ?? splits[1];
             return (Open(info, root, splits[0], warn), Open(info, root, test, warn));
         }
-        if (data != Embedded && !Directory.Exists(data))
+        if (!Directory.Exists(data))
             throw new DataFormatException(data,
-                $"neither a folder nor a known data set (known: {Embedded}, {string.Join(", ", All.Select(d => d.Name))})");
-        string folder = data == Embedded ? MnistFamily.EmbeddedSample : data;
-        return (MnistFamily.Load(folder, MnistVariant.Mnist, Split.Train),
-            MnistFamily.Load(folder, MnistVariant.Mnist, Split.Test));
+                $"neither a folder nor a known data set (known: {string.Join(", ", All.Select(d => d.Name))})");
+        return (MnistFamily.Load(data, MnistVariant.Mnist, Split.Train),
+            MnistFamily.Load(data, MnistVariant.Mnist, Split.Test));
     }
 
     /// <summary>The folder holding the splits: the set's folder, or the one folder inside it that does (archives

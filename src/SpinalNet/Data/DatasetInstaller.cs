@@ -19,15 +19,25 @@ public static class DatasetInstaller
         if (info.Files.Count == 0)
             throw new ArgumentException(
                 $"{info.Name} cannot be downloaded here; get it from {info.ManualSource} and place it in {folder}");
-        foreach (var file in info.Files)
+        bool existed = Directory.Exists(folder);
+        try
         {
-            string path = downloader.Download(file, folder, cancel);
-            log?.Invoke($"{file.Name}: verified ({Checksum.Kind(file.Checksum)})");
-            if (file.Extract)
+            foreach (var file in info.Files)
             {
-                ArchiveExtractor.Extract(path, folder);
-                log?.Invoke($"{file.Name}: unpacked into {folder}");
+                string path = downloader.Download(file, folder, cancel);
+                log?.Invoke($"{file.Name}: verified ({Checksum.Kind(file.Checksum)})");
+                if (file.Extract)
+                {
+                    ArchiveExtractor.Extract(path, folder);
+                    log?.Invoke($"{file.Name}: unpacked into {folder}");
+                }
             }
+        }
+        catch when (!existed && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            // Nothing arrived: leave no empty folder that looks like a half-installed set.
+            Directory.Delete(folder);
+            throw;
         }
         if (!info.IsPresent(root))
             throw new DataFormatException(folder,

@@ -13,11 +13,11 @@ public sealed record DownloadProgress(string File, long Received, long? Total);
 
 public sealed class DownloadException(string message) : IOException(message);
 
+/// <param name="retryDelay">The wait before the second attempt at a URL, doubled before each further one (default
+/// 1 s): a host that is briefly down or overloaded gets time to recover.</param>
 public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action<DownloadProgress>? progress = null,
-    Action<string>? log = null)
+    Action<string>? log = null, TimeSpan? retryDelay = null)
 {
-    /// <summary>The path of <paramref name="file"/> in <paramref name="folder"/>, downloaded and verified unless a
-    /// verified copy is already there.</summary>
     /// <summary>An HTTP client for downloads: no overall time-out (large files), and a user agent, since some hosts
     /// refuse anonymous clients.</summary>
     public static HttpClient NewClient()
@@ -27,6 +27,8 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
         return client;
     }
 
+    /// <summary>The path of <paramref name="file"/> in <paramref name="folder"/>, downloaded and verified unless a
+    /// verified copy is already there.</summary>
     public string Download(RemoteFile file, string folder, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(folder);
@@ -63,9 +65,17 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
     /// false (with the reason in <paramref name="errors"/>) when this URL cannot deliver the file.</summary>
     bool TryUrl(string url, RemoteFile file, string partial, List<string> errors, CancellationToken cancel)
     {
+        var delay = retryDelay ?? TimeSpan.FromSeconds(1);
+        string? error = null;
         for (int attempt = 1; attempt <= attemptsPerUrl; attempt++)
         {
             cancel.ThrowIfCancellationRequested();
+            if (attempt > 1)
+            {
+                log?.Invoke($"{url}: {error}; resuming in {delay.TotalSeconds:0.#} s (attempt {attempt} of {attemptsPerUrl})");
+                cancel.WaitHandle.WaitOne(delay);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
             long have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (have > 0) request.Headers.Range = new RangeHeaderValue(have, null);
@@ -76,9 +86,9 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
                     return true; // the partial file already holds everything: let the checksum decide
                 if (!response.IsSuccessStatusCode)
                 {
-                    errors.Add($"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                    error = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
                     if ((int)response.StatusCode >= 500) continue;
-                    return false;
+                    break;
                 }
                 bool resumed = response.StatusCode == HttpStatusCode.PartialContent && have > 0;
                 if (have > 0 && !resumed) log?.Invoke($"{url}: server ignored the range request, starting over");
@@ -103,10 +113,11 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !cancel.IsCancellationRequested)
             {
-                errors.Add($"{url}: {e.Message.ReplaceLineEndings(" ")}");
-                log?.Invoke($"{url}: {e.Message.ReplaceLineEndings(" ")}; resuming (attempt {attempt + 1} of {attemptsPerUrl})");
+                error = e.Message.ReplaceLineEndings(" ");
             }
         }
+        // One reason per URL: the last attempt's.
+        errors.Add($"{url}: {error}");
         return false;
     }
 }

@@ -8,13 +8,19 @@ namespace SpinalNet.Data;
 
 public static class ImageCodec
 {
-    /// <summary>True when the file's header names an image format Skia can decode (reads the header only).</summary>
+    /// <summary>The largest image decoded (pixels): a header is checked against it before any pixel is allocated, so a
+    /// small file that declares a huge image costs nothing.</summary>
+    public const long MaxPixels = 40_000_000;
+
+    /// <summary>True when the file's header names an image format Skia can decode, of at most <see cref="MaxPixels"/>
+    /// (reads the header only).</summary>
     public static bool CanDecode(string path)
     {
         try
         {
             using var codec = SKCodec.Create(path);
-            return codec is not null && codec.Info.Width > 0 && codec.Info.Height > 0;
+            return codec is not null && codec.Info.Width > 0 && codec.Info.Height > 0 &&
+                   (long)codec.Info.Width * codec.Info.Height <= MaxPixels;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -25,7 +31,13 @@ public static class ImageCodec
     /// <summary>Decodes <paramref name="path"/> to a float image in [0, 1] with 1 or 3 channels.</summary>
     public static Image Decode(string path, int channels)
     {
-        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path, "not a decodable image");
+        if (!File.Exists(path)) throw new DataFormatException(path, "image not found");
+        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path,
+            "not an image this program decodes (PNG, JPEG, BMP, GIF, WebP)");
+        long pixels = (long)codec.Info.Width * codec.Info.Height;
+        if (pixels > MaxPixels || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+            throw new DataFormatException(path, $"declares an image of {codec.Info.Width} x {codec.Info.Height} " +
+                                                $"pixels, beyond the limit of {MaxPixels:N0} pixels");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[info.BytesSize];
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);

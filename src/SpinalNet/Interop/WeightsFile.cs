@@ -36,6 +36,10 @@ public static class WeightsFile
     {
         var format = FormatOf(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: weights file not found", path);
+        if (new FileInfo(path).Length == 0) throw new InvalidDataException($"{path}: empty weights file");
+        if (format == WeightsFormat.Pt && !StartsWithZipHeader(path))
+            throw new InvalidDataException($"{path}: not a readable PyTorch state dict: not in torch.save's zip format " +
+                                           "(PyTorch 1.6 and later; an older file can be saved again with torch.save)");
         try
         {
             if (format == WeightsFormat.Safetensors) return Safetensors.LoadStateDict(path);
@@ -115,6 +119,13 @@ public static class WeightsFile
 
         using var noGrad = torch.no_grad();
         foreach (var (ours, tensor) in pairs) ours.copy_(tensor.to(ours.dtype, ours.device));
+    }
+
+    static bool StartsWithZipHeader(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.Read(head) == 4 && head.SequenceEqual("PK\u0003\u0004"u8);
     }
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -28,9 +28,15 @@ public static class DenseBlock
             throw new ArgumentException($"dropout = {p} must be in [0, 1)", parameter);
     }
 
+    /// <summary>The widest layer built (inputs, outputs, width): far beyond any network of the paper, and small enough
+    /// that sums of widths cannot overflow.</summary>
+    public const int MaxWidth = 1 << 24;
+
     public static void ValidatePositive(long value, string parameter, string what)
     {
         if (value < 1)
             throw new ArgumentException($"{what} = {value} must be at least 1", parameter);
+        if (value > MaxWidth)
+            throw new ArgumentException($"{what} = {value} is above the limit of {MaxWidth:N0}", parameter);
     }
 }

@@ -63,6 +63,7 @@ public sealed record SpinalConfig(
         if (Outputs < 0)
             throw new ArgumentException($"number of outputs C = {Outputs} must be at least 1 (or 0: no output layer)",
                 nameof(Outputs));
+        if (Outputs > 0) DenseBlock.ValidatePositive(Outputs, nameof(Outputs), "number of outputs C");
         DenseBlock.ValidateDropout(Dropout, nameof(Dropout));
         if (LayerBlocks is { } map && (map.Length != Layers || map[0] != 0 || map.Skip(1).Any(b => b < 1)))
             throw new ArgumentException(

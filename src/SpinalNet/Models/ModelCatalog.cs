@@ -4,6 +4,7 @@
 // model.
 using SpinalNet.Layers;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
@@ -19,12 +20,37 @@ public sealed record ModelSpec(
     Func<HeadKind, SpinalOverrides, int, ClassifierNetwork> Build,
     Func<HeadKind, AuthorsKeys>? AuthorsKeys = null)
 {
-    /// <summary>Builds the network with weights drawn from the given seed.</summary>
+    /// <summary>Builds the network with weights drawn from the given seed, after checking on the meta device that
+    /// training it fits in this machine's memory.</summary>
     public ClassifierNetwork Create(HeadKind head, long seed, SpinalOverrides? spinal = null, int? classes = null)
     {
-        if (classes is < 1) throw new ArgumentException($"classes = {classes} must be at least 1", "classes");
+        if (classes is < 1 or > DenseBlock.MaxWidth)
+            throw new ArgumentException($"--classes {classes} must be between 1 and {DenseBlock.MaxWidth:N0}", "classes");
+        long parameters = CountParameters(head, spinal, classes);
+        long bytes = parameters * sizeof(float) * 4, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available)
+            throw new ArgumentException(
+                $"{Name} ({head.Id()} head{(classes is null ? "" : $", {classes} classes")}) would have " +
+                $"{parameters:N0} parameters, {bytes / 1e9:F1} GB to train (weights, gradients and optimiser state): " +
+                $"more than the {available / 1e9:F1} GB of memory here", "model");
         torch.manual_seed(seed);
         return Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
+    }
+
+    /// <summary>The network's parameters, counted on the meta device: shapes without storage, so even networks too
+    /// large for memory cost nothing to count.</summary>
+    public long CountParameters(HeadKind head, SpinalOverrides? spinal = null, int? classes = null)
+    {
+        torch.set_default_device(new torch.Device(DeviceType.META));
+        try
+        {
+            using var network = Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
+            return network.parameters().Sum(p => p.numel());
+        }
+        finally
+        {
+            torch.set_default_device(torch.CPU);
+        }
     }
 }
 

@@ -9,7 +9,9 @@ using SpinalNet.Data;
 namespace SpinalNet.Regression;
 
 /// <param name="Features">[samples, features] row-major.</param>
-public sealed record RegressionTable(string[] FeatureNames, string TargetName, float[] Features, float[] Targets)
+/// <param name="Source">The file the table was read from, for messages.</param>
+public sealed record RegressionTable(string[] FeatureNames, string TargetName, float[] Features, float[] Targets,
+    string Source = "table")
 {
     public int Count => Targets.Length;
     public int Width => FeatureNames.Length;
@@ -24,6 +26,8 @@ public static class CsvTable
         int headerLine = Array.FindIndex(lines, l => l.Trim().Length > 0);
         if (headerLine < 0) throw new DataFormatException(path, "empty file: no header row");
         var header = Fields(lines[headerLine]).Select(h => h.Trim()).ToArray();
+        if (header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new DataFormatException(path, $"column name '{twice.Key}' appears {twice.Count()} times in the header");
         int Column(string name, string role) => Array.IndexOf(header, name) is var i and >= 0
             ? i
             : throw new DataFormatException(path, $"no {role} column '{name}' (columns: {string.Join(", ", header)})");
@@ -58,14 +62,8 @@ public static class CsvTable
             y.Add(Number(target, true));
         }
         if (y.Count == 0) throw new DataFormatException(path, "no data rows under the header");
-        var table = new RegressionTable(features.Select(f => header[f]).ToArray(), header[target], x.ToArray(), y.ToArray());
-        foreach (var (name, values) in table.FeatureNames.Select((name, j) =>
-                     (name, Enumerable.Range(0, table.Count).Select(i => table.Features[i * table.Width + j])))
-                     .Append((table.TargetName, table.Targets)))
-            if (values.Distinct().Count() == 1)
-                throw new DataFormatException(path, $"column '{name}' is constant ({values.First()} in every row): " +
-                                                    "it carries no information and cannot be standardised");
-        return table;
+        return new RegressionTable(features.Select(f => header[f]).ToArray(), header[target], x.ToArray(), y.ToArray(),
+            path);
     }
 
     /// <summary>The fields of one CSV line: commas separate, double quotes enclose, "" is a quote inside quotes.</summary>

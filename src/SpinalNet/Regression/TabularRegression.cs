@@ -3,6 +3,7 @@
 // training part's statistics only, both networks trained from the same seed on the same batches, the weights of the
 // best validation epoch kept, and MSE, MAE and R² on the test part in the target's own units.
 using SpinalNet.Cost;
+using SpinalNet.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,11 +15,15 @@ public sealed record TabularResult(RegressionNet Net, long Parameters, long Mult
 
 public static class TabularRegression
 {
+    /// <summary>The fewest rows split into training, validation and test parts.</summary>
+    public const int MinimumRows = 20;
+
     public static IReadOnlyList<TabularResult> Run(RegressionTable table, RegressionSettings settings,
         Action<RegressionNet, RegressionEpoch>? onEpoch = null, Action<RegressionNet, RegressionNetwork>? trained = null)
     {
-        if (table.Count < 20)
-            throw new ArgumentException($"{table.Count} rows are too few to split into training, validation and test parts", "data");
+        if (table.Count < MinimumRows)
+            throw new DataFormatException(table.Source, $"{table.Count} data row{(table.Count == 1 ? " is" : "s are")} too few to split into training, " +
+                                                        $"validation and test parts (at least {MinimumRows})");
         using var scope = torch.NewDisposeScope();
         var x = torch.tensor(table.Features, [table.Count, table.Width]);
         var y = torch.tensor(table.Targets, [table.Count, 1]);
@@ -30,6 +35,14 @@ public static class TabularRegression
         var mean = trainX.mean([0]);
         var std = trainX.std(0);
         var (yMean, yStd) = (trainY.mean().item<float>(), trainY.std().item<float>());
+        // Standardising divides by the training part's spread: a column constant there carries nothing to learn from.
+        var spreads = std.data<float>().ToArray().Append(yStd).ToArray();
+        var names = table.FeatureNames.Append(table.TargetName).ToArray();
+        int constant = Array.FindIndex(spreads, s => !(s > 0));
+        if (constant >= 0)
+            throw new DataFormatException(table.Source, $"column '{names[constant]}' is constant in the training part " +
+                                                        $"({nTrain} of {table.Count} rows, drawn from seed {settings.Seed}): " +
+                                                        "it carries no information and cannot be standardised");
         Tensor Scale(Tensor t) => (t - mean) / std;
         Tensor ScaleY(Tensor t) => (t - yMean) / yStd;
         var validation = (Scale(Part(x, nTrain, nValidation)), ScaleY(Part(y, nTrain, nValidation)));

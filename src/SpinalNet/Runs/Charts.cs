@@ -1,29 +1,49 @@
-// The pictures a run leaves for a person to look at (PNG, ScottPlot): loss and accuracy curves per epoch, both heads
-// of a comparison on one chart, and the confusion matrix of the final test evaluation.
+// The pictures a run leaves for a person to look at (PNG, ScottPlot): loss and accuracy curves per epoch (whole-epoch
+// ticks, the best epoch marked), both heads of a comparison on one chart (mean ± sd bands over seeds), and the confusion
+// matrix of the final test evaluation.
 using ScottPlot;
 using SpinalNet.Data;
 using SpinalNet.Training;
 
 namespace SpinalNet.Runs;
 
-/// <summary>One line of a chart: its legend label and its points.</summary>
-public sealed record Series(string Label, double[] X, double[] Y);
+/// <summary>One line of a chart: its legend label and its points, with a shaded band from Lower to Upper where given
+/// (mean ± sd over seeds).</summary>
+public sealed record Series(string Label, double[] X, double[] Y, double[]? Lower = null, double[]? Upper = null);
 
 public static class Charts
 {
     public const string LossPng = "loss.png", AccuracyPng = "accuracy.png", ConfusionPng = "confusion.png";
 
     /// <summary>A line chart, written through AtomicFile.</summary>
+    /// <param name="marker">An epoch to mark with a vertical line, and its label (the best epoch).</param>
     public static void Lines(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series,
-        Alignment legend = Alignment.UpperRight)
+        Alignment legend = Alignment.UpperRight, (double X, string Label)? marker = null)
     {
         var plot = new Plot();
-        foreach (var s in series.Where(s => s.X.Length > 0))
+        var drawn = series.Where(s => s.X.Length > 0).ToList();
+        foreach (var s in drawn)
         {
             var line = plot.Add.Scatter(s.X, s.Y);
             line.LegendText = s.Label;
             line.MarkerSize = s.X.Length > 40 ? 0 : 5;
+            if (s.Lower is { } lower && s.Upper is { } upper)
+            {
+                var band = plot.Add.FillY(s.X, lower, upper);
+                band.FillStyle.Color = line.Color.WithAlpha(0.2);
+                band.LineStyle.Width = 0;
+            }
         }
+        if (marker is { } m)
+        {
+            var best = plot.Add.VerticalLine(m.X);
+            best.LegendText = m.Label;
+            best.LinePattern = LinePattern.Dashed;
+        }
+        if (drawn.Count == 0) plot.Add.Annotation("no epoch finished");
+        // Epochs are whole numbers: no tick at 1.5.
+        if (xLabel == "epoch")
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -47,16 +67,20 @@ public static class Charts
         Save(plot, path, 600, 600);
     }
 
-    /// <summary>loss.png and accuracy.png of one run's history.</summary>
-    public static void RunCurves(string lossPath, string accuracyPath, string title, IReadOnlyList<EpochMetrics> history)
+    /// <summary>loss.png and accuracy.png of one run's history, the best epoch marked.</summary>
+    public static void RunCurves(string lossPath, string accuracyPath, string title, IReadOnlyList<EpochMetrics> history,
+        int bestEpoch)
     {
         Series Of(string label, Func<EpochMetrics, double?> value) =>
             new(label, history.Where(h => value(h) is not null).Select(h => (double)h.Epoch).ToArray(),
                 history.Where(h => value(h) is not null).Select(h => value(h)!.Value).ToArray());
+        (double, string)? best = bestEpoch > 0 ? (bestEpoch, $"best epoch ({bestEpoch})") : null;
         Lines(lossPath, $"{title}: loss", "epoch", "loss",
-            [Of("train", h => h.TrainLoss), Of("validation", h => h.ValidationLoss), Of("test", h => h.TestLoss)]);
+            [Of("train", h => h.TrainLoss), Of("validation", h => h.ValidationLoss), Of("test", h => h.TestLoss)],
+            marker: best);
         Lines(accuracyPath, $"{title}: accuracy", "epoch", "top-1 accuracy (%)",
-            [Of("validation", h => 100 * h.ValidationAccuracy), Of("test", h => 100 * h.TestAccuracy)], Alignment.LowerRight);
+            [Of("validation", h => 100 * h.ValidationAccuracy), Of("test", h => 100 * h.TestAccuracy)], Alignment.LowerRight,
+            best);
     }
 
     /// <summary>The confusion matrix as a heat map with the count in every cell.</summary>
@@ -69,6 +93,7 @@ public static class Charts
         for (int t = 0; t < n; t++)
         for (int p = 0; p < n; p++)
             cells[t, p] = confusion[t][p];
+        double max = Math.Max(1, confusion.Max(row => row.DefaultIfEmpty().Max()));
         var map = plot.Add.Heatmap(cells);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
         plot.Add.ColorBar(map);
@@ -78,7 +103,8 @@ public static class Charts
             {
                 var text = plot.Add.Text(confusion[t][p].ToString(), p, n - 1 - t);
                 text.LabelAlignment = Alignment.MiddleCenter;
-                text.LabelFontColor = Colors.White;
+                // Viridis runs from dark blue to bright yellow: dark text on the bright half.
+                text.LabelFontColor = confusion[t][p] > 0.6 * max ? Colors.Black : Colors.White;
                 text.LabelFontSize = n <= 10 ? 12 : 8;
             }
         var ticks = Enumerable.Range(0, n).Select(i => i < names.Count ? names[i] : i.ToString()).ToArray();

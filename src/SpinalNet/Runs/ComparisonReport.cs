@@ -36,14 +36,25 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
             MeanSd.Of(g.Select(r => r.FinalAccuracy).ToList()), MeanSd.Of(g.Select(r => r.SecondsPerEpoch).ToList())))
         .ToList();
 
-    /// <summary>Both heads on one chart, per epoch: test accuracy, and training loss. Returns (title, file name).</summary>
+    /// <summary>Both heads on one chart, per epoch: test accuracy, and training loss; over several seeds, each head's
+    /// mean with a ± sd band. Returns (title, file name).</summary>
     public IReadOnlyList<(string Title, string File)> WriteCharts(string folder)
     {
-        IEnumerable<Series> Lines(Func<EpochMetrics, double> value) => Seeds.Zip(RowsBySeed).SelectMany(pair =>
-            pair.Second.Select(row => new Series(
-                row.Head.Title() + (Seeds.Count > 1 ? $" (seed {pair.First})" : ""),
-                row.Outcome.History.Select(h => (double)h.Epoch).ToArray(),
-                row.Outcome.History.Select(value).ToArray())));
+        IEnumerable<Series> Lines(Func<EpochMetrics, double> value) =>
+            RowsBySeed.SelectMany(rows => rows).GroupBy(row => row.Head).Select(head =>
+            {
+                // The epochs every seed reached, each with the mean and sd of its value over the seeds.
+                var epochs = head.Select(r => r.Outcome.History.Select(h => h.Epoch)).Aggregate((a, b) => a.Intersect(b))
+                    .Order().ToArray();
+                var stats = epochs.Select(e => MeanSd.Of(head.Select(r => value(r.Outcome.History.First(h => h.Epoch == e)))
+                    .ToList())).ToArray();
+                var x = epochs.Select(e => (double)e).ToArray();
+                var mean = stats.Select(m => m.Mean).ToArray();
+                return Seeds.Count > 1
+                    ? new Series($"{head.Key.Title()} (mean ± sd, {Seeds.Count} seeds)", x, mean,
+                        stats.Select(m => m.Mean - m.Sd).ToArray(), stats.Select(m => m.Mean + m.Sd).ToArray())
+                    : new Series(head.Key.Title(), x, mean);
+            });
         Charts.Lines(Path.Combine(folder, Charts.AccuracyPng), $"{Config.Model}: test accuracy", "epoch",
             "top-1 accuracy (%)", Lines(h => 100 * h.TestAccuracy), ScottPlot.Alignment.LowerRight);
         Charts.Lines(Path.Combine(folder, Charts.LossPng), $"{Config.Model}: training loss", "epoch", "loss",

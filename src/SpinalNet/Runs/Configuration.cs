@@ -15,6 +15,11 @@ namespace SpinalNet.Runs;
 /// <param name="Source">Where the layer comes from, for error messages: a file name.</param>
 public sealed record ConfigLayer(string Source, JsonObject Values)
 {
+    /// <summary>The keys whose value may be absent (null: the model's own).</summary>
+    static readonly string[] Optional =
+        ["data_root", "classes", "initial_weights", "spinal.width", "spinal.layers", "spinal.splits",
+            "settings.schedule.also_after"];
+
     public static ConfigLayer FromFile(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: config file not found", path);
@@ -63,6 +68,9 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
                     $"{Source}: unknown key '{at}' (valid here: {string.Join(", ", target.Select(p => p.Key))})", "config");
             if (value is null && target[key] is JsonObject)
                 throw new ArgumentException($"{Source}: '{at}' must be an object, not null", "config");
+            if (value is null && !Optional.Contains(at))
+                throw new ArgumentException($"{Source}: '{at}' cannot be null (only {string.Join(", ", Optional)} can)",
+                    "config");
             // Another learning-rate rule starts from its own defaults: its parameters are not the old rule's.
             if (at == "settings.schedule" && value is JsonObject { } schedule && schedule["name"] is JsonValue name &&
                 name.TryGetValue(out string? rule) && target[key]?["name"]?.GetValue<string>() != rule)
@@ -85,7 +93,7 @@ public sealed record RunOverrides(
     int? Epochs = null, int? BatchSize = null, int? TestBatchSize = null, OptimizerKind? Optimizer = null,
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
     double? ValidationFraction = null, int? Patience = null, double? MaxTimeSeconds = null, long? Seed = null,
-    int? Threads = null, DeviceKind? Device = null)
+    int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null)
 {
     public RunConfig ApplyTo(RunConfig c)
     {
@@ -101,6 +109,7 @@ public sealed record RunOverrides(
             Data = Data ?? c.Data,
             DataRoot = DataRoot ?? c.DataRoot,
             Augmentation = Augmentation ?? c.Augmentation,
+            Tensorboard = Tensorboard ?? c.Tensorboard,
             Settings = s with
             {
                 Epochs = Epochs ?? s.Epochs,
@@ -149,6 +158,8 @@ public static class Configuration
     {
         config.Settings.Validate();
         ModelCatalog.Get(config.Model);
+        if (string.IsNullOrWhiteSpace(config.Data))
+            throw new ArgumentException("--data must name a data set or a folder (or embedded)", "data");
         Pipelines.Get(config.Augmentation);
         if (config.Classes is < 1) throw new ArgumentException($"--classes {config.Classes} must be at least 1", "classes");
         return config;

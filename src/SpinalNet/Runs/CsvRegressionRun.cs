@@ -23,6 +23,7 @@ public static class CsvRegressionRun
         settings.Validate();
         var table = CsvTable.Read(csv, targetColumn, features);
         folder ??= TrainingRun.DefaultFolder($"regress-{Path.GetFileNameWithoutExtension(csv)}");
+        RunDirectory.CheckWritable(folder);
         var results = TabularRegression.Run(table, settings, trained: (net, model) =>
         {
             var run = new RunDirectory(Path.Combine(folder, net.Id()));

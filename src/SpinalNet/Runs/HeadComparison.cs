@@ -72,8 +72,8 @@ public sealed class HeadComparison : IDisposable
             var run = new RunDirectory(RunFolder(config.Settings.Seed, head));
             run.WriteConfig(headConfig);
             if (Data.ClassNames is { } names) run.WriteClassNames(names);
-            var outcome = Trainer.Run(model, Data, config.Settings, new RunCheckpoints(run, headConfig), observer(head),
-                cancel);
+            var outcome = Trainer.Run(model, Data, config.Settings, new RunCheckpoints(run, headConfig),
+                TensorboardLog.Around(headConfig, run.Path, observer(head)), cancel);
             run.SaveWeights(model);
             run.WriteOutcome($"{config.Model}, {head.Title()} head", outcome);
             var history = outcome.History;

@@ -17,9 +17,11 @@ namespace SpinalNet.Runs;
 /// <param name="Classes">The network's outputs (null: the model's own count).</param>
 /// <param name="InitialWeights">Weights the run starts from instead of a random initialisation: a run's
 /// model.safetensors or the authors' PyTorch state dict (null: random, from the seed).</param>
+/// <param name="Tensorboard">Also write TensorBoard event files (RUN/tensorboard) after every epoch.</param>
 public sealed record RunConfig(
     string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
-    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null)
+    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null,
+    bool Tensorboard = false)
 {
     [JsonIgnore]
     public ModelSpec Spec => ModelCatalog.Get(Model);

@@ -13,6 +13,8 @@ public static class RunData
     public static TrainingData Load(RunConfig config, Action<string>? warn = null)
     {
         var (train, test) = DatasetCatalog.OpenTrainTest(config.Data, config.DataRoot, warn);
+        foreach (var (split, what) in new[] { (train, "training"), (test, "test") })
+            if (split.Count == 0) throw new DataFormatException(split.Source, $"has no {what} samples");
         int classes = train.ClassNames.Count;
         if (classes > config.ClassCount)
             throw new ArgumentException($"{config.Data} has {classes} classes but {config.Model} has only " +
@@ -21,20 +23,45 @@ public static class RunData
         var settings = config.Settings;
         IBatchSource Batches(ISampleSource samples, IImageTransform steps) => ToBatches(samples, steps, settings.Seed);
 
+        var testBatches = Batches(test, pipeline.Eval);
+        try
+        {
+            CheckShape(config, testBatches);
+        }
+        catch
+        {
+            testBatches.Dispose();
+            throw;
+        }
         if (settings.ValidationFraction == 0)
-            return new TrainingData(Batches(train, pipeline.Train), Batches(test, pipeline.Eval))
-                { ClassNames = train.ClassNames };
+            return new TrainingData(Batches(train, pipeline.Train), testBatches) { ClassNames = train.ClassNames };
         var (remaining, held) = HoldOut.Indices(train.Count, settings.ValidationFraction, settings.Seed);
         ISampleSource Part(long[] indices, string what) => new SampleSubset(train, indices.Select(i => (int)i).ToArray(), what);
-        return new TrainingData(Batches(Part(remaining, "training part"), pipeline.Train), Batches(test, pipeline.Eval),
+        return new TrainingData(Batches(Part(remaining, "training part"), pipeline.Train), testBatches,
             Batches(Part(held, "held out for validation"), pipeline.Eval)) { ClassNames = train.ClassNames };
+    }
+
+    /// <summary>Fails in one line when the data, through the pipeline, does not give the network's input shape (a
+    /// colour set into a grey network, say), before any run folder exists.</summary>
+    static void CheckShape(RunConfig config, IBatchSource samples)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var shape = samples.Batches([0], epoch: 0, firstBatch: 0, batchSize: 1).First().Images.shape[1..];
+        var expected = config.Spec.InputShape;
+        if (!shape.SequenceEqual(expected))
+            throw new DataFormatException(samples.Source, $"gives samples of {string.Join(" x ", shape)} through the " +
+                $"'{config.Augmentation}' pipeline, but {config.Model} takes {string.Join(" x ", expected)} " +
+                "(channels x height x width)");
     }
 
     /// <summary>The test split alone, through the pipeline's evaluation steps.</summary>
     public static IBatchSource LoadTest(RunConfig config, Action<string>? warn = null)
     {
         var (_, test) = DatasetCatalog.OpenTrainTest(config.Data, config.DataRoot, warn);
-        return ToBatches(test, Pipelines.Get(config.Augmentation).Eval, config.Settings.Seed);
+        if (test.Count == 0) throw new DataFormatException(test.Source, "has no test samples");
+        var batches = ToBatches(test, Pipelines.Get(config.Augmentation).Eval, config.Settings.Seed);
+        CheckShape(config, batches);
+        return batches;
     }
 
     static IBatchSource ToBatches(ISampleSource samples, IImageTransform steps, long seed) =>

@@ -26,6 +26,29 @@ public sealed class RunDirectory
         Directory.CreateDirectory(path);
     }
 
+    /// <summary>Fails in one line, before any work, when <paramref name="path"/> cannot be created or written; leaves
+    /// nothing behind.</summary>
+    public static void CheckWritable(string path)
+    {
+        bool existed = Directory.Exists(path);
+        var probe = System.IO.Path.Combine(path, $".write-test.{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(path);
+            System.IO.File.WriteAllText(probe, "");
+            System.IO.File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"{path}: cannot write the run folder ({e.Message.ReplaceLineEndings(" ")})", e);
+        }
+        finally
+        {
+            if (!existed && Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any())
+                Directory.Delete(path);
+        }
+    }
+
     /// <summary>An existing run folder, for reading.</summary>
     public static RunDirectory Open(string path) => Directory.Exists(path)
         ? new RunDirectory(path)
@@ -77,7 +100,7 @@ public sealed class RunDirectory
     public void WriteOutcome(string title, TrainingOutcome outcome)
     {
         WriteEvaluation(outcome.FinalTest);
-        Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History);
+        Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
         Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
             ReadClassNames(outcome.FinalTest.Confusion.Length));
     }

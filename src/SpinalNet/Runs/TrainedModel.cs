@@ -14,7 +14,18 @@ namespace SpinalNet.Runs;
 
 public sealed record ClassProbability(int Class, string Name, double Probability);
 
-public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top);
+/// <param name="Inverted">The image was dark on light and was inverted to the light-on-dark the network learnt from.</param>
+public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top, bool Inverted = false);
+
+/// <summary>Whether images are inverted before a grey network sees them. MNIST-style networks learn light strokes on a
+/// dark ground; digits people draw are dark on light, and would be mispredicted as they are.</summary>
+public enum Polarity
+{
+    /// <summary>Invert a grey image whose mean is above one half (mostly light).</summary>
+    Auto,
+    AsIs,
+    Invert,
+}
 
 public sealed class TrainedModel : IDisposable
 {
@@ -25,19 +36,24 @@ public sealed class TrainedModel : IDisposable
     TrainedModel(RunConfig config, ClassifierNetwork model, IReadOnlyList<string> names) =>
         (Config, Model, ClassNames) = (config, model, names);
 
-    /// <param name="run">A run folder (null: none; <paramref name="config"/> then says which network).</param>
-    /// <param name="weights">A weights file replacing the run's (null: the run's own).</param>
-    /// <param name="config">The network and data without a run folder.</param>
-    public static TrainedModel Open(string? run, string? weights = null, RunConfig? config = null)
+    /// <param name="run">A run folder (null: none; <paramref name="options"/> then say which network).</param>
+    /// <param name="weights">A weights file replacing the run's (null: the run's own): ours, the authors', or a
+    /// checkpoint (.ckpt).</param>
+    /// <param name="options">Changes over the run's configuration (or over the model's defaults without a run), e.g.
+    /// the data to evaluate on.</param>
+    public static TrainedModel Open(string? run, string? weights = null, RunOverrides? options = null)
     {
         var folder = run is null ? null : RunDirectory.Open(run);
         if (folder is null && weights is null)
             throw new ArgumentException("give a run folder (--run RUN_DIR) or a weights file (--weights FILE)", "run");
-        config = folder?.ReadConfig() ?? config ?? Configuration.Resolve();
+        var config = Configuration.Validate(folder is null
+            ? Configuration.Resolve(options: options)
+            : options?.ApplyTo(folder.ReadConfig()) ?? folder.ReadConfig());
         var model = config.CreateModel(0, initialWeights: false);
         try
         {
-            if (weights is not null) AuthorsWeights.LoadAny(config.Spec, config.Head, model, weights);
+            if (weights is not null && Path.GetExtension(weights) == ".ckpt") Checkpoint.Restore(weights, model, null);
+            else if (weights is not null) AuthorsWeights.LoadAny(config.Spec, config.Head, model, weights);
             else if (File.Exists(folder!.File(RunDirectory.WeightsFile)))
                 WeightsFile.Load(model, folder.File(RunDirectory.WeightsFile));
             else Checkpoint.Restore(folder.File(RunDirectory.BestCheckpoint), model, null);
@@ -60,20 +76,24 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
-    public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top)
+    public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
     {
         if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
         var shape = Config.Spec.InputShape;
         var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
-        var prepare = new Compose(new ToChannels(channels), new Resize(height, width),
-            Pipelines.Get(Config.Augmentation).Eval);
+        var prepare = new Compose(new Resize(height, width), Pipelines.Get(Config.Augmentation).Eval);
         Model.eval();
         using var noGrad = torch.no_grad();
         var predictions = new List<Prediction>();
         foreach (var file in images)
         {
             using var scope = torch.NewDisposeScope();
-            var image = prepare.Apply(ImageCodec.Decode(file, channels), SampleRandom.For(0, 0, 0));
+            var decoded = ImageCodec.Decode(file, channels);
+            bool invert = polarity == Polarity.Invert ||
+                          polarity == Polarity.Auto && channels == 1 && decoded.Data.Average() > 0.5;
+            if (invert)
+                for (int i = 0; i < decoded.Data.Length; i++) decoded.Data[i] = 1 - decoded.Data[i];
+            var image = prepare.Apply(decoded, SampleRandom.For(0, 0, 0));
             var output = Model.call(torch.tensor(image.Data, [1, image.Channels, image.Height, image.Width]));
             var probabilities = output.softmax(1)[0];
             var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));
@@ -81,7 +101,7 @@ public sealed class TrainedModel : IDisposable
                 .Select(p => new ClassProbability((int)p.Second,
                     (int)p.Second < ClassNames.Count ? ClassNames[(int)p.Second] : p.Second.ToString(), p.First))
                 .ToList();
-            predictions.Add(new Prediction(file, best));
+            predictions.Add(new Prediction(file, best, invert));
         }
         return predictions;
     }

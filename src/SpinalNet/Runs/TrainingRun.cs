@@ -32,9 +32,12 @@ public sealed class TrainingRun : IDisposable
         try
         {
             Model = config.CreateModel(config.Settings.Seed, initialWeights: !resume);
+            // A checkpoint that does not fit is refused before the folder is touched.
+            if (resume) Checkpoint.Restore(Path.Combine(folder, RunDirectory.LastCheckpoint), Model, null);
         }
         catch
         {
+            Model?.Dispose();
             Data.Dispose();
             throw;
         }
@@ -53,7 +56,15 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The stopped run in <paramref name="folder"/>, to continue from its last checkpoint.</summary>
     public static TrainingRun Resume(string folder, ResumeChanges? changes = null, Action<string>? warn = null)
     {
-        var saved = Checkpoint.ReadState(RunDirectory.Open(folder).File(RunDirectory.LastCheckpoint)).Config;
+        var run = RunDirectory.Open(folder);
+        var saved = Checkpoint.ReadState(run.File(RunDirectory.LastCheckpoint)).Config;
+        // The checkpoint must be this run's: the same network as its config.json.
+        var written = run.ReadConfig();
+        if ((written.Model, written.Head, written.Spinal, written.ClassCount) !=
+            (saved.Model, saved.Head, saved.Spinal, saved.ClassCount))
+            throw new InvalidDataException($"{run.File(RunDirectory.LastCheckpoint)}: a checkpoint of {saved.Model} " +
+                                           $"({saved.Head.Id()} head), but {run.File(RunDirectory.ConfigFile)} is " +
+                                           $"{written.Model} ({written.Head.Id()} head); not resuming");
         var s = saved.Settings;
         var settings = s with
         {
@@ -66,7 +77,8 @@ public sealed class TrainingRun : IDisposable
 
     public RunResult Train(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        var outcome = Trainer.Run(Model, Data, Config.Settings, new RunCheckpoints(Run, Config, resume), observer, cancel);
+        var outcome = Trainer.Run(Model, Data, Config.Settings, new RunCheckpoints(Run, Config, resume),
+            TensorboardLog.Around(Config, Run.Path, observer), cancel);
         Run.SaveWeights(Model);
         Run.WriteOutcome($"{Config.Model}, {Config.Head.Title()} head", outcome);
         return new RunResult(Run, Config, outcome);

@@ -211,8 +211,10 @@ public static class Trainer
             {
                 shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
                 checkpoints.WriteMetrics(history);
-                Save(CheckpointSlot.Last, epoch, 0, 0, 0, 0);
+                // Best first: a stop between the two writes leaves last.ckpt at the previous epoch, which the resumed
+                // run repeats, writing best.ckpt again; the other order could lose this epoch's best for good.
                 if (improved) Save(CheckpointSlot.Best, epoch, 0, 0, 0, 0);
+                Save(CheckpointSlot.Last, epoch, 0, 0, 0, 0);
             }
             if (settings.Patience > 0 && stale >= settings.Patience) stop = StopReason.EarlyStopped;
         }

@@ -1,0 +1,327 @@
+// Bad input and faults, case by case: each ends in a typed one-line error naming the file, key, option or value at
+// fault (or in the right answer), before anything on disk changes; and random bytes fed to every reader end the same
+// way, never in a crash.
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using SpinalNet.Data;
+using SpinalNet.Interop;
+using SpinalNet.Models;
+using SpinalNet.Regression;
+using SpinalNet.Runs;
+using SpinalNet.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Tests;
+
+public sealed class BadInputTests : IDisposable
+{
+    readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    static void OneLine(Exception e, string culprit)
+    {
+        Assert.DoesNotContain("\n", e.Message);
+        Assert.Contains(culprit, e.Message);
+    }
+
+    string Slice(int train, int test, string name = "data")
+    {
+        var data = temp.Folder(name);
+        CliRunner.WriteSampleSlice(data, train, test);
+        return data;
+    }
+
+    static uint Crc32(ReadOnlySpan<byte> bytes)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in bytes)
+        {
+            crc ^= b;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    /// <summary>A real 2 × 2 PNG whose header is changed to declare a 16000 × 16000 image (1 GB decoded).</summary>
+    string HugePng(string path)
+    {
+        DataTestFiles.WriteImage(path, new byte[12], 3, 2, 2);
+        var bytes = File.ReadAllBytes(path);
+        // The IHDR chunk follows the 8-byte signature: length (4), type (4), width, height, ..., then its CRC.
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), 16000);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(20), 16000);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), Crc32(bytes.AsSpan(12, 17)));
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void An_image_declaring_a_huge_size_is_refused_before_its_pixels_are_allocated()
+    {
+        var png = HugePng(temp.Combine("huge.png"));
+        OneLine(Assert.Throws<DataFormatException>(() => ImageCodec.Decode(png, 3)), "16000 x 16000 pixels, beyond the limit");
+        Assert.False(ImageCodec.CanDecode(png));
+        OneLine(Assert.Throws<DataFormatException>(() => ImageCodec.Decode(temp.Combine("none.png"), 1)), "image not found");
+    }
+
+    [Fact]
+    public void Sizes_beyond_memory_or_the_width_limit_fail_before_allocation()
+    {
+        var spec = ModelCatalog.Get("mnist-cnn");
+        OneLine(Assert.Throws<ArgumentException>(() => spec.Create(HeadKind.Fc, 0, classes: 1_000_000_000)), "--classes");
+        OneLine(Assert.Throws<ArgumentException>(() =>
+            ModelCatalog.Get("cifar10-vgg19-bn").Create(HeadKind.Fc, 0, classes: 2_000_000)), "GB of memory here");
+        OneLine(Assert.Throws<ArgumentException>(() =>
+            spec.Create(HeadKind.Spinal, 0, new SpinalOverrides(Width: 2_000_000_000))), "above the limit");
+    }
+
+    [Fact]
+    public void Data_with_no_samples_or_of_the_wrong_shape_fails_before_a_run_folder_exists()
+    {
+        var empty = temp.Folder("empty");
+        IdxFile.Write(Path.Combine(empty, "train-images-idx3-ubyte"), new IdxArray([0, 28, 28], []), gzip: false);
+        IdxFile.Write(Path.Combine(empty, "train-labels-idx1-ubyte"), new IdxArray([0], []), gzip: false);
+        CliRunner.WriteSampleSlice(temp.Folder("tests"), 1, 20);
+        foreach (var name in new[] { "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            File.Copy(Path.Combine(temp.Combine("tests"), name), Path.Combine(empty, name));
+        var folder = temp.Combine("run");
+        OneLine(Assert.Throws<DataFormatException>(() =>
+            TrainingRun.Create(Recipes.DefaultsFor("mnist-cnn") with { Data = empty }, folder)), "has no training samples");
+
+        var grey = Recipes.DefaultsFor("cifar10-cnn") with { Data = Slice(20, 10), Augmentation = "none" };
+        OneLine(Assert.Throws<DataFormatException>(() => TrainingRun.Create(grey, folder)),
+            "gives samples of 1 x 28 x 28 through the 'none' pipeline, but cifar10-cnn takes 3 x 32 x 32");
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void Resume_refuses_a_checkpoint_of_another_network_and_changes_nothing()
+    {
+        var data = Slice(100, 50);
+        var (spinal, fc) = (temp.Combine("spinal"), temp.Combine("fc"));
+        var config = Recipes.DefaultsFor("mnist-cnn") with { Data = data, Settings = new TrainingSettings(Epochs: 1) };
+        using (var run = TrainingRun.Create(config, spinal)) run.Train();
+        using (var run = TrainingRun.Create(config with { Head = HeadKind.Fc }, fc)) run.Train();
+        File.Copy(Path.Combine(fc, "last.ckpt"), Path.Combine(spinal, "last.ckpt"), overwrite: true);
+        var before = Directory.GetFiles(spinal).ToDictionary(f => f, File.ReadAllBytes);
+        OneLine(Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(spinal, new ResumeChanges(Epochs: 2))),
+            "a checkpoint of mnist-cnn (fc head), but");
+        Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+    }
+
+    [Fact]
+    public void Best_checkpoint_is_written_before_last_so_a_kill_between_them_loses_nothing()
+    {
+        var order = new List<CheckpointSlot>();
+        using var data = new TrainingData(
+            MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist).Take(100),
+            MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Test).ToImageDataset(ChannelNormalization.Mnist).Take(50));
+        using var model = ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 1);
+        Trainer.Run(model, data, new TrainingSettings(Epochs: 1), new RecordingStore(order));
+        Assert.Equal([CheckpointSlot.Best, CheckpointSlot.Last], order);
+    }
+
+    sealed class RecordingStore(List<CheckpointSlot> order) : ICheckpointStore
+    {
+        public TrainerState? Resume(nn.Module model, OptimizerHelper optimizer) => null;
+        public void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer) => order.Add(slot);
+        public void WriteMetrics(IReadOnlyList<EpochMetrics> history) { }
+        public string? LastGood => null;
+    }
+
+    [Fact]
+    public void A_diverging_first_epoch_names_no_checkpoint_that_does_not_exist()
+    {
+        var data = Slice(200, 50);
+        var config = Recipes.DefaultsFor("mnist-cnn") with
+        {
+            Data = data, Settings = new TrainingSettings(Epochs: 1, LearningRate: 1e12, Momentum: 0.9),
+        };
+        using var run = TrainingRun.Create(config, temp.Combine("run"));
+        var e = Assert.Throws<TrainingDivergedException>(() => run.Train());
+        Assert.Contains("loss became", e.Message);
+        Assert.DoesNotContain("last good checkpoint", e.Message);
+    }
+
+    [Fact]
+    public void Temporary_files_of_killed_writers_are_removed_and_live_ones_kept()
+    {
+        var target = temp.Combine("last.ckpt");
+        var stale = temp.Combine(".last.ckpt.999999999.tmp");
+        var live = temp.Combine($".last.ckpt.{Environment.ProcessId}.other.tmp");
+        File.WriteAllText(stale, "half");
+        File.WriteAllText(live, "another writer's");
+        AtomicFile.WriteText(target, "whole");
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(live));
+        Assert.Equal("whole", File.ReadAllText(target));
+    }
+
+    [Theory]
+    [InlineData("""{"data": null}""", "'data' cannot be null")]
+    [InlineData("""{"settings": {"seed": 1, "seed": 2}}""", "run.json")]
+    public void Config_files_with_nulls_or_duplicate_keys_name_the_file_and_key(string json, string culprit)
+    {
+        var file = temp.Combine("run.json");
+        File.WriteAllText(file, json);
+        var e = Record.Exception(() => Configuration.Resolve(ConfigLayer.FromFile(file)));
+        Assert.True(e is ArgumentException or InvalidDataException, e?.GetType().Name);
+        OneLine(e!, culprit);
+        Assert.StartsWith(file, e!.Message);
+    }
+
+    [Fact]
+    public void Csv_rows_and_columns_are_checked_before_training()
+    {
+        var one = temp.Combine("one.csv");
+        File.WriteAllText(one, "a,y\n1,2\n");
+        OneLine(Assert.Throws<DataFormatException>(() =>
+            TabularRegression.Run(CsvTable.Read(one, "y"), new RegressionSettings(Epochs: 1))), "1 data row is too few");
+        // 'flag' varies only in rows the seed puts outside the training part.
+        var lines = Enumerable.Range(0, 40).Select(i => $"{i},{(i < 2 ? 1 : 0)},{i * 2}").Prepend("x,flag,y").ToArray();
+        var table = temp.Combine("table.csv");
+        File.WriteAllLines(table, lines);
+        var parsed = CsvTable.Read(table, "y");
+        var e = Record.Exception(() => TabularRegression.Run(parsed, new RegressionSettings(Epochs: 1, Seed: 3)));
+        if (e is not null) OneLine(e, "column 'flag' is constant in the training part");
+        var unwritable = Path.Combine(one, "run");  // under a file: cannot be a folder
+        OneLine(Assert.Throws<IOException>(() => CsvRegressionRun.Run(table, "y", ["x"], new RegressionSettings(Epochs: 1),
+            unwritable)), "cannot write the run folder");
+    }
+
+    [Theory]
+    [InlineData(0, "empty weights file")]
+    [InlineData(64, "not a readable PyTorch state dict")]
+    public void Empty_or_random_pt_files_say_what_they_are_not(int length, string culprit)
+    {
+        var path = temp.Combine("weights.pt");
+        File.WriteAllBytes(path, DataTestFiles.RandomBytes(length, 5));
+        OneLine(Assert.Throws<InvalidDataException>(() => WeightsFile.Read(path)), culprit);
+    }
+
+    [Fact]
+    public void Predict_inverts_dark_on_light_digits_and_says_so()
+    {
+        var data = Slice(600, 50);
+        var folder = temp.Combine("run");
+        var config = Recipes.DefaultsFor("mnist-cnn") with
+        {
+            Data = data, Settings = new TrainingSettings(Epochs: 2, LearningRate: 0.05),
+        };
+        using (var run = TrainingRun.Create(config, folder)) run.Train();
+        var digits = MnistFamily.Load(data, MnistVariant.Mnist, Split.Test);
+        var light = digits.ImageBytes(0).ToArray();
+        var dark = light.Select(b => (byte)(255 - b)).ToArray();
+        DataTestFiles.WriteImage(temp.Combine("light.png"), light, 1, 28, 28);
+        DataTestFiles.WriteImage(temp.Combine("dark.png"), dark, 1, 28, 28);
+        using var trained = TrainedModel.Open(folder);
+        var predictions = trained.Predict([temp.Combine("light.png"), temp.Combine("dark.png")], 1);
+        Assert.Equal([false, true], predictions.Select(p => p.Inverted));
+        Assert.Equal(predictions[0].Top[0].Class, predictions[1].Top[0].Class);
+        Assert.False(trained.Predict([temp.Combine("dark.png")], 1, Polarity.AsIs)[0].Inverted);
+        // A checkpoint is weights too, and the run's own evaluation is one call.
+        using var best = TrainedModel.Open(folder, Path.Combine(folder, "best.ckpt"));
+        Assert.InRange(best.Evaluate().Accuracy, 0, 1);
+    }
+
+    [Fact]
+    public void Tensorboard_events_are_written_when_asked_for()
+    {
+        var config = Recipes.DefaultsFor("mnist-cnn") with
+        {
+            Data = Slice(100, 20), Settings = new TrainingSettings(Epochs: 1), Tensorboard = true,
+        };
+        using (var run = TrainingRun.Create(config, temp.Combine("run"))) run.Train();
+        var events = Directory.GetFiles(temp.Combine("run", TensorboardLog.Folder), "*", SearchOption.AllDirectories);
+        Assert.Contains(events, f => Path.GetFileName(f).StartsWith("events.out.tfevents") && new FileInfo(f).Length > 0);
+    }
+
+    [Fact]
+    public void The_embedded_sample_is_a_data_set_like_the_others()
+    {
+        var info = DatasetCatalog.Get(DatasetCatalog.Embedded);
+        Assert.True(info.IsPresent("/nonexistent"));
+        var png = temp.Combine("sheet.png");
+        Assert.Equal(9, Augmentation.SampleSheet.Write(png, info, "/nonexistent", "test", 9));
+        Assert.True(new FileInfo(png).Length > 0);
+    }
+
+    [Fact]
+    public void Failed_downloads_back_off_count_their_attempts_and_leave_no_empty_folder()
+    {
+        var log = new List<string>();
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var downloader = new Downloader(client, attemptsPerUrl: 3, log: log.Add, retryDelay: TimeSpan.FromMilliseconds(50));
+        // Port 1 on the loopback interface: nothing listens there, every attempt is refused.
+        const string url = "http://127.0.0.1:1/gone.gz";
+        var info = DatasetCatalog.Get("mnist") with
+        {
+            Folder = "mnist-copy", Files = [new RemoteFile("gone.gz", [url], new string('0', 32))],
+        };
+        var started = DateTime.UtcNow;
+        var e = Assert.ThrowsAny<IOException>(() => DatasetInstaller.Install(info, temp.Path, downloader));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(140), "50 ms, then 100 ms between attempts");
+        Assert.Equal(["attempt 2 of 3", "attempt 3 of 3"],
+            log.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"attempt \d of \d").Value));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(e.Message, System.Text.RegularExpressions.Regex.Escape(url)));
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "mnist-copy")));
+    }
+
+    [Fact]
+    public void Charts_of_a_run_that_finished_no_epoch_are_still_written()
+    {
+        Charts.RunCurves(temp.Combine("loss.png"), temp.Combine("accuracy.png"), "empty", [], 0);
+        Assert.True(new FileInfo(temp.Combine("loss.png")).Length > 0);
+        Assert.True(new FileInfo(temp.Combine("accuracy.png")).Length > 0);
+    }
+
+    /// <summary>Random bytes, and a valid file cut short, for every reader: a typed one-line error, never a crash.</summary>
+    [Fact]
+    public void Random_bytes_fed_to_every_reader_end_in_a_typed_one_line_error()
+    {
+        var readers = new (string File, Action<string> Read)[]
+        {
+            ("images-idx3-ubyte", p => IdxFile.Read(p, 3)),
+            ("data_batch_1.bin", p => CifarBinary.LoadCifar10(Path.GetDirectoryName(p)!, Split.Train)),
+            ("train_X.bin", p => Stl10Binary.Load(Path.GetDirectoryName(p)!, Split.Train)),
+            ("train_32x32.mat", p => MatFile.Read(p)),
+            ("image.png", p => ImageCodec.Decode(p, 3)),
+            ("image.jpg", p => ImageCodec.Decode(p, 3)),
+            ("table.csv", p => CsvTable.Read(p, "y")),
+            ("weights.safetensors", p => WeightsFile.Read(p)),
+            ("weights.pt", p => WeightsFile.Read(p)),
+            ("last.ckpt", p => Checkpoint.ReadState(p)),
+            ("config.json", p => Configuration.Resolve(ConfigLayer.FromFile(p))),
+        };
+        for (int seed = 0; seed < 12; seed++)
+        foreach (var (file, read) in readers)
+        {
+            var folder = temp.Folder($"fuzz-{seed}", file.Replace('.', '-'));
+            var path = Path.Combine(folder, file);
+            var bytes = DataTestFiles.RandomBytes(seed * 97 % 3000 + seed, seed);
+            // Half the draws start like the real thing, so readers get past their magic numbers.
+            if (seed % 2 == 1) Prefix(file).CopyTo(bytes, 0);
+            File.WriteAllBytes(path, bytes);
+            var e = Record.Exception(() => read(path));
+            if (e is null) continue;  // random bytes can be a valid file (a CSV of one column, say)
+            Assert.True(e is DataFormatException or InvalidDataException or ArgumentException or IOException,
+                $"{file} seed {seed}: {e.GetType().Name}: {e.Message}");
+            Assert.DoesNotContain("\n", e.Message.Trim());
+        }
+    }
+
+    static byte[] Prefix(string file) => file switch
+    {
+        "images-idx3-ubyte" => [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28],
+        "train_32x32.mat" => "MATLAB 5.0 MAT-file"u8.ToArray(),
+        "image.png" => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A],
+        "image.jpg" => [0xFF, 0xD8, 0xFF, 0xE0],
+        "table.csv" => "a,b,y\n1,2,"u8.ToArray(),
+        "weights.pt" or "last.ckpt" => "PK\u0003\u0004"u8.ToArray(),
+        "weights.safetensors" => [16, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'"'],
+        "config.json" => "{\"settings\": "u8.ToArray(),
+        _ => [],
+    };
+}
