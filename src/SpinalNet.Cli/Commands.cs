@@ -36,7 +36,7 @@ static class Commands
                                   $"{run.Data.Test.Count}; run folder {run.Run.Path}");
             using var cancel = CancelOnCtrlC();
             var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(config.Head.Id()), cancel.Token));
-            Console.WriteLine(Describe(result));
+            Console.WriteLine(result.Summary);
             return 0;
         });
         return command;
@@ -50,23 +50,6 @@ static class Commands
             throw new ArgumentException($"--resume continues the saved configuration; it cannot change " +
                                         string.Join(", ", changed), "resume");
         return new ResumeChanges(r.GetValue(o.Epochs), r.GetValue(o.MaxTime), r.GetValue(o.Threads));
-    }
-
-    static string Describe(RunResult result)
-    {
-        var (run, settings, outcome) = (result.Run, result.Config.Settings, result.Outcome);
-        string why = outcome.Stop switch
-        {
-            StopReason.Cancelled => $"stopped on request; resume with --resume {run.Path}",
-            StopReason.TimeLimit => $"stopped at the time limit; resume with --resume {run.Path}",
-            StopReason.EarlyStopped => $"stopped early after {settings.Patience} epochs without improvement",
-            _ => "completed",
-        };
-        if (outcome.History.Count == 0) return $"{why}; no epoch finished";
-        var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch);
-        return $"{why}. Best epoch {best.Epoch} by {settings.SelectionSplit} accuracy: test accuracy " +
-               $"{Percent(best.TestAccuracy)}; final test accuracy {Percent(outcome.FinalTest.Accuracy)} " +
-               $"(top-5 {Percent(outcome.FinalTest.Top5Accuracy)}); weights {run.File(RunDirectory.WeightsFile)}";
     }
 
     public static Command Evaluate(RunOptions o)
@@ -119,6 +102,48 @@ static class Commands
             AnsiConsole.Write(table);
             Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in " +
                               comparison.Folder);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Sweep(RunOptions o)
+    {
+        Option<string?> List(string name, string what) => Opt<string?>(name, "LIST", $"{what}: values such as 4,8,16, " +
+            "a range 2..6, or a doubling range 4..64x2 (default: the model's own).");
+        var widths = List("--spinal-width", "Widths w of the spinal layers (the authors' layer_width)");
+        var layers = List("--spinal-layers", "Numbers L of spinal layers");
+        var splits = List("--splits", "Numbers k of parts the features are cut into (Half_width = N/k)");
+        var repeats = Defaulted("--repeats", "N", "Seeds per point: seed, seed+1, ... (mean ± sd).", 1, "-r");
+        var budget = Defaulted("--budget-seconds", "S", "Stop after the point under way once this much time has " +
+            "passed (0: none); --resume continues.", 0.0);
+        var output = Opt<string?>("--out", "DIR", "Sweep folder for sweep.json, sweep.csv, report.md and pareto.png " +
+            "(default: runs/sweep-MODEL-TIME).", "-o");
+        var resume = Opt<string?>("--resume", "DIR", "Continue the sweep in this folder, skipping the points done.");
+        var command = new Command("sweep", "Train the conventional head and a grid of Spinal heads from the same seed " +
+            "on the same batches; report cost, head step time, accuracy and the Pareto front.")
+            { widths, layers, splits, repeats, budget, output, resume, o.Model, o.Classes };
+        Add(command, o.TrainingOptions);
+        command.SetAction(r =>
+        {
+            int[]? Values(Option<string?> option) =>
+                r.GetValue(option) is { } text ? SweepGrid.Parse(text, option.Name) : null;
+            using var sweep = r.GetValue(resume) is { } folder
+                ? HeadSweep.Resume(folder, Warn)
+                : HeadSweep.Create(o.Resolve(r), new SweepGrid(Values(widths), Values(layers), Values(splits)),
+                    r.GetValue(repeats), r.GetValue(output), Warn);
+            using var cancel = CancelOnCtrlC();
+            var points = ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token,
+                r.GetValue(budget)));
+            var table = new Table().AddColumns("head", "w", "L", "k", "head parameters", "head multiplications",
+                "head step µs", "accuracy", "front ×", "front time");
+            foreach (var p in points.OrderBy(p => p.HeadMultiplications))
+                table.AddRow(p.Head, $"{p.Width}", $"{p.Layers}", $"{p.Splits}", Count(p.HeadParameters),
+                    Count(p.HeadMultiplications), Fixed(p.HeadStepMicroseconds), p.Accuracy.Percent,
+                    p.OnMultiplicationFront ? "yes" : "", p.OnTimeFront ? "yes" : "");
+            AnsiConsole.Write(table);
+            Console.WriteLine($"accuracy picked on the {sweep.Plan.Config.Settings.SelectionSplit} split; " +
+                              $"sweep in {sweep.Folder}");
             return 0;
         });
         return command;

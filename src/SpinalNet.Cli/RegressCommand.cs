@@ -73,14 +73,7 @@ static class RegressCommand
     static void PrintTableOne(Target target, string name, RegressionSettings settings, TableOneOptions options)
     {
         var rows = TableOne.Run(target, settings, options);
-        string mode = (options.ScriptLayerReuse, options.BroadcastNoise) switch
-        {
-            (false, false) => "default mode",
-            (true, true) => "script-compatible mode (layer reuse, broadcast target)",
-            (true, false) => "script layer reuse",
-            _ => "script broadcast target",
-        };
-        Console.WriteLine($"target {name}, {mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)");
+        Console.WriteLine($"target {name}, {options.Mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)");
         int half = rows[0].HalfEpoch;
         var table = new Table().AddColumns("network", "parameters", "multiplications", "parameters trained",
             $"min @{half}", "paper @100", $"min @{settings.Epochs}", "paper @200", "test MSE × 1e-3");

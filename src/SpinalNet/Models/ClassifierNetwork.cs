@@ -57,6 +57,9 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
 
     public nn.Module<Tensor, Tensor> Head => head;
 
+    /// <summary>What the head reads: the backbone's output for <paramref name="x"/>.</summary>
+    public Tensor Features(Tensor x) => backbone.call(x);
+
     /// <summary>The network's Spinal head (with the user's changes applied) or its conventional head.</summary>
     public static nn.Module<Tensor, Tensor> HeadOf(HeadKind kind, SpinalConfig spinal, FullyConnectedConfig conventional,
         SpinalOverrides? overrides) => kind == HeadKind.Spinal

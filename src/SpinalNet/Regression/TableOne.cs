@@ -9,7 +9,17 @@ namespace SpinalNet.Regression;
 /// <param name="ScriptLayerReuse">The script's Spinal forward: layers 5 and 6 reuse layers 3 and 4.</param>
 /// <param name="BroadcastNoise">The script's target: the noise vector broadcast into a samples × samples matrix.</param>
 public sealed record TableOneOptions(bool ScriptLayerReuse = false, bool BroadcastNoise = false, int Samples = 1000,
-    long DataSeed = 0);
+    long DataSeed = 0)
+{
+    /// <summary>Which of the script's behaviours the run reproduces, in words.</summary>
+    public string Mode => (ScriptLayerReuse, BroadcastNoise) switch
+    {
+        (false, false) => "default mode",
+        (true, true) => "script-compatible mode (layer reuse, broadcast target)",
+        (true, false) => "script layer reuse",
+        _ => "script broadcast target",
+    };
+}
 
 /// <param name="MinLossAtHalf">Minimum last-mini-batch MSE up to epoch 100 (or half the epochs, if fewer).</param>
 /// <param name="TestMse">MSE on fresh test samples with their own noise; null in the script's broadcast mode.</param>

@@ -83,6 +83,47 @@ public static class Charts
             best);
     }
 
+    /// <summary>A sweep's points: accuracy (mean ± sd over seeds) against head multiplications on a log scale, the
+    /// conventional head as a distinct marker, the Pareto front drawn through its points.</summary>
+    public static void Pareto(string path, string title, IReadOnlyList<SweepPoint> points)
+    {
+        var plot = new Plot();
+        double X(SweepPoint p) => Math.Log10(Math.Max(1, p.HeadMultiplications));
+        foreach (var (group, label, shape) in new[]
+                 {
+                     (points.Where(p => p.Head != "fc").ToList(), "Spinal heads", MarkerShape.FilledCircle),
+                     (points.Where(p => p.Head == "fc").ToList(), "conventional head", MarkerShape.FilledSquare),
+                 })
+        {
+            if (group.Count == 0) continue;
+            var xs = group.Select(X).ToArray();
+            var ys = group.Select(p => 100 * p.Accuracy.Mean).ToArray();
+            var markers = plot.Add.Markers(xs, ys);
+            markers.LegendText = label;
+            markers.MarkerShape = shape;
+            markers.MarkerSize = 9;
+            var bars = plot.Add.ErrorBar(xs, ys, group.Select(p => 100 * p.Accuracy.Sd).ToArray());
+            bars.Color = markers.Color;
+        }
+        var front = points.Where(p => p.OnMultiplicationFront).OrderBy(p => p.HeadMultiplications).ToList();
+        if (front.Count > 1)
+        {
+            var line = plot.Add.ScatterLine(front.Select(X).ToArray(), front.Select(p => 100 * p.Accuracy.Mean).ToArray());
+            line.LegendText = "Pareto front";
+            line.LinePattern = LinePattern.Dashed;
+        }
+        // Log scale by hand: positions are log10 of the count, labels the counts themselves.
+        var decades = Enumerable.Range((int)Math.Floor(points.Min(X)), (int)Math.Ceiling(points.Max(X)) -
+            (int)Math.Floor(points.Min(X)) + 1).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            decades.Select(d => (double)d).ToArray(), decades.Select(d => Math.Pow(10, d).ToString("N0")).ToArray());
+        plot.Title(title);
+        plot.XLabel("head multiplications per sample (log scale)");
+        plot.YLabel("accuracy (%)");
+        plot.ShowLegend(Alignment.LowerRight);
+        Save(plot, path, 800, 500);
+    }
+
     /// <summary>The confusion matrix as a heat map with the count in every cell.</summary>
     public static void Confusion(string path, string title, long[][] confusion, IReadOnlyList<string> names)
     {

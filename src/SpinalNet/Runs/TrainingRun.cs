@@ -12,7 +12,29 @@ namespace SpinalNet.Runs;
 /// <summary>What may change when a run is resumed (null: as saved).</summary>
 public sealed record ResumeChanges(int? Epochs = null, double? MaxTimeSeconds = null, int? Threads = null);
 
-public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutcome Outcome);
+public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutcome Outcome)
+{
+    /// <summary>How the run ended, in one line: why it stopped, its best and final accuracy, where its weights are.</summary>
+    public string Summary
+    {
+        get
+        {
+            var settings = Config.Settings;
+            string why = Outcome.Stop switch
+            {
+                StopReason.Cancelled => $"stopped on request; resume with --resume {Run.Path}",
+                StopReason.TimeLimit => $"stopped at the time limit; resume with --resume {Run.Path}",
+                StopReason.EarlyStopped => $"stopped early after {settings.Patience} epochs without improvement",
+                _ => "completed",
+            };
+            if (Outcome.History.Count == 0) return $"{why}; no epoch finished";
+            var best = Outcome.History.Single(h => h.Epoch == Outcome.BestEpoch);
+            return $"{why}. Best epoch {best.Epoch} by {settings.SelectionSplit} accuracy: test accuracy " +
+                   $"{100 * best.TestAccuracy:F2}%; final test accuracy {100 * Outcome.FinalTest.Accuracy:F2}% " +
+                   $"(top-5 {100 * Outcome.FinalTest.Top5Accuracy:F2}%); weights {Run.File(RunDirectory.WeightsFile)}";
+        }
+    }
+}
 
 public sealed class TrainingRun : IDisposable
 {
