@@ -1,6 +1,7 @@
 // One factory per `spinalnet` command that builds or uses a network. Each action parses its options, makes one library
 // call (Runs/) and prints the result.
 using System.CommandLine;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using SpinalNet.Cost;
@@ -120,21 +121,31 @@ static class Commands
         var output = Opt<string?>("--out", "DIR", "Sweep folder for sweep.json, sweep.csv, report.md and pareto.png " +
             "(default: runs/sweep-MODEL-TIME).", "-o");
         var resume = Opt<string?>("--resume", "DIR", "Continue the sweep in this folder, skipping the points done.");
+        var jobs = Defaulted("--jobs", "N", "Train N points at once in worker processes, each with its share of the " +
+            "threads.", 1, "-j");
+        var shard = new Option<string?>("--shard") { Hidden = true };  // a worker's share: I/N
         var command = new Command("sweep", "Train the conventional head and a grid of Spinal heads from the same seed " +
             "on the same batches; report cost, head step time, accuracy and the Pareto front.")
-            { widths, layers, splits, repeats, budget, output, resume, o.Model, o.Classes };
+            { widths, layers, splits, repeats, budget, output, resume, jobs, shard, o.Model, o.Classes };
         Add(command, o.TrainingOptions);
         command.SetAction(r =>
         {
             int[]? Values(Option<string?> option) =>
                 r.GetValue(option) is { } text ? SweepGrid.Parse(text, option.Name) : null;
             using var sweep = r.GetValue(resume) is { } folder
-                ? HeadSweep.Resume(folder, Warn)
+                ? HeadSweep.Resume(folder, Warn, r.GetValue(o.Threads))
                 : HeadSweep.Create(o.Resolve(r), new SweepGrid(Values(widths), Values(layers), Values(splits)),
                     r.GetValue(repeats), r.GetValue(output), Warn);
             using var cancel = CancelOnCtrlC();
-            var points = ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token,
-                r.GetValue(budget)));
+            int threads = Math.Max(1, (sweep.Plan.Config.Settings.Threads is > 0 and var t ? t : Environment.ProcessorCount)
+                                      / r.GetValue(jobs));
+            var points = r.GetValue(shard) is { } part
+                ? sweep.Run(null, cancel.Token, r.GetValue(budget), SweepShard.Parse(part))
+                : r.GetValue(jobs) > 1
+                    ? sweep.RunInProcesses(r.GetValue(jobs), s => Self("sweep", "--resume", sweep.Folder, "--shard", $"{s}",
+                        "--threads", $"{threads}", "--quiet"))
+                    : ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token, r.GetValue(budget)));
+            if (r.GetValue(shard) is not null) return 0;
             var table = new Table().AddColumns("head", "w", "L", "k", "head parameters", "head multiplications",
                 "head step µs", "accuracy", "front ×", "front time");
             foreach (var p in points.OrderBy(p => p.HeadMultiplications))
@@ -255,6 +266,16 @@ static class Commands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>This program again, as a worker process (through `dotnet` when run as a .dll).</summary>
+    static Process Self(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            start.ArgumentList.Add(typeof(Commands).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return Process.Start(start)!;
     }
 
     static Option<string?> RunOption() => Opt<string?>("--run", "DIR", "Run folder written by `spinalnet train` " +

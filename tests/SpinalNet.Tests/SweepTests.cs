@@ -91,4 +91,35 @@ public sealed class SweepTests : IDisposable
                 again.Select(p => (p.Label, p.HeadMultiplications, p.Accuracy.Mean)));
         }
     }
+
+    [Fact]
+    public void Parallel_workers_give_the_table_of_a_sweep_run_point_after_point()
+    {
+        var data = temp.Folder("data");
+        CliRunner.WriteSampleSlice(data, train: 200, test: 60);
+        var parallel = temp.Combine("parallel");
+        var cli = CliRunner.Run("sweep", "--model", "mnist-cnn", "--spinal-width", "4,8", "--spinal-layers", "2",
+            "--epochs", "1", "--lr", "0.05", "--seed", "2", "--data", data, "--jobs", "2", "--threads", "2", "--out", parallel);
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+        Assert.Empty(Directory.GetFiles(parallel, "sweep-shard-*.csv"));
+        // Each worker had one thread: the same thread count as the sequential sweep here.
+        var config = Recipes.DefaultsFor("mnist-cnn") with
+        {
+            Data = data, Settings = new TrainingSettings(Epochs: 1, LearningRate: 0.05, Seed: 2, Threads: 1),
+        };
+        IReadOnlyList<SweepPoint> sequential;
+        try
+        {
+            using var sweep = HeadSweep.Create(config, new SweepGrid([4, 8], [2]), folder: temp.Combine("sequential"));
+            sequential = sweep.Run();
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(TestSetup.Threads);
+        }
+        using var done = HeadSweep.Resume(parallel);
+        Assert.Equal(sequential.Select(p => (p.Label, p.Accuracy.Mean)).Order(),
+            done.Rows().Select(r => (r.Head == "fc" ? "conventional" : $"w={r.Width} L={r.Layers} k={r.Splits}", r.BestAccuracy)).Order());
+        Assert.Contains("front", File.ReadAllText(Path.Combine(parallel, HeadSweep.ReportFile)));
+    }
 }

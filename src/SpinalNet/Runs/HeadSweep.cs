@@ -95,6 +95,21 @@ public static class Pareto
                                             (q.Cost < p.Cost || q.Accuracy > p.Accuracy))).ToArray();
 }
 
+/// <summary>One of <paramref name="Count"/> worker processes of a parallel sweep: it trains the points whose position in
+/// the sweep is <paramref name="Index"/> modulo <paramref name="Count"/>, and records them in a file of its own.</summary>
+public sealed record SweepShard(int Index, int Count)
+{
+    public static SweepShard Parse(string text)
+    {
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int i) && int.TryParse(parts[1], out int n) && i >= 0 && i < n)
+            return new SweepShard(i, n);
+        throw new ArgumentException($"--shard {text} is not I/N with 0 <= I < N", "shard");
+    }
+
+    public override string ToString() => $"{Index}/{Count}";
+}
+
 /// <summary>What a sweep is: saved as sweep.json so that --resume continues the same sweep.</summary>
 public sealed record SweepPlan(RunConfig Config, SweepGrid Grid, int Repeats);
 
@@ -125,59 +140,95 @@ public sealed class HeadSweep : IDisposable
     }
 
     /// <summary>The sweep in <paramref name="folder"/>, to continue: the points already in sweep.csv are skipped.</summary>
-    public static HeadSweep Resume(string folder, Action<string>? warn = null)
+    /// <param name="threads">Torch threads for this process (null: as planned), e.g. a share for a parallel worker.</param>
+    public static HeadSweep Resume(string folder, Action<string>? warn = null, int? threads = null)
     {
         var path = Path.Combine(folder, PlanFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not found (is {folder} a sweep folder?)", path);
         var plan = JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), RunJson.Options)
                    ?? throw new InvalidDataException($"{path}: empty sweep plan");
+        if (threads is int t) plan = plan with { Config = plan.Config with { Settings = plan.Config.Settings with { Threads = t } } };
         Configuration.Validate(plan.Config);
         return new HeadSweep(plan, folder, plan.Config.LoadData(warn));
     }
 
-    /// <summary>The rows recorded so far.</summary>
-    public IReadOnlyList<SweepRow> Rows()
-    {
-        var path = Path.Combine(Folder, RowsFile);
-        return File.Exists(path)
-            ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => SweepRow.Parse(l, path)).ToList()
+    /// <summary>The rows recorded so far: sweep.csv and the files of parallel workers (sweep-shard-I.csv).</summary>
+    public IReadOnlyList<SweepRow> Rows() =>
+        Directory.Exists(Folder)
+            ? Directory.GetFiles(Folder, "sweep*.csv").Order(StringComparer.Ordinal).SelectMany(Read)
+                .DistinctBy(r => (r.Point, r.Seed)).ToList()
             : [];
+
+    static IEnumerable<SweepRow> Read(string path) => File.Exists(path)
+        ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => SweepRow.Parse(l, path))
+        : [];
+
+    static void Write(string path, IEnumerable<SweepRow> rows) =>
+        AtomicFile.WriteText(path, SweepRow.CsvHeader + "\n" + string.Concat(rows.Select(r => r.Csv() + "\n")));
+
+    /// <summary>Runs the points left in <paramref name="jobs"/> worker processes at once, each started by
+    /// <paramref name="startWorker"/> for its shard (e.g. `spinalnet sweep --resume DIR --shard I/N` with a share of
+    /// the threads), waits for all, then gathers their rows into sweep.csv and writes the report.</summary>
+    public IReadOnlyList<SweepPoint> RunInProcesses(int jobs, Func<SweepShard, Process> startWorker)
+    {
+        if (jobs < 1) throw new ArgumentException($"--jobs {jobs} must be at least 1", "jobs");
+        var workers = Enumerable.Range(0, jobs).Select(i => (Shard: new SweepShard(i, jobs), Process: startWorker(new SweepShard(i, jobs))))
+            .ToList();
+        foreach (var (_, process) in workers) process.WaitForExit();
+        var failed = workers.FirstOrDefault(w => w.Process.ExitCode != 0);
+        foreach (var (_, process) in workers) process.Dispose();
+        if (failed.Process is not null)
+            throw new InvalidOperationException($"sweep worker {failed.Shard} failed; the points it finished are kept, " +
+                                                $"--resume {Folder} runs the rest");
+        var rows = Rows().ToList();
+        Write(Path.Combine(Folder, RowsFile), rows);
+        foreach (var part in Directory.GetFiles(Folder, "sweep-shard-*.csv")) File.Delete(part);
+        return Finish(rows);
     }
 
     /// <summary>Trains every point not yet recorded, seed by seed; stops after the point under way when
     /// <paramref name="budgetSeconds"/> (0: none) have passed, or at once on <paramref name="cancel"/> (the point under
     /// way is not recorded). Writes sweep.csv as it goes, then report.md and pareto.png.</summary>
+    /// <param name="shard">As one worker of a parallel sweep: only this shard's points, recorded in its own file, and
+    /// no report (the coordinating process writes it).</param>
     public IReadOnlyList<SweepPoint> Run(Func<string, ITrainingObserver?>? observer = null, CancellationToken cancel = default,
-        double budgetSeconds = 0)
+        double budgetSeconds = 0, SweepShard? shard = null)
     {
         var rows = Rows().ToList();
+        string file = Path.Combine(Folder, shard is null ? RowsFile : $"sweep-shard-{shard.Index}.csv");
+        // What this process's file holds: every row for the sweep itself, its own rows for a worker.
+        var mine = shard is null ? rows : Read(file).ToList();
+        IReadOnlyList<SweepPoint> Done() => shard is null ? Finish(rows) : [];
         var clock = Stopwatch.StartNew();
         var config = Plan.Config;
         var heads = new (HeadKind Head, SpinalOverrides Spinal)[] { (HeadKind.Fc, SpinalOverrides.None) }
             .Concat(Plan.Grid.Points.Select(p => (HeadKind.Spinal, p))).ToList();
+        int position = -1;
         for (int i = 0; i < Plan.Repeats; i++)
         foreach (var (head, spinal) in heads)
         {
+            if (shard is not null && ++position % shard.Count != shard.Index) continue;
             long seed = config.Settings.Seed + i;
             var settings = config.Settings with { Seed = seed };
             string id = head.Id();
             if (rows.Any(r => r.Seed == seed && r.Point == (id, spinal.Width, spinal.Layers, spinal.Splits))) continue;
-            if (cancel.IsCancellationRequested) return Finish(rows);
+            if (cancel.IsCancellationRequested) return Done();
             var point = config with { Head = head, Spinal = spinal, Settings = settings };
             using var model = point.CreateModel(seed);
             var cost = CostReport.Measure(model, point.Spec.InputShape).Part("head");
             double step = HeadStepMicroseconds(point, settings.BatchSize);
             var label = head == HeadKind.Fc ? "fc" : $"w={spinal.Width} L={spinal.Layers} k={spinal.Splits}";
             var outcome = Trainer.Run(model, Data, settings, null, observer?.Invoke($"{label} seed {seed}"), cancel);
-            if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Finish(rows);
+            if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Done();
             var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy;
-            rows.Add(new SweepRow(id, spinal.Width, spinal.Layers, spinal.Splits, seed, cost.Parameters,
-                cost.Multiplications, step, best, outcome.History[^1].TestAccuracy));
-            AtomicFile.WriteText(Path.Combine(Folder, RowsFile),
-                SweepRow.CsvHeader + "\n" + string.Concat(rows.Select(r => r.Csv() + "\n")));
-            if (budgetSeconds > 0 && clock.Elapsed.TotalSeconds >= budgetSeconds) return Finish(rows);
+            var row = new SweepRow(id, spinal.Width, spinal.Layers, spinal.Splits, seed, cost.Parameters,
+                cost.Multiplications, step, best, outcome.History[^1].TestAccuracy);
+            rows.Add(row);
+            if (!ReferenceEquals(mine, rows)) mine.Add(row);
+            Write(file, mine);
+            if (budgetSeconds > 0 && clock.Elapsed.TotalSeconds >= budgetSeconds) return Done();
         }
-        return Finish(rows);
+        return Done();
     }
 
     /// <summary>Median time of one training step of the head alone (forward, backward, SGD update) on the backbone's
