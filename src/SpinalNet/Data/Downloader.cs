@@ -16,8 +16,6 @@ public sealed class DownloadException(string message) : IOException(message);
 public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action<DownloadProgress>? progress = null,
     Action<string>? log = null)
 {
-    /// <summary>The path of <paramref name="file"/> in <paramref name="folder"/>, downloaded and verified unless a
-    /// verified copy is already there.</summary>
     /// <summary>An HTTP client for downloads: no overall time-out (large files), and a user agent, since some hosts
     /// refuse anonymous clients.</summary>
     public static HttpClient NewClient()
@@ -27,6 +25,8 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
         return client;
     }
 
+    /// <summary>The path of <paramref name="file"/> in <paramref name="folder"/>, downloaded and verified unless a
+    /// verified copy is already there.</summary>
     public string Download(RemoteFile file, string folder, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(folder);
