@@ -1,7 +1,8 @@
-// The library as a user gets it (README "Install"): packed into a temporary feed, restored by an application and a
-// test project made from scratch (nothing in them but their PackageReferences) and by the examples (examples/), then
-// built, tested, published and run on this machine, where the package's buildTransitive targets make torch load on
-// Debian 12 (docs/platform.md §7.1). Offline: the feed and the machine's NuGet cache are the only package sources.
+// The library as a user gets it (README "Install"): packed into a temporary feed, restored by projects made from
+// scratch (nothing in them but their references) and by the examples (examples/), then built, tested, published and
+// run on this machine, where the package's buildTransitive targets make torch load on Debian 12 (docs/platform.md
+// §7.1). The application references SpinalNet directly; the test project only through a class library, as a program
+// gets it through another package. Offline: the feed and the machine's NuGet cache are the only package sources.
 // One pack and one build serve every test of the class.
 using System.IO.Compression;
 using System.Text.RegularExpressions;
@@ -45,9 +46,13 @@ public sealed class PackedLibrary : IDisposable
               <fallbackPackageFolders><clear /><add key="machine" value="{MachineCache}" /></fallbackPackageFolders>
             </configuration>
             """);
-        WriteProject("Consumer", "<OutputType>Exe</OutputType>", ConsumerProgram);
-        WriteProject("Consumer.Tests", "<IsPackable>false</IsPackable>", ConsumerTest,
-            ("Microsoft.NET.Test.Sdk", "18.11.0"), ("xunit", "2.9.3"), ("xunit.runner.visualstudio", "3.1.5"));
+        var spinalNet = ("SpinalNet", Version);
+        var backend = ("libtorch-cpu-linux-x64", "2.10.0");
+        WriteProject("Consumer.Steps", "", TrainStep, [spinalNet]);
+        WriteProject("Consumer", "<OutputType>Exe</OutputType>", TrainStep + ConsumerProgram, [spinalNet, backend]);
+        WriteProject("Consumer.Tests", "<IsPackable>false</IsPackable>", ConsumerTest, [backend,
+            ("Microsoft.NET.Test.Sdk", "18.11.0"), ("xunit", "2.9.3"), ("xunit.runner.visualstudio", "3.1.5")],
+            "Consumer.Steps");
         foreach (var example in PackageFacts.Examples)
         {
             var target = Directory.CreateDirectory(Path.Combine(Consumers, example)).FullName;
@@ -59,7 +64,8 @@ public sealed class PackedLibrary : IDisposable
                 File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
             }
         }
-        string[] projects = ["Consumer/Consumer.csproj", "Consumer.Tests/Consumer.Tests.csproj",
+        string[] projects = ["Consumer.Steps/Consumer.Steps.csproj", "Consumer/Consumer.csproj",
+            "Consumer.Tests/Consumer.Tests.csproj",
             .. PackageFacts.Examples.Select(e => $"{e}/{e}.csproj")];
         File.WriteAllText(Path.Combine(Consumers, "consumers.slnx"),
             $"<Solution>{string.Concat(projects.Select(p => $"<Project Path=\"{p}\" />"))}</Solution>");
@@ -87,11 +93,12 @@ public sealed class PackedLibrary : IDisposable
 
     public string Output(string project) => Path.Combine(Consumers, project, "bin", "Debug", "net10.0");
 
-    void WriteProject(string name, string property, string program, params (string Id, string Version)[] extra)
+    void WriteProject(string name, string property, string code, (string Id, string Version)[] packages,
+        string? project = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Consumers, name)).FullName;
-        var references = new[] { ("SpinalNet", Version), ("libtorch-cpu-linux-x64", "2.10.0") }.Concat(extra)
-            .Select(r => $"""    <PackageReference Include="{r.Item1}" Version="{r.Item2}" />""");
+        var references = packages.Select(r => $"""    <PackageReference Include="{r.Id}" Version="{r.Version}" />""")
+            .Concat(project is null ? [] : [$"""    <ProjectReference Include="../{project}/{project}.csproj" />"""]);
         File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -104,7 +111,7 @@ public sealed class PackedLibrary : IDisposable
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(folder, "Program.cs"), program);
+        File.WriteAllText(Path.Combine(folder, "Code.cs"), code);
     }
 
     // One SGD step of a Spinal head on the first 64 embedded digits: the loss on that batch goes down.
@@ -113,7 +120,7 @@ public sealed class PackedLibrary : IDisposable
         using SpinalNet.Layers;
         using static TorchSharp.torch;
 
-        static class Step
+        public static class Step
         {
             public static (float Before, float After) Train()
             {
@@ -132,7 +139,7 @@ public sealed class PackedLibrary : IDisposable
         }
         """;
 
-    const string ConsumerProgram = TrainStep + """
+    const string ConsumerProgram = """
 
         static class Program
         {
@@ -146,7 +153,7 @@ public sealed class PackedLibrary : IDisposable
         }
         """;
 
-    const string ConsumerTest = TrainStep + """
+    const string ConsumerTest = """
 
         public class StepTests
         {
