@@ -26,5 +26,6 @@ using (test)
 {
     var settings = new TrainingSettings(Epochs: 2, LearningRate: 0.05, Seed: 1);
     foreach (var epoch in Trainer.Train(model, train, test, settings))
-        Console.WriteLine($"epoch {epoch.Epoch}: train loss {epoch.TrainLoss:F4}, test accuracy {epoch.TestAccuracy:P2}");
+        Console.WriteLine($"epoch {epoch.Epoch}: train loss {epoch.TrainLoss:F4}, " +
+                          $"test accuracy {epoch.TestAccuracy:P2}");
 }

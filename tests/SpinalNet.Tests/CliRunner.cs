@@ -33,7 +33,8 @@ static class CliRunner
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not finish in {timeout.TotalMinutes} minutes");
+            throw new TimeoutException(
+                $"dotnet {string.Join(' ', args)} did not finish in {timeout.TotalMinutes} minutes");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }

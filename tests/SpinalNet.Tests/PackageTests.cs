@@ -36,14 +36,15 @@ public sealed class PackedLibrary : IDisposable
     public PackedLibrary()
     {
         string library = Path.Combine(ArchitectureTests.RepositoryRoot, "src", "SpinalNet", "SpinalNet.csproj");
-        Pack = Dotnet(Root, "pack", library, "--no-build", "-c", Configuration, "-o", Feed, $"-p:PackageVersion={Version}");
+        Pack = Dotnet(Root, "pack", library, "--no-build", "-c", Configuration, "-o", Feed,
+            $"-p:PackageVersion={Version}");
         if (Pack.ExitCode != 0) return;
 
         Directory.CreateDirectory(Consumers);
         File.WriteAllText(Path.Combine(Consumers, "nuget.config"), $"""
             <configuration>
               <packageSources><clear /><add key="feed" value="{Feed}" /></packageSources>
-              <fallbackPackageFolders><clear /><add key="machine" value="{MachineCache}" /></fallbackPackageFolders>
+              <fallbackPackageFolders><clear /><add key="machine" value="{PackageFacts.MachineCache}" /></fallbackPackageFolders>
             </configuration>
             """);
         var spinalNet = ("SpinalNet", Version);
@@ -71,11 +72,6 @@ public sealed class PackedLibrary : IDisposable
             $"<Solution>{string.Concat(projects.Select(p => $"<Project Path=\"{p}\" />"))}</Solution>");
         Build = Dotnet(Consumers, "build", "consumers.slnx");
     }
-
-    /// <summary>The NuGet cache of this machine, where everything but SpinalNet already is.</summary>
-    static string MachineCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
-        ? cache
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>`dotnet ...` with a cache of the consumers' own (SpinalNet is extracted there), no build servers left
     /// behind, and no package audit (it would need the registry).</summary>
@@ -190,8 +186,9 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         Assert.True(packed.Pack.ExitCode == 0, "dotnet pack: " + Describe(packed.Pack));
         using var zip = ZipFile.OpenRead(packed.Package);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-        foreach (var expected in new[] { "README.md", "LICENSE", "lib/net10.0/SpinalNet.dll", "lib/net10.0/SpinalNet.xml",
-                     "buildTransitive/SpinalNet.targets", "buildTransitive/WeakenAnchorOnlySymbolVersions.cs",
+        foreach (var expected in new[] { "README.md", "LICENSE", "lib/net10.0/SpinalNet.dll",
+                     "lib/net10.0/SpinalNet.xml", "buildTransitive/SpinalNet.targets",
+                     "buildTransitive/WeakenAnchorOnlySymbolVersions.cs",
                      "data/mnist-sample/train-images-idx3-ubyte.gz", "data/mnist-sample/t10k-labels-idx1-ubyte.gz",
                      "data/mnist-sample/README.md" })
             Assert.Contains(expected, entries);
@@ -215,10 +212,12 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         Assert.StartsWith("https://", Field("projectUrl"));
         Assert.Contains("spinalnet", Field("tags"));
         Assert.Contains("Spinal layer", Field("description"));
-        Assert.StartsWith("https://", (string)metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url")!);
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.StartsWith("https://", (string)repository.Attribute("url")!);
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => (string)e.Attribute("id")!).ToHashSet();
-        Assert.Superset(new HashSet<string> { "TorchSharp", "TorchVision", "TorchSharp.PyBridge", "ScottPlot", "SkiaSharp" },
+        Assert.Superset(
+            new HashSet<string> { "TorchSharp", "TorchVision", "TorchSharp.PyBridge", "ScottPlot", "SkiaSharp" },
             dependencies);
         Assert.DoesNotContain(dependencies, d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
                                                  || d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase));
@@ -236,7 +235,8 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         var m = Regex.Match(run.Stdout, @"trained a step: loss (\d+\.\d+) -> (\d+\.\d+); fallback copy: False");
         Assert.True(m.Success, run.Stdout);
         Assert.True(double.Parse(m.Groups[2].Value) < double.Parse(m.Groups[1].Value), run.Stdout);
-        Assert.True(File.Exists(Path.Combine(packed.Output("Consumer"), "data", "mnist-sample", "train-images-idx3-ubyte.gz")));
+        string sample = Path.Combine(packed.Output("Consumer"), "data", "mnist-sample");
+        Assert.True(File.Exists(Path.Combine(sample, "train-images-idx3-ubyte.gz")), "no sample beside the app");
     }
 
     [Fact]
@@ -266,7 +266,8 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         AssertBuilt();
         var run = RunProgram(packed.Output("SpinalHead"), "SpinalHead.dll");
         Assert.True(run.ExitCode == 0, Describe(run));
-        var m = Regex.Match(run.Stdout, @"logits 256x10; loss (\d+\.\d+) -> (\d+\.\d+) in 50 steps; train accuracy (\d+\.\d) ?%");
+        var m = Regex.Match(run.Stdout,
+            @"logits 256x10; loss (\d+\.\d+) -> (\d+\.\d+) in 50 steps; train accuracy (\d+\.\d) ?%");
         Assert.True(m.Success, run.Stdout);
         Assert.True(double.Parse(m.Groups[2].Value) < double.Parse(m.Groups[1].Value) / 10, run.Stdout);
         Assert.True(double.Parse(m.Groups[3].Value) >= 90, run.Stdout);
@@ -288,14 +289,21 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
 /// <summary>What ties the examples and the READMEs to the package (no pack needed).</summary>
 public class PackageFacts
 {
+    /// <summary>The NuGet cache of this machine, where every package but SpinalNet already is.</summary>
+    public static string MachineCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
+        ? cache
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
     public static string ExamplesFolder => Path.Combine(ArchitectureTests.RepositoryRoot, "examples");
     public static readonly string[] Examples = ["SpinalHead", "CustomCnn"];
 
     /// <summary>The packages' version, from its one place.</summary>
-    public static string Version => XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "Directory.Build.props"))
-        .Descendants("Version").Single().Value;
+    public static string Version =>
+        XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "Directory.Build.props"))
+            .Descendants("Version").Single().Value;
 
-    public static string SpinalNetReference(string version) => $"""<PackageReference Include="SpinalNet" Version="{version}" />""";
+    public static string SpinalNetReference(string version) =>
+        $"""<PackageReference Include="SpinalNet" Version="{version}" />""";
 
     [Fact]
     public void Examples_reference_the_current_version_and_a_backend()
@@ -325,7 +333,8 @@ public class PackageFacts
         string root = ArchitectureTests.RepositoryRoot;
         var head = CodeOf("SpinalHead");
         var cnn = CodeOf("CustomCnn");
-        var snippets = Snippets(Path.Combine(root, "README.md")).Concat(Snippets(Path.Combine(root, "src", "SpinalNet", "README.md")))
+        var snippets = Snippets(Path.Combine(root, "README.md"))
+            .Concat(Snippets(Path.Combine(root, "src", "SpinalNet", "README.md")))
             .Where(s => s.Any(l => l.Contains("new SpinalLayer"))).ToList();
         Assert.True(snippets.Count >= 3, $"{snippets.Count} Spinal snippets found");
         foreach (var snippet in snippets)

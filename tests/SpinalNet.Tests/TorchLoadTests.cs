@@ -1,6 +1,7 @@
 // Torch loads through the normal native path on this platform (build/SpinalNet.targets, the package's buildTransitive
 // targets, weakens the unused GLIBCXX_3.4.32 need of libLibTorchSharp.so; docs/platform.md §7.1). When the normal path
-// fails, TorchSharp copies ~480 MB of natives into a cpu/ folder beside the assembly and retries; that folder must never
+// fails, TorchSharp copies ~480 MB of natives into a cpu/ folder beside the assembly and retries; that folder must
+// never
 // appear. The patch changes nothing but the weak flag of a needed version, so where libstdc++ has the version the file
 // loads as the original does, and the copy in the NuGet cache is never written.
 using TorchSharp;
@@ -26,10 +27,7 @@ public class TorchLoadTests
     public void The_patch_sets_only_the_weak_flag_and_leaves_the_cache_alone()
     {
         var version = typeof(torch).Assembly.GetName().Version!;
-        string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } root
-            ? root
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string original = Path.Combine(cache, "torchsharp", $"{version.Major}.{version.Minor}.{version.Build}",
+        string original = Path.Combine(PackageFacts.MachineCache, "torchsharp", $"{version.Major}.{version.Minor}.{version.Build}",
             "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         byte[] before = File.ReadAllBytes(original), after = File.ReadAllBytes(OutputCopy);
 

@@ -9,7 +9,8 @@ namespace SpinalNet.Layers;
 /// <summary>The blocks both heads are made of, and the argument checks they share.</summary>
 public static class DenseBlock
 {
-    /// <summary>Dropout(p) -> Linear -> BatchNorm1d (or identity) -> φ, children named dropout, linear, norm, act.</summary>
+    /// <summary>Dropout(p) -> Linear -> BatchNorm1d (or identity) -> φ, children named dropout, linear, norm,
+    /// act.</summary>
     public static nn.Module<Tensor, Tensor> Create(
         long inputs, long outputs, double dropout, bool batchNorm, Activation activation) =>
         nn.Sequential(

@@ -23,7 +23,8 @@ public sealed record FullyConnectedConfig(
     bool BatchNorm = false,
     Activation Activation = Activation.Relu)
 {
-    /// <summary>The dropout probability on the input of layer <paramref name="layer"/> (the output layer is last).</summary>
+    /// <summary>The dropout probability on the input of layer <paramref name="layer"/> (the output layer is
+    /// last).</summary>
     public double DropoutBefore(int layer) => InputDropout is null ? 0 : InputDropout[layer];
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter out of range.</summary>
@@ -40,7 +41,8 @@ public sealed record FullyConnectedConfig(
     }
 }
 
-/// <summary>The conventional head a Spinal head is compared with: hidden layers (Dropout -> Linear -> BatchNorm1d -> φ),
+/// <summary>The conventional head a Spinal head is compared with: hidden layers (Dropout -> Linear -> BatchNorm1d ->
+/// φ),
 /// then the output layer (Dropout -> Linear), [batch, InputWidth] to [batch, Outputs] logits.</summary>
 public sealed class FullyConnectedHead : nn.Module<Tensor, Tensor>
 {

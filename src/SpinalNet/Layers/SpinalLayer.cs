@@ -92,8 +92,10 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     // (bench/RESULTS.md).
     readonly Func<Tensor, Tensor>[] splitOfStep;
 
-    /// <summary>A Spinal layer with fresh weights (torch's default initialisation, from its global generator).</summary>
-    /// <exception cref="ArgumentException">The configuration is invalid (see <see cref="SpinalConfig.Validate"/>).</exception>
+    /// <summary>A Spinal layer with fresh weights (torch's default initialisation, from its global
+    /// generator).</summary>
+    /// <exception cref="ArgumentException">The configuration is invalid (see <see
+    /// cref="SpinalConfig.Validate"/>).</exception>
     public SpinalLayer(SpinalConfig config) : base(nameof(SpinalLayer))
     {
         config.Validate();

@@ -16,6 +16,8 @@ public sealed record ClassProbability(int Class, string Name, double Probability
 
 public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top);
 
+/// <summary>A trained network ready to evaluate, predict and export (`spinalnet evaluate`, `predict`,
+/// `export`).</summary>
 public sealed class TrainedModel : IDisposable
 {
     public RunConfig Config { get; }

@@ -34,7 +34,8 @@ public sealed record TrainingSettings(
     [JsonIgnore]
     public string SelectionSplit => ValidationFraction > 0 ? "validation" : "test";
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range as its option.</summary>
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range as its
+    /// option.</summary>
     public void Validate()
     {
         Require(Epochs >= 1, "epochs", Epochs, "must be at least 1");
