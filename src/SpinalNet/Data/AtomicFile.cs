@@ -2,6 +2,7 @@
 // crash or a full disk never leaves a truncated checkpoint or metrics file where a good one was.
 namespace SpinalNet.Data;
 
+/// <summary>Writes files under a temporary name and renames them into place when complete.</summary>
 public static class AtomicFile
 {
     /// <summary>Calls <paramref name="write"/> with a temporary path, then renames it over <paramref name="path"/>.</summary>

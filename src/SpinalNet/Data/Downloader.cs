@@ -11,8 +11,10 @@ namespace SpinalNet.Data;
 /// <summary>Bytes received so far of one file; Total is null when the server does not say.</summary>
 public sealed record DownloadProgress(string File, long Received, long? Total);
 
+/// <summary>A download that failed from every source; the message names the file.</summary>
 public sealed class DownloadException(string message) : IOException(message);
 
+/// <summary>Verified, resumable downloads with mirror fallback, through a temporary name.</summary>
 public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action<DownloadProgress>? progress = null,
     Action<string>? log = null)
 {

@@ -12,6 +12,7 @@ namespace SpinalNet.Regression;
 public sealed record TabularResult(RegressionNet Net, long Parameters, long Multiplications, double Mse, double Mae,
     double R2, IReadOnlyList<RegressionEpoch> History, float[] Predicted, float[] True);
 
+/// <summary>Both regression networks trained and tested on a table, with a seeded split and standardisation.</summary>
 public static class TabularRegression
 {
     public static IReadOnlyList<TabularResult> Run(RegressionTable table, RegressionSettings settings,

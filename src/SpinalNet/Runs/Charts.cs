@@ -9,6 +9,7 @@ namespace SpinalNet.Runs;
 /// <summary>One line of a chart: its legend label and its points.</summary>
 public sealed record Series(string Label, double[] X, double[] Y);
 
+/// <summary>The PNG charts of runs and comparisons: loss, accuracy, confusion matrix.</summary>
 public static class Charts
 {
     public const string LossPng = "loss.png", AccuracyPng = "accuracy.png", ConfusionPng = "confusion.png";

@@ -12,8 +12,10 @@ using TorchSharp;
 
 namespace SpinalNet.Runs;
 
+/// <summary>One class of a prediction and its probability.</summary>
 public sealed record ClassProbability(int Class, string Name, double Probability);
 
+/// <summary>The most probable classes of one image.</summary>
 public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top);
 
 /// <summary>A trained network ready to evaluate, predict and export (`spinalnet evaluate`, `predict`,
