@@ -48,11 +48,13 @@ public sealed class PackedLibrary : IDisposable
             </configuration>
             """);
         var spinalNet = ("SpinalNet", Version);
-        var backend = ("libtorch-cpu-linux-x64", "2.10.0");
+        var backend = ("libtorch-cpu-linux-x64", PackageFacts.Property("LibTorchCpuVersion"));
         WriteProject("Consumer.Steps", "", TrainStep, [spinalNet]);
         WriteProject("Consumer", "<OutputType>Exe</OutputType>", TrainStep + ConsumerProgram, [spinalNet, backend]);
-        WriteProject("Consumer.Tests", "<IsPackable>false</IsPackable>", ConsumerTest, [backend,
-            ("Microsoft.NET.Test.Sdk", "18.11.0"), ("xunit", "2.9.3"), ("xunit.runner.visualstudio", "3.1.5")],
+        // The test packages of this test project, so that the machine's cache has them.
+        var testPackages = new[] { "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio" }
+            .Select(id => (id, PackageFacts.TestProjectVersionOf(id)));
+        WriteProject("Consumer.Tests", "<IsPackable>false</IsPackable>", ConsumerTest, [backend, .. testPackages],
             "Consumer.Steps");
         foreach (var example in PackageFacts.Examples)
         {
@@ -298,10 +300,19 @@ public class PackageFacts
     public static string ExamplesFolder => Path.Combine(ArchitectureTests.RepositoryRoot, "examples");
     public static readonly string[] Examples = ["SpinalHead", "CustomCnn"];
 
-    /// <summary>The packages' version, from its one place.</summary>
-    public static string Version =>
+    /// <summary>A property of Directory.Build.props.</summary>
+    public static string Property(string name) =>
         XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "Directory.Build.props"))
-            .Descendants("Version").Single().Value;
+            .Descendants(name).Single().Value;
+
+    /// <summary>The packages' version, from its one place.</summary>
+    public static string Version => Property("Version");
+
+    public static string TestProjectVersionOf(string package) =>
+        (string)XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "tests", "SpinalNet.Tests",
+                "SpinalNet.Tests.csproj"))
+            .Descendants("PackageReference").Single(r => (string?)r.Attribute("Include") == package)
+            .Attribute("Version")!;
 
     public static string SpinalNetReference(string version) =>
         $"""<PackageReference Include="SpinalNet" Version="{version}" />""";
@@ -313,7 +324,7 @@ public class PackageFacts
         {
             string project = File.ReadAllText(Path.Combine(ExamplesFolder, example, example + ".csproj"));
             Assert.Contains(SpinalNetReference(Version), project);
-            Assert.Contains("libtorch-cpu-linux-x64", project);
+            Assert.Contains($"""Include="libtorch-cpu-linux-x64" Version="{Property("LibTorchCpuVersion")}""", project);
             Assert.DoesNotContain("ProjectReference", project);
         }
     }
