@@ -1,5 +1,6 @@
-// MSBuild inline task (see Directory.Build.targets): makes TorchSharp's libLibTorchSharp.so load on Debian 12.
-// ELF64 little-endian only; anything else is left alone. Compiled against netstandard2.0 by RoslynCodeTaskFactory.
+// MSBuild inline task (build/SpinalNet.targets, shipped as the package's buildTransitive targets): makes TorchSharp's
+// libLibTorchSharp.so load on Debian 12 (docs/platform.md §7.1). ELF64 little-endian only; anything else is left
+// alone. Compiled against netstandard2.0 by RoslynCodeTaskFactory.
 using System;
 using System.Collections.Generic;
 using System.IO;

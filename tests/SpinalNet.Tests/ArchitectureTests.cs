@@ -124,7 +124,7 @@ public class ArchitectureTests
     }
 
     static IEnumerable<string> SourceFiles() =>
-        new[] { "src", "tests", "bench", "build" }.Select(d => Path.Combine(RepositoryRoot, d))
+        new[] { "src", "tests", "bench", "build", "examples" }.Select(d => Path.Combine(RepositoryRoot, d))
             .SelectMany(d => Directory.GetFiles(d, "*.*", SearchOption.AllDirectories))
             .Where(f => f.EndsWith(".cs") || f.EndsWith(".py") || f.EndsWith(".csproj"))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&

@@ -4,27 +4,37 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Tests;
 
-sealed record CliResult(int ExitCode, string Stdout, string Stderr);
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
 static class CliRunner
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => Dotnet(Path.GetTempPath(), TimeSpan.FromMinutes(3), null,
+        [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
+
+    /// <summary>`dotnet ARGS` in a child process; <paramref name="environment"/> sets variables (null removes one).
+    /// The child gets none of the MSBuild variables of the test run's own build.</summary>
+    public static CliResult Dotnet(string workingDirectory, TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
+        var inherited = start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase));
+        foreach (var name in inherited.ToList()) start.Environment.Remove(name);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) start.Environment.Remove(name); else start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"spinalnet {string.Join(' ', args)} did not finish in 3 minutes");
+            throw new TimeoutException(
+                $"dotnet {string.Join(' ', args)} did not finish in {timeout.TotalMinutes} minutes");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }

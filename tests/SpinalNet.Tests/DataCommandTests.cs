@@ -1,6 +1,5 @@
 // `spinalnet data list/show/download` run as a user runs them (the CLI assembly in a child process): list marks a
 // set placed by hand as present, show writes a PNG grid of labelled samples, bad names end as one line with exit 1.
-using System.Diagnostics;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
 
@@ -10,19 +9,10 @@ public class DataCommandTests
 {
     static (int Code, string Out, string Err) Cli(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment.Remove(DatasetCatalog.RootVariable);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error);
+        var result = CliRunner.Dotnet(workingDirectory, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string?> { [DatasetCatalog.RootVariable] = null },
+            [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 
     static void WriteCifar10Test(string root, int count)

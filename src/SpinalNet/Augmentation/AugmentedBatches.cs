@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Batches built sample by sample through a preprocessing pipeline, on worker threads ahead of the training
+/// step.</summary>
 public sealed class AugmentedBatches(ISampleSource samples, IImageTransform pipeline, long seed) : IBatchSource
 {
     public long Count => samples.Count;

@@ -17,6 +17,8 @@ public sealed record HostBatch(float[] Images, long[] Labels, int Channels, int 
         (torch.tensor(Images, [Count, Channels, Height, Width]), torch.tensor(Labels));
 }
 
+/// <summary>Builds one mini-batch from a sample source, each sample through the pipeline with its own
+/// generator.</summary>
 public static class BatchBuilder
 {
     public static HostBatch Build(ISampleSource source, IReadOnlyList<int> indices, IImageTransform pipeline, long seed,

@@ -6,6 +6,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Random brightness, contrast, saturation and hue, torchvision's semantics, per sample.</summary>
 public sealed record ColorJitter(double Brightness = 0, double Contrast = 0, double Saturation = 0, double Hue = 0)
     : IImageTransform
 {

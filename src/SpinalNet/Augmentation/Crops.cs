@@ -6,12 +6,14 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Padding by a constant on every side.</summary>
 public sealed record Pad(int Padding, float Fill = 0) : IImageTransform
 {
     public Image Apply(Image image, SampleRandom random) =>
         Sampling.Crop(image, -Padding, -Padding, image.Height + 2 * Padding, image.Width + 2 * Padding, Fill);
 }
 
+/// <summary>A random crop of a given size (torchvision's RandomCrop), optionally after padding.</summary>
 public sealed record RandomCrop(int Height, int Width, int Padding = 0, float Fill = 0) : IImageTransform
 {
     public RandomCrop(int size, int padding = 0) : this(size, size, padding) { }
@@ -26,6 +28,7 @@ public sealed record RandomCrop(int Height, int Width, int Padding = 0, float Fi
     }
 }
 
+/// <summary>The central crop of a given size.</summary>
 public sealed record CenterCrop(int Height, int Width) : IImageTransform
 {
     public CenterCrop(int size) : this(size, size) { }

@@ -4,6 +4,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Mirrors a sample left to right with probability P.</summary>
 public sealed record RandomHorizontalFlip(double P = 0.5) : IImageTransform
 {
     public Image Apply(Image image, SampleRandom random) => random.Chance(P) ? Flip(image, horizontal: true) : image;
@@ -19,6 +20,7 @@ public sealed record RandomHorizontalFlip(double P = 0.5) : IImageTransform
     }
 }
 
+/// <summary>Mirrors a sample top to bottom with probability P.</summary>
 public sealed record RandomVerticalFlip(double P = 0.5) : IImageTransform
 {
     public Image Apply(Image image, SampleRandom random) =>

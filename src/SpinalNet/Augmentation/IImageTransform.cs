@@ -4,6 +4,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>One preprocessing step, applied to one sample with that sample's own random generator.</summary>
 public interface IImageTransform
 {
     Image Apply(Image image, SampleRandom random);

@@ -4,6 +4,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Per-channel normalisation, x ← (x − mean_c) / std_c.</summary>
 public sealed record Normalize(ChannelNormalization Statistics) : IImageTransform
 {
     public Image Apply(Image image, SampleRandom random)

@@ -9,6 +9,8 @@ namespace SpinalNet.Augmentation;
 /// <param name="Source">The section of docs/experiments.md and the scripts it reproduces.</param>
 public sealed record PipelinePreset(string Name, string Source, IImageTransform Train, IImageTransform Eval);
 
+/// <summary>The preprocessing pipelines of the paper's scripts by name (training and evaluation steps of
+/// each).</summary>
 public static class Pipelines
 {
     static Normalize N(ChannelNormalization n) => new(n);

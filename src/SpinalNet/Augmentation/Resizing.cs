@@ -23,6 +23,7 @@ public sealed record Resize(int Height, int? Width = null) : IImageTransform
     }
 }
 
+/// <summary>A crop of random scale and aspect ratio, resized to a given size (torchvision's get_params).</summary>
 public sealed record RandomResizedCrop(int Height, int Width, double ScaleMin = 0.08, double ScaleMax = 1.0,
     double RatioMin = 3.0 / 4, double RatioMax = 4.0 / 3) : IImageTransform
 {

@@ -7,6 +7,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Draws labelled samples as a PNG contact sheet.</summary>
 public static class SampleGrid
 {
     static readonly string[] FontFiles =

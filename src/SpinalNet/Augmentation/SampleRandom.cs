@@ -5,6 +5,7 @@
 // order.
 namespace SpinalNet.Augmentation;
 
+/// <summary>The per-sample random generators of augmentation, derived from (run seed, epoch, sample index).</summary>
 public sealed class SampleRandom(ulong state)
 {
     /// <summary>The generator of sample <paramref name="index"/> in epoch <paramref name="epoch"/> of a run.</summary>

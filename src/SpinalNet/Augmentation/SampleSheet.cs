@@ -5,6 +5,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>The samples `spinalnet data show` renders: spread over a split, optionally augmented, captioned.</summary>
 public static class SampleSheet
 {
     /// <summary>The use case behind `spinalnet data show`: <paramref name="count"/> samples of one split of a known

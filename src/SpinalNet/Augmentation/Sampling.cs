@@ -6,8 +6,11 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>How resampling reads between pixels.</summary>
 public enum Interpolation { Nearest, Bilinear }
 
+/// <summary>Resampling shared by the geometric transforms: inverse maps, interpolation, padded crops,
+/// resizing.</summary>
 public static class Sampling
 {
     /// <summary>Output pixel (x, y) takes the input at ((a x + b y + c) / w, (d x + e y + f) / w), w = g x + h y + 1,

@@ -6,6 +6,7 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
+/// <summary>Streams augmented mini-batches of sets that do not fit in memory, a bounded number ahead.</summary>
 public sealed class StreamingLoader
 {
     readonly ISampleSource source;

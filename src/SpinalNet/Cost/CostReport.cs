@@ -10,14 +10,22 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Cost;
 
+/// <summary>The cost of one layer for one sample.</summary>
 /// <param name="Name">Dotted module path, as in the state dict (e.g. head.layers.0.linear).</param>
 /// <param name="Kind">Module type (Linear, Conv2d, BatchNorm1d, ...).</param>
 /// <param name="OutputShape">Output shape for one sample, without the batch dimension; empty if never run.</param>
+/// <param name="Parameters">Trainable parameters of the layer itself (a shared layer's once).</param>
+/// <param name="Multiplications">Multiplications per sample, each run of the layer counted.</param>
 public sealed record LayerCost(string Name, string Kind, long[] OutputShape, long Parameters, long Multiplications);
 
+/// <summary>Parameters and multiplications per forward sample, layer by layer, in the paper's conventions.</summary>
+/// <param name="Layers">Every named module of the model, in module order.</param>
 public sealed record CostReport(IReadOnlyList<LayerCost> Layers)
 {
+    /// <summary>Trainable parameters of the model (or part).</summary>
     public long Parameters => Layers.Sum(l => l.Parameters);
+
+    /// <summary>Multiplications of one forward sample through the model (or part).</summary>
     public long Multiplications => Layers.Sum(l => l.Multiplications);
 
     /// <summary>The layers under one top-level part of the model, e.g. "head" or "backbone".</summary>

@@ -6,6 +6,8 @@ using System.IO.Compression;
 
 namespace SpinalNet.Data;
 
+/// <summary>Unpacks .tar.gz, .tar and .zip archives safely: every entry inside the target folder, else
+/// nothing.</summary>
 public static class ArchiveExtractor
 {
     public static bool IsArchive(string path) =>

@@ -6,6 +6,7 @@ using System.Diagnostics;
 
 namespace SpinalNet.Data;
 
+/// <summary>Writes files under a temporary name and renames them into place when complete.</summary>
 public static class AtomicFile
 {
     /// <summary>Calls <paramref name="write"/> with a temporary path, then renames it over <paramref name="path"/>.</summary>

@@ -2,8 +2,10 @@
 // on values already scaled to [0, 1]. One value applies to every channel.
 namespace SpinalNet.Data;
 
+/// <summary>x ← (x − mean_c) / std_c per channel c, on values in [0, 1]; one value applies to every channel.</summary>
 public sealed record ChannelNormalization(double[] Mean, double[] Std)
 {
+    /// <summary>MNIST's statistics, Normalize(0.1307, 0.3081) in the authors' MNIST scripts.</summary>
     public static readonly ChannelNormalization Mnist = new([0.1307], [0.3081]);
     /// <summary>Fashion-MNIST in the Arch2/VGG scripts: Normalize(0.5, 0.5).</summary>
     public static readonly ChannelNormalization Half = new([0.5], [0.5]);

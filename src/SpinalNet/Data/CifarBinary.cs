@@ -4,8 +4,10 @@
 // coarse_label_names.txt / fine_label_names.txt. The scripts train on the fine labels.
 namespace SpinalNet.Data;
 
+/// <summary>Which labels of CIFAR-100 to read: the 100 fine or the 20 coarse classes.</summary>
 public enum CifarLabels { Fine, Coarse }
 
+/// <summary>Reader of the CIFAR-10 and CIFAR-100 binary releases.</summary>
 public static class CifarBinary
 {
     public const int Side = 32;

@@ -1,6 +1,7 @@
 // Class names of the known data sets, in label order (docs/data.md §6; names as torchvision lists them).
 namespace SpinalNet.Data;
 
+/// <summary>Class names of the known data sets, in label order.</summary>
 public static class ClassNames
 {
     public static IReadOnlyList<string> Digits(int count = 10) =>

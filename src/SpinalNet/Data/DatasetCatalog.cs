@@ -11,6 +11,7 @@ namespace SpinalNet.Data;
 /// published checksum (32 hex digits: MD5; 64: SHA-256), and whether it is an archive to unpack.</summary>
 public sealed record RemoteFile(string Name, string[] Urls, string Checksum, bool Extract = false);
 
+/// <summary>The on-disk formats the data sets come in.</summary>
 public enum DataFormat { Idx, Qmnist, Emnist, CifarBinary, Stl10Binary, SvhnMat, ImageFolder }
 
 /// <summary>One split to read: the set's folder, the split's name (as the catalogue lists it), who hears of skipped
@@ -55,6 +56,8 @@ public sealed record DatasetInfo(
     public IEnumerable<string> Splits => Sizes.Select(s => s.Split);
 }
 
+/// <summary>The known data sets: sources, layout under the data root, splits, classes, and what a data name
+/// means.</summary>
 public static class DatasetCatalog
 {
     public const string RootVariable = "SPINALNET_DATA";

@@ -3,6 +3,7 @@
 // same files placed offline work without any download.
 namespace SpinalNet.Data;
 
+/// <summary>Downloads and unpacks a catalogue entry under the data root (`spinalnet data download`).</summary>
 public static class DatasetInstaller
 {
     /// <summary>Downloads and unpacks <paramref name="info"/>; returns its folder. Sets without a download (Kaggle)

@@ -11,8 +11,10 @@ namespace SpinalNet.Data;
 /// <summary>Bytes received so far of one file; Total is null when the server does not say.</summary>
 public sealed record DownloadProgress(string File, long Received, long? Total);
 
+/// <summary>A download that failed from every source; the message names the file.</summary>
 public sealed class DownloadException(string message) : IOException(message);
 
+/// <summary>Verified, resumable downloads with mirror fallback, through a temporary name.</summary>
 /// <param name="retryDelay">The wait before the second attempt at a URL, doubled before each further one (default
 /// 1 s): a host that is briefly down or overloaded gets time to recover.</param>
 public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action<DownloadProgress>? progress = null,

@@ -7,12 +7,15 @@ using System.IO.Compression;
 
 namespace SpinalNet.Data;
 
+/// <summary>The six EMNIST splits.</summary>
 public enum EmnistSplit { ByClass, ByMerge, Balanced, Letters, Digits, Mnist }
 
 /// <param name="KeepStoredOrientation">Return the images as stored (transposed), as the authors' scripts saw them.</param>
 /// <param name="KeepLetterLabels">Keep the letters split's labels 1..26 (27 classes) instead of mapping to 0..25.</param>
 public sealed record EmnistOptions(bool KeepStoredOrientation = false, bool KeepLetterLabels = false);
 
+/// <summary>Reader of EMNIST from its official archive, images upright unless the stored orientation is asked
+/// for.</summary>
 public static class Emnist
 {
     public const string ArchiveName = "gzip.zip";

@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Data;
 
+/// <summary>A labelled data set as the trainer and the evaluator read it: counts and batches in a given
+/// order.</summary>
 public interface IBatchSource : IDisposable
 {
     long Count { get; }

@@ -3,6 +3,7 @@
 // look the same, so one per-sample augmentation and batching path serves all of them.
 namespace SpinalNet.Data;
 
+/// <summary>A numbered set of labelled images with class names, in memory or streamed.</summary>
 public interface ISampleSource
 {
     int Count { get; }

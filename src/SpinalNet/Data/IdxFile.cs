@@ -19,6 +19,7 @@ public sealed record IdxInt32Array(int[] Dimensions, int[] Data)
     public int Count => Dimensions[0];
 }
 
+/// <summary>Reader and writer of the IDX format of MNIST and its relatives, raw or gzip-compressed.</summary>
 public static class IdxFile
 {
     public const byte UnsignedByte = 0x08;

@@ -3,6 +3,7 @@
 // class, so a wrong or swapped file fails with one line naming it.
 namespace SpinalNet.Data;
 
+/// <summary>An IDX image file and label file read into memory, checked against each other.</summary>
 public static class IdxImageFolder
 {
     /// <summary>Reads <paramref name="imagesName"/> (idx3 unsigned bytes) and <paramref name="labelsName"/> (idx1

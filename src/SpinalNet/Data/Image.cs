@@ -2,6 +2,7 @@
 // float32 values in [0, 1], channel-major then row then column (CHW), the layout every network of the paper reads.
 namespace SpinalNet.Data;
 
+/// <summary>One decoded image: float32 values in [0, 1], channel-major (CHW).</summary>
 public sealed class Image
 {
     public int Channels { get; }

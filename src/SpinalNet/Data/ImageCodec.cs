@@ -1,11 +1,12 @@
-// PNG/JPEG (and BMP, GIF, WebP) decoding and PNG encoding through SkiaSharp, which TorchVision brings with its Linux
-// natives (docs/platform.md §7.4: SkiaImager). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the
+// PNG/JPEG (and BMP, GIF, WebP) decoding and PNG encoding through SkiaSharp (a direct dependency, with its Linux
+// natives; TorchVision's SkiaImager uses it too, docs/platform.md §7.4). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the
 // plane, alpha is dropped without compositing.
 using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace SpinalNet.Data;
 
+/// <summary>Image decoding (PNG, JPEG, BMP, GIF, WebP) to RGB or grey, and PNG encoding.</summary>
 public static class ImageCodec
 {
     /// <summary>The largest image decoded (pixels): a header is checked against it before any pixel is allocated, so a

@@ -5,13 +5,18 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Data;
 
+/// <summary>A labelled image set in memory: images [N, C, H, W] float32, normalised, and labels [N] int64.</summary>
 public sealed class ImageDataset : IBatchSource
 {
+    /// <summary>[N, C, H, W] float32.</summary>
     public Tensor Images { get; }
+
+    /// <summary>[N] int64 class indices.</summary>
     public Tensor Labels { get; }
     public string Source { get; }
     public int Classes { get; }
 
+    /// <summary>A set over the two tensors, which it then owns (disposing the set disposes them).</summary>
     public ImageDataset(Tensor images, Tensor labels, int classes, string source)
     {
         if (images.shape[0] != labels.shape[0])

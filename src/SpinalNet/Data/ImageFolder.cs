@@ -10,6 +10,7 @@ namespace SpinalNet.Data;
 /// <param name="Strict">Fail on the first undecodable file instead of skipping it with a warning.</param>
 public sealed record ImageFolderOptions(int Channels = 3, bool Strict = false);
 
+/// <summary>Image folders as torchvision's ImageFolder reads them: root/split/class/image.</summary>
 public sealed class ImageFolder : ISampleSource
 {
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];

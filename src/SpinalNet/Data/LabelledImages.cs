@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Data;
 
+/// <summary>A labelled image set in memory as bytes (CHW), with class names.</summary>
 public sealed class LabelledImages : ISampleSource
 {
     public byte[] Pixels { get; }

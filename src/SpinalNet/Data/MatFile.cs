@@ -47,6 +47,7 @@ public sealed record MatArray(string Name, int[] Dimensions, int ClassId, int St
     }
 }
 
+/// <summary>Reader of MATLAB level-5 MAT files (SVHN's format).</summary>
 public static class MatFile
 {
     public const int MiInt8 = 1, MiUInt8 = 2, MiInt16 = 3, MiUInt16 = 4, MiInt32 = 5, MiUInt32 = 6, MiSingle = 7,

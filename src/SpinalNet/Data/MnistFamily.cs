@@ -3,10 +3,13 @@
 // MNIST-format folder, the embedded sample included.
 namespace SpinalNet.Data;
 
+/// <summary>The two splits of a data set.</summary>
 public enum Split { Train, Test }
 
+/// <summary>The data sets of the MNIST layout, which differ in class names.</summary>
 public enum MnistVariant { Mnist, FashionMnist, Kmnist }
 
+/// <summary>The loader of MNIST-format IDX folders, the embedded sample included.</summary>
 public static class MnistFamily
 {
     public const int Side = 28;

@@ -4,8 +4,10 @@
 // test50k the rest.
 namespace SpinalNet.Data;
 
+/// <summary>The QMNIST splits.</summary>
 public enum QmnistSplit { Train, Test, Test10k, Test50k }
 
+/// <summary>Reader of QMNIST.</summary>
 public static class Qmnist
 {
     public const int LabelColumns = 8;

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace SpinalNet.Data;
 
+/// <summary>A subset of a sample source by index.</summary>
 public sealed class SampleSubset(ISampleSource source, int[] indices, string what) : ISampleSource
 {
     public int Count => indices.Length;
@@ -14,6 +15,7 @@ public sealed class SampleSubset(ISampleSource source, int[] indices, string wha
     public int Label(int index) => source.Label(indices[index]);
 }
 
+/// <summary>The seeded hold-out that carves a validation split from training data.</summary>
 public static class HoldOut
 {
     /// <summary>A random <paramref name="fraction"/> of 0..count−1 drawn from <paramref name="seed"/>: (the remaining

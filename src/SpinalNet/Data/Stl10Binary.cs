@@ -6,8 +6,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace SpinalNet.Data;
 
+/// <summary>The STL-10 splits.</summary>
 public enum Stl10Split { Train, Test, Unlabeled }
 
+/// <summary>Reader of the STL-10 binary release, images upright.</summary>
 public static class Stl10Binary
 {
     public const int Side = 96;

@@ -3,8 +3,10 @@
 // digit 0 is labelled 10 (mapped to 0, as torchvision does).
 namespace SpinalNet.Data;
 
+/// <summary>The SVHN splits.</summary>
 public enum SvhnSplit { Train, Test, Extra }
 
+/// <summary>Reader of SVHN's cropped digits (MAT files), label 10 read as 0.</summary>
 public static class Svhn
 {
     public const int Side = 32;

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Interop;
 
+/// <summary>Weights in and out under the authors' PyTorch key names.</summary>
 public static class AuthorsWeights
 {
     /// <summary>Loads an authors' state dict file into <paramref name="model"/>, built by <paramref name="spec"/>.</summary>

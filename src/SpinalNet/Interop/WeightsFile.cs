@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Interop;
 
+/// <summary>The weights file formats: PyTorch's .pt and safetensors.</summary>
 public enum WeightsFormat
 {
     /// <summary>PyTorch's torch.save zip format (a pickle: only load files you trust).</summary>
@@ -20,6 +21,7 @@ public enum WeightsFormat
     Safetensors,
 }
 
+/// <summary>Weights files in and out (.pt, .safetensors), with one strict loader.</summary>
 public static class WeightsFile
 {
     /// <summary>The format a weights file is in, by its extension (.pt/.pth/.bin: PyTorch; .safetensors).</summary>

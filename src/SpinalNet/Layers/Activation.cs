@@ -7,17 +7,25 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Layers;
 
+/// <summary>The activation φ of a layer; JSON and options spell it as PyTorch's functional name.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]
 public enum Activation
 {
+    /// <summary>relu: max(0, x).</summary>
     [JsonStringEnumMemberName("relu")] Relu,
+    /// <summary>leaky_relu with negative slope 0.01.</summary>
     [JsonStringEnumMemberName("leaky_relu")] LeakyRelu,
+    /// <summary>tanh.</summary>
     [JsonStringEnumMemberName("tanh")] Tanh,
+    /// <summary>gelu (exact, not the tanh approximation).</summary>
     [JsonStringEnumMemberName("gelu")] Gelu,
+    /// <summary>sigmoid.</summary>
     [JsonStringEnumMemberName("sigmoid")] Sigmoid,
+    /// <summary>identity: no activation.</summary>
     [JsonStringEnumMemberName("identity")] Identity,
 }
 
+/// <summary>Names and modules of the activations.</summary>
 public static class Activations
 {
     static readonly (Activation Value, string Name, Func<nn.Module<Tensor, Tensor>> Create)[] Table =
@@ -30,6 +38,7 @@ public static class Activations
         (Activation.Identity, "identity", () => nn.Identity()),
     ];
 
+    /// <summary>Every activation's name, in declaration order.</summary>
     public static IReadOnlyList<string> Names => Table.Select(t => t.Name).ToArray();
 
     /// <summary>The name configuration files and options use, e.g. "leaky_relu".</summary>
@@ -41,6 +50,7 @@ public static class Activations
             ? found.Value
             : throw new ArgumentException($"unknown activation '{name}' (valid: {string.Join(", ", Names)})", option);
 
+    /// <summary>A new module computing the activation.</summary>
     public static nn.Module<Tensor, Tensor> Create(this Activation activation) =>
         Table.Single(t => t.Value == activation).Create();
 }

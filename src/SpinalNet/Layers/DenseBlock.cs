@@ -6,8 +6,11 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Layers;
 
+/// <summary>The blocks both heads are made of, and the argument checks they share.</summary>
 public static class DenseBlock
 {
+    /// <summary>Dropout(p) -> Linear -> BatchNorm1d (or identity) -> φ, children named dropout, linear, norm,
+    /// act.</summary>
     public static nn.Module<Tensor, Tensor> Create(
         long inputs, long outputs, double dropout, bool batchNorm, Activation activation) =>
         nn.Sequential(
@@ -22,6 +25,7 @@ public static class DenseBlock
 
     static nn.Module<Tensor, Tensor> Dropout(double p) => p > 0 ? nn.Dropout(p) : nn.Identity();
 
+    /// <summary>Throws an <see cref="ArgumentException"/> unless 0 ≤ p &lt; 1.</summary>
     public static void ValidateDropout(double p, string parameter)
     {
         if (!(p >= 0 && p < 1))
@@ -32,6 +36,7 @@ public static class DenseBlock
     /// that sums of widths cannot overflow.</summary>
     public const int MaxWidth = 1 << 24;
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="what"/> unless value ≥ 1.</summary>
     public static void ValidatePositive(long value, string parameter, string what)
     {
         if (value < 1)

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Layers;
 
+/// <summary>The shape of a conventional fully-connected head: hidden widths, outputs, dropout, batch norm, φ.</summary>
 /// <param name="InputWidth">Features in.</param>
 /// <param name="Hidden">Width of each hidden layer, in order (may be empty: a single linear map).</param>
 /// <param name="Outputs">C, the number of outputs.</param>
@@ -22,8 +23,11 @@ public sealed record FullyConnectedConfig(
     bool BatchNorm = false,
     Activation Activation = Activation.Relu)
 {
+    /// <summary>The dropout probability on the input of layer <paramref name="layer"/> (the output layer is
+    /// last).</summary>
     public double DropoutBefore(int layer) => InputDropout is null ? 0 : InputDropout[layer];
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter out of range.</summary>
     public void Validate()
     {
         DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth), "input width");
@@ -37,13 +41,19 @@ public sealed record FullyConnectedConfig(
     }
 }
 
+/// <summary>The conventional head a Spinal head is compared with: hidden layers (Dropout -> Linear -> BatchNorm1d ->
+/// φ),
+/// then the output layer (Dropout -> Linear), [batch, InputWidth] to [batch, Outputs] logits.</summary>
 public sealed class FullyConnectedHead : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The configuration the head was built from.</summary>
     public FullyConnectedConfig Config { get; }
 
     readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> layers;
     readonly nn.Module<Tensor, Tensor> output;
 
+    /// <summary>A head with fresh weights.</summary>
+    /// <exception cref="ArgumentException">The configuration is invalid.</exception>
     public FullyConnectedHead(FullyConnectedConfig config) : base(nameof(FullyConnectedHead))
     {
         config.Validate();
@@ -56,6 +66,7 @@ public sealed class FullyConnectedHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>[batch, InputWidth] features to [batch, Outputs] logits.</summary>
     public override Tensor forward(Tensor x)
     {
         foreach (var layer in layers) x = layer.call(x);

@@ -16,6 +16,8 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Layers;
 
+/// <summary>The shape of a Spinal layer: input width N, split count k, layer width w, layer count L, outputs C, and its
+/// optional parts (dropout, batch norm, shared weights).</summary>
 /// <param name="InputWidth">N, the number of input features.</param>
 /// <param name="LayerWidth">w, the width of every spinal layer (the authors' layer_width / first_HL / HL_width).</param>
 /// <param name="Layers">L, the number of spinal layers.</param>
@@ -52,6 +54,8 @@ public sealed record SpinalConfig(
     /// <summary>The input feature read by position j of layer i's split: (i·s + j) mod N.</summary>
     public int InputIndex(int layer, int position) => (layer * SplitWidth + position) % InputWidth;
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter out of range (k &gt; N, w &lt; 1,
+    /// L &lt; 1, C &lt; 0, dropout outside [0, 1), a layer-block map of the wrong shape).</summary>
     public void Validate()
     {
         DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth), "input width N");
@@ -72,8 +76,12 @@ public sealed record SpinalConfig(
     }
 }
 
+/// <summary>The Spinal layer: a head that reads [batch, N] features in parts, each small layer one part and the
+/// previous layer's output, and returns [batch, C] logits (or [batch, L·w] with C = 0). A drop-in replacement for a
+/// network's fully-connected classifier.</summary>
 public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
 {
+    /// <summary>The configuration the layer was built from.</summary>
     public SpinalConfig Config { get; }
 
     readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> layers;
@@ -85,6 +93,10 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     // (bench/RESULTS.md).
     readonly Func<Tensor, Tensor>[] splitOfStep;
 
+    /// <summary>A Spinal layer with fresh weights (torch's default initialisation, from its global
+    /// generator).</summary>
+    /// <exception cref="ArgumentException">The configuration is invalid (see <see
+    /// cref="SpinalConfig.Validate"/>).</exception>
     public SpinalLayer(SpinalConfig config) : base(nameof(SpinalLayer))
     {
         config.Validate();
@@ -113,6 +125,8 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
         return x => x.index_select(1, get_buffer(name)!);
     }
 
+    /// <summary>[batch, N] features to [batch, C] logits.</summary>
+    /// <exception cref="ArgumentException">The input is not [batch, N].</exception>
     public override Tensor forward(Tensor x)
     {
         if (x.dim() != 2 || x.shape[1] != Config.InputWidth)

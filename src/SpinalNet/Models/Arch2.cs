@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <summary>The shape of an Arch2 network: classes, hidden width, Spinal width.</summary>
 public sealed record Arch2Config(int SpinalWidth = 30, int Classes = 10, int Hidden = 50)
 {
     /// <summary>Width N and number of layers L of the raw, conv1 and conv2 stacks.</summary>
@@ -73,6 +74,8 @@ public sealed class Arch2Head : nn.Module<Tensor, Tensor>
     }
 }
 
+/// <summary>Arch2 of the MNIST-family experiments: three Spinal stacks on the pixels and both convolutions'
+/// features.</summary>
 public static class Arch2
 {
     public static ClassifierNetwork Create(Arch2Config config, HeadKind head, SpinalOverrides? spinal = null) =>

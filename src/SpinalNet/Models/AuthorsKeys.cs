@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 
 namespace SpinalNet.Models;
 
+/// <summary>How the authors' PyTorch modules name their weights, per architecture.</summary>
 public sealed class AuthorsKeys
 {
     readonly List<(Regex Ours, Func<Match, string> Theirs)> rules = [];

@@ -26,6 +26,7 @@ public sealed record CifarCnnConfig(int Classes = 10, int SpinalWidth = 128, int
     public FullyConnectedConfig DefaultHead => new(Features, Hidden ?? [1024, 512], Classes, InputDropout: [0.1, 0, 0.1]);
 }
 
+/// <summary>The CNN of the CIFAR experiments, with either head.</summary>
 public static class CifarCnn
 {
     public static nn.Module<Tensor, Tensor> Backbone(CifarCnnConfig config)

@@ -61,6 +61,7 @@ public sealed class ChannelsLastFlatten() : nn.Module<Tensor, Tensor>(nameof(Cha
     public override Tensor forward(Tensor x) => x.permute(0, 2, 3, 1).flatten(1);
 }
 
+/// <summary>The CIFAR ResNet of the paper, with either head.</summary>
 public static class CifarResNet
 {
     public static nn.Module<Tensor, Tensor> Backbone(CifarResNetConfig config)

@@ -24,6 +24,7 @@ public sealed record CifarVggConfig(int Depth = 19, int Classes = 10, int Spinal
     public FullyConnectedConfig DefaultHead => new(Features, [Hidden, Hidden], Classes, InputDropout: [0, 0.5, 0.5]);
 }
 
+/// <summary>VGG with batch norm for CIFAR, with either head.</summary>
 public static class CifarVgg
 {
     public static ClassifierNetwork Create(CifarVggConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <summary>Which head a network of the paper carries.</summary>
 public enum HeadKind
 {
     /// <summary>The Spinal head of the paper.</summary>
@@ -15,6 +16,7 @@ public enum HeadKind
     Fc,
 }
 
+/// <summary>Names of the heads.</summary>
 public static class HeadKinds
 {
     /// <summary>The name options and files use: "fc" or "spinal".</summary>
@@ -32,6 +34,8 @@ public static class HeadKinds
     };
 }
 
+/// <summary>A classifier: backbone, head on its flattened features, output transform; what the trainer, the evaluator
+/// and the cost report take. Any backbone whose output is [batch, features] and any head fit.</summary>
 public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
 {
     readonly nn.Module<Tensor, Tensor> backbone;
@@ -39,6 +43,9 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor> output;
     readonly bool logSoftmax;
 
+    /// <summary>A network of the three parts, registered as backbone, head and output.</summary>
+    /// <param name="logSoftmax">Whether the network outputs log-probabilities (the loss is then NLL) rather than
+    /// logits (cross-entropy).</param>
     public ClassifierNetwork(nn.Module<Tensor, Tensor> backbone, nn.Module<Tensor, Tensor> head, bool logSoftmax)
         : base(nameof(ClassifierNetwork))
     {
@@ -55,6 +62,7 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
         ? nn.functional.nll_loss(output, target, reduction: reduction)
         : nn.functional.cross_entropy(output, target, reduction: reduction);
 
+    /// <summary>The head, Spinal or conventional.</summary>
     public nn.Module<Tensor, Tensor> Head => head;
 
     /// <summary>What the head reads: the backbone's output for <paramref name="x"/>.</summary>
@@ -66,5 +74,6 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
         ? new SpinalLayer((overrides ?? SpinalOverrides.None).Apply(spinal))
         : new FullyConnectedHead(conventional);
 
+    /// <summary>A batch of samples to logits (or log-probabilities), [batch, classes].</summary>
     public override Tensor forward(Tensor x) => output.call(head.call(backbone.call(x)));
 }

@@ -21,6 +21,7 @@ public sealed record MnistCnnConfig(int Classes = 10, int SpinalWidth = 8, int S
     public FullyConnectedConfig DefaultHead => new(Features, [50], Classes, InputDropout: [0, 0.5]);
 }
 
+/// <summary>The simple CNN of the MNIST-family experiments, with either head.</summary>
 public static class MnistCnn
 {
     public static nn.Module<Tensor, Tensor> Backbone() => nn.Sequential(

@@ -12,6 +12,8 @@ namespace SpinalNet.Models;
 /// <param name="Classes">Outputs unless the run asks for another count.</param>
 /// <param name="Build">The network for a head, the user's Spinal changes and a class count.</param>
 /// <param name="AuthorsKeys">How the authors' PyTorch state dict names this network's weights, per head.</param>
+/// <summary>A network of the catalogue: its name, input shape, classes and how to build it with either
+/// head.</summary>
 public sealed record ModelSpec(
     string Name,
     string Description,
@@ -58,10 +60,14 @@ public sealed record ModelSpec(
 /// <param name="Width">w, neurons in each spinal layer (the authors' layer_width).</param>
 /// <param name="Layers">L, the number of spinal layers.</param>
 /// <param name="Splits">k, the number of parts the features are cut into (2 gives the authors' Half_width = N/2).</param>
+/// <summary>Changes to a network's Spinal head: width w, layer count L, split count k (null: the network's
+/// own).</summary>
 public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int? Splits = null)
 {
+    /// <summary>No change.</summary>
     public static readonly SpinalOverrides None = new();
 
+    /// <summary>The configuration with the given values over it.</summary>
     public SpinalConfig Apply(SpinalConfig config) => config with
     {
         LayerWidth = Width ?? config.LayerWidth,
@@ -70,6 +76,7 @@ public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int?
     };
 }
 
+/// <summary>The networks of the paper by name (mnist-cnn, vgg5, cifar10-resnet18, ...; docs/networks.md §2).</summary>
 public static class ModelCatalog
 {
     static readonly long[] Mnist = [1, 28, 28], Cifar = [3, 32, 32];
@@ -114,8 +121,10 @@ public static class ModelCatalog
                CifarResNet.Keys),
     ];
 
+    /// <summary>Every network, in catalogue order.</summary>
     public static IReadOnlyList<ModelSpec> All => Specs;
 
+    /// <summary>The network of a name, or an <see cref="ArgumentException"/> listing the valid names.</summary>
     public static ModelSpec Get(string name) =>
         Specs.FirstOrDefault(s => s.Name == name)
         ?? throw new ArgumentException(

@@ -28,6 +28,7 @@ public sealed record Vgg5Config(int Classes = 10, int[][]? Blocks = null, int Hi
         new(Features, [Hidden], Classes, InputDropout: [0.5, 0.5], BatchNorm: true);
 }
 
+/// <summary>VGG-5 of the MNIST-family experiments, with either head.</summary>
 public static class Vgg5
 {
     public static nn.Module<Tensor, Tensor> Backbone(Vgg5Config config)

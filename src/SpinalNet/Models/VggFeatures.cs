@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <summary>VGG feature extractors built from configuration tables, as torchvision builds them.</summary>
 public static class VggFeatures
 {
     /// <summary>A 2×2, stride-2 max pool in a configuration ('M' in torchvision's tables).</summary>

@@ -17,6 +17,7 @@ public sealed record RegressionTable(string[] FeatureNames, string TargetName, f
     public int Width => FeatureNames.Length;
 }
 
+/// <summary>Numeric tabular data read from a CSV file with a header row.</summary>
 public static class CsvTable
 {
     public static RegressionTable Read(string path, string targetColumn, IReadOnlyList<string>? featureColumns = null)

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Regression;
 
+/// <summary>The two networks of the regression experiment.</summary>
 public enum RegressionNet { Conventional, Spinal }
 
 /// <summary>The regression experiment's networks by name, as `spinalnet models` lists them.</summary>
@@ -26,6 +27,7 @@ public static class RegressionNetworks
     ];
 }
 
+/// <summary>A regression network of the paper's experiment: conventional or Spinal.</summary>
 public sealed class RegressionNetwork : nn.Module<Tensor, Tensor>
 {
     readonly nn.Module<Tensor, Tensor> net;

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Regression;
 
+/// <summary>The settings of a regression training run.</summary>
 public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, double LearningRate = 0.01, long Seed = 0)
 {
     public void Validate()
@@ -27,6 +28,7 @@ public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, do
 public sealed record RegressionEpoch(
     int Epoch, double TrainLoss, double LastBatchLoss, double MinLastBatchLoss, double? ValidationLoss);
 
+/// <summary>Training of the regression networks: Adam, MSE, shuffled mini-batches.</summary>
 public static class RegressionTrainer
 {
     /// <summary>Mean over all elements of (prediction − target)²; a [n, m] target broadcasts against [n, 1]

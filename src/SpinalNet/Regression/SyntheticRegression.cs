@@ -10,8 +10,10 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Regression;
 
+/// <summary>The synthetic targets of the regression experiment.</summary>
 public enum Target { Sum, SinSum, Product, SinProduct }
 
+/// <summary>The synthetic data of the paper's regression experiment.</summary>
 public static class SyntheticRegression
 {
     public const int Inputs = 8;

@@ -26,6 +26,8 @@ public sealed record TableOneOptions(bool ScriptLayerReuse = false, bool Broadca
 public sealed record TableOneRow(RegressionNet Net, long Parameters, long Multiplications, long UsedParameters,
     int HalfEpoch, double MinLossAtHalf, double MinLossAtEnd, double? TestMse, IReadOnlyList<RegressionEpoch> History);
 
+/// <summary>Table I of the paper: both regression networks on each synthetic target, beside the paper's
+/// figures.</summary>
 public static class TableOne
 {
     /// <summary>The paper's Table I, MSE × 1e-3 after 100 / 200 epochs.</summary>

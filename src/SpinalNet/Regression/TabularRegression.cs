@@ -13,6 +13,7 @@ namespace SpinalNet.Regression;
 public sealed record TabularResult(RegressionNet Net, long Parameters, long Multiplications, double Mse, double Mae,
     double R2, IReadOnlyList<RegressionEpoch> History, float[] Predicted, float[] True);
 
+/// <summary>Both regression networks trained and tested on a table, with a seeded split and standardisation.</summary>
 public static class TabularRegression
 {
     /// <summary>The fewest rows split into training, validation and test parts.</summary>

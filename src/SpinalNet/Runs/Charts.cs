@@ -11,6 +11,7 @@ namespace SpinalNet.Runs;
 /// (mean ± sd over seeds).</summary>
 public sealed record Series(string Label, double[] X, double[] Y, double[]? Lower = null, double[]? Upper = null);
 
+/// <summary>The PNG charts of runs and comparisons: loss, accuracy, confusion matrix.</summary>
 public static class Charts
 {
     public const string LossPng = "loss.png", AccuracyPng = "accuracy.png", ConfusionPng = "confusion.png";

@@ -19,6 +19,7 @@ namespace SpinalNet.Runs;
 /// <summary>The loop's state and the run's configuration, as a checkpoint's state.json holds them.</summary>
 public sealed record CheckpointState(TrainerState Trainer, RunConfig Config);
 
+/// <summary>A run's checkpoint: weights, optimiser, loop state and configuration, to continue exactly.</summary>
 public static class Checkpoint
 {
     const string ModelEntry = "model.safetensors", OptimizerEntry = "optimizer.bin", StateEntry = "state.json";

@@ -23,10 +23,12 @@ public sealed record MeanSd(double Mean, double Sd, int Count)
         : $"{100 * Mean:F2} ± {100 * Sd:F2}%";
 }
 
+/// <summary>One head's results in a comparison, over the seeds.</summary>
 public sealed record HeadSummary(
     HeadKind Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
     MeanSd BestAccuracy, MeanSd FinalAccuracy, MeanSd SecondsPerEpoch);
 
+/// <summary>The comparison of both heads over the seeds, written as a Markdown report.</summary>
 public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seeds,
     IReadOnlyList<IReadOnlyList<ComparisonRow>> RowsBySeed)
 {

@@ -86,6 +86,7 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
 }
 
 /// <summary>Changes given as options (null: not given); applied last.</summary>
+/// <summary>The options a command line gives a run, typed; null leaves the value below it.</summary>
 public sealed record RunOverrides(
     string? Model = null, HeadKind? Head = null, int? Classes = null, string? InitialWeights = null,
     int? SpinalWidth = null, int? SpinalLayers = null, int? Splits = null,
@@ -132,6 +133,7 @@ public sealed record RunOverrides(
     }
 }
 
+/// <summary>Resolution of a run's configuration: model defaults, preset, JSON files, options.</summary>
 public static class Configuration
 {
     public const string DefaultModel = "mnist-cnn";

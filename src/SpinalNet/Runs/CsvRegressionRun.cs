@@ -8,6 +8,8 @@ using SpinalNet.Regression;
 
 namespace SpinalNet.Runs;
 
+/// <summary>Both regression networks of the paper trained and tested on a CSV file (`spinalnet regress
+/// --data`).</summary>
 public static class CsvRegressionRun
 {
     /// <summary>The folder name and the display name of each network.</summary>
@@ -15,6 +17,7 @@ public static class CsvRegressionRun
 
     public static string Title(this RegressionNet net) => net == RegressionNet.Spinal ? "Spinal 6 × 50" : "FF 200, 100";
 
+    /// <summary>Trains and tests both networks on <paramref name="csv"/>, one run folder each.</summary>
     /// <param name="features">The feature columns (null: every column but the target).</param>
     /// <param name="folder">The run folder (null: runs/regress-FILE-TIME).</param>
     public static IReadOnlyList<TabularResult> Run(string csv, string targetColumn, IReadOnlyList<string>? features,

@@ -14,6 +14,8 @@ public sealed record ComparisonRow(
     HeadKind Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
     double BestAccuracy, double FinalAccuracy, double SecondsPerEpoch, TrainingOutcome Outcome);
 
+/// <summary>Both heads of a network trained from the same seed on the same batches, and their report
+/// (`spinalnet compare`).</summary>
 public sealed class HeadComparison : IDisposable
 {
     public static readonly HeadKind[] Heads = [HeadKind.Fc, HeadKind.Spinal];
@@ -43,6 +45,7 @@ public sealed class HeadComparison : IDisposable
     public string RunFolder(long seed, HeadKind head) =>
         Repeats == 1 ? Path.Combine(Folder, head.Id()) : Path.Combine(Folder, $"seed-{seed}", head.Id());
 
+    /// <summary>Trains every head for every seed and writes report.md; returns the report.</summary>
     public ComparisonReport Run(Func<long, HeadKind, ITrainingObserver?>? observer = null,
         CancellationToken cancel = default)
     {

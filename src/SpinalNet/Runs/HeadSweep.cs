@@ -86,6 +86,7 @@ public sealed record SweepPoint(
     public string Label => Head == "fc" ? "conventional" : $"w={Width} L={Layers} k={Splits}";
 }
 
+/// <summary>The Pareto front of points scored on a cost (lower is better) and an accuracy (higher is better).</summary>
 public static class Pareto
 {
     /// <summary>For each (cost, accuracy), whether no other point has lower-or-equal cost and higher-or-equal accuracy
@@ -113,6 +114,7 @@ public sealed record SweepShard(int Index, int Count)
 /// <summary>What a sweep is: saved as sweep.json so that --resume continues the same sweep.</summary>
 public sealed record SweepPlan(RunConfig Config, SweepGrid Grid, int Repeats);
 
+/// <summary>A sweep over Spinal heads in a sweep folder (`spinalnet sweep`): create or resume, then run.</summary>
 public sealed class HeadSweep : IDisposable
 {
     public const string PlanFile = "sweep.json", RowsFile = "sweep.csv", ReportFile = "report.md", ChartFile = "pareto.png";

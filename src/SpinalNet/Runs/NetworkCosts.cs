@@ -11,8 +11,10 @@ namespace SpinalNet.Runs;
 /// <param name="HeadCost">The head's part of it (for the regression networks, the whole network).</param>
 public sealed record NetworkCost(string Name, string Head, string Description, CostReport Total, CostReport HeadCost);
 
+/// <summary>The costs of every network the library builds (`spinalnet models`).</summary>
 public static class NetworkCosts
 {
+    /// <summary>Each classifier with each head, then the regression networks.</summary>
     public static IEnumerable<NetworkCost> All()
     {
         foreach (var spec in ModelCatalog.All)

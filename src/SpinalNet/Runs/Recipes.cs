@@ -30,6 +30,7 @@ public sealed record Recipe(
     public string HeadsName => Heads.ToString().ToLowerInvariant();
 }
 
+/// <summary>The paper's experiments as recipes: the default configuration of each network and the presets.</summary>
 public static class Recipes
 {
     // SGD 0.01, momentum 0.5, constant rate, batch 64 / 1000, 8 epochs, seed 1.
@@ -177,6 +178,7 @@ public static class Recipes
         },
     ];
 
+    /// <summary>The recipe (preset) of a name, or an <see cref="ArgumentException"/> listing the valid names.</summary>
     public static Recipe Get(string name) =>
         All.FirstOrDefault(p => p.Name == name)
         ?? throw new ArgumentException(

@@ -8,6 +8,7 @@ using SpinalNet.Training;
 
 namespace SpinalNet.Runs;
 
+/// <summary>The data a run's configuration means: splits, augmentation, held-out validation part.</summary>
 public static class RunData
 {
     public static TrainingData Load(RunConfig config, Action<string>? warn = null)

@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Runs;
 
+/// <summary>A run folder and the files a run leaves in it.</summary>
 public sealed class RunDirectory
 {
     public const string ConfigFile = "config.json", MetricsCsv = "metrics.csv", MetricsJson = "metrics.json",

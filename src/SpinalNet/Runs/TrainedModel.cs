@@ -12,8 +12,10 @@ using TorchSharp;
 
 namespace SpinalNet.Runs;
 
+/// <summary>One class of a prediction and its probability.</summary>
 public sealed record ClassProbability(int Class, string Name, double Probability);
 
+/// <summary>The most probable classes of one image.</summary>
 /// <param name="Inverted">The image was dark on light and was inverted to the light-on-dark the network learnt from.</param>
 public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top, bool Inverted = false);
 
@@ -27,6 +29,8 @@ public enum Polarity
     Invert,
 }
 
+/// <summary>A trained network ready to evaluate, predict and export (`spinalnet evaluate`, `predict`,
+/// `export`).</summary>
 public sealed class TrainedModel : IDisposable
 {
     public RunConfig Config { get; }

@@ -9,9 +9,10 @@ using SpinalNet.Training;
 
 namespace SpinalNet.Runs;
 
-/// <summary>What may change when a run is resumed (null: as saved).</summary>
+/// <summary>What may change when a stopped run continues (null: as saved).</summary>
 public sealed record ResumeChanges(int? Epochs = null, double? MaxTimeSeconds = null, int? Threads = null);
 
+/// <summary>A finished run: its folder, its configuration and what training produced.</summary>
 public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutcome Outcome)
 {
     /// <summary>How the run ended, in one line: why it stopped, its best and final accuracy, where its weights are.</summary>
@@ -36,6 +37,7 @@ public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutco
     }
 }
 
+/// <summary>One network trained as a run, in a run folder (`spinalnet train`): create or resume, then train.</summary>
 public sealed class TrainingRun : IDisposable
 {
     readonly bool resume;
@@ -97,6 +99,8 @@ public sealed class TrainingRun : IDisposable
         return new TrainingRun(saved with { Settings = settings }, folder, resume: true, warn);
     }
 
+    /// <summary>Trains to the end (or to early stopping, the time limit or cancellation), leaving checkpoints, metrics,
+    /// weights, evaluation and charts in the run folder.</summary>
     public RunResult Train(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         var outcome = Trainer.Run(Model, Data, Config.Settings, new RunCheckpoints(Run, Config, resume),

@@ -1,11 +1,12 @@
-// Device selection behind one option (docs/platform.md §7.2: only the CPU libtorch is referenced; CUDA users swap the
-// libtorch package): cpu, cuda, or auto = cuda where available.
+// Device selection behind one option (docs/platform.md §7.2: the application chooses the libtorch package, CPU or
+// CUDA): cpu, cuda, or auto = cuda where available.
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>Where tensors live: the CPU, a CUDA GPU, or CUDA where available.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DeviceKind>))]
 public enum DeviceKind
 {
@@ -14,6 +15,7 @@ public enum DeviceKind
     [JsonStringEnumMemberName("auto")] Auto,
 }
 
+/// <summary>Resolution of a device option to a torch device.</summary>
 public static class Devices
 {
     public static readonly string[] Names = ["cpu", "cuda", "auto"];

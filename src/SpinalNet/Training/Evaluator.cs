@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>A model's results on one split.</summary>
 /// <param name="Accuracy">Top-1 accuracy as a fraction in [0, 1].</param>
 /// <param name="Top5Accuracy">Share of samples whose class is among the five highest scores (all, with ≤ 5 classes).</param>
 /// <param name="Confusion">Row = true class, column = predicted class, counts.</param>
@@ -17,8 +18,11 @@ public sealed record Evaluation(double Loss, double Accuracy, double Top5Accurac
         Confusion.Select((row, c) => row.Sum() == 0 ? double.NaN : (double)row[c] / row.Sum()).ToArray();
 }
 
+/// <summary>Evaluation of a classifier on a data set.</summary>
 public static class Evaluator
 {
+    /// <summary>Loss, top-1 and top-5 accuracy and confusion matrix of the model on every sample, in evaluation mode,
+    /// without gradients.</summary>
     public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize)
     {
         bool wasTraining = model.training;

@@ -27,6 +27,7 @@ public sealed record ScheduleClock(double BaseRate, int Epochs, long StepsPerEpo
         Math.Min(1, (epoch * (double)StepsPerEpoch + step) / Math.Max(1, Epochs * (double)StepsPerEpoch - 1));
 }
 
+/// <summary>A learning-rate rule and its parameters.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "name")]
 [JsonDerivedType(typeof(ConstantSchedule), "constant")]
 [JsonDerivedType(typeof(StepSchedule), "step")]
@@ -70,6 +71,7 @@ public abstract record Schedule
     }
 }
 
+/// <summary>The learning rate stays as it is.</summary>
 public sealed record ConstantSchedule : Schedule;
 
 /// <param name="StepSize">Epochs between decays.</param>
@@ -130,6 +132,7 @@ public sealed record DivideOnPlateauSchedule(double Factor = 3, int StartEpoch =
     public override void Validate() => Require(Factor > 0, "factor", Factor, "must be positive");
 }
 
+/// <summary>The authors' rule: lr = lr0·U^p, drawn afresh every epoch.</summary>
 public sealed record RandomEveryEpochSchedule(double Power = 3, double RandomBase = 0, int StartEpoch = 0) : Schedule
 {
     public override double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>The optimisers: SGD with momentum, Adam, AdamW.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
 public enum OptimizerKind
 {
@@ -16,6 +17,7 @@ public enum OptimizerKind
     [JsonStringEnumMemberName("adamw")] AdamW,
 }
 
+/// <summary>Creation of the optimiser a run's settings name.</summary>
 public static class Optimizers
 {
     public static readonly string[] Names = ["sgd", "adam", "adamw"];

@@ -17,11 +17,13 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>One epoch's results.</summary>
 /// <param name="TestAccuracy">Top-1, as a fraction; ValidationAccuracy likewise, null without a validation split.</param>
 public sealed record EpochMetrics(
     int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, double TestLoss,
     double TestAccuracy, double TestTop5Accuracy, double LearningRate, double Seconds, double SamplesPerSecond);
 
+/// <summary>Progress within an epoch, after each step.</summary>
 /// <param name="Loss">Mean training loss over the epoch so far.</param>
 public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double Loss, double SamplesPerSecond);
 
@@ -32,6 +34,7 @@ public interface ITrainingObserver
     void OnEpoch(EpochMetrics metrics) { }
 }
 
+/// <summary>The splits a run trains and evaluates on.</summary>
 /// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
 public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
 {
@@ -46,8 +49,10 @@ public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchS
     }
 }
 
+/// <summary>Why a training run ended.</summary>
 public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
 
+/// <summary>What a training run produced.</summary>
 /// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix.</param>
 public sealed record TrainingOutcome(
     IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation FinalTest);
@@ -72,6 +77,7 @@ public sealed record TrainerState(
     byte[] ShuffleAtEpochStart,
     IReadOnlyList<EpochMetrics> History);
 
+/// <summary>The two checkpoints of a run: the latest state and the best epoch's.</summary>
 public enum CheckpointSlot { Last, Best }
 
 /// <summary>Where a run keeps its state (the run layer's checkpoint files): the loop saves into it after every epoch
@@ -93,6 +99,8 @@ public interface ICheckpointStore
 /// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
 
+/// <summary>The training loop: epochs of mini-batches with the settings' optimiser and schedule, evaluation after
+/// each, model selection, early stopping, checkpoints and resume.</summary>
 public static class Trainer
 {
     /// <summary>Trains without checkpoints and returns the per-epoch metrics.</summary>
@@ -101,6 +109,10 @@ public static class Trainer
         ITrainingObserver? observer = null, CancellationToken cancel = default) =>
         Run(model, new TrainingData(train, test), settings, null, observer, cancel).History;
 
+    /// <summary>Trains with checkpoints in <paramref name="checkpoints"/> (resuming from its state when it holds one)
+    /// and returns the history, why it stopped, the best epoch and the final test evaluation.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="TrainingDivergedException">The loss stopped being finite.</exception>
     public static TrainingOutcome Run(
         ClassifierNetwork model, TrainingData data, TrainingSettings settings, ICheckpointStore? checkpoints = null,
         ITrainingObserver? observer = null, CancellationToken cancel = default)

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 
 namespace SpinalNet.Training;
 
+/// <summary>The settings of a training run; the defaults are the authors' MNIST setting.</summary>
 /// <param name="ValidationFraction">Share of the training data held out for model selection (0: none, and the best
 /// epoch is then chosen on the test split, as the authors' scripts do).</param>
 /// <param name="Patience">Stop after this many epochs without improvement of the selection metric (0: never).</param>
@@ -33,6 +34,8 @@ public sealed record TrainingSettings(
     [JsonIgnore]
     public string SelectionSplit => ValidationFraction > 0 ? "validation" : "test";
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range as its
+    /// option.</summary>
     public void Validate()
     {
         Require(Epochs >= 1, "epochs", Epochs, "must be at least 1");

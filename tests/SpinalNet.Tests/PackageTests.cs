@@ -1,0 +1,358 @@
+// The library as a user gets it (README "Install"): packed into a temporary feed, restored by projects made from
+// scratch (nothing in them but their references) and by the examples (examples/), then built, tested, published and
+// run on this machine, where the package's buildTransitive targets make torch load on Debian 12 (docs/platform.md
+// §7.1). The application references SpinalNet directly; the test project only through a class library, as a program
+// gets it through another package. Offline: the feed and the machine's NuGet cache are the only package sources.
+// One pack and one build serve every test of the class.
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace SpinalNet.Tests;
+
+/// <summary>The package in a temporary feed, and the consumer projects built against it.</summary>
+public sealed class PackedLibrary : IDisposable
+{
+#if DEBUG
+    const string Configuration = "Debug";
+#else
+    const string Configuration = "Release";
+#endif
+    static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("spinalnet-package-").FullName;
+    public string Feed => Path.Combine(Root, "feed");
+    public string Consumers => Path.Combine(Root, "consumers");
+
+    /// <summary>The version in Directory.Build.props with a suffix of this run: a package of that exact version was
+    /// never extracted into any NuGet cache before, so the consumers get this build of the library.</summary>
+    public string Version { get; } = $"{PackageFacts.Version}-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
+
+    public string Package => Path.Combine(Feed, $"SpinalNet.{Version}.nupkg");
+    public string Symbols => Path.Combine(Feed, $"SpinalNet.{Version}.snupkg");
+    public CliResult Pack { get; }
+    public CliResult Build { get; } = new(-1, "", "not built: the pack failed");
+
+    public PackedLibrary()
+    {
+        string library = Path.Combine(ArchitectureTests.RepositoryRoot, "src", "SpinalNet", "SpinalNet.csproj");
+        Pack = Dotnet(Root, "pack", library, "--no-build", "-c", Configuration, "-o", Feed,
+            $"-p:PackageVersion={Version}");
+        if (Pack.ExitCode != 0) return;
+
+        Directory.CreateDirectory(Consumers);
+        File.WriteAllText(Path.Combine(Consumers, "nuget.config"), $"""
+            <configuration>
+              <packageSources><clear /><add key="feed" value="{Feed}" /></packageSources>
+              <fallbackPackageFolders><clear /><add key="machine" value="{PackageFacts.MachineCache}" /></fallbackPackageFolders>
+            </configuration>
+            """);
+        var spinalNet = ("SpinalNet", Version);
+        var backend = ("libtorch-cpu-linux-x64", PackageFacts.Property("LibTorchCpuVersion"));
+        WriteProject("Consumer.Steps", "", TrainStep, [spinalNet]);
+        WriteProject("Consumer", "<OutputType>Exe</OutputType>", TrainStep + ConsumerProgram, [spinalNet, backend]);
+        // The test packages of this test project, so that the machine's cache has them.
+        var testPackages = new[] { "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio" }
+            .Select(id => (id, PackageFacts.TestProjectVersionOf(id)));
+        WriteProject("Consumer.Tests", "<IsPackable>false</IsPackable>", ConsumerTest, [backend, .. testPackages],
+            "Consumer.Steps");
+        foreach (var example in PackageFacts.Examples)
+        {
+            var target = Directory.CreateDirectory(Path.Combine(Consumers, example)).FullName;
+            foreach (var file in Directory.GetFiles(Path.Combine(PackageFacts.ExamplesFolder, example)))
+            {
+                string text = File.ReadAllText(file);
+                if (file.EndsWith(".csproj")) text = text.Replace(PackageFacts.SpinalNetReference(PackageFacts.Version),
+                    PackageFacts.SpinalNetReference(Version));
+                File.WriteAllText(Path.Combine(target, Path.GetFileName(file)), text);
+            }
+        }
+        string[] projects = ["Consumer.Steps/Consumer.Steps.csproj", "Consumer/Consumer.csproj",
+            "Consumer.Tests/Consumer.Tests.csproj",
+            .. PackageFacts.Examples.Select(e => $"{e}/{e}.csproj")];
+        File.WriteAllText(Path.Combine(Consumers, "consumers.slnx"),
+            $"<Solution>{string.Concat(projects.Select(p => $"<Project Path=\"{p}\" />"))}</Solution>");
+        Build = Dotnet(Consumers, "build", "consumers.slnx");
+    }
+
+    /// <summary>`dotnet ...` with a cache of the consumers' own (SpinalNet is extracted there), no build servers left
+    /// behind, and no package audit (it would need the registry).</summary>
+    public CliResult Dotnet(string workingDirectory, params string[] args) =>
+        CliRunner.Dotnet(workingDirectory, Patience, new Dictionary<string, string?>
+        {
+            ["NUGET_PACKAGES"] = Path.Combine(Root, "packages"),
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["UseSharedCompilation"] = "false",
+            ["NuGetAudit"] = "false",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        }, args);
+
+    public string Output(string project) => Path.Combine(Consumers, project, "bin", "Debug", "net10.0");
+
+    void WriteProject(string name, string property, string code, (string Id, string Version)[] packages,
+        string? project = null)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Consumers, name)).FullName;
+        var references = packages.Select(r => $"""    <PackageReference Include="{r.Id}" Version="{r.Version}" />""")
+            .Concat(project is null ? [] : [$"""    <ProjectReference Include="../{project}/{project}.csproj" />"""]);
+        File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                {property}
+              </PropertyGroup>
+              <ItemGroup>
+            {string.Join('\n', references)}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(folder, "Code.cs"), code);
+    }
+
+    // One SGD step of a Spinal head on the first 64 embedded digits: the loss on that batch goes down.
+    const string TrainStep = """
+        using SpinalNet.Data;
+        using SpinalNet.Layers;
+        using static TorchSharp.torch;
+
+        public static class Step
+        {
+            public static (float Before, float After) Train()
+            {
+                manual_seed(1);
+                var (train, test) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
+                var images = train.Images.narrow(0, 0, 64).flatten(1);
+                var labels = train.Labels.narrow(0, 0, 64);
+                var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, LayerWidth: 16, Layers: 4, Outputs: 10));
+                using var optimizer = optim.SGD(head.parameters(), 0.1);
+                var loss = nn.functional.cross_entropy(head.call(images), labels);
+                loss.backward();
+                optimizer.step();
+                var after = nn.functional.cross_entropy(head.call(images), labels);
+                return (loss.item<float>(), after.item<float>());
+            }
+        }
+        """;
+
+    const string ConsumerProgram = """
+
+        static class Program
+        {
+            static int Main()
+            {
+                var (before, after) = Step.Train();
+                bool fallback = Directory.Exists(Path.Combine(AppContext.BaseDirectory, "cpu"));
+                Console.WriteLine($"trained a step: loss {before:F4} -> {after:F4}; fallback copy: {fallback}");
+                return after < before && !fallback ? 0 : 1;
+            }
+        }
+        """;
+
+    const string ConsumerTest = """
+
+        public class StepTests
+        {
+            [Xunit.Fact]
+            public void A_step_lowers_the_loss()
+            {
+                var (before, after) = Step.Train();
+                Xunit.Assert.True(after < before, $"loss {before} -> {after}");
+            }
+        }
+        """;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
+
+public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
+{
+    static string Describe(CliResult r) => $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}";
+
+    void AssertBuilt()
+    {
+        Assert.True(packed.Pack.ExitCode == 0, "dotnet pack: " + Describe(packed.Pack));
+        Assert.True(packed.Build.ExitCode == 0, "dotnet build of the consumers: " + Describe(packed.Build));
+    }
+
+    CliResult RunProgram(string folder, string dll) => packed.Dotnet(packed.Consumers, Path.Combine(folder, dll));
+
+    [Fact]
+    public void Package_holds_readme_docs_licence_targets_and_sample_and_no_libtorch()
+    {
+        Assert.True(packed.Pack.ExitCode == 0, "dotnet pack: " + Describe(packed.Pack));
+        using var zip = ZipFile.OpenRead(packed.Package);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        foreach (var expected in new[] { "README.md", "LICENSE", "lib/net10.0/SpinalNet.dll",
+                     "lib/net10.0/SpinalNet.xml", "buildTransitive/SpinalNet.targets",
+                     "buildTransitive/WeakenAnchorOnlySymbolVersions.cs",
+                     "data/mnist-sample/train-images-idx3-ubyte.gz", "data/mnist-sample/t10k-labels-idx1-ubyte.gz",
+                     "data/mnist-sample/README.md" })
+            Assert.Contains(expected, entries);
+
+        using (var docs = new StreamReader(zip.GetEntry("lib/net10.0/SpinalNet.xml")!.Open()))
+        {
+            var members = XDocument.Load(docs).Descendants("member").Select(m => (string)m.Attribute("name")!).ToList();
+            var undocumented = typeof(SpinalNet.Layers.SpinalLayer).Assembly.GetExportedTypes()
+                .Select(t => "T:" + t.FullName!.Replace('+', '.')).Except(members).ToList();
+            Assert.Empty(undocumented);   // every public type has a summary
+            Assert.True(members.Count > 550, $"only {members.Count} documented members");
+        }
+
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec"));
+        using var nuspecStream = nuspecEntry.Open();
+        var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        Assert.Equal("SpinalNet", Field("id"));
+        Assert.Equal(packed.Version, Field("version"));
+        Assert.Equal("MIT", Field("license"));
+        Assert.Equal("README.md", Field("readme"));
+        Assert.StartsWith("https://", Field("projectUrl"));
+        Assert.Contains("spinalnet", Field("tags"));
+        Assert.Contains("Spinal layer", Field("description"));
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.StartsWith("https://", (string)repository.Attribute("url")!);
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!).ToHashSet();
+        Assert.Superset(
+            new HashSet<string> { "TorchSharp", "TorchVision", "TorchSharp.PyBridge", "ScottPlot", "SkiaSharp" },
+            dependencies);
+        Assert.DoesNotContain(dependencies, d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
+                                                 || d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase));
+
+        using var symbols = ZipFile.OpenRead(packed.Symbols);
+        Assert.Contains("lib/net10.0/SpinalNet.pdb", symbols.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
+    public void An_app_made_from_scratch_builds_and_trains_a_step_on_this_machine()
+    {
+        AssertBuilt();
+        var run = RunProgram(packed.Output("Consumer"), "Consumer.dll");
+        Assert.True(run.ExitCode == 0, Describe(run));
+        var m = Regex.Match(run.Stdout, @"trained a step: loss (\d+\.\d+) -> (\d+\.\d+); fallback copy: False");
+        Assert.True(m.Success, run.Stdout);
+        Assert.True(double.Parse(m.Groups[2].Value) < double.Parse(m.Groups[1].Value), run.Stdout);
+        string sample = Path.Combine(packed.Output("Consumer"), "data", "mnist-sample");
+        Assert.True(File.Exists(Path.Combine(sample, "train-images-idx3-ubyte.gz")), "no sample beside the app");
+    }
+
+    [Fact]
+    public void The_app_publishes_and_the_published_app_trains_a_step()
+    {
+        AssertBuilt();
+        string folder = Path.Combine(packed.Root, "published");
+        var publish = packed.Dotnet(packed.Consumers, "publish", "Consumer/Consumer.csproj", "-o", folder);
+        Assert.True(publish.ExitCode == 0, Describe(publish));
+        var run = RunProgram(folder, "Consumer.dll");
+        Assert.True(run.ExitCode == 0, Describe(run));
+        Assert.Contains("fallback copy: False", run.Stdout);
+    }
+
+    [Fact]
+    public void A_test_project_made_from_scratch_passes()
+    {
+        AssertBuilt();
+        var test = packed.Dotnet(packed.Consumers, "test", "Consumer.Tests/Consumer.Tests.csproj", "--no-build");
+        Assert.True(test.ExitCode == 0, Describe(test));
+        Assert.Matches(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+1", test.Stdout);
+    }
+
+    [Fact]
+    public void The_spinal_head_example_trains()
+    {
+        AssertBuilt();
+        var run = RunProgram(packed.Output("SpinalHead"), "SpinalHead.dll");
+        Assert.True(run.ExitCode == 0, Describe(run));
+        var m = Regex.Match(run.Stdout,
+            @"logits 256x10; loss (\d+\.\d+) -> (\d+\.\d+) in 50 steps; train accuracy (\d+\.\d) ?%");
+        Assert.True(m.Success, run.Stdout);
+        Assert.True(double.Parse(m.Groups[2].Value) < double.Parse(m.Groups[1].Value) / 10, run.Stdout);
+        Assert.True(double.Parse(m.Groups[3].Value) >= 90, run.Stdout);
+    }
+
+    [Fact]
+    public void The_custom_cnn_example_learns_the_embedded_digits()
+    {
+        AssertBuilt();
+        var run = RunProgram(packed.Output("CustomCnn"), "CustomCnn.dll");
+        Assert.True(run.ExitCode == 0, Describe(run));
+        Assert.Contains("parameters 13,098, multiplications", run.Stdout);
+        var m = Regex.Match(run.Stdout, @"epoch 2: train loss \d+\.\d+, test accuracy (\d+\.\d+) ?%");
+        Assert.True(m.Success, run.Stdout);
+        Assert.True(double.Parse(m.Groups[1].Value) >= 90, run.Stdout);
+    }
+}
+
+/// <summary>What ties the examples and the READMEs to the package (no pack needed).</summary>
+public class PackageFacts
+{
+    /// <summary>The NuGet cache of this machine, where every package but SpinalNet already is.</summary>
+    public static string MachineCache => Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
+        ? cache
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    public static string ExamplesFolder => Path.Combine(ArchitectureTests.RepositoryRoot, "examples");
+    public static readonly string[] Examples = ["SpinalHead", "CustomCnn"];
+
+    /// <summary>A property of Directory.Build.props.</summary>
+    public static string Property(string name) =>
+        XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "Directory.Build.props"))
+            .Descendants(name).Single().Value;
+
+    /// <summary>The packages' version, from its one place.</summary>
+    public static string Version => Property("Version");
+
+    public static string TestProjectVersionOf(string package) =>
+        (string)XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "tests", "SpinalNet.Tests",
+                "SpinalNet.Tests.csproj"))
+            .Descendants("PackageReference").Single(r => (string?)r.Attribute("Include") == package)
+            .Attribute("Version")!;
+
+    public static string SpinalNetReference(string version) =>
+        $"""<PackageReference Include="SpinalNet" Version="{version}" />""";
+
+    [Fact]
+    public void Examples_reference_the_current_version_and_a_backend()
+    {
+        foreach (var example in Examples)
+        {
+            string project = File.ReadAllText(Path.Combine(ExamplesFolder, example, example + ".csproj"));
+            Assert.Contains(SpinalNetReference(Version), project);
+            Assert.Contains($"""Include="libtorch-cpu-linux-x64" Version="{Property("LibTorchCpuVersion")}""", project);
+            Assert.DoesNotContain("ProjectReference", project);
+        }
+    }
+
+    /// <summary>Code lines of the ```csharp blocks of a Markdown file, without comments and indentation.</summary>
+    static List<List<string>> Snippets(string markdown) =>
+        Regex.Matches(File.ReadAllText(markdown), @"```csharp\n(.*?)```", RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value.Split('\n').Select(Code).Where(l => l.Length > 0).ToList()).ToList();
+
+    static string Code(string line) => Regex.Replace(line, @"\s*//.*$", "").Trim();
+
+    static HashSet<string> CodeOf(string example) =>
+        File.ReadAllLines(Path.Combine(ExamplesFolder, example, "Program.cs")).Select(Code).ToHashSet();
+
+    [Fact]
+    public void The_readmes_snippets_are_code_of_the_examples()
+    {
+        string root = ArchitectureTests.RepositoryRoot;
+        var head = CodeOf("SpinalHead");
+        var cnn = CodeOf("CustomCnn");
+        var snippets = Snippets(Path.Combine(root, "README.md"))
+            .Concat(Snippets(Path.Combine(root, "src", "SpinalNet", "README.md")))
+            .Where(s => s.Any(l => l.Contains("new SpinalLayer"))).ToList();
+        Assert.True(snippets.Count >= 3, $"{snippets.Count} Spinal snippets found");
+        foreach (var snippet in snippets)
+        {
+            var example = snippet.Any(l => l.Contains("Trainer.Train")) ? cnn : head;
+            foreach (var line in snippet) Assert.Contains(line, example);
+        }
+    }
+}
