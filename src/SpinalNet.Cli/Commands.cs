@@ -68,18 +68,32 @@ static class Commands
                $"(top-5 {Percent(outcome.FinalTest.Top5Accuracy)}); weights {run.File(RunDirectory.WeightsFile)}";
     }
 
+    static Option<string?> OnnxOption(string what) => Opt<string?>("--onnx", "FILE", $"{what} with ONNX Runtime from " +
+        "a model `spinalnet export --format onnx` wrote (preprocessing and class names from its metadata).");
+
     public static Command Evaluate(RunOptions o)
     {
-        var weights = Opt<string>("--weights", "FILE", "Weights file: a run's model.safetensors, or the authors' " +
+        var weights = Opt<string?>("--weights", "FILE", "Weights file: a run's model.safetensors, or the authors' " +
             "PyTorch state dict (.pt).", "-w");
-        weights.Required = true;
-        var command = new Command("evaluate", "Test accuracy and loss of trained weights.")
-            { weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
+        var onnx = OnnxOption("Evaluate");
+        var command = new Command("evaluate", "Test accuracy and loss of trained weights (--weights or --onnx).")
+            { weights, onnx, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            using var trained = TrainedModel.Open(null, r.GetValue(weights), Configuration.Resolve(options: o.Overrides(r)));
-            var e = trained.Evaluate(Warn);
+            Evaluation e;
+            if (r.GetValue(onnx) is { } file)
+            {
+                using var served = OnnxClassifier.Open(file);
+                e = served.Evaluate(r.GetValue(o.Data), r.GetValue(o.DataRoot), r.GetValue(o.TestBatchSize), Warn);
+            }
+            else
+            {
+                using var trained = TrainedModel.Open(null, r.GetValue(weights) ?? throw new ArgumentException(
+                    "give the weights to evaluate (--weights FILE or --onnx FILE)", "weights"),
+                    Configuration.Resolve(options: o.Overrides(r)));
+                e = trained.Evaluate(Warn);
+            }
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
             return 0;
@@ -159,16 +173,26 @@ static class Commands
             Description = "PNG or JPEG files; each is converted to the network's channels and input size.",
             Arity = ArgumentArity.OneOrMore,
         };
+        var onnx = OnnxOption("Predict");
         var command = new Command("predict", "The most probable classes of images, with their probabilities.")
-            { run, weights, top, images };
+            { run, weights, onnx, top, images };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights),
-                Configuration.Resolve(options: o.Overrides(r)));
-            foreach (var p in trained.Predict(r.GetValue(images)!, r.GetValue(top)))
-                Console.WriteLine($"{p.File}: " + string.Join(", ",
-                    p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
+            IReadOnlyList<Prediction> predictions;
+            if (r.GetValue(onnx) is { } file)
+            {
+                using var served = OnnxClassifier.Open(file);
+                predictions = served.Predict(r.GetValue(images)!, r.GetValue(top));
+            }
+            else
+            {
+                using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights),
+                    Configuration.Resolve(options: o.Overrides(r)));
+                predictions = trained.Predict(r.GetValue(images)!, r.GetValue(top));
+            }
+            foreach (var p in predictions)
+                Console.WriteLine($"{p.File}: " + string.Join(", ", p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
             return 0;
         });
         return command;
@@ -208,17 +232,20 @@ static class Commands
     {
         var run = Opt<string>("--run", "DIR", "Run folder written by `spinalnet train`.");
         run.Required = true;
-        var format = Defaulted("--format", "pt|safetensors", "pt (PyTorch, loadable by the authors' module with " +
-            "load_state_dict) or safetensors.", "pt", "-f");
-        format.AcceptOnlyFromAmong("pt", "safetensors");
-        var output = Opt<string?>("--out", "FILE", "File to write (default: RUN/authors.pt or RUN/authors.safetensors).",
-            "-o");
-        var command = new Command("export", "Write a run's weights under the authors' PyTorch key names.") { run, format, output };
+        var format = Defaulted("--format", "pt|safetensors|onnx", "pt (PyTorch, loadable by the authors' module with " +
+            "load_state_dict), safetensors, or onnx (the whole network, for ONNX Runtime; see README, Deployment).", "pt",
+            "-f");
+        format.AcceptOnlyFromAmong("pt", "safetensors", "onnx");
+        var output = Opt<string?>("--out", "FILE", "File to write (default: RUN/authors.pt, RUN/authors.safetensors or " +
+            "RUN/model.onnx).", "-o");
+        var command = new Command("export", "Write a run's weights under the authors' PyTorch key names, or the " +
+                                            "network as ONNX.") { run, format, output };
         command.SetAction(r =>
         {
-            var path = TrainedModel.ExportRun(r.GetValue(run)!,
-                r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
-            Console.WriteLine($"weights written to {path}");
+            var path = r.GetValue(format) == "onnx" ? TrainedModel.ExportOnnxRun(r.GetValue(run)!, r.GetValue(output))
+                : TrainedModel.ExportRun(r.GetValue(run)!,
+                    r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
+            Console.WriteLine($"{(r.GetValue(format) == "onnx" ? "model" : "weights")} written to {path}");
             return 0;
         });
         return command;

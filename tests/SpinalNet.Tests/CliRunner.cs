@@ -8,7 +8,11 @@ sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
 static class CliRunner
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) =>
+        RunProgram(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), args);
+
+    /// <summary>Runs a .NET program (its .dll) with <paramref name="args"/>, from the temp folder.</summary>
+    public static CliResult RunProgram(string dll, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -16,7 +20,7 @@ static class CliRunner
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
+        start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -24,7 +28,7 @@ static class CliRunner
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"spinalnet {string.Join(' ', args)} did not finish in 3 minutes");
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish in 3 minutes");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }
