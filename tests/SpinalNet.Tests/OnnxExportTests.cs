@@ -14,16 +14,13 @@ namespace SpinalNet.Tests;
 
 public class OnnxExportTests(ITestOutputHelper log)
 {
-    static readonly int[][] Vgg5Blocks = [[4, 4], [8, 8], [8, 8, 8], [8, 8, 8]];
-    static readonly int[] CnnChannels = [4, 4, 8, 8, 8, 8];
-
     /// <summary>A small network of each catalogue name (the paper's structure, widths divided down).</summary>
     internal static ClassifierNetwork Small(string name, HeadKind head)
     {
         var spec = ModelCatalog.Get(name);
         int classes = spec.Classes;
         manual_seed(7);
-        if (name.StartsWith("arch2")) return Arch2.Create(new Arch2Config(4 + name.Length % 3, classes), head);
+        if (name.StartsWith("arch2")) return Arch2.Create(new Arch2Config(4, classes), head);
         if (name.Contains("-vgg"))
         {
             int depth = int.Parse(name.Split("-vgg")[1].Split('-')[0]);
@@ -33,8 +30,10 @@ public class OnnxExportTests(ITestOutputHelper log)
         if (name.Contains("-resnet"))
             return CifarResNet.Create(new CifarResNetConfig(name.EndsWith("18") ? CifarResNetConfig.ResNet18
                 : CifarResNetConfig.ResNet34, classes, 6, 2), head);
-        if (name.StartsWith("vgg5")) return Vgg5.Create(new Vgg5Config(classes, Vgg5Blocks, 6, 4), head);
-        if (name.StartsWith("cifar")) return CifarCnn.Create(new CifarCnnConfig(classes, 6, CnnChannels, [12, 10]), head);
+        if (name.StartsWith("vgg5"))
+            return Vgg5.Create(new Vgg5Config(classes, InteropFixtureTests.Vgg5Blocks, 6, 4), head);
+        if (name.StartsWith("cifar"))
+            return CifarCnn.Create(new CifarCnnConfig(classes, 6, InteropFixtureTests.CnnChannels, [12, 10]), head);
         return spec.Create(head, 7);
     }
 
@@ -160,10 +159,16 @@ public class OnnxExportTests(ITestOutputHelper log)
             OnnxExport.Write(model, ModelCatalog.Get(name).InputShape, path);
             files.Add(path);
         }
-        using (var layer = new SpinalLayer(SpinalCases["gelu-dropout"]))
+        foreach (var name in SpinalCases.Keys)
         {
-            files.Add(Path.Combine(Folder, "checker-spinal.onnx"));
-            OnnxExport.Write(layer, [9], files[^1]);
+            using var layer = new SpinalLayer(SpinalCases[name]);
+            files.Add(Path.Combine(Folder, $"checker-spinal-{name}.onnx"));
+            OnnxExport.Write(layer, [SpinalCases[name].InputWidth], files[^1]);
+        }
+        using (var network = RegressionNetworks.All.Single(n => n.Name == "regression-spinal-script").Create())
+        {
+            files.Add(Path.Combine(Folder, "checker-regression.onnx"));
+            OnnxExport.Write(network, [SyntheticRegression.Inputs], files[^1]);
         }
         var (ok, output) = OnnxChecker.Check(files);
         log.WriteLine(output);

@@ -1,7 +1,7 @@
-// A classifier served by ONNX Runtime from a file `spinalnet export --format onnx` wrote (docs/deployment.md §8.3): the
-// ONNX counterpart of TrainedModel, behind `spinalnet predict --onnx` and `evaluate --onnx`. Its preprocessing, class
-// names and loss come from the model's metadata, and prediction and evaluation are TrainedModel's and the Evaluator's
-// own code with ONNX Runtime as the forward pass, so both paths give the same answers.
+// A classifier served by ONNX Runtime from a file that `spinalnet export --format onnx` wrote (docs/deployment.md
+// §8.3): the ONNX counterpart of TrainedModel, behind `spinalnet predict --onnx` and `evaluate --onnx`. Its
+// preprocessing, class names and loss come from the model's metadata, and prediction and evaluation are TrainedModel's
+// and the Evaluator's own code with ONNX Runtime as the forward pass, so both paths give the same answers.
 using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Training;
