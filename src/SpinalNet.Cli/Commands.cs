@@ -71,6 +71,12 @@ static class Commands
     static Option<string?> OnnxOption(string what) => Opt<string?>("--onnx", "FILE", $"{what} with ONNX Runtime from " +
         "a model `spinalnet export --format onnx` wrote (preprocessing and class names from its metadata).");
 
+    /// <summary>The --onnx file, refused together with another source of weights.</summary>
+    static string? OnnxModelFile(ParseResult r, Option<string?> onnx, params Option<string?>[] others) =>
+        r.GetValue(onnx) is { } file && others.FirstOrDefault(o => r.GetValue(o) is not null) is { } other
+            ? throw new ArgumentException($"--onnx {file} is the whole model; give it without {other.Name}", "onnx")
+            : r.GetValue(onnx);
+
     public static Command Evaluate(RunOptions o)
     {
         var weights = Opt<string?>("--weights", "FILE", "Weights file: a run's model.safetensors, or the authors' " +
@@ -82,7 +88,7 @@ static class Commands
         command.SetAction(r =>
         {
             Evaluation e;
-            if (r.GetValue(onnx) is { } file)
+            if (OnnxModelFile(r, onnx, weights) is { } file)
             {
                 using var served = OnnxClassifier.Open(file);
                 e = served.Evaluate(r.GetValue(o.Data), r.GetValue(o.DataRoot), r.GetValue(o.TestBatchSize), Warn);
@@ -180,7 +186,7 @@ static class Commands
         command.SetAction(r =>
         {
             IReadOnlyList<Prediction> predictions;
-            if (r.GetValue(onnx) is { } file)
+            if (OnnxModelFile(r, onnx, run, weights) is { } file)
             {
                 using var served = OnnxClassifier.Open(file);
                 predictions = served.Predict(r.GetValue(images)!, r.GetValue(top));

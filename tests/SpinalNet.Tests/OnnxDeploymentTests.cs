@@ -61,6 +61,7 @@ public sealed class OnnxDeploymentTests : IDisposable
         Assert.True(byRun.ExitCode == 0 && byOnnx.ExitCode == 0, byRun.Stderr + byOnnx.Stderr);
         Assert.Equal(6, byRun.Stdout.Trim().Split('\n').Length);
         Assert.Equal(byRun.Stdout, byOnnx.Stdout);
+        CliTests.AssertOneLineError(CliRunner.Run("predict", "--onnx", onnx, "--run", run, files[0]), "without --run");
 
         // The example serves the file with ONNX Runtime alone and prints the same lines.
         var example = CliRunner.RunProgram(ExampleProgram(), [onnx, .. files]);
