@@ -99,6 +99,9 @@ public static class OnnxExport
                 Chain(module, path, x),
             // The script's registered but unused layers are not part of the computation.
             RegressionNetwork => Chain(module, path, x, "net"),
+            StandardisedRegression => g.Node("Add", path, [g.Node("Mul", path, [Emit(Child(module, "net"), path + "net.",
+                g.Node("Div", path, [g.Node("Sub", path, [x, g.Weight(path + "feature_mean")]),
+                    g.Weight(path + "feature_std")])), g.Weight(path + "target_std")]), g.Weight(path + "target_mean")]),
             Conv2d c => Conv(c, path, x),
             BatchNorm1d or BatchNorm2d => g.Node("BatchNormalization", path, [x, g.Weight(path + "weight"),
                 g.Weight(path + "bias"), g.Weight(path + "running_mean"), g.Weight(path + "running_var")],

@@ -15,7 +15,8 @@ public sealed record TabularResult(RegressionNet Net, long Parameters, long Mult
 public static class TabularRegression
 {
     public static IReadOnlyList<TabularResult> Run(RegressionTable table, RegressionSettings settings,
-        Action<RegressionNet, RegressionEpoch>? onEpoch = null, Action<RegressionNet, RegressionNetwork>? trained = null)
+        Action<RegressionNet, RegressionEpoch>? onEpoch = null,
+        Action<RegressionNet, RegressionNetwork, Standardisation>? trained = null)
     {
         if (table.Count < 20)
             throw new ArgumentException($"{table.Count} rows are too few to split into training, validation and test parts", "data");
@@ -55,7 +56,8 @@ public static class TabularRegression
             double mae = predicted.Zip(truth, (p, t) => Math.Abs((double)p - t)).Average();
             double average = truth.Average();
             double variance = truth.Select(t => (t - average) * (t - average)).Average();
-            trained?.Invoke(net, model);
+            trained?.Invoke(net, model, new Standardisation(mean.data<float>().ToArray(), std.data<float>().ToArray(),
+                yMean, yStd));
             results.Add(new TabularResult(net, cost.Parameters, cost.Multiplications, mse, mae, 1 - mse / variance,
                 history, predicted, truth));
         }

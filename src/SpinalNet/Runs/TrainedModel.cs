@@ -119,9 +119,11 @@ public sealed class TrainedModel : IDisposable
         return path;
     }
 
-    /// <summary>A run's network as ONNX, by default as RUN/model.onnx.</summary>
+    /// <summary>A run's network as ONNX (a classifier's, or one network of a CSV regression run), by default as
+    /// RUN/model.onnx.</summary>
     public static string ExportOnnxRun(string run, string? output = null)
     {
+        if (CsvRegressionRun.IsRegressionRun(run)) return CsvRegressionRun.ExportOnnx(run, output);
         using var trained = Open(run);
         return trained.ExportOnnx(output ?? Path.Combine(run, OnnxFileName));
     }
