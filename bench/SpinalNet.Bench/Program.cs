@@ -1,5 +1,7 @@
 // Benchmarks of the SpinalNet library; results go to BenchmarkDotNet.Artifacts/ and are summarised in bench/RESULTS.md.
 // Run: dotnet run -c Release --project bench/SpinalNet.Bench -- --filter '*'
+// ONNX export fidelity and ONNX Runtime speed (docs/deployment.md §8.4):
+//   dotnet run -c Release --project bench/SpinalNet.Bench -- onnx-fidelity   (or onnx-speed)
 // In-process toolchain: the benchmarks run in this process, which already loads TorchSharp's patched natives.
 // Monitoring strategy: each invocation is a whole training epoch, long enough to time on its own.
 using BenchmarkDotNet.Configs;
@@ -7,6 +9,13 @@ using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+if (args is ["onnx-fidelity"] or ["onnx-speed"])
+{
+    if (args[0] == "onnx-fidelity") SpinalNet.Bench.OnnxFidelity.Run();
+    else SpinalNet.Bench.OnnxSpeed.Run();
+    return;
+}
 
 var job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)

@@ -53,19 +53,38 @@ static class Commands
         return new ResumeChanges(r.GetValue(o.Epochs), r.GetValue(o.MaxTime), r.GetValue(o.Threads));
     }
 
+    static Option<string?> OnnxOption(string what) => Opt<string?>("--onnx", "FILE", $"{what} with ONNX Runtime from " +
+        "a model `spinalnet export --format onnx` wrote (preprocessing and class names from its metadata).");
+
+    /// <summary>The --onnx file, refused together with another source of weights.</summary>
+    static string? OnnxModelFile(ParseResult r, Option<string?> onnx, params Option<string?>[] others) =>
+        r.GetValue(onnx) is { } file && others.FirstOrDefault(o => r.GetValue(o) is not null) is { } other
+            ? throw new ArgumentException($"--onnx {file} is the whole model; give it without {other.Name}", "onnx")
+            : r.GetValue(onnx);
+
     public static Command Evaluate(RunOptions o)
     {
         var run = RunOption();
         var weights = Opt<string?>("--weights", "FILE", "Weights file: a run's model.safetensors or a checkpoint " +
             "(.ckpt), or the authors' PyTorch state dict (.pt). Without --run, --model and --head say which network " +
             "they fit.", "-w");
-        var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, or a file's).")
-            { run, weights, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
+        var onnx = OnnxOption("Evaluate");
+        var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, a file's, or an " +
+                                              "ONNX model's).") { run, weights, onnx, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
-            var e = trained.Evaluate(Warn);
+            Evaluation e;
+            if (OnnxModelFile(r, onnx, run, weights) is { } file)
+            {
+                using var served = OnnxClassifier.Open(file);
+                e = served.Evaluate(r.GetValue(o.Data), r.GetValue(o.DataRoot), r.GetValue(o.TestBatchSize), Warn);
+            }
+            else
+            {
+                using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
+                e = trained.Evaluate(Warn);
+            }
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
             return 0;
@@ -199,19 +218,29 @@ static class Commands
             Description = "PNG or JPEG files; each is converted to the network's channels and input size.",
             Arity = ArgumentArity.OneOrMore,
         };
+        var onnx = OnnxOption("Predict");
         var command = new Command("predict", "The most probable classes of images, with their probabilities.")
-            { run, weights, top, invert, images };
+            { run, weights, onnx, top, invert, images };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
             var polarity = r.GetValue(invert) switch { "yes" => Polarity.Invert, "no" => Polarity.AsIs, _ => Polarity.Auto };
-            foreach (var p in trained.Predict(r.GetValue(images)!, r.GetValue(top), polarity))
+            IReadOnlyList<Prediction> predictions;
+            if (OnnxModelFile(r, onnx, run, weights) is { } file)
+            {
+                using var served = OnnxClassifier.Open(file);
+                predictions = served.Predict(r.GetValue(images)!, r.GetValue(top), polarity);
+            }
+            else
+            {
+                using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
+                predictions = trained.Predict(r.GetValue(images)!, r.GetValue(top), polarity);
+            }
+            foreach (var p in predictions)
             {
                 if (p.Inverted && polarity == Polarity.Auto)
                     Warn($"{p.File} is dark on light; inverted as the network learnt (--invert no keeps it)");
-                Console.WriteLine($"{p.File}: " + string.Join(", ",
-                    p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
+                Console.WriteLine($"{p.File}: " + string.Join(", ", p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
             }
             return 0;
         });
@@ -252,17 +281,20 @@ static class Commands
     {
         var run = Opt<string>("--run", "DIR", "Run folder written by `spinalnet train`.");
         run.Required = true;
-        var format = Defaulted("--format", "pt|safetensors", "pt (PyTorch, loadable by the authors' module with " +
-            "load_state_dict) or safetensors.", "pt", "-f");
-        format.AcceptOnlyFromAmong("pt", "safetensors");
-        var output = Opt<string?>("--out", "FILE", "File to write (default: RUN/authors.pt or RUN/authors.safetensors).",
-            "-o");
-        var command = new Command("export", "Write a run's weights under the authors' PyTorch key names.") { run, format, output };
+        var format = Defaulted("--format", "pt|safetensors|onnx", "pt (PyTorch, loadable by the authors' module with " +
+            "load_state_dict), safetensors, or onnx (the whole network, for ONNX Runtime; see README, Deployment).", "pt",
+            "-f");
+        format.AcceptOnlyFromAmong("pt", "safetensors", "onnx");
+        var output = Opt<string?>("--out", "FILE", "File to write (default: RUN/authors.pt, RUN/authors.safetensors or " +
+            "RUN/model.onnx).", "-o");
+        var command = new Command("export", "Write a run's weights under the authors' PyTorch key names, or the " +
+                                            "network as ONNX.") { run, format, output };
         command.SetAction(r =>
         {
-            var path = TrainedModel.ExportRun(r.GetValue(run)!,
-                r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
-            Console.WriteLine($"weights written to {path}");
+            var path = r.GetValue(format) == "onnx" ? TrainedModel.ExportOnnxRun(r.GetValue(run)!, r.GetValue(output))
+                : TrainedModel.ExportRun(r.GetValue(run)!,
+                    r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
+            Console.WriteLine($"{(r.GetValue(format) == "onnx" ? "model" : "weights")} written to {path}");
             return 0;
         });
         return command;

@@ -11,6 +11,10 @@ static class CliRunner
     public static CliResult Run(params string[] args) => Dotnet(Path.GetTempPath(), TimeSpan.FromMinutes(3), null,
         [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
 
+    /// <summary>Runs a .NET program (its .dll) with <paramref name="args"/>, from the temp folder.</summary>
+    public static CliResult RunProgram(string dll, params string[] args) =>
+        Dotnet(Path.GetTempPath(), TimeSpan.FromMinutes(3), null, [dll, .. args]);
+
     /// <summary>`dotnet ARGS` in a child process; <paramref name="environment"/> sets variables (null removes one).
     /// The child gets none of the MSBuild variables of the test run's own build.</summary>
     public static CliResult Dotnet(string workingDirectory, TimeSpan timeout,

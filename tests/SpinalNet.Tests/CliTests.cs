@@ -181,7 +181,7 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    static void AssertOneLineError(CliResult result, string culprit)
+    internal static void AssertOneLineError(CliResult result, string culprit)
     {
         Assert.NotEqual(0, result.ExitCode);
         var lines = result.Stderr.Trim().Split('\n');

@@ -11,8 +11,8 @@ namespace SpinalNet.Tests;
 
 public class InteropFixtureTests(ITestOutputHelper log)
 {
-    static readonly int[][] Vgg5Blocks = [[4, 4], [8, 8], [8, 8, 8], [8, 8, 8]];
-    static readonly int[] CnnChannels = [4, 4, 8, 8, 8, 8];
+    internal static readonly int[][] Vgg5Blocks = [[4, 4], [8, 8], [8, 8, 8], [8, 8, 8]];
+    internal static readonly int[] CnnChannels = [4, 4, 8, 8, 8, 8];
     const int M = VggFeatures.Pool;
     static readonly int[] VggCfg = [4, 4, M, 8, 8, M, 8, 8, 8, 8, M, 16, 16, 16, 16, M, 16, 16, 16, 16, M];
 

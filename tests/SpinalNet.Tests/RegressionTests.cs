@@ -171,4 +171,36 @@ public sealed class RegressionTests : IDisposable
         Assert.Single(bad.Stderr.Trim().Split('\n'));
         Assert.Contains("line 3, column 'y'", bad.Stderr);
     }
+
+    [Fact]
+    public void Csv_regression_run_exports_as_onnx_taking_raw_features_and_giving_target_units()
+    {
+        var run = Path.Combine(folder, "onnx-run");
+        var results = SpinalNet.Runs.CsvRegressionRun.Run(Pendulum(200), "period_s", null,
+            new RegressionSettings(Epochs: 3), run);
+        var cli = CliRunner.Run("export", "--run", Path.Combine(run, "spinal"), "--format", "onnx");
+        Assert.True(cli.ExitCode == 0, cli.Stderr);
+        foreach (var net in new[] { RegressionNet.Conventional, RegressionNet.Spinal })
+        {
+            var netFolder = Path.Combine(run, SpinalNet.Runs.CsvRegressionRun.Id(net));
+            var path = SpinalNet.Runs.TrainedModel.ExportOnnxRun(netFolder, Path.Combine(folder, $"{net}.onnx"));
+            var config = System.Text.Json.JsonSerializer.Deserialize<SpinalNet.Runs.RegressionRunConfig>(
+                File.ReadAllText(Path.Combine(netFolder, "config.json")), SpinalNet.Runs.RunJson.Options)!;
+            var s = config.Standardisation!;
+            using var model = new RegressionNetwork(net, 3);
+            SpinalNet.Interop.WeightsFile.Load(model, Path.Combine(netFolder, "model.safetensors"));
+            model.eval();
+            torch.manual_seed(4);
+            using var raw = torch.rand(7, 3) * 2;
+            using var noGrad = torch.no_grad();
+            using var expected = model.call((raw - torch.tensor(s.FeatureMean)) / torch.tensor(s.FeatureStd)) *
+                s.TargetStd + s.TargetMean;
+            using var session = SpinalNet.Interop.OnnxSession.Open(path, threads: 1);
+            using var actual = session.Forward(raw);
+            Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-5);
+            Assert.Equal("target", session.Metadata["output"]);
+            Assert.Equal("[\"length_m\",\"gravity\",\"colour_code\"]", session.Metadata["features"]);
+        }
+        Assert.Equal(2, results.Count);
+    }
 }

@@ -84,4 +84,13 @@ public static class Pipelines
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException(
             $"unknown pipeline '{name}' (known: {string.Join(", ", All.Select(p => p.Name))})");
+
+    /// <summary>The statistics, where a pipeline does nothing but normalise (or nothing at all); else null.</summary>
+    public static ChannelNormalization? OnlyNormalizes(IImageTransform steps) => steps switch
+    {
+        Normalize n => n.Statistics,
+        Compose { Steps.Count: 0 } => ChannelNormalization.None,
+        Compose { Steps.Count: 1 } c => OnlyNormalizes(c.Steps[0]),
+        _ => null,
+    };
 }

@@ -58,9 +58,17 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>NLL on log-probabilities where the network outputs them, cross-entropy on logits otherwise:
     /// the same value either way, as the scripts compute it.</summary>
-    public Tensor Loss(Tensor output, Tensor target, nn.Reduction reduction) => logSoftmax
-        ? nn.functional.nll_loss(output, target, reduction: reduction)
-        : nn.functional.cross_entropy(output, target, reduction: reduction);
+    public Tensor Loss(Tensor output, Tensor target, nn.Reduction reduction) =>
+        LossOf(logSoftmax, output, target, reduction);
+
+    /// <summary>The loss of outputs that are log-probabilities (<paramref name="logProbabilities"/>) or logits.</summary>
+    public static Tensor LossOf(bool logProbabilities, Tensor output, Tensor target, nn.Reduction reduction) =>
+        logProbabilities
+            ? nn.functional.nll_loss(output, target, reduction: reduction)
+            : nn.functional.cross_entropy(output, target, reduction: reduction);
+
+    /// <summary>Whether the network outputs log-probabilities (log_softmax) rather than logits.</summary>
+    public bool OutputsLogProbabilities => logSoftmax;
 
     /// <summary>The head, Spinal or conventional.</summary>
     public nn.Module<Tensor, Tensor> Head => head;

@@ -20,7 +20,8 @@ public static class TabularRegression
     public const int MinimumRows = 20;
 
     public static IReadOnlyList<TabularResult> Run(RegressionTable table, RegressionSettings settings,
-        Action<RegressionNet, RegressionEpoch>? onEpoch = null, Action<RegressionNet, RegressionNetwork>? trained = null)
+        Action<RegressionNet, RegressionEpoch>? onEpoch = null,
+        Action<RegressionNet, RegressionNetwork, Standardisation>? trained = null)
     {
         if (table.Count < MinimumRows)
             throw new DataFormatException(table.Source, $"{table.Count} data row{(table.Count == 1 ? " is" : "s are")} too few to split into training, " +
@@ -69,7 +70,8 @@ public static class TabularRegression
             double mae = predicted.Zip(truth, (p, t) => Math.Abs((double)p - t)).Average();
             double average = truth.Average();
             double variance = truth.Select(t => (t - average) * (t - average)).Average();
-            trained?.Invoke(net, model);
+            trained?.Invoke(net, model, new Standardisation(mean.data<float>().ToArray(), std.data<float>().ToArray(),
+                yMean, yStd));
             results.Add(new TabularResult(net, cost.Parameters, cost.Multiplications, mse, mae, 1 - mse / variance,
                 history, predicted, truth));
         }

@@ -1,12 +1,20 @@
 // Regression on the user's CSV file as a run, the use case behind `spinalnet regress --data FILE.csv`
 // (docs/regression.md §4): both networks of the paper's regression experiment trained and tested by
 // TabularRegression, each leaving a folder (fc/, spinal/) with config.json, metrics.csv, model.safetensors, loss.png
-// and scatter.png (predicted against true test values).
+// and scatter.png (predicted against true test values); each network's folder exports as ONNX with its
+// standardisation inside the graph.
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using SpinalNet.Data;
+using SpinalNet.Interop;
 using SpinalNet.Regression;
 
 namespace SpinalNet.Runs;
+
+/// <summary>What a CSV regression run's folder records (its config.json).</summary>
+public sealed record RegressionRunConfig(string Data, string TargetColumn, IReadOnlyList<string> Features,
+    RegressionNet Network, RegressionSettings Settings, Standardisation? Standardisation);
 
 /// <summary>Both regression networks of the paper trained and tested on a CSV file (`spinalnet regress
 /// --data`).</summary>
@@ -16,6 +24,54 @@ public static class CsvRegressionRun
     public static string Id(this RegressionNet net) => net == RegressionNet.Spinal ? "spinal" : "fc";
 
     public static string Title(this RegressionNet net) => net == RegressionNet.Spinal ? "Spinal 6 × 50" : "FF 200, 100";
+
+    /// <summary>Whether a run folder is one network's folder of a CSV regression run.</summary>
+    public static bool IsRegressionRun(string folder)
+    {
+        var path = Path.Combine(folder, RunDirectory.ConfigFile);
+        try
+        {
+            return File.Exists(path) && JsonNode.Parse(File.ReadAllText(path)) is JsonObject o &&
+                   o.ContainsKey("target_column");
+        }
+        catch (JsonException)
+        {
+            return false;  // not ours to judge: the classifier path names the file
+        }
+    }
+
+    /// <summary>One network of a CSV regression run as ONNX (docs/deployment.md §8.1): raw feature values in, the
+    /// target in its own units out, the standardisation inside the graph; by default as RUN/model.onnx.</summary>
+    public static string ExportOnnx(string folder, string? output = null)
+    {
+        var run = RunDirectory.Open(folder);
+        var path = run.File(RunDirectory.ConfigFile);
+        RegressionRunConfig config;
+        try
+        {
+            config = JsonSerializer.Deserialize<RegressionRunConfig>(File.ReadAllText(path),
+                RunJson.Options) ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a regression run configuration ({e.Message.ReplaceLineEndings(" ")})");
+        }
+        var scaling = config.Standardisation ?? throw new InvalidDataException(
+            $"{path}: no standardisation recorded (a run of an earlier version; run `spinalnet regress` again)");
+        var net = new RegressionNetwork(config.Network, config.Features.Count);
+        using var model = new StandardisedRegression(net, scaling);
+        WeightsFile.Load(net, run.File(RunDirectory.WeightsFile), $"the {config.Network.Id()} regression network");
+        model.eval();
+        output ??= run.File(TrainedModel.OnnxFileName);
+        OnnxExport.Write(model, [config.Features.Count], output, new Dictionary<string, string>
+        {
+            ["features"] = JsonSerializer.Serialize(config.Features),
+            ["target"] = config.TargetColumn,
+            [OnnxModelCard.OutputKey] = "target",
+            [OnnxModelCard.PreprocessingKey] = "raw feature values in the order of 'features'; standardisation is in the graph",
+        }, $"{config.Network.Id()} regression network for '{config.TargetColumn}', exported by spinalnet");
+        return output;
+    }
 
     /// <summary>Trains and tests both networks on <paramref name="csv"/>, one run folder each.</summary>
     /// <param name="features">The feature columns (null: every column but the target).</param>
@@ -27,14 +83,11 @@ public static class CsvRegressionRun
         var table = CsvTable.Read(csv, targetColumn, features);
         folder ??= TrainingRun.DefaultFolder($"regress-{Path.GetFileNameWithoutExtension(csv)}");
         RunDirectory.CheckWritable(folder);
-        var results = TabularRegression.Run(table, settings, trained: (net, model) =>
+        var results = TabularRegression.Run(table, settings, trained: (net, model, scaling) =>
         {
             var run = new RunDirectory(Path.Combine(folder, net.Id()));
-            AtomicFile.WriteText(run.File(RunDirectory.ConfigFile), RunJson.Serialize(new
-            {
-                data = csv, target_column = table.TargetName, features = table.FeatureNames,
-                network = net.ToString().ToLowerInvariant(), settings,
-            }));
+            AtomicFile.WriteText(run.File(RunDirectory.ConfigFile), RunJson.Serialize(new RegressionRunConfig(csv,
+                table.TargetName, table.FeatureNames, net, settings, scaling)));
             run.SaveWeights(model);
         });
         foreach (var r in results)

@@ -66,16 +66,7 @@ public static class RunData
     }
 
     static IBatchSource ToBatches(ISampleSource samples, IImageTransform steps, long seed) =>
-        OnlyNormalizes(steps) is { } statistics && samples is LabelledImages images
+        Pipelines.OnlyNormalizes(steps) is { } statistics && samples is LabelledImages images
             ? images.ToImageDataset(statistics)
             : new AugmentedBatches(samples, steps, seed);
-
-    /// <summary>The statistics, where a pipeline does nothing but normalise (or nothing at all).</summary>
-    static ChannelNormalization? OnlyNormalizes(IImageTransform steps) => steps switch
-    {
-        Normalize n => n.Statistics,
-        Compose { Steps.Count: 0 } => ChannelNormalization.None,
-        Compose { Steps.Count: 1 } c => OnlyNormalizes(c.Steps[0]),
-        _ => null,
-    };
 }

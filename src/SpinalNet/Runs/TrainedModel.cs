@@ -2,7 +2,8 @@
 // configuration says (or as a given configuration says, without a run), filled with the run's weights
 // (model.safetensors, else best.ckpt) or with a weights file's (ours or the authors' PyTorch state dict), with the
 // run's class names. Prediction decodes each image, brings it to the network's input (channels, then size), applies the
-// run's evaluation preprocessing and returns the k most probable classes.
+// run's evaluation preprocessing and returns the k most probable classes. Export writes the weights under the
+// authors' names, or the whole network as ONNX (docs/deployment.md §8.1).
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
 using SpinalNet.Interop;
@@ -82,11 +83,18 @@ public sealed class TrainedModel : IDisposable
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
     public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
     {
-        if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
-        var shape = Config.Spec.InputShape;
-        var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
-        var prepare = new Compose(new Resize(height, width), Pipelines.Get(Config.Augmentation).Eval);
         Model.eval();
+        return Predict(Config, ClassNames, Model.call, images, top, polarity);
+    }
+
+    /// <summary>Prediction with any forward pass over a batch of preprocessed images (ours, or ONNX Runtime's).</summary>
+    internal static IReadOnlyList<Prediction> Predict(RunConfig config, IReadOnlyList<string> classNames,
+        Func<torch.Tensor, torch.Tensor> forward, IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
+    {
+        if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
+        var shape = config.Spec.InputShape;
+        var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
+        var prepare = new Compose(new Resize(height, width), Pipelines.Get(config.Augmentation).Eval);
         using var noGrad = torch.no_grad();
         var predictions = new List<Prediction>();
         foreach (var file in images)
@@ -98,12 +106,12 @@ public sealed class TrainedModel : IDisposable
             if (invert)
                 for (int i = 0; i < decoded.Data.Length; i++) decoded.Data[i] = 1 - decoded.Data[i];
             var image = prepare.Apply(decoded, SampleRandom.For(0, 0, 0));
-            var output = Model.call(torch.tensor(image.Data, [1, image.Channels, image.Height, image.Width]));
+            var output = forward(torch.tensor(image.Data, [1, image.Channels, image.Height, image.Width]));
             var probabilities = output.softmax(1)[0];
             var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));
             var best = values.data<float>().ToArray().Zip(indexes.data<long>().ToArray())
                 .Select(p => new ClassProbability((int)p.Second,
-                    (int)p.Second < ClassNames.Count ? ClassNames[(int)p.Second] : p.Second.ToString(), p.First))
+                    (int)p.Second < classNames.Count ? classNames[(int)p.Second] : p.Second.ToString(), p.First))
                 .ToList();
             predictions.Add(new Prediction(file, best, invert));
         }
@@ -124,6 +132,27 @@ public sealed class TrainedModel : IDisposable
         return trained.ExportAuthors(
             output ?? Path.Combine(run, format == WeightsFormat.Pt ? "authors.pt" : "authors.safetensors"), format);
     }
+
+    /// <summary>Writes the network as an ONNX model (docs/deployment.md §8.1) with its class names and preprocessing
+    /// in the metadata; returns the file written.</summary>
+    public string ExportOnnx(string path)
+    {
+        var card = new OnnxModelCard(Config, ClassNames, Model.OutputsLogProbabilities);
+        OnnxExport.Write(Model, Config.Spec.InputShape, path, card.ToMetadata(),
+            $"{Config.Model} ({Config.Head.Id()} head), exported by spinalnet");
+        return path;
+    }
+
+    /// <summary>A run's network as ONNX (a classifier's, or one network of a CSV regression run), by default as
+    /// RUN/model.onnx.</summary>
+    public static string ExportOnnxRun(string run, string? output = null)
+    {
+        if (CsvRegressionRun.IsRegressionRun(run)) return CsvRegressionRun.ExportOnnx(run, output);
+        using var trained = Open(run);
+        return trained.ExportOnnx(output ?? Path.Combine(run, OnnxFileName));
+    }
+
+    public const string OnnxFileName = "model.onnx";
 
     public void Dispose() => Model.Dispose();
 }

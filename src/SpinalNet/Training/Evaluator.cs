@@ -27,24 +27,37 @@ public static class Evaluator
     {
         bool wasTraining = model.training;
         model.eval();
+        try
+        {
+            return Evaluate(model.call, model.Loss, data, batchSize, model.parameters().First().device);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>The same evaluation of any classifier given as a forward function (an ONNX Runtime session, say) and
+    /// its loss on the outputs.</summary>
+    public static Evaluation Evaluate(Func<Tensor, Tensor> forward, Func<Tensor, Tensor, nn.Reduction, Tensor> loss,
+        IBatchSource data, int batchSize, Device device)
+    {
         using var noGrad = torch.no_grad();
-        var device = model.parameters().First().device;
         int classes = data.Classes;
         double lossSum = 0;
         long correct = 0, top5 = 0;
         var confusion = new long[classes * classes];
-        try
+        var order = Enumerable.Range(0, (int)data.Count).Select(i => (long)i).ToArray();
+        using (var batches = data.Batches(order, epoch: 0, firstBatch: 0, batchSize).GetEnumerator())
         {
-            var order = Enumerable.Range(0, (int)data.Count).Select(i => (long)i).ToArray();
-            using var batches = data.Batches(order, epoch: 0, firstBatch: 0, batchSize).GetEnumerator();
             while (true)
             {
                 using var scope = torch.NewDisposeScope();
                 if (!batches.MoveNext()) break;
                 var x = batches.Current.Images.to(device);
                 var y = batches.Current.Labels.to(device);
-                var output = model.call(x);
-                lossSum += model.Loss(output, y, nn.Reduction.Sum).item<float>();
+                var output = forward(x).to(device);
+                lossSum += loss(output, y, nn.Reduction.Sum).item<float>();
                 var predicted = output.argmax(1);
                 correct += predicted.eq(y).sum().item<long>();
                 var best = output.topk((int)Math.Min(5, output.shape[1])).indexes;
@@ -52,10 +65,6 @@ public static class Evaluator
                 var counts = (y * classes + predicted).bincount(null, classes * classes).cpu().data<long>().ToArray();
                 for (int i = 0; i < confusion.Length; i++) confusion[i] += counts[i];
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
         }
         var rows = Enumerable.Range(0, classes).Select(c => confusion[(c * classes)..((c + 1) * classes)]).ToArray();
         return new Evaluation(lossSum / data.Count, (double)correct / data.Count, (double)top5 / data.Count, data.Count, rows);

@@ -1,0 +1,222 @@
+// ONNX export of the project's networks (docs/deployment.md §8.1), written from our own modules: the module tree is
+// walked from the root and every module becomes the ONNX nodes that compute it in evaluation mode (dropout is the
+// identity, batch norm uses its running statistics). Opset 13, a dynamic batch dimension, input "input" and output
+// "output", metadata as given. The Spinal layer becomes Slice (a contiguous split) or Gather (a split that wraps round
+// the end of x), Concat of the split and the previous layer's output, Gemm, BatchNormalization and the activation,
+// with shared blocks reading the same initializers. A module the writer does not know is a one-line error naming it.
+using Google.Protobuf;
+using Onnx;
+using SpinalNet.Data;
+using SpinalNet.Layers;
+using SpinalNet.Models;
+using SpinalNet.Regression;
+using TorchSharp;
+using TorchSharp.Modules;
+using static SpinalNet.Interop.OnnxGraphBuilder;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Interop;
+
+public static class OnnxExport
+{
+    public const int Opset = 13;
+    public const long IrVersion = 7;
+    public const string InputName = "input", OutputName = "output", BatchDimension = "batch";
+
+    /// <summary>The ONNX model of <paramref name="network"/> for samples of <paramref name="sampleShape"/>.</summary>
+    public static ModelProto ToModel(nn.Module<Tensor, Tensor> network, long[] sampleShape,
+        IReadOnlyDictionary<string, string>? metadata = null, string? description = null)
+    {
+        bool wasTraining = network.training;
+        network.eval();
+        try
+        {
+            long[] outputShape;
+            using (no_grad())
+            using (var sample = zeros([1, .. sampleShape]))
+            using (var y = network.call(sample))
+                outputShape = y.shape[1..];
+
+            var stateDict = network.state_dict().ToDictionary(p => p.Key, p => p.Value);
+            var builder = new OnnxGraphBuilder(network.GetName(), stateDict);
+            builder.Fresh(InputName);
+            var last = new Writer(builder).Emit(network, "", InputName);
+            builder.Graph.Node.Add(new NodeProto
+                { OpType = "Identity", Name = OutputName, Input = { last }, Output = { OutputName } });
+            builder.AddRemainingWeights();
+            builder.Graph.Input.Add(Value(InputName, sampleShape));
+            builder.Graph.Output.Add(Value(OutputName, outputShape));
+
+            var model = new ModelProto
+            {
+                IrVersion = IrVersion, ProducerName = "SpinalNet", Graph = builder.Graph,
+                ProducerVersion = typeof(OnnxExport).Assembly.GetName().Version?.ToString() ?? "",
+                DocString = description ?? "",
+            };
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+            foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+                model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+            return model;
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
+    }
+
+    /// <summary>Writes the ONNX model of <paramref name="network"/> to <paramref name="path"/> (atomically).</summary>
+    public static void Write(nn.Module<Tensor, Tensor> network, long[] sampleShape, string path,
+        IReadOnlyDictionary<string, string>? metadata = null, string? description = null)
+    {
+        var bytes = ToModel(network, sampleShape, metadata, description).ToByteArray();
+        AtomicFile.Write(path, temp => File.WriteAllBytes(temp, bytes));
+    }
+
+    /// <summary>A float tensor value [batch, dims...] with a symbolic batch dimension.</summary>
+    static ValueInfoProto Value(string name, long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = BatchDimension });
+        foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape },
+            },
+        };
+    }
+
+    sealed class Writer(OnnxGraphBuilder g)
+    {
+        /// <summary>Writes the nodes of <paramref name="module"/> (state-dict prefix <paramref name="path"/>) reading
+        /// value <paramref name="x"/>; returns the name of its output.</summary>
+        public string Emit(nn.Module module, string path, string x) => module switch
+        {
+            Identity or Dropout or Dropout2d => x,
+            Sequential or ClassifierNetwork or FullyConnectedHead or ModuleList<nn.Module<Tensor, Tensor>> =>
+                Chain(module, path, x),
+            // The script's registered but unused layers are not part of the computation.
+            RegressionNetwork => Chain(module, path, x, "net"),
+            StandardisedRegression => g.Node("Add", path, [g.Node("Mul", path, [Emit(Child(module, "net"), path + "net.",
+                g.Node("Div", path, [g.Node("Sub", path, [x, g.Weight(path + "feature_mean")]),
+                    g.Weight(path + "feature_std")])), g.Weight(path + "target_std")]), g.Weight(path + "target_mean")]),
+            Conv2d c => Conv(c, path, x),
+            BatchNorm1d or BatchNorm2d => g.Node("BatchNormalization", path, [x, g.Weight(path + "weight"),
+                g.Weight(path + "bias"), g.Weight(path + "running_mean"), g.Weight(path + "running_var")],
+                Float("epsilon", ((BatchNorm)module).eps)),
+            Linear l => g.Node("Gemm", path,
+                l.bias is null ? [x, g.Weight(path + "weight")] : [x, g.Weight(path + "weight"), g.Weight(path + "bias")],
+                Int("transB", 1)),
+            MaxPool2d p => Pool(p, path, x),
+            ReLU => g.Node("Relu", path, [x]),
+            Tanh => g.Node("Tanh", path, [x]),
+            Sigmoid => g.Node("Sigmoid", path, [x]),
+            LeakyReLU r => g.Node("LeakyRelu", path, [x], Float("alpha", r.negative_slope)),
+            GELU { approximate: GELU.Approximate.none } => Gelu(path, x),
+            Flatten { start_dim: 1, end_dim: -1 } => g.Node("Flatten", path, [x], Int("axis", 1)),
+            LogSoftmax { dim: 1 or -1 } => g.Node("LogSoftmax", path, [x], Int("axis", 1)),
+            ChannelsLastFlatten => g.Node("Flatten", path,
+                [g.Node("Transpose", path, [x], Ints("perm", [0, 2, 3, 1]))], Int("axis", 1)),
+            SpinalLayer s => Spinal(s, path, x),
+            BasicBlock => g.Node("Add", path, [Chain(module, path, x, "conv1", "bn1", "relu", "conv2", "bn2"),
+                Emit(Child(module, "downsample"), path + "downsample.", x)]),
+            Models.Arch2Features => Arch2Features(module, path, x),
+            Models.Arch2Head => Arch2Head(module, path, x),
+            _ => throw new InvalidOperationException(
+                $"ONNX export: module '{(path.Length == 0 ? "(root)" : path.TrimEnd('.'))}' is a {module.GetType().Name}, " +
+                "which the ONNX writer does not know"),
+        };
+
+        /// <summary>The children (all, or those named) applied one after the other.</summary>
+        string Chain(nn.Module module, string path, string x, params string[] only)
+        {
+            var children = only.Length == 0 ? module.named_children().ToList()
+                : only.Select(name => (name, Child(module, name))).ToList();
+            foreach (var (name, child) in children) x = Emit(child, $"{path}{name}.", x);
+            return x;
+        }
+
+        static nn.Module Child(nn.Module module, string name) =>
+            module.named_children().FirstOrDefault(c => c.name == name).module
+            ?? throw new InvalidOperationException($"ONNX export: {module.GetType().Name} has no child '{name}'");
+
+        string Conv(Conv2d c, string path, string x)
+        {
+            if (c.padding_mode != PaddingModes.Zeros || c.padding is null)
+                throw new InvalidOperationException(
+                    $"ONNX export: convolution '{path.TrimEnd('.')}' pads with {c.padding_mode}; only explicit zero " +
+                    "padding is written");
+            var inputs = new List<string> { x, g.Weight(path + "weight") };
+            if (c.bias is not null) inputs.Add(g.Weight(path + "bias"));
+            return g.Node("Conv", path, inputs, Ints("kernel_shape", c.kernel_size), Ints("strides", c.stride),
+                Ints("pads", [.. c.padding, .. c.padding]), Ints("dilations", c.dilation), Int("group", c.groups));
+        }
+
+        string Pool(MaxPool2d p, string path, string x)
+        {
+            var padding = p.padding ?? [0, 0];
+            return g.Node("MaxPool", path, [x], Ints("kernel_shape", p.kernel_size),
+                Ints("strides", p.stride ?? p.kernel_size), Ints("pads", [.. padding, .. padding]),
+                Ints("dilations", p.dilation ?? [1, 1]), Int("ceil_mode", p.ceil_mode ? 1 : 0));
+        }
+
+        /// <summary>GELU(x) = x · ½ · (1 + erf(x / √2)); opset 13 has no Gelu.</summary>
+        string Gelu(string path, string x)
+        {
+            var erf = g.Node("Erf", path, [g.Node("Div", path, [x, g.Constant(path, MathF.Sqrt(2))])]);
+            var half = g.Node("Mul", path, [x, g.Constant(path, 0.5f)]);
+            return g.Node("Mul", path, [half, g.Node("Add", path, [erf, g.Constant(path, 1f)])]);
+        }
+
+        /// <summary>docs/spinal-layer.md §1.2: layer i reads split i (Slice where contiguous, Gather where it wraps
+        /// round) and, from layer 1 on, the previous layer's output after it; the output layer reads them all.</summary>
+        string Spinal(SpinalLayer spinal, string path, string x)
+        {
+            var config = spinal.Config;
+            var blocks = Child(spinal, "layers").named_children().ToList();
+            int s = config.SplitWidth;
+            var hidden = new string[config.Layers];
+            for (int i = 0; i < config.Layers; i++)
+            {
+                int start = config.InputIndex(i, 0);
+                var split = start + s <= config.InputWidth
+                    ? Slice(path, x, start, start + s)
+                    : g.Node("Gather", path, [x, g.Constant(path, Enumerable.Range(0, s)
+                        .Select(j => (long)config.InputIndex(i, j)).ToArray())], Int("axis", 1));
+                var input = i == 0 ? split : g.Node("Concat", path, [split, hidden[i - 1]], Int("axis", 1));
+                var (name, block) = blocks[config.BlockOfLayer[i]];
+                hidden[i] = Emit(block, $"{path}layers.{name}.", input);
+            }
+            return Emit(Child(spinal, "output"), path + "output.", g.Node("Concat", path, hidden, Int("axis", 1)));
+        }
+
+        string Slice(string path, string x, long start, long end) =>
+            g.Node("Slice", path, [x, g.Constant(path, start), g.Constant(path, end), g.Constant(path, 1)]);
+
+        /// <summary>Raw pixels, conv1's and conv2's activations, flattened side by side (docs/networks.md §2.2).</summary>
+        string Arch2Features(nn.Module module, string path, string x)
+        {
+            var first = Chain(module, path, x, "conv1", "pool1", "act1");
+            var second = Chain(module, path, first, "conv2", "drop2", "pool2", "act2");
+            return g.Node("Concat", path, new[] { x, first, second }
+                .Select(v => g.Node("Flatten", path, [v], Int("axis", 1))), Int("axis", 1));
+        }
+
+        /// <summary>Three Spinal stacks over consecutive parts of the features, then hidden → output.</summary>
+        string Arch2Head(nn.Module module, string path, string x)
+        {
+            var stacks = Child(module, "stacks").named_children().ToList();
+            long offset = 0;
+            var outputs = new List<string>();
+            foreach (var (name, stack) in stacks)
+            {
+                long width = ((SpinalLayer)stack).Config.InputWidth;
+                outputs.Add(Emit(stack, $"{path}stacks.{name}.", Slice(path, x, offset, offset + width)));
+                offset += width;
+            }
+            return Chain(module, path, g.Node("Concat", path, outputs, Int("axis", 1)), "hidden", "output");
+        }
+    }
+}
