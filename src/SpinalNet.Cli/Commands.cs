@@ -30,13 +30,9 @@ static class Commands
             using var run = r.GetValue(resume) is { } folder
                 ? TrainingRun.Resume(folder, ResumeChanges(o, r), Warn)
                 : TrainingRun.Create(o.Resolve(r), r.GetValue(output), Warn);
-            var config = run.Config;
-            if (!quiet)
-                Console.WriteLine($"training {config.Model} ({config.Head.Id()} head) on {run.Data.Train.Count} samples, " +
-                                  $"selecting on the {config.Settings.SelectionSplit} split, testing on " +
-                                  $"{run.Data.Test.Count}; run folder {run.Run.Path}");
+            if (!quiet) Console.WriteLine(run.Description);
             using var cancel = CancelOnCtrlC();
-            var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(config.Head.Id()), cancel.Token));
+            var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(run.Config.Head.Id()), cancel.Token));
             Console.WriteLine(result.Summary);
             return 0;
         });
@@ -53,38 +49,22 @@ static class Commands
         return new ResumeChanges(r.GetValue(o.Epochs), r.GetValue(o.MaxTime), r.GetValue(o.Threads));
     }
 
+    static Option<string?> WeightsOption() => Opt<string?>("--weights", "FILE", "Weights instead of the run's: a run's " +
+        "model.safetensors or checkpoint (.ckpt), or the authors' PyTorch state dict (.pt). Without --run, --model and " +
+        "--head say which network they fit.", "-w");
+
     static Option<string?> OnnxOption(string what) => Opt<string?>("--onnx", "FILE", $"{what} with ONNX Runtime from " +
         "a model `spinalnet export --format onnx` wrote (preprocessing and class names from its metadata).");
 
-    /// <summary>The --onnx file, refused together with another source of weights.</summary>
-    static string? OnnxModelFile(ParseResult r, Option<string?> onnx, params Option<string?>[] others) =>
-        r.GetValue(onnx) is { } file && others.FirstOrDefault(o => r.GetValue(o) is not null) is { } other
-            ? throw new ArgumentException($"--onnx {file} is the whole model; give it without {other.Name}", "onnx")
-            : r.GetValue(onnx);
-
     public static Command Evaluate(RunOptions o)
     {
-        var run = RunOption();
-        var weights = Opt<string?>("--weights", "FILE", "Weights file: a run's model.safetensors or a checkpoint " +
-            "(.ckpt), or the authors' PyTorch state dict (.pt). Without --run, --model and --head say which network " +
-            "they fit.", "-w");
-        var onnx = OnnxOption("Evaluate");
+        var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Evaluate"));
         var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, a file's, or an " +
                                               "ONNX model's).") { run, weights, onnx, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            Evaluation e;
-            if (OnnxModelFile(r, onnx, run, weights) is { } file)
-            {
-                using var served = OnnxClassifier.Open(file);
-                e = served.Evaluate(r.GetValue(o.Data), r.GetValue(o.DataRoot), r.GetValue(o.TestBatchSize), Warn);
-            }
-            else
-            {
-                using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
-                e = trained.Evaluate(Warn);
-            }
+            var e = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r)).Evaluate(Warn);
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
             return 0;
@@ -113,13 +93,10 @@ static class Commands
             using var cancel = CancelOnCtrlC();
             var report = ConsoleReporter.Run(quiet, reporter => comparison.Run(
                 (seed, head) => reporter(count == 1 ? head.Id() : $"{head.Id()} seed {seed}"), cancel.Token));
-            var table = new Table().AddColumns("head", "parameters", "multiplications", "head parameters",
-                "head multiplications", "best accuracy", "final accuracy", "s/epoch");
-            foreach (var h in report.Summaries)
-                table.AddRow(h.Head.Id(), Count(h.Parameters), Count(h.Multiplications),
-                    Count(h.HeadParameters), Count(h.HeadMultiplications), h.BestAccuracy.Percent,
-                    h.FinalAccuracy.Percent, Fixed(h.SecondsPerEpoch.Mean));
-            AnsiConsole.Write(table);
+            Print(["head", "parameters", "multiplications", "head parameters", "head multiplications", "best accuracy",
+                "final accuracy", "s/epoch"], report.Summaries.Select(h => new[] { h.Head.Id(), Count(h.Parameters),
+                Count(h.Multiplications), Count(h.HeadParameters), Count(h.HeadMultiplications), h.BestAccuracy.Percent,
+                h.FinalAccuracy.Percent, Fixed(h.SecondsPerEpoch.Mean) }));
             Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in " +
                               comparison.Folder);
             return 0;
@@ -156,22 +133,18 @@ static class Commands
                 : HeadSweep.Create(o.Resolve(r), new SweepGrid(Values(widths), Values(layers), Values(splits)),
                     r.GetValue(repeats), r.GetValue(output), Warn);
             using var cancel = CancelOnCtrlC();
-            int threads = Math.Max(1, (sweep.Plan.Config.Settings.Threads is > 0 and var t ? t : Environment.ProcessorCount)
-                                      / r.GetValue(jobs));
             var points = r.GetValue(shard) is { } part
                 ? sweep.Run(null, cancel.Token, r.GetValue(budget), SweepShard.Parse(part))
-                : r.GetValue(jobs) > 1
-                    ? sweep.RunInProcesses(r.GetValue(jobs), s => Self("sweep", "--resume", sweep.Folder, "--shard", $"{s}",
-                        "--threads", $"{threads}", "--quiet"))
+                : r.GetValue(jobs) is > 1 and var n
+                    ? sweep.RunInProcesses(n, s => Self("sweep", "--resume", sweep.Folder, "--shard", $"{s}", "--threads",
+                        $"{sweep.WorkerThreads(n)}", "--quiet"))
                     : ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token, r.GetValue(budget)));
             if (r.GetValue(shard) is not null) return 0;
-            var table = new Table().AddColumns("head", "w", "L", "k", "head parameters", "head multiplications",
-                "head step µs", "accuracy", "front ×", "front time");
-            foreach (var p in points.OrderBy(p => p.HeadMultiplications))
-                table.AddRow(p.Head, $"{p.Width}", $"{p.Layers}", $"{p.Splits}", Count(p.HeadParameters),
-                    Count(p.HeadMultiplications), Fixed(p.HeadStepMicroseconds), p.Accuracy.Percent,
-                    p.OnMultiplicationFront ? "yes" : "", p.OnTimeFront ? "yes" : "");
-            AnsiConsole.Write(table);
+            Print(["head", "w", "L", "k", "head parameters", "head multiplications", "head step µs", "accuracy",
+                "front ×", "front time"], points.OrderBy(p => p.HeadMultiplications).Select(p => new[] { p.Head,
+                $"{p.Width}", $"{p.Layers}", $"{p.Splits}", Count(p.HeadParameters), Count(p.HeadMultiplications),
+                Fixed(p.HeadStepMicroseconds), p.Accuracy.Percent, p.OnMultiplicationFront ? "yes" : "",
+                p.OnTimeFront ? "yes" : "" }));
             Console.WriteLine($"accuracy picked on the {sweep.Plan.Config.Settings.SelectionSplit} split; " +
                               $"sweep in {sweep.Folder}");
             return 0;
@@ -188,16 +161,13 @@ static class Commands
             var config = Configuration.Resolve(options: o.Overrides(r));
             using var model = config.CreateModel(0);
             var cost = CostReport.Measure(model, config.Spec.InputShape);
-            var table = new Table().AddColumns("layer", "type", "output", "parameters", "multiplications");
-            foreach (var l in cost.Layers)
-                table.AddRow(l.Name, l.Kind, $"[[{string.Join(", ", l.OutputShape)}]]", Count(l.Parameters),
-                    Count(l.Multiplications));
-            table.AddEmptyRow();
-            foreach (var part in new[] { "backbone", "head" })
-                table.AddRow($"{part} total", "", "", Count(cost.Part(part).Parameters),
-                    Count(cost.Part(part).Multiplications));
-            table.AddRow("total", "", "", Count(cost.Parameters), Count(cost.Multiplications));
-            AnsiConsole.Write(table);
+            string[] Total(string name, CostReport part) =>
+                [name, "", "", Count(part.Parameters), Count(part.Multiplications)];
+            Print(["layer", "type", "output", "parameters", "multiplications"], [
+                .. cost.Layers.Select(l => new[] { l.Name, l.Kind, $"[{string.Join(", ", l.OutputShape)}]",
+                    Count(l.Parameters), Count(l.Multiplications) }),
+                ["", "", "", "", ""], Total("backbone total", cost.Part("backbone")), Total("head total", cost.Part("head")),
+                Total("total", cost)]);
             return 0;
         });
         return command;
@@ -205,10 +175,7 @@ static class Commands
 
     public static Command Predict(RunOptions o)
     {
-        var run = RunOption();
-        var weights = Opt<string?>("--weights", "FILE", "Weights to predict with instead of the run's: a run's " +
-            "model.safetensors or checkpoint, or the authors' PyTorch state dict (.pt). Without --run, --model and " +
-            "--head say which network they fit.", "-w");
+        var (run, weights) = (RunOption(), WeightsOption());
         var top = Defaulted("--top", "K", "How many of the most probable classes to print for each image.", 3, "-k");
         var invert = Defaulted("--invert", "auto|yes|no", "Invert images to light strokes on a dark ground, as MNIST " +
             "networks learn them; auto inverts a mostly light grey image (drawn digits).", "auto");
@@ -225,18 +192,8 @@ static class Commands
         command.SetAction(r =>
         {
             var polarity = r.GetValue(invert) switch { "yes" => Polarity.Invert, "no" => Polarity.AsIs, _ => Polarity.Auto };
-            IReadOnlyList<Prediction> predictions;
-            if (OnnxModelFile(r, onnx, run, weights) is { } file)
-            {
-                using var served = OnnxClassifier.Open(file);
-                predictions = served.Predict(r.GetValue(images)!, r.GetValue(top), polarity);
-            }
-            else
-            {
-                using var trained = TrainedModel.Open(r.GetValue(run), r.GetValue(weights), o.Overrides(r));
-                predictions = trained.Predict(r.GetValue(images)!, r.GetValue(top), polarity);
-            }
-            foreach (var p in predictions)
+            var source = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r));
+            foreach (var p in source.Predict(r.GetValue(images)!, r.GetValue(top), polarity))
             {
                 if (p.Inverted && polarity == Polarity.Auto)
                     Warn($"{p.File} is dark on light; inverted as the network learnt (--invert no keeps it)");
@@ -252,10 +209,8 @@ static class Commands
         var command = new Command("presets", "The paper's from-scratch experiments, runnable with --preset NAME.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("preset", "head", "network", "script", "description");
-            foreach (var p in Recipes.All)
-                table.AddRow(p.Name, p.HeadsName, p.Model, Markup.Escape(p.Script), Markup.Escape(p.Description));
-            AnsiConsole.Write(table);
+            Print(["preset", "head", "network", "script", "description"],
+                Recipes.All.Select(p => new[] { p.Name, p.HeadsName, p.Model, p.Script, p.Description }));
             return 0;
         });
         return command;
@@ -266,12 +221,10 @@ static class Commands
         var command = new Command("models", "The networks the library builds, with the cost of each head.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("model", "head", "parameters", "multiplications", "head parameters",
-                "head multiplications", "description");
-            foreach (var n in NetworkCosts.All())
-                table.AddRow(n.Name, n.Head, Count(n.Total.Parameters), Count(n.Total.Multiplications),
-                    Count(n.HeadCost.Parameters), Count(n.HeadCost.Multiplications), Markup.Escape(n.Description));
-            AnsiConsole.Write(table);
+            Print(["model", "head", "parameters", "multiplications", "head parameters", "head multiplications",
+                "description"], NetworkCosts.All().Select(n => new[] { n.Name, n.Head, Count(n.Total.Parameters),
+                Count(n.Total.Multiplications), Count(n.HeadCost.Parameters), Count(n.HeadCost.Multiplications),
+                n.Description }));
             return 0;
         });
         return command;

@@ -28,14 +28,10 @@ static class DataCommands
         command.SetAction(r =>
         {
             string dataRoot = Root(r, root);
-            var table = new Table().AddColumns("name", "present", "splits (images)", "classes", "image", "download",
-                "description");
-            foreach (var d in DatasetCatalog.All)
-                table.AddRow(d.Name, d.IsPresent(dataRoot) ? "[green]yes[/]" : "no",
+            Print(["name", "present", "splits (images)", "classes", "image", "download", "description"],
+                DatasetCatalog.All.Select(d => new[] { d.Name, d.IsPresent(dataRoot) ? "yes" : "no",
                     string.Join(", ", d.Sizes.Select(s => $"{s.Split} {(s.Size is int n ? Count(n) : "?")}")),
-                    d.Classes.ToString(CultureInfo.InvariantCulture), $"{d.Channels}x{d.Side}x{d.Side}",
-                    d.Files.Count > 0 ? "yes" : "manual", Markup.Escape(d.Description));
-            AnsiConsole.Write(table);
+                    $"{d.Classes}", $"{d.Channels}x{d.Side}x{d.Side}", d.Files.Count > 0 ? "yes" : "manual", d.Description }));
             Console.WriteLine($"data root: {Path.GetFullPath(dataRoot)}");
             return 0;
         });

@@ -2,6 +2,7 @@
 // shape of an option's help.
 using System.CommandLine;
 using System.Globalization;
+using Spectre.Console;
 using SpinalNet.Data;
 
 namespace SpinalNet.Cli;
@@ -13,6 +14,14 @@ static class Format
     public static string Fixed(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A table on the console (cells are text, never markup).</summary>
+    public static void Print(string[] columns, IEnumerable<string[]> rows)
+    {
+        var table = new Table().AddColumns(columns.Select(Markup.Escape).ToArray());
+        foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+    }
 
     /// <summary>An option with its value's name in help (--epochs N) and its description.</summary>
     public static Option<T> Opt<T>(string name, string valueName, string description, params string[] aliases) =>

@@ -52,13 +52,9 @@ static class RegressCommand
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 var results = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
-                var summary = new Table().AddColumns("network", "parameters", "multiplications", "test MSE", "test MAE",
-                    "test R²");
-                foreach (var n in results)
-                    summary.AddRow(n.Net.Title(), Count(n.Parameters), Count(n.Multiplications),
-                        n.Mse.ToString("G4", CultureInfo.InvariantCulture), n.Mae.ToString("G4", CultureInfo.InvariantCulture),
-                        n.R2.ToString("F4", CultureInfo.InvariantCulture));
-                AnsiConsole.Write(summary);
+                Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], results.Select(n =>
+                    new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}", $"{n.Mae:G4}",
+                        $"{n.R2:F4}" }));
                 return 0;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
@@ -75,16 +71,11 @@ static class RegressCommand
         var rows = TableOne.Run(target, settings, options);
         Console.WriteLine($"target {name}, {options.Mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)");
         int half = rows[0].HalfEpoch;
-        var table = new Table().AddColumns("network", "parameters", "multiplications", "parameters trained",
-            $"min @{half}", "paper @100", $"min @{settings.Epochs}", "paper @200", "test MSE × 1e-3");
-        foreach (var row in rows)
-        {
-            var paper = TableOne.Paper(target, row.Net);
-            table.AddRow(row.Net.Title(), Count(row.Parameters), Count(row.Multiplications),
-                Count(row.UsedParameters), Milli(row.MinLossAtHalf), $"{paper.At100:F3}",
-                Milli(row.MinLossAtEnd), $"{paper.At200:F3}", row.TestMse is double t ? Milli(t) : "—");
-        }
-        AnsiConsole.Write(table);
+        Print(["network", "parameters", "multiplications", "parameters trained", $"min @{half}", "paper @100",
+            $"min @{settings.Epochs}", "paper @200", "test MSE × 1e-3"], rows.Select(row => new[] { row.Net.Title(),
+            Count(row.Parameters), Count(row.Multiplications), Count(row.UsedParameters), Milli(row.MinLossAtHalf),
+            $"{TableOne.Paper(target, row.Net).At100:F3}", Milli(row.MinLossAtEnd), $"{TableOne.Paper(target, row.Net).At200:F3}",
+            row.TestMse is double t ? Milli(t) : "—" }));
         Console.WriteLine($"Spinal multiplications: {Percent(1 - (double)rows[1].Multiplications / rows[0].Multiplications)} fewer");
     }
 

@@ -17,6 +17,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Interop;
 
+/// <summary>Writes one of the library's networks as an ONNX graph (docs/deployment.md §8.1).</summary>
 public static class OnnxExport
 {
     public const int Opset = 13;

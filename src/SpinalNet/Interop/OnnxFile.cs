@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Interop;
 
+/// <summary>Reads an ONNX file: its checks, its metadata and its weights by name.</summary>
 public static class OnnxFile
 {
     /// <summary>Protobuf's own limit on one message; a larger file cannot be an ONNX model without external data.</summary>

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Interop;
 
+/// <summary>Builds an ONNX graph node by node: inputs, initializers, nodes and outputs with unique names.</summary>
 public sealed class OnnxGraphBuilder
 {
     readonly HashSet<string> names = [];

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Interop;
 
+/// <summary>An ONNX Runtime inference session over one model file.</summary>
 public sealed class OnnxSession : IDisposable
 {
     readonly InferenceSession session;

@@ -10,6 +10,7 @@ namespace SpinalNet.Regression;
 /// <summary>The training part's statistics that TabularRegression standardises with.</summary>
 public sealed record Standardisation(float[] FeatureMean, float[] FeatureStd, float TargetMean, float TargetStd);
 
+/// <summary>A regression network with its standardisation inside: raw features in, the target in its units out.</summary>
 public sealed class StandardisedRegression : nn.Module<Tensor, Tensor>
 {
     readonly RegressionNetwork net;

@@ -168,6 +168,11 @@ public sealed class HeadSweep : IDisposable
     static void Write(string path, IEnumerable<SweepRow> rows) =>
         AtomicFile.WriteText(path, SweepRow.CsvHeader + "\n" + string.Concat(rows.Select(r => r.Csv() + "\n")));
 
+    /// <summary>Torch threads for each of <paramref name="jobs"/> workers: an even share of the planned threads (all
+    /// cores where the plan says 0), at least one.</summary>
+    public int WorkerThreads(int jobs) =>
+        Math.Max(1, (Plan.Config.Settings.Threads > 0 ? Plan.Config.Settings.Threads : Environment.ProcessorCount) / jobs);
+
     /// <summary>Runs the points left in <paramref name="jobs"/> worker processes at once, each started by
     /// <paramref name="startWorker"/> for its shard (e.g. `spinalnet sweep --resume DIR --shard I/N` with a share of
     /// the threads), waits for all, then gathers their rows into sweep.csv and writes the report.</summary>

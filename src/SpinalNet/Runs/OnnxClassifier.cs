@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Runs;
 
+/// <summary>An ONNX export served by ONNX Runtime: evaluate and predict as a trained run does.</summary>
 public sealed class OnnxClassifier : IDisposable
 {
     public OnnxModelCard Card { get; }

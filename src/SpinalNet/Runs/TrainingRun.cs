@@ -70,6 +70,11 @@ public sealed class TrainingRun : IDisposable
         if (Data.ClassNames is { } names) Run.WriteClassNames(names);
     }
 
+    /// <summary>What is about to be trained, on what, in one line.</summary>
+    public string Description => $"training {Config.Model} ({Config.Head.Id()} head) on {Data.Train.Count} samples, " +
+                                 $"selecting on the {Config.Settings.SelectionSplit} split, testing on {Data.Test.Count}; " +
+                                 $"run folder {Run.Path}";
+
     /// <summary>The default run folder of a name: runs/NAME-yyyyMMdd-HHmmss.</summary>
     public static string DefaultFolder(string name) => Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
