@@ -180,11 +180,8 @@ static class Commands
         var invert = Defaulted("--invert", "auto|yes|no", "Invert images to light strokes on a dark ground, as MNIST " +
             "networks learn them; auto inverts a mostly light grey image (drawn digits).", "auto");
         invert.AcceptOnlyFromAmong("auto", "yes", "no");
-        var images = new Argument<string[]>("IMAGE")
-        {
-            Description = "PNG or JPEG files; each is converted to the network's channels and input size.",
-            Arity = ArgumentArity.OneOrMore,
-        };
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore,
+            Description = "PNG or JPEG files; each is converted to the network's channels and input size." };
         var onnx = OnnxOption("Predict");
         var command = new Command("predict", "The most probable classes of images, with their probabilities.")
             { run, weights, onnx, top, invert, images };
