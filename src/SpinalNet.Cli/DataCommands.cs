@@ -31,7 +31,7 @@ static class DataCommands
             Print(["name", "present", "splits (images)", "classes", "image", "download", "description"],
                 DatasetCatalog.All.Select(d => new[] { d.Name, d.IsPresent(dataRoot) ? "yes" : "no",
                     string.Join(", ", d.Sizes.Select(s => $"{s.Split} {(s.Size is int n ? Count(n) : "?")}")),
-                    $"{d.Classes}", $"{d.Channels}x{d.Side}x{d.Side}", d.Files.Count > 0 ? "yes" : "manual", d.Description }));
+                    $"{d.Classes}", $"{d.Channels}x{d.Side}x{d.Side}", d.Files.Count > 0 ? "yes" : d.Name == DatasetCatalog.Embedded ? "shipped" : "manual", d.Description }));
             Console.WriteLine($"data root: {Path.GetFullPath(dataRoot)}");
             return 0;
         });
