@@ -66,6 +66,18 @@ public class FusedSpinalTests
     }
 
     [Fact]
+    public void Inference_without_gradients_equals_the_plain_path()
+    {
+        torch.manual_seed(5);
+        using var layer = new SpinalLayer(new SpinalConfig(30, 6, 5, 4, Splits: 4, Dropout: 0.5));
+        layer.eval();
+        var x = torch.randn(7, 30);
+        using var noGrad = torch.no_grad();
+        Assert.True(layer.UsesFusedPath);
+        AssertClose(layer.ForwardPlain(x), layer.call(x), "output without gradients");
+    }
+
+    [Fact]
     public void Fused_training_steps_follow_the_plain_ones()
     {
         // Five SGD steps through each path from the same weights end at the same weights.

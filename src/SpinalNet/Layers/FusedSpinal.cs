@@ -72,6 +72,16 @@ sealed class FusedSpinalFunction : autograd.SingleTensorFunction<FusedSpinalFunc
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        var y = Compute(vars, out var saved);
+        ctx.save_for_backward(saved);
+        ctx.save_data("plan", vars[0]);
+        ctx.save_data("vars", vars);
+        return y;
+    }
+
+    /// <summary>The forward computation, without the autograd node: what inference (no gradients) runs.</summary>
+    internal static Tensor Compute(object[] vars, out List<Tensor> saved)
+    {
         var plan = (FusedSpinalPlan)vars[0];
         var x = (Tensor)vars[1];
         var c = plan.Config;
@@ -105,11 +115,7 @@ sealed class FusedSpinalFunction : autograd.SingleTensorFunction<FusedSpinalFunc
         var y = c.Outputs > 0
             ? nn.functional.linear(all, (Tensor)vars[2 + 2 * blocks], (Tensor)vars[3 + 2 * blocks])
             : all.clone();   // the saved activations are not the node's output
-        var saved = new List<Tensor> { x, all };
-        saved.AddRange(stacked);
-        ctx.save_for_backward(saved);
-        ctx.save_data("plan", plan);
-        ctx.save_data("vars", vars);
+        saved = [x, all, .. stacked];
         return y;
     }
 

@@ -149,7 +149,8 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
             vars.Add(linear.weight!);
             vars.Add(linear.bias!);
         }
-        return FusedSpinalFunction.apply(vars.ToArray());
+        return torch.is_grad_enabled() ? FusedSpinalFunction.apply(vars.ToArray())
+            : FusedSpinalFunction.Compute(vars.ToArray(), out _);
     }
 
     /// <summary>The plain path, module by module as the configuration reads.</summary>

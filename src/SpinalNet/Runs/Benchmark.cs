@@ -41,6 +41,8 @@ public static class Benchmark
     /// <param name="secondsPerMeasurement">Time spent on each timing, after warm-up (the median of its rounds).</param>
     public static BenchmarkReport Run(RunConfig config, double secondsPerMeasurement = 1.0)
     {
+        if (!(secondsPerMeasurement > 0 && double.IsFinite(secondsPerMeasurement)))
+            throw new ArgumentException($"--time {secondsPerMeasurement} must be a positive number of seconds", "time");
         config = Configuration.Validate(config);
         var settings = config.Settings;
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
