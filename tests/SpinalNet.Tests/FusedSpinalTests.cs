@@ -1,4 +1,4 @@
-// The fused Spinal path (docs/performance.md §1) against the plain one: outputs and every gradient (input, weights,
+// The fused Spinal path (docs/performance.md §8.1) against the plain one: outputs and every gradient (input, weights,
 // biases) equal within 1e-5 over random configurations, in training and evaluation mode; and which path forward takes.
 using SpinalNet.Layers;
 using TorchSharp;

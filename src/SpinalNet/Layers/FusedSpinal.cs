@@ -1,4 +1,4 @@
-// The fused Spinal layer (docs/performance.md §1): the same function as SpinalLayer's plain path, computed as one
+// The fused Spinal layer (docs/performance.md §8.1): the same function as SpinalLayer's plain path, computed as one
 // autograd node with a hand-derived backward, so a training step runs a few dozen plain tensor operations instead of
 // one autograd node per narrow, concatenation, linear map and activation.
 //

@@ -11,7 +11,7 @@
 // Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits; C = 0: none)
 // Each layer is DenseBlock: Dropout on its concatenated input -> Linear -> BatchNorm1d -> φ; the output layer is
 // Dropout -> Linear. With SharedWeights (docs/spinal-layer.md §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
-// forward takes the fused path (FusedSpinal.cs, docs/performance.md §1) where it covers the configuration and mode,
+// forward takes the fused path (FusedSpinal.cs, docs/performance.md §8.1) where it covers the configuration and mode,
 // and this plain path otherwise; the plain path is the readable reference the fused one is tested against.
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 // The use case behind `spinalnet bench` (docs/performance.md §8.4): whether the Spinal head pays off in time on the
-// user's own hardware. For both heads of a network: parameters and multiplications (the paper's cost, §1.5), the
+// user's own hardware. For both heads of a network: parameters and multiplications (docs/spinal-layer.md §1.5), the
 // head's training step alone (forward, backward and the optimiser's step on a batch of random features), the whole
 // network's training step, inference throughput at the test batch size and at batch 1, and peak resident memory.
 using System.Diagnostics;
