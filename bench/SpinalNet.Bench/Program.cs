@@ -1,5 +1,5 @@
 // Benchmarks of the SpinalNet library; results go to BenchmarkDotNet.Artifacts/ and are summarised in bench/RESULTS.md.
-// Run: dotnet run -c Release --project bench/SpinalNet.Bench -- --filter '*'
+// Run: dotnet run -c Release --project bench/SpinalNet.Bench -- --filter '*'   (or -- --ratios: HeadRatios.cs)
 // In-process toolchain: the benchmarks run in this process, which already loads TorchSharp's patched natives.
 // Epochs: each invocation is a whole training epoch, long enough to time on its own (monitoring strategy).
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
@@ -10,6 +10,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SpinalNet.Bench;
+
+if (args.Contains("--ratios"))
+{
+    HeadRatios.Run();
+    return;
+}
 
 var epochs = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)

@@ -60,6 +60,10 @@ sealed class FusedSpinalPlan
     internal static bool Covers(SpinalConfig config, bool training) =>
         !config.BatchNorm && (config.Dropout == 0 || !training) && config.Activation != Activation.Gelu;
 
+    /// <summary>The widest layers for which the fused path is the faster one: it saves operations, which is what
+    /// narrow layers cost, but stacks and concatenates weights, which is what wide ones cost (bench/RESULTS.md).</summary>
+    internal const int FasterUpToWidth = 32;
+
     internal Tensor Split(Tensor x, SplitGroup group) =>
         group.Gather is { } index ? x.index_select(1, index()) : x.narrow(1, group.Start, Config.SplitWidth);
 }

@@ -109,8 +109,10 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     /// modules run one by one (what tracing hooks on those modules needs).</summary>
     public bool PreferFused { get; set; } = true;
 
-    /// <summary>Whether forward takes the fused path in the current mode (training or evaluation).</summary>
-    public bool UsesFusedPath => PreferFused && FusedSpinalPlan.Covers(Config, training);
+    /// <summary>Whether forward takes the fused path in the current mode (training or evaluation): where it covers the
+    /// configuration and is the faster path (layers up to 32 wide).</summary>
+    public bool UsesFusedPath => PreferFused && FusedSpinalPlan.Covers(Config, training) &&
+                                 Config.LayerWidth <= FusedSpinalPlan.FasterUpToWidth;
 
     Func<Tensor, Tensor> SplitOfStep(int step)
     {

@@ -11,7 +11,7 @@ namespace SpinalNet.Training;
 
 public sealed class FusedSgd : SGD
 {
-    readonly Parameter[] parameters;
+    readonly Parameter[] tensors;
     Tensor? flatParameters, flatGradients, flatMomentum;
     Tensor[] momentumViews = [];
     bool momentumStarted;
@@ -19,7 +19,7 @@ public sealed class FusedSgd : SGD
     public FusedSgd(IReadOnlyList<Parameter> parameters, double learningRate, double momentum, double weightDecay)
         : base(parameters, learningRate, momentum, weight_decay: weightDecay)
     {
-        this.parameters = parameters.ToArray();
+        tensors = parameters.ToArray();
     }
 
     Options Settings => (Options)_parameter_groups.Single().Options;
@@ -32,7 +32,7 @@ public sealed class FusedSgd : SGD
 
     public override Tensor step(Func<Tensor>? closure = null)
     {
-        if (closure is not null || parameters.Length == 0) return base.step(closure);
+        if (closure is not null || tensors.Length == 0) return base.step(closure);
         using var noGrad = torch.no_grad();
         if (flatParameters is null && !Pack()) return base.step(closure);
         SyncMomentum();
@@ -46,7 +46,7 @@ public sealed class FusedSgd : SGD
             {
                 flatMomentum!.copy_(grad);
                 momentumStarted = true;
-                for (int i = 0; i < parameters.Length; i++) StateOf(i).momentum_buffer = momentumViews[i];
+                for (int i = 0; i < tensors.Length; i++) StateOf(i).momentum_buffer = momentumViews[i];
             }
             grad = flatMomentum;
         }
@@ -63,7 +63,7 @@ public sealed class FusedSgd : SGD
         flatMomentum?.Dispose();
     }
 
-    State StateOf(int i) => (State)_state[parameters[i].Handle];
+    State StateOf(int i) => (State)_state[tensors[i].Handle];
 
     /// <summary>Moves parameters, gradients and momentum buffers into flat tensors; false where they cannot share one
     /// (mixed types or devices, a parameter without a gradient, Nesterov or dampening), leaving the plain step.</summary>
@@ -71,18 +71,18 @@ public sealed class FusedSgd : SGD
     {
         var settings = Settings;
         if (settings.nesterov == true || settings.maximize == true ||
-            parameters.Any(p => p.grad is null || p.dtype != parameters[0].dtype || p.device != parameters[0].device))
+            tensors.Any(p => p.grad is null || p.dtype != tensors[0].dtype || p.device != tensors[0].device))
             return false;
         using (var scope = torch.NewDisposeScope())
         {
-            flatParameters = cat(parameters.Select(p => p.detach().reshape(-1)).ToList(), 0).DetachFromDisposeScope();
-            flatGradients = cat(parameters.Select(p => p.grad!.reshape(-1)).ToList(), 0).DetachFromDisposeScope();
+            flatParameters = cat(tensors.Select(p => p.detach().reshape(-1)).ToList(), 0).DetachFromDisposeScope();
+            flatGradients = cat(tensors.Select(p => p.grad!.reshape(-1)).ToList(), 0).DetachFromDisposeScope();
             flatMomentum = zeros_like(flatParameters).DetachFromDisposeScope();
-            momentumViews = new Tensor[parameters.Length];
+            momentumViews = new Tensor[tensors.Length];
             long offset = 0;
-            for (int i = 0; i < parameters.Length; i++)
+            for (int i = 0; i < tensors.Length; i++)
             {
-                var p = parameters[i];
+                var p = tensors[i];
                 long n = p.numel();
                 p.set_(flatParameters.narrow(0, offset, n).view(p.shape));
                 p.grad = flatGradients.narrow(0, offset, n).view(p.shape);
@@ -100,13 +100,13 @@ public sealed class FusedSgd : SGD
     void SyncMomentum()
     {
         bool changed = false;
-        for (int i = 0; i < parameters.Length && !changed; i++)
+        for (int i = 0; i < tensors.Length && !changed; i++)
         {
             var buffer = StateOf(i).momentum_buffer;
             changed = momentumStarted ? !ReferenceEquals(buffer, momentumViews[i]) : buffer is not null;
         }
         if (!changed) return;
-        for (int i = 0; i < parameters.Length; i++)
+        for (int i = 0; i < tensors.Length; i++)
         {
             var state = StateOf(i);
             if (state.momentum_buffer is { } loaded && !ReferenceEquals(loaded, momentumViews[i]))
