@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Runs the training benchmarks of this project and their PyTorch counterpart back to back, so that the ratios come
+# Runs the training benchmarks of this project and their PyTorch counterparts back to back, so that the ratios come
 # from one session on one machine. Needs Debian's PyTorch for the comparison (apt-get install python3-torch); without
-# it only the C# side runs. Results: BenchmarkDotNet.Artifacts/results/*.md and the PyTorch lines printed at the end.
+# it only the C# side runs. Results: BenchmarkDotNet.Artifacts/results/*.md, the `spinalnet bench` table and the
+# PyTorch lines printed at the end. Pass BenchmarkDotNet options through, e.g. bash bench/run.sh --filter '*Epoch*'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet run -c Release --project bench/SpinalNet.Bench -- --filter '*' --join
+filter=("$@")
+[ ${#filter[@]} -eq 0 ] && filter=(--filter '*')
+dotnet run -c Release --project bench/SpinalNet.Bench -- "${filter[@]}" --join
+for threads in 1 2; do ./spinalnet bench --model mnist-cnn --threads "$threads"; done
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  /usr/bin/python3 bench/pytorch/mnist_cnn_epoch.py --threads 2 --epochs 12
+  for threads in 1 2; do
+    /usr/bin/python3 bench/pytorch/mnist_cnn_epoch.py --threads "$threads" --epochs 12
+    /usr/bin/python3 bench/pytorch/head_step.py --threads "$threads"
+  done
 else
   echo "PyTorch not installed: skipped the PyTorch comparison (apt-get install python3-torch)"
 fi

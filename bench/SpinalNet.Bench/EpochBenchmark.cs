@@ -1,5 +1,5 @@
 // Seconds per training epoch of the paper's MNIST CNN (docs/networks.md §2.1, docs/experiments.md §3.1: SGD lr 0.01
-// momentum 0.5, batch 64) on the 8,000 training digits of the embedded sample, with each head, at a fixed thread count.
+// momentum 0.5, batch 64) on the 8,000 training digits of the embedded sample, with each head, at 1 and 2 threads.
 // One invocation is one whole epoch, so BenchmarkDotNet's "Mean" is seconds per epoch.
 using BenchmarkDotNet.Attributes;
 using SpinalNet.Data;
@@ -18,7 +18,7 @@ public class EpochBenchmark
     [Params(HeadKind.Spinal, HeadKind.Fc)]
     public HeadKind Head { get; set; }
 
-    [Params(2)]
+    [Params(1, 2)]
     public int Threads { get; set; }
 
     [GlobalSetup]

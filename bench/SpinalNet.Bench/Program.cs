@@ -1,14 +1,17 @@
 // Benchmarks of the SpinalNet library; results go to BenchmarkDotNet.Artifacts/ and are summarised in bench/RESULTS.md.
-// Run: dotnet run -c Release --project bench/SpinalNet.Bench -- --filter '*'
+// Run: dotnet run -c Release --project bench/SpinalNet.Bench -- --filter '*'   (or -- --ratios: HeadRatios.cs)
 // ONNX export fidelity and ONNX Runtime speed (docs/deployment.md §8.4):
 //   dotnet run -c Release --project bench/SpinalNet.Bench -- onnx-fidelity   (or onnx-speed)
 // In-process toolchain: the benchmarks run in this process, which already loads TorchSharp's patched natives.
-// Monitoring strategy: each invocation is a whole training epoch, long enough to time on its own.
+// Epochs: each invocation is a whole training epoch, long enough to time on its own (monitoring strategy).
+// Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SpinalNet.Bench;
 
 if (args is ["onnx-fidelity"] or ["onnx-speed"])
 {
@@ -17,12 +20,23 @@ if (args is ["onnx-fidelity"] or ["onnx-speed"])
     return;
 }
 
-var job = Job.Default
+if (args.Contains("--ratios"))
+{
+    HeadRatios.Run();
+    return;
+}
+
+var epochs = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithStrategy(RunStrategy.Monitoring)
     .WithLaunchCount(1)
     .WithWarmupCount(2)
     .WithIterationCount(10);
-// HeadBenchmark steps are short: BenchmarkDotNet picks its own invocation count there.
-BenchmarkSwitcher.FromAssembly(typeof(SpinalNet.Bench.EpochBenchmark).Assembly)
-    .Run(args, DefaultConfig.Instance.AddJob(job));
+var steps = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithLaunchCount(1)
+    .WithWarmupCount(2)
+    .WithIterationCount(7)
+    .WithIterationTime(TimeInterval.FromMilliseconds(250));
+BenchmarkSwitcher.FromTypes([typeof(EpochBenchmark)]).Run(args, DefaultConfig.Instance.AddJob(epochs));
+BenchmarkSwitcher.FromTypes([typeof(HeadBenchmark)]).Run(args, DefaultConfig.Instance.AddJob(steps));

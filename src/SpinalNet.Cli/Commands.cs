@@ -173,6 +173,32 @@ static class Commands
         return command;
     }
 
+    public static Command Bench(RunOptions o)
+    {
+        var json = Opt<string?>("--json", "FILE", "Also write the measurements to this JSON file.");
+        var time = Defaulted("--time", "SECONDS", "Time spent on each measurement.", 1.0);
+        var command = new Command("bench", "Time both heads of a network on this machine: the head's training step, " +
+            "the network's, inference throughput, memory.") { json, time, o.BatchSize, o.TestBatchSize, o.Threads };
+        Add(command, o.NetworkOptions);
+        command.SetAction(r =>
+        {
+            var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time));
+            var table = new Table().AddColumns("head", "head parameters", "head multiplications", "head step µs",
+                "(plain path)", "network step ms", "images/s", "images/s (batch 1)", "peak MB");
+            foreach (var h in report.Heads)
+                table.AddRow(h.Head, Count(h.HeadParameters), Count(h.HeadMultiplications), Fixed(h.HeadStepUs),
+                    h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs),
+                    Count((long)h.InferenceImagesPerS), Count((long)h.InferenceImagesPerSBatch1),
+                    Count(h.PeakResidentBytes >> 20));
+            AnsiConsole.Write(table);
+            Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
+                              $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");
+            if (r.GetValue(json) is { } file) report.WriteJson(file);
+            return 0;
+        });
+        return command;
+    }
+
     public static Command Predict(RunOptions o)
     {
         var (run, weights) = (RunOption(), WeightsOption());

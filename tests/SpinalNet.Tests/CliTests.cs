@@ -32,7 +32,7 @@ public sealed class CliTests : IDisposable
 
         var lines = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
         Assert.Equal("epoch,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy," +
-                     "test_top5_accuracy,learning_rate,seconds,samples_per_second", lines[0]);
+                     "test_top5_accuracy,learning_rate,train_seconds,eval_seconds,samples_per_second", lines[0]);
         Assert.Equal(3, lines.Length);
         var last = lines[2].Split(',').Select(v => v == "" ? double.NaN : double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(2, last[0]);

@@ -188,9 +188,13 @@ public sealed class RunLifecycleTests : IDisposable
 
         var csv = File.ReadAllLines(run.File(RunDirectory.MetricsCsv));
         Assert.Equal(3, csv.Length);
-        Assert.All(csv.Skip(1), line => Assert.Equal(10, line.Split(',').Length));
+        Assert.All(csv.Skip(1), line => Assert.Equal(11, line.Split(',').Length));
         using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.File(RunDirectory.MetricsJson)));
         Assert.Equal(2, metrics.RootElement.GetArrayLength());
+        // Training and evaluation time apart: samples/s is over the training time alone.
+        var first = metrics.RootElement[0];
+        Assert.True(first.GetProperty("train_seconds").GetDouble() > 0 && first.GetProperty("eval_seconds").GetDouble() > 0);
+        Assert.Equal(270 / first.GetProperty("train_seconds").GetDouble(), first.GetProperty("samples_per_second").GetDouble(), 6);
         Assert.True(metrics.RootElement[1].GetProperty("validation_accuracy").GetDouble() > 0);
 
         var confusion = File.ReadAllLines(run.File(RunDirectory.ConfusionCsv));

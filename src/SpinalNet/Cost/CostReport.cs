@@ -5,6 +5,7 @@
 // because at inference it folds into the preceding linear map or convolution. Activations, pooling and dropout cost
 // nothing. Counts come from one traced forward pass of a single sample, so every layer the model really runs is
 // counted, as often as it runs (a shared layer run twice costs twice its multiplications, its parameters once).
+using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -52,8 +53,11 @@ public sealed record CostReport(IReadOnlyList<LayerCost> Layers)
         }
 
         bool wasTraining = model.training;
+        // The trace hooks the modules of the Spinal layer's plain path; the fused path runs none of them.
+        var spinal = model.modules().Prepend(model).Distinct().OfType<SpinalLayer>().Where(l => l.PreferFused).ToList();
         try
         {
+            foreach (var layer in spinal) layer.PreferFused = false;
             model.eval();
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
@@ -63,6 +67,7 @@ public sealed record CostReport(IReadOnlyList<LayerCost> Layers)
         finally
         {
             foreach (var remove in removers) remove();
+            foreach (var layer in spinal) layer.PreferFused = true;
             model.train(wasTraining);
         }
 

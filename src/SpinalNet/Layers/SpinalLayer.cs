@@ -11,6 +11,8 @@
 // Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits; C = 0: none)
 // Each layer is DenseBlock: Dropout on its concatenated input -> Linear -> BatchNorm1d -> φ; the output layer is
 // Dropout -> Linear. With SharedWeights (docs/spinal-layer.md §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
+// forward takes the fused path (FusedSpinal.cs, docs/performance.md §9.1) where it covers the configuration and mode,
+// and this plain path otherwise; the plain path is the readable reference the fused one is tested against.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -92,6 +94,7 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     // straddles the end of x. Chosen once here, so forward has no branches; views are the faster path
     // (bench/RESULTS.md).
     readonly Func<Tensor, Tensor>[] splitOfStep;
+    readonly FusedSpinalPlan fusedPlan;
 
     /// <summary>A Spinal layer with fresh weights (torch's default initialisation, from its global
     /// generator).</summary>
@@ -112,32 +115,77 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
 
         RegisterComponents();
         splitOfStep = Enumerable.Range(0, l).Select(SplitOfStep).ToArray();
+        fusedPlan = new FusedSpinalPlan(config, step => () => get_buffer($"split_index_{step}")!, IndexBuffer);
     }
+
+    /// <summary>Whether forward may take the fused path (on by default); false keeps it on the plain path, whose
+    /// modules run one by one (what tracing hooks on those modules needs).</summary>
+    public bool PreferFused { get; set; } = true;
+
+    /// <summary>Whether forward takes the fused path in the current mode (training or evaluation): where it covers the
+    /// configuration and is the faster path (layers up to 32 wide).</summary>
+    public bool UsesFusedPath => PreferFused && FusedSpinalPlan.Covers(Config, training) &&
+                                 Config.LayerWidth <= FusedSpinalPlan.FasterUpToWidth;
 
     Func<Tensor, Tensor> SplitOfStep(int step)
     {
         int s = Config.SplitWidth, start = Config.InputIndex(step, 0);
         if (start + s <= Config.InputWidth) return x => x.narrow(1, start, s);
-        var name = $"split_index_{step}";
-        var indices = Enumerable.Range(0, s).Select(j => (long)Config.InputIndex(step, j)).ToArray();
-        // Not persistent: derived from the config, and PyTorch state dicts have no such entry.
-        register_buffer(name, torch.tensor(indices, dtype: ScalarType.Int64), persistent: false);
-        return x => x.index_select(1, get_buffer(name)!);
+        var index = IndexBuffer($"split_index_{step}",
+            Enumerable.Range(0, s).Select(j => (long)Config.InputIndex(step, j)).ToArray());
+        return x => x.index_select(1, index());
     }
 
-    /// <summary>[batch, N] features to [batch, C] logits.</summary>
-    /// <exception cref="ArgumentException">The input is not [batch, N].</exception>
-    public override Tensor forward(Tensor x)
+    Func<Tensor> IndexBuffer(string name, long[] indices)
     {
-        if (x.dim() != 2 || x.shape[1] != Config.InputWidth)
-            throw new ArgumentException(
-                $"input of shape [{string.Join(", ", x.shape)}] does not match the Spinal layer's input width " +
-                $"N = {Config.InputWidth} (expected [batch, {Config.InputWidth}])", "input");
+        // Not persistent: derived from the config, and PyTorch state dicts have no such entry.
+        register_buffer(name, torch.tensor(indices, dtype: ScalarType.Int64), persistent: false);
+        return () => get_buffer(name)!;
+    }
 
+    /// <summary>[batch, N] features to [batch, C] logits, by the fused path where it applies, else the plain one.</summary>
+    /// <exception cref="ArgumentException">The input is not [batch, N].</exception>
+    public override Tensor forward(Tensor x) => UsesFusedPath ? ForwardFused(x) : ForwardPlain(x);
+
+    /// <summary>The fused path: one autograd node (FusedSpinal.cs); only where <see cref="UsesFusedPath"/>.</summary>
+    public Tensor ForwardFused(Tensor x)
+    {
+        CheckInput(x);
+        if (!FusedSpinalPlan.Covers(Config, training))
+            throw new InvalidOperationException("the fused Spinal path does not cover batch norm, active dropout or gelu");
+        var vars = new List<object> { fusedPlan, x };
+        foreach (var block in layers)
+        {
+            var linear = (TorchSharp.Modules.Linear)((TorchSharp.Modules.Sequential)block)[1];
+            vars.Add(linear.weight!);
+            vars.Add(linear.bias!);
+        }
+        if (Config.Outputs > 0)
+        {
+            var linear = (TorchSharp.Modules.Linear)((TorchSharp.Modules.Sequential)output)[1];
+            vars.Add(linear.weight!);
+            vars.Add(linear.bias!);
+        }
+        return torch.is_grad_enabled() ? FusedSpinalFunction.apply(vars.ToArray())
+            : FusedSpinalFunction.Compute(vars.ToArray(), out _);
+    }
+
+    /// <summary>The plain path, module by module as the configuration reads.</summary>
+    public Tensor ForwardPlain(Tensor x)
+    {
+        CheckInput(x);
         var hidden = new Tensor[Config.Layers];
         hidden[0] = layers[blockOfStep[0]].call(splitOfStep[0](x));
         for (int i = 1; i < hidden.Length; i++)
             hidden[i] = layers[blockOfStep[i]].call(torch.cat([splitOfStep[i](x), hidden[i - 1]], 1));
         return output.call(torch.cat(hidden, 1));
+    }
+
+    void CheckInput(Tensor x)
+    {
+        if (x.dim() != 2 || x.shape[1] != Config.InputWidth)
+            throw new ArgumentException(
+                $"input of shape [{string.Join(", ", x.shape)}] does not match the Spinal layer's input width " +
+                $"N = {Config.InputWidth} (expected [batch, {Config.InputWidth}])", "input");
     }
 }

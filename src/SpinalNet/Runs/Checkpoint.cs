@@ -48,6 +48,9 @@ public static class Checkpoint
             state.Remove("config");
             state = new JsonObject { ["trainer"] = state, ["config"] = config };
         }
+        // Their epoch metrics name the training time "seconds".
+        foreach (var epoch in (state["trainer"]?["history"] as JsonArray ?? []).OfType<JsonObject>())
+            if (epoch.Remove("seconds", out var seconds)) epoch["train_seconds"] = seconds;
         return state.Deserialize<CheckpointState>(RunJson.Options)
                ?? throw new InvalidDataException($"{path}: empty run state");
     });

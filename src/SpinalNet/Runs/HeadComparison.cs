@@ -84,7 +84,7 @@ public sealed class HeadComparison : IDisposable
                 cost.Part("head").Multiplications,
                 history.Count == 0 ? double.NaN : history.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy,
                 history.Count == 0 ? double.NaN : history[^1].TestAccuracy,
-                history.Count == 0 ? double.NaN : history.Average(h => h.Seconds), outcome));
+                history.Count == 0 ? double.NaN : history.Average(h => h.TrainSeconds), outcome));
             if (outcome.Stop == StopReason.Cancelled) break;
         }
         return rows;

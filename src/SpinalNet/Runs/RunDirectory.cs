@@ -88,10 +88,10 @@ public sealed class RunDirectory
     public void WriteMetrics(IReadOnlyList<EpochMetrics> history)
     {
         var csv = new StringBuilder("epoch,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy," +
-                                    "test_top5_accuracy,learning_rate,seconds,samples_per_second\n");
+                                    "test_top5_accuracy,learning_rate,train_seconds,eval_seconds,samples_per_second\n");
         foreach (var m in history)
             csv.AppendLine(Csv(m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, m.TestLoss, m.TestAccuracy,
-                m.TestTop5Accuracy, m.LearningRate, m.Seconds, m.SamplesPerSecond));
+                m.TestTop5Accuracy, m.LearningRate, m.TrainSeconds, m.EvalSeconds, m.SamplesPerSecond));
         AtomicFile.WriteText(File(MetricsCsv), csv.ToString());
         AtomicFile.WriteText(File(MetricsJson), RunJson.Serialize(history));
     }

@@ -1,6 +1,6 @@
 // The optimisers of the paper's scripts (docs/experiments.md §3): SGD with momentum (MNIST, transfer learning) and
 // Adam (VGG-5, CIFAR); AdamW for users. PyTorch's AdamW decays weights by 0.01 by default; TorchSharp's by 0: the
-// weight decay here is always explicit (TrainingSettings.WeightDecay).
+// weight decay here is always explicit (TrainingSettings.WeightDecay). SGD steps over one flat buffer (FusedSgd.cs).
 using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -31,7 +31,7 @@ public static class Optimizers
     public static OptimizerHelper Create(OptimizerKind kind, IEnumerable<Parameter> parameters, TrainingSettings s) =>
         kind switch
         {
-            OptimizerKind.Sgd => torch.optim.SGD(parameters, s.LearningRate, s.Momentum, weight_decay: s.WeightDecay),
+            OptimizerKind.Sgd => new FusedSgd(parameters.ToList(), s.LearningRate, s.Momentum, s.WeightDecay),
             OptimizerKind.Adam => torch.optim.Adam(parameters, s.LearningRate, weight_decay: s.WeightDecay),
             _ => torch.optim.AdamW(parameters, s.LearningRate, weight_decay: s.WeightDecay),
         };

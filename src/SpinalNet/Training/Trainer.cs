@@ -19,12 +19,17 @@ namespace SpinalNet.Training;
 
 /// <summary>One epoch's results.</summary>
 /// <param name="TestAccuracy">Top-1, as a fraction; ValidationAccuracy likewise, null without a validation split.</param>
+/// <param name="TrainSeconds">The epoch's training steps; <paramref name="SamplesPerSecond"/> is over this time.</param>
+/// <param name="EvalSeconds">The epoch's evaluation (validation and test splits).</param>
 public sealed record EpochMetrics(
     int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, double TestLoss,
-    double TestAccuracy, double TestTop5Accuracy, double LearningRate, double Seconds, double SamplesPerSecond);
+    double TestAccuracy, double TestTop5Accuracy, double LearningRate, double TrainSeconds, double EvalSeconds,
+    double SamplesPerSecond);
 
 /// <summary>Progress within an epoch, after each step.</summary>
-/// <param name="Loss">Mean training loss over the epoch so far.</param>
+/// <param name="Loss">Mean training loss over the epoch as of the last progress tick: the loss is summed on the device
+/// and read back every <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch
+/// (docs/performance.md §9.3).</param>
 public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double Loss, double SamplesPerSecond);
 
 /// <summary>Receives progress; the CLI renders it, tests ignore it.</summary>
@@ -103,6 +108,9 @@ public sealed class TrainingDivergedException(string message) : InvalidOperation
 /// each, model selection, early stopping, checkpoints and resume.</summary>
 public static class Trainer
 {
+    /// <summary>How many steps pass between two reads of the summed training loss from the device.</summary>
+    public const int LossReadInterval = 16;
+
     /// <summary>Trains without checkpoints and returns the per-epoch metrics.</summary>
     public static IReadOnlyList<EpochMetrics> Train(
         ClassifierNetwork model, IBatchSource train, IBatchSource test, TrainingSettings settings,
@@ -163,8 +171,20 @@ public static class Trainer
             using (var permutation = torch.randperm(data.Train.Count, generator: shuffle))
                 order = permutation.data<long>().ToArray();
             using var batches = data.Train.Batches(order, epoch, startStep, settings.BatchSize).GetEnumerator();
-            double lossSum = partialLoss, previousSeconds = partialSeconds;
+            double previousSeconds = partialSeconds, lossRead = partialLoss;
+            // The loss is summed on the device; a read is a host round trip (docs/performance.md §9.3).
+            using var lossSum = torch.tensor(partialLoss, ScalarType.Float64, device);
             long seen = partialSamples;
+            double ReadLoss(long step)
+            {
+                lossRead = lossSum.item<double>();
+                if (!double.IsFinite(lossRead))
+                    throw new TrainingDivergedException(
+                        $"the training loss became {lossRead} at epoch {epoch}, by step {step}; stopped" +
+                        (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
+                        "; try a lower --lr");
+                return lossRead;
+            }
             (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
             var epochClock = Stopwatch.StartNew();
             double rate = settings.LearningRate;
@@ -175,7 +195,7 @@ public static class Trainer
                 {
                     stop = cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.TimeLimit;
                     if (checkpoints is not null)
-                        Save(CheckpointSlot.Last, epoch - 1, step, lossSum, seen,
+                        Save(CheckpointSlot.Last, epoch - 1, step, ReadLoss(step), seen,
                             previousSeconds + epochClock.Elapsed.TotalSeconds);
                     break;
                 }
@@ -189,34 +209,31 @@ public static class Trainer
 
                 optimizer.zero_grad();
                 var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
-                float value = loss.item<float>();
-                if (!float.IsFinite(value))
-                    throw new TrainingDivergedException(
-                        $"the training loss became {value} at epoch {epoch}, step {step + 1}; stopped" +
-                        (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
-                        "; try a lower --lr");
                 loss.backward();
                 optimizer.step();
 
-                lossSum += value * n;
+                lossSum.add_(loss.detach(), n);
                 seen += n;
-                observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps, lossSum / seen,
+                if ((step + 1) % LossReadInterval == 0 || step + 1 == steps) ReadLoss(step + 1);
+                observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps, lossRead / seen,
                     seen / (previousSeconds + epochClock.Elapsed.TotalSeconds)));
             }
             startStep = 0;
             if (stop != StopReason.Completed) break;
 
             double seconds = previousSeconds + epochClock.Elapsed.TotalSeconds;
+            var evalClock = Stopwatch.StartNew();
             var validation = data.Validation is null ? null : Evaluator.Evaluate(model, data.Validation, settings.TestBatchSize);
             var test = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+            double evalSeconds = evalClock.Elapsed.TotalSeconds;
             double score = (validation ?? test).Accuracy;
             bool improved = score > best;
             if (improved) (best, bestEpoch, stale) = (score, epoch, 0);
             else stale++;
             schedule.EndEpoch(epoch, improved);
 
-            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(seen, 1), validation?.Loss, validation?.Accuracy,
-                test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds, seen / seconds);
+            var metrics = new EpochMetrics(epoch, lossRead / Math.Max(seen, 1), validation?.Loss, validation?.Accuracy,
+                test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds, evalSeconds, seen / seconds);
             history.Add(metrics);
             observer?.OnEpoch(metrics);
             if (checkpoints is not null)
