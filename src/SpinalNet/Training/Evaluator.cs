@@ -1,5 +1,6 @@
 // Evaluation as the scripts report it (docs/experiments.md §3): mean loss over all samples and top-1 accuracy, plus
-// top-5 accuracy and the confusion matrix from which per-class accuracy follows.
+// top-5 accuracy and the confusion matrix from which per-class accuracy follows. Data-parallel, each replica evaluates
+// its part of the split and the sums are added up over the replicas (docs/distributed.md §10.1).
 using SpinalNet.Data;
 using SpinalNet.Models;
 using TorchSharp;
@@ -19,8 +20,10 @@ public sealed record Evaluation(double Loss, double Accuracy, double Top5Accurac
 
 public static class Evaluator
 {
-    public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize)
+    public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize,
+        IReplicaGroup? replicas = null)
     {
+        var group = replicas ?? SingleProcess.Instance;
         bool wasTraining = model.training;
         model.eval();
         using var noGrad = torch.no_grad();
@@ -31,7 +34,8 @@ public static class Evaluator
         var confusion = new long[classes * classes];
         try
         {
-            var order = Enumerable.Range(0, (int)data.Count).Select(i => (long)i).ToArray();
+            var (first, count) = ReplicaGroup.Shard(data.Count, group.Size, group.Rank);
+            var order = Enumerable.Range((int)first, (int)count).Select(i => (long)i).ToArray();
             using var batches = data.Batches(order, epoch: 0, firstBatch: 0, batchSize).GetEnumerator();
             while (true)
             {
@@ -52,6 +56,14 @@ public static class Evaluator
         finally
         {
             model.train(wasTraining);
+        }
+        if (group.Size > 1)
+        {
+            using var sums = torch.tensor(new[] { lossSum, correct, top5 }.Concat(confusion.Select(c => (double)c)).ToArray());
+            group.AllReduceSum(sums);
+            var total = sums.data<double>().ToArray();
+            (lossSum, correct, top5) = (total[0], (long)total[1], (long)total[2]);
+            for (int i = 0; i < confusion.Length; i++) confusion[i] = (long)total[3 + i];
         }
         var rows = Enumerable.Range(0, classes).Select(c => confusion[(c * classes)..((c + 1) * classes)]).ToArray();
         return new Evaluation(lossSum / data.Count, (double)correct / data.Count, (double)top5 / data.Count, data.Count, rows);

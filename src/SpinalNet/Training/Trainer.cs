@@ -8,6 +8,12 @@
 // global generator (which dropout draws from, reseeded here). A checkpoint taken mid-epoch records the batch-order
 // generator as it was at the epoch's start, the step reached and the global generator, so a resumed run replays the
 // same permutation, skips the steps done and ends with the same weights as an uninterrupted run (same thread count).
+//
+// Data-parallel (docs/distributed.md §10): with a replica group of N processes, every rank draws the same permutation,
+// takes its part of every global batch (ReplicaGroup.ShardBatches), weights its mean loss by its share of the batch,
+// and one all-reduce per step sums the gradients, the loss and the stop votes; each rank then takes the same optimiser
+// step. Dropout draws are reseeded every step from (seed, rank, epoch, step), so they differ between ranks and a
+// resumed run replays them. Evaluation is sharded and summed; rank 0 alone saves and reports.
 using System.Diagnostics;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -103,12 +109,17 @@ public static class Trainer
 
     public static TrainingOutcome Run(
         ClassifierNetwork model, TrainingData data, TrainingSettings settings, ICheckpointStore? checkpoints = null,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, IReplicaGroup? replicas = null)
     {
+        var group = replicas ?? SingleProcess.Instance;
         settings.Validate();
-        if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
+        if (settings.BatchSize < group.Size)
+            throw new ArgumentException($"--batch-size {settings.BatchSize} must be at least the number of ranks " +
+                                        $"({group.Size}): each takes a part of every batch", "batch-size");
+        if (settings.Threads > 0 || group.Size > 1) torch.set_num_threads(settings.Threads > 0 ? settings.Threads : ReplicaGroup.ThreadsPerReplica);
         var device = Devices.Resolve(settings.Device);
         model.to(device);
+        if (!group.IsRoot) observer = null;
 
         long steps = (data.Train.Count + settings.BatchSize - 1) / settings.BatchSize;
         using var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings);
@@ -136,13 +147,26 @@ public static class Trainer
         {
             torch.manual_seed(settings.Seed);
         }
+        group.BroadcastWeights(model);
+        var averager = group.Size > 1 ? new GradientAverager(group, model.parameters()) : null;
+        int localBatch = (int)ReplicaGroup.Shard(settings.BatchSize, group.Size, group.Rank).Count;
+        var runClock = Stopwatch.StartNew();
+        double stopVotes = 0;
+        int StopVote() => cancel.IsCancellationRequested ? CancelVote
+            : settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= settings.MaxTimeSeconds ? 1 : 0;
+        Evaluation Evaluate(IBatchSource split)
+        {
+            group.BroadcastWeights(model, buffersOnly: true);
+            return Evaluator.Evaluate(model, split, settings.TestBatchSize, group);
+        }
 
-        void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds) =>
-            checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
+        void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds)
+        {
+            if (group.IsRoot) checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
                 schedule.State, torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList()),
                 model, optimizer);
+        }
 
-        var runClock = Stopwatch.StartNew();
         var stop = StopReason.Completed;
         for (int epoch = startEpoch + 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
         {
@@ -150,7 +174,8 @@ public static class Trainer
             long[] order;
             using (var permutation = torch.randperm(data.Train.Count, generator: shuffle))
                 order = permutation.data<long>().ToArray();
-            using var batches = data.Train.Batches(order, epoch, startStep, settings.BatchSize).GetEnumerator();
+            using var batches = data.Train.Batches(ReplicaGroup.ShardBatches(order, settings.BatchSize, group), epoch,
+                startStep, localBatch).GetEnumerator();
             double lossSum = partialLoss, previousSeconds = partialSeconds;
             long seen = partialSamples;
             (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
@@ -159,9 +184,11 @@ public static class Trainer
             model.train();
             for (long step = startStep; step < steps; step++)
             {
-                if (cancel.IsCancellationRequested || settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= settings.MaxTimeSeconds)
+                // Alone, the loop stops at once; replicas stop together, at the step after any of them asked.
+                double votes = averager is null ? StopVote() : stopVotes;
+                if (votes > 0)
                 {
-                    stop = cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.TimeLimit;
+                    stop = votes >= CancelVote ? StopReason.Cancelled : StopReason.TimeLimit;
                     if (checkpoints is not null)
                         Save(CheckpointSlot.Last, epoch - 1, step, lossSum, seen,
                             previousSeconds + epochClock.Elapsed.TotalSeconds);
@@ -170,20 +197,28 @@ public static class Trainer
                 using var scope = torch.NewDisposeScope();
                 rate = schedule.RateAt(epoch - 1, step);
                 Optimizers.SetLearningRate(optimizer, rate);
-                batches.MoveNext();
-                var x = batches.Current.Images.to(device);
-                var y = batches.Current.Labels.to(device);
-                long n = y.shape[0];
-
+                if (averager is not null) torch.manual_seed(ReplicaGroup.StepSeed(settings.Seed, group.Rank, epoch, step));
                 optimizer.zero_grad();
-                var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
-                float value = loss.item<float>();
-                if (!float.IsFinite(value))
-                    throw new TrainingDivergedException(
-                        $"the training loss became {value} at epoch {epoch}, step {step + 1}; stopped" +
-                        (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
-                        "; try a lower --lr");
-                loss.backward();
+                float value = 0;
+                long n = 0;
+                // A replica's part of the last global batch may be empty; it then adds zero gradients.
+                if (batches.MoveNext())
+                {
+                    var x = batches.Current.Images.to(device);
+                    var y = batches.Current.Labels.to(device);
+                    n = y.shape[0];
+                    var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
+                    value = loss.item<float>();
+                    if (averager is null) CheckFinite(value, epoch, step, checkpoints);
+                    (averager is null ? loss : loss * ((double)n / GlobalBatch(step))).backward();
+                }
+                if (averager is not null)
+                {
+                    (double sum, stopVotes) = averager.Sum(value * n, StopVote());
+                    n = GlobalBatch(step);
+                    value = (float)(sum / n);
+                    CheckFinite(value, epoch, step, checkpoints);
+                }
                 optimizer.step();
 
                 lossSum += value * n;
@@ -195,8 +230,8 @@ public static class Trainer
             if (stop != StopReason.Completed) break;
 
             double seconds = previousSeconds + epochClock.Elapsed.TotalSeconds;
-            var validation = data.Validation is null ? null : Evaluator.Evaluate(model, data.Validation, settings.TestBatchSize);
-            var test = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+            var validation = data.Validation is null ? null : Evaluate(data.Validation);
+            var test = Evaluate(data.Test);
             double score = (validation ?? test).Accuracy;
             bool improved = score > best;
             if (improved) (best, bestEpoch, stale) = (score, epoch, 0);
@@ -207,7 +242,8 @@ public static class Trainer
                 test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds, seen / seconds);
             history.Add(metrics);
             observer?.OnEpoch(metrics);
-            if (checkpoints is not null)
+            group.RequireIdentical(model, $"after epoch {epoch}");
+            if (checkpoints is not null && group.IsRoot)
             {
                 shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
                 checkpoints.WriteMetrics(history);
@@ -219,7 +255,21 @@ public static class Trainer
             if (settings.Patience > 0 && stale >= settings.Patience) stop = StopReason.EarlyStopped;
         }
 
-        var final = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+        var final = Evaluate(data.Test);
         return new TrainingOutcome(history, stop, bestEpoch, final);
+
+        long GlobalBatch(long step) => Math.Min(settings.BatchSize, data.Train.Count - step * settings.BatchSize);
+    }
+
+    // A stop vote that outweighs any number of time-limit votes (1 each).
+    const int CancelVote = 1 << 20;
+
+    static void CheckFinite(double value, int epoch, long step, ICheckpointStore? checkpoints)
+    {
+        if (!double.IsFinite(value))
+            throw new TrainingDivergedException(
+                $"the training loss became {(float)value} at epoch {epoch}, step {step + 1}; stopped" +
+                (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
+                "; try a lower --lr");
     }
 }
