@@ -8,23 +8,28 @@ sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
 static class CliRunner
 {
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) =>
+        Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args], seconds: 180);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> and <paramref name="environment"/>
+    /// added, for at most <paramref name="seconds"/>; <paramref name="during"/> runs while it does.</summary>
+    public static CliResult Start(string program, string[] args, int seconds = 120,
+        Dictionary<string, string>? environment = null, Action<Process>? during = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        during?.Invoke(process);
+        if (!process.WaitForExit(TimeSpan.FromSeconds(seconds)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"spinalnet {string.Join(' ', args)} did not finish in 3 minutes");
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {seconds} s");
         }
         return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
     }

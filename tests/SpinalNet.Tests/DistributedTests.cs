@@ -21,33 +21,10 @@ public class DistributedTests
 
     static string Dll(string name) => Path.Combine(AppContext.BaseDirectory, name);
 
-    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> and <paramref name="environment"/>
-    /// added, for at most <paramref name="seconds"/>; <paramref name="during"/> runs while it does.</summary>
-    static CliResult Start(string program, string[] args, int seconds = 120,
-        Dictionary<string, string>? environment = null, Action<Process>? during = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        during?.Invoke(process);
-        if (!process.WaitForExit(TimeSpan.FromSeconds(seconds)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {seconds} s");
-        }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
     /// <summary>mpiexec on this machine with <paramref name="launch"/> (ranks and programs).</summary>
     static CliResult Launch(string[] launch, int seconds = 120, Dictionary<string, string>? environment = null,
         Action<Process>? during = null) =>
-        Start(Mpiexec!, ["-hosts", "127.0.0.1", .. launch], seconds, environment, during);
+        CliRunner.Start(Mpiexec!, ["-hosts", "127.0.0.1", .. launch], seconds, environment, during);
 
     static string[] Spinalnet(params string[] args) => ["dotnet", Dll("SpinalNet.Cli.dll"), .. args];
 
@@ -164,7 +141,7 @@ public class DistributedTests
         string[] common = ["train", "--data", data, "--epochs", "1", "--out", folder];
         var result = Launch(["-n", "1", .. Spinalnet([.. common, "--seed", "1"]), ":", "-n", "1", .. Spinalnet([.. common, "--seed", "2"])]);
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("1 of 2 ranks have another configuration than rank 0", result.Stderr);
+        Assert.Contains("1 of 2 ranks differ from rank 0 in their configuration", result.Stderr);
         Assert.False(File.Exists(Path.Combine(folder, "metrics.csv")));
     }
 
@@ -217,7 +194,7 @@ public class DistributedTests
     [Fact]
     public void Under_a_launcher_without_an_MPI_library_the_run_stops_in_one_line()
     {
-        var result = Start("dotnet", [Dll("SpinalNet.Cli.dll"), "train", "--epochs", "1"], environment: new()
+        var result = CliRunner.Start("dotnet", [Dll("SpinalNet.Cli.dll"), "train", "--epochs", "1"], environment: new()
         {
             ["PMI_RANK"] = "0", ["PMI_SIZE"] = "2", ["SPINALNET_MPI_LIBRARY"] = "/nonexistent/libmpich.so.12",
         });

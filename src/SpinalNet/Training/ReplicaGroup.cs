@@ -87,7 +87,8 @@ public static class ReplicaGroup
 
     /// <summary>Fails on every replica, in one line, when <paramref name="text"/> (a resolved configuration) is not
     /// the same on all of them: the replicas would train different things.</summary>
-    public static void RequireSame(this IReplicaGroup group, string what, string text)
+    public static void RequireSame(this IReplicaGroup group, string what, string text,
+        string advice = "launch every rank with the same options and files")
     {
         if (group.Size == 1) return;
         long hash = Fingerprint(text);
@@ -97,15 +98,15 @@ public static class ReplicaGroup
         group.AllReduceSum(differs);
         if (differs.item<long>() > 0)
             throw new ReplicaMismatchException(
-                $"{differs.item<long>()} of {group.Size} ranks have another {what} than rank 0" +
-                (root.item<long>() == hash ? "" : $" (this is rank {group.Rank})") +
-                "; launch every rank with the same options and files");
+                $"{differs.item<long>()} of {group.Size} ranks differ from rank 0 in their {what}" +
+                (root.item<long>() == hash ? "" : $" (this is rank {group.Rank})") + $"; {advice}");
     }
 
     /// <summary>Fails on every replica when the network's weights and buffers are not bit-identical to rank 0's.</summary>
     public static void RequireIdentical(this IReplicaGroup group, nn.Module model, string when) =>
         group.RequireSame($"weights {when}", string.Join(",", model.state_dict().Select(kv =>
-            $"{kv.Key}:{Fingerprint(kv.Value.cpu().contiguous().bytes)}")));
+            $"{kv.Key}:{Fingerprint(kv.Value.cpu().contiguous().bytes)}")),
+            "the replicas diverged (an MPI library whose sums differ between ranks?); stopped");
 
     /// <summary>Overwrites every weight and buffer of <paramref name="model"/> (with <paramref name="buffersOnly"/>, every
     /// buffer: batch-norm running statistics, which each replica updates from its own part of the batch) by rank 0's.
