@@ -133,6 +133,19 @@ public class DistributedTests
     }
 
     [SkippableFact]
+    public void Compare_trains_both_heads_data_parallel_and_rank_0_writes_the_report()
+    {
+        RequireMpi();
+        var data = Slice();
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("spinalnet-mpi-run-").FullName, "compare");
+        var result = Launch(["-n", "2", .. Spinalnet("compare", "--data", data, "--epochs", "1", "--out", folder, "-q")]);
+        Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
+        Assert.True(File.Exists(Path.Combine(folder, "report.md")));
+        foreach (var head in (string[])["fc", "spinal"])
+            Assert.Contains("\"world_size\": 2", File.ReadAllText(Path.Combine(folder, head, "config.json")));
+    }
+
+    [SkippableFact]
     public void Ranks_that_resolved_different_configurations_stop_before_training()
     {
         RequireMpi();
