@@ -35,7 +35,9 @@ for ((r = 0; r < rounds; r++)); do
   run vgg5-2x1 mpiexec -n 2 ./spinalnet train --model vgg5 --data "$work/slice" --epochs 1 --threads 1
 done
 for name in mnist-1x2 mnist-2x1 mnist-1x1 vgg5-1x2 vgg5-2x1; do
-  echo "$name: median $(sort -g "$work/$name.times" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') s/epoch over $(wc -l < "$work/$name.times") epochs ($(tr '\n' ' ' < "$work/$name.times"))"
+  times="$work/$name.times"
+  median="$(sort -g "$times" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')"
+  echo "$name: median $median s/epoch over $(wc -l < "$times") epochs ($(tr '\n' ' ' < "$times"))"
 done
 dotnet build bench/SpinalNet.Bench -c Release -v q -nologo >/dev/null
 mpiexec -n 2 dotnet bench/SpinalNet.Bench/bin/Release/net10.0/SpinalNet.Bench.dll allreduce

@@ -17,8 +17,10 @@ public static class AllReduceBenchmark
         var group = ReplicaGroup.World;
         torch.set_num_threads(1);
         if (group.IsRoot)
-            Console.WriteLine($"| network | head | gradient values | head share | averaging step (median, {group.Size} ranks) | bare all-reduce |\n|---|---|---:|---:|---:|---:|");
-        foreach (var (model, head) in new[] { ("mnist-cnn", HeadKind.Fc), ("mnist-cnn", HeadKind.Spinal), ("vgg5", HeadKind.Fc), ("vgg5", HeadKind.Spinal) })
+            Console.WriteLine($"| network | head | gradient values | head share | averaging step (median, {group.Size} " +
+                              "ranks) | bare all-reduce |\n|---|---|---:|---:|---:|---:|");
+        foreach (var model in new[] { "mnist-cnn", "vgg5" })
+        foreach (var head in new[] { HeadKind.Fc, HeadKind.Spinal })
         {
             using var network = ModelCatalog.Get(model).Create(head, 1, SpinalOverrides.None, null);
             foreach (var p in network.parameters()) p.grad = torch.ones_like(p);

@@ -8,7 +8,7 @@ using SpinalNet.Data;
 
 // Tables keep their shape in logs and pipes, where the terminal width is unknown.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
-if (SpinalNet.Training.ReplicaGroup.Launched is { Rank: > 0 }) Console.SetOut(TextWriter.Null); // mpiexec: rank 0 prints
+if (SpinalNet.Training.ReplicaGroup.Launched is { Rank: > 0 }) Console.SetOut(TextWriter.Null); // rank 0 prints
 
 var options = new RunOptions();
 // A plain command as the root, so usage lines say `spinalnet`, not the assembly's name.

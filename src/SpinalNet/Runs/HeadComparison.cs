@@ -60,7 +60,8 @@ public sealed class HeadComparison : IDisposable
             seeds.Add(seed);
         }
         var report = new ComparisonReport(Config, seeds, rows);
-        if (group.IsRoot) AtomicFile.WriteText(Path.Combine(Folder, "report.md"), report.Markdown(report.WriteCharts(Folder)));
+        if (group.IsRoot)
+            AtomicFile.WriteText(Path.Combine(Folder, "report.md"), report.Markdown(report.WriteCharts(Folder)));
         return report;
     }
 

@@ -116,7 +116,8 @@ public static class Trainer
         if (settings.BatchSize < group.Size)
             throw new ArgumentException($"--batch-size {settings.BatchSize} must be at least the number of ranks " +
                                         $"({group.Size}): each takes a part of every batch", "batch-size");
-        if (settings.Threads > 0 || group.Size > 1) torch.set_num_threads(settings.Threads > 0 ? settings.Threads : ReplicaGroup.ThreadsPerReplica);
+        if (settings.Threads > 0 || group.Size > 1)
+            torch.set_num_threads(settings.Threads > 0 ? settings.Threads : ReplicaGroup.ThreadsPerReplica);
         var device = Devices.Resolve(settings.Device);
         model.to(device);
         if (!group.IsRoot) observer = null;
@@ -162,7 +163,8 @@ public static class Trainer
 
         void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds)
         {
-            if (group.IsRoot) checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
+            if (!group.IsRoot) return;
+            checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
                 schedule.State, torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList()),
                 model, optimizer);
         }
