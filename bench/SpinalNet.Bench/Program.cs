@@ -5,6 +5,7 @@
 // In-process toolchain: the benchmarks run in this process, which already loads TorchSharp's patched natives.
 // Epochs: each invocation is a whole training epoch, long enough to time on its own (monitoring strategy).
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
+// `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using Perfolizer.Horology;
@@ -12,6 +13,12 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using SpinalNet.Bench;
+
+if (args is ["allreduce"])
+{
+    SpinalNet.Bench.AllReduceBenchmark.Run();
+    return;
+}
 
 if (args is ["onnx-fidelity"] or ["onnx-speed"])
 {

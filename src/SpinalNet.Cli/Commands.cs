@@ -5,7 +5,6 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using SpinalNet.Cost;
-using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Runs;
 using SpinalNet.Training;
@@ -86,10 +85,7 @@ static class Commands
             bool quiet = r.GetValue(o.Quiet);
             using var comparison = HeadComparison.Create(o.Resolve(r), r.GetValue(repeats), r.GetValue(output), Warn);
             var (config, count) = (comparison.Config, comparison.Repeats);
-            if (!quiet)
-                Console.WriteLine($"comparing heads of {config.Model} on {comparison.Data.Train.Count} training samples, " +
-                                  $"{comparison.Data.Test.Count} test samples, {config.Settings.Epochs} epochs, " +
-                                  $"seed {config.Settings.Seed}{(count > 1 ? $" (+{count - 1} more)" : "")}");
+            if (!quiet) Console.WriteLine(comparison.Description);
             using var cancel = CancelOnCtrlC();
             var report = ConsoleReporter.Run(quiet, reporter => comparison.Run(
                 (seed, head) => reporter(count == 1 ? head.Id() : $"{head.Id()} seed {seed}"), cancel.Token));
@@ -183,14 +179,11 @@ static class Commands
         command.SetAction(r =>
         {
             var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time));
-            var table = new Table().AddColumns("head", "head parameters", "head multiplications", "head step µs",
-                "(plain path)", "network step ms", "images/s", "images/s (batch 1)", "peak MB");
-            foreach (var h in report.Heads)
-                table.AddRow(h.Head, Count(h.HeadParameters), Count(h.HeadMultiplications), Fixed(h.HeadStepUs),
-                    h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs),
-                    Count((long)h.InferenceImagesPerS), Count((long)h.InferenceImagesPerSBatch1),
-                    Count(h.PeakResidentBytes >> 20));
-            AnsiConsole.Write(table);
+            Print(["head", "head parameters", "head multiplications", "head step µs", "(plain path)", "network step ms",
+                "images/s", "images/s (batch 1)", "peak MB"], report.Heads.Select(h => new[] { h.Head,
+                Count(h.HeadParameters), Count(h.HeadMultiplications), Fixed(h.HeadStepUs),
+                h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs), Count((long)h.InferenceImagesPerS),
+                Count((long)h.InferenceImagesPerSBatch1), Count(h.PeakResidentBytes >> 20) }));
             Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
                               $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");
             if (r.GetValue(json) is { } file) report.WriteJson(file);
@@ -267,9 +260,7 @@ static class Commands
                                             "network as ONNX.") { run, format, output };
         command.SetAction(r =>
         {
-            var path = r.GetValue(format) == "onnx" ? TrainedModel.ExportOnnxRun(r.GetValue(run)!, r.GetValue(output))
-                : TrainedModel.ExportRun(r.GetValue(run)!,
-                    r.GetValue(format) == "pt" ? WeightsFormat.Pt : WeightsFormat.Safetensors, r.GetValue(output));
+            var path = TrainedModel.Export(r.GetValue(run)!, r.GetValue(format)!, r.GetValue(output));
             Console.WriteLine($"{(r.GetValue(format) == "onnx" ? "model" : "weights")} written to {path}");
             return 0;
         });

@@ -51,16 +51,8 @@ static class DataCommands
             void Log(string line) => Console.Error.WriteLine($"spinalnet: {line}");
             string Install(Action<DownloadProgress> progress) =>
                 DatasetInstaller.Install(info, Root(r, root), new Downloader(client, progress: progress, log: Log), Log);
-            var reported = new Dictionary<string, int>();
             var folder = !ConsoleReporter.Interactive
-                ? Install(p =>
-                {
-                    if (p.Total is not long total || total == 0) return;
-                    int tenth = (int)(10 * p.Received / total);
-                    if (reported.GetValueOrDefault(p.File, -1) == tenth) return;
-                    reported[p.File] = tenth;
-                    Console.WriteLine($"{p.File}: {10 * tenth}% of {Count(total)} bytes");
-                })
+                ? Install(DownloadProgress.EveryTenth(Console.WriteLine))
                 : AnsiConsole.Progress().AutoClear(false)
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                         new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())

@@ -8,6 +8,7 @@ using SpinalNet.Data;
 
 // Tables keep their shape in logs and pipes, where the terminal width is unknown.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+if (SpinalNet.Training.ReplicaGroup.Launched is { Rank: > 0 }) Console.SetOut(TextWriter.Null); // rank 0 prints
 
 var options = new RunOptions();
 // A plain command as the root, so usage lines say `spinalnet`, not the assembly's name.
@@ -17,20 +18,10 @@ var root = new Command("spinalnet",
     "SpinalNet (Kabir et al., arXiv 2007.03347) on TorchSharp: train, evaluate and compare Spinal and conventional " +
     "classifier heads, and count their cost.")
 {
-    help,
-    new VersionOption(),
-    Commands.Train(options),
-    Commands.Evaluate(options),
-    Commands.Compare(options),
-    Commands.Sweep(options),
-    Commands.Summary(options),
-    Commands.Bench(options),
-    Commands.Models(),
-    Commands.Presets(),
-    Commands.Predict(options),
-    Commands.Export(),
-    DataCommands.Data(),
-    RegressCommand.Create(),
+    help, new VersionOption(),
+    Commands.Train(options), Commands.Evaluate(options), Commands.Compare(options), Commands.Sweep(options),
+    Commands.Summary(options), Commands.Bench(options), Commands.Models(), Commands.Presets(), Commands.Predict(options),
+    Commands.Export(), DataCommands.Data(), RegressCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -65,10 +65,8 @@ sealed class RunOptions
     public readonly Option<string?> Device = Opt<string?>("--device", "NAME", "cpu, cuda, or auto: cuda where available " +
         "(default cpu).");
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
-    public readonly Option<bool> Tensorboard = new("--tensorboard")
-    {
-        Description = "Also write TensorBoard event files in RUN/tensorboard after every epoch.",
-    };
+    public readonly Option<bool> Tensorboard = new("--tensorboard") { Description = "Also write TensorBoard event " +
+        "files in RUN/tensorboard after every epoch." };
     public readonly Option<string?> InitialWeights = Opt<string?>("--weights", "FILE", "Start from these weights " +
         "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
         "their key names).", "-w");

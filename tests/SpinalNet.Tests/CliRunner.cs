@@ -11,6 +11,29 @@ static class CliRunner
     public static CliResult Run(params string[] args) => Dotnet(Path.GetTempPath(), TimeSpan.FromMinutes(3), null,
         [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
 
+    /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> and <paramref name="environment"/>
+    /// added, for at most <paramref name="seconds"/>; <paramref name="during"/> runs while it does.</summary>
+    public static CliResult Start(string program, string[] args, int seconds = 120,
+        Dictionary<string, string>? environment = null, Action<Process>? during = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        during?.Invoke(process);
+        if (!process.WaitForExit(TimeSpan.FromSeconds(seconds)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in {seconds} s");
+        }
+        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
     /// <summary>Runs a .NET program (its .dll) with <paramref name="args"/>, from the temp folder.</summary>
     public static CliResult RunProgram(string dll, params string[] args) =>
         Dotnet(Path.GetTempPath(), TimeSpan.FromMinutes(3), null, [dll, .. args]);

@@ -9,7 +9,22 @@ using System.Security.Cryptography;
 namespace SpinalNet.Data;
 
 /// <summary>Bytes received so far of one file; Total is null when the server does not say.</summary>
-public sealed record DownloadProgress(string File, long Received, long? Total);
+public sealed record DownloadProgress(string File, long Received, long? Total)
+{
+    /// <summary>A progress report that writes one line per file at every tenth of its size (for logs and pipes).</summary>
+    public static Action<DownloadProgress> EveryTenth(Action<string> print)
+    {
+        var reported = new Dictionary<string, int>();
+        return p =>
+        {
+            if (p.Total is not long total || total == 0) return;
+            int tenth = (int)(10 * p.Received / total);
+            if (reported.GetValueOrDefault(p.File, -1) == tenth) return;
+            reported[p.File] = tenth;
+            print($"{p.File}: {10 * tenth}% of {total:N0} bytes");
+        };
+    }
+}
 
 /// <summary>A download that failed from every source; the message names the file.</summary>
 public sealed class DownloadException(string message) : IOException(message);

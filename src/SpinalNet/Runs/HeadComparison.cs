@@ -1,6 +1,7 @@
 // The paper's central comparison (docs/results.md §5), the use case behind `spinalnet compare`: the same network with
 // its conventional head and with a Spinal head, trained from the same seed on the same batches (once per seed: seed,
-// seed + 1, ...), each head's run in a folder of its own, then report.md with the table and the charts.
+// seed + 1, ...), each head's run in a folder of its own, then report.md with the table and the charts. Launched by
+// mpiexec, each training is data-parallel over the processes and rank 0 alone writes (docs/distributed.md §10).
 using SpinalNet.Cost;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -24,22 +25,30 @@ public sealed class HeadComparison : IDisposable
     public int Repeats { get; }
     public string Folder { get; }
     public TrainingData Data { get; }
+    readonly IReplicaGroup group;
 
-    HeadComparison(RunConfig config, int repeats, string folder, TrainingData data) =>
-        (Config, Repeats, Folder, Data) = (config, repeats, folder, data);
+    HeadComparison(RunConfig config, int repeats, string folder, TrainingData data, IReplicaGroup group) =>
+        (Config, Repeats, Folder, Data, this.group) = (config, repeats, folder, data, group);
 
     /// <summary>A comparison of both heads of <paramref name="config"/>'s network (its head is ignored), in
     /// <paramref name="folder"/> (null: runs/compare-MODEL-TIME). Both networks are built once here, so initial weights
     /// that fit only one head fail before any training.</summary>
     public static HeadComparison Create(RunConfig config, int repeats = 1, string? folder = null,
-        Action<string>? warn = null)
+        Action<string>? warn = null, IReplicaGroup? replicas = null)
     {
         if (repeats < 1) throw new ArgumentException($"--repeats {repeats} must be at least 1", "repeats");
-        Configuration.Validate(config);
+        var group = replicas ?? ReplicaGroup.World;
+        config = Configuration.Validate(config with { WorldSize = group.Size });
+        group.RequireSame("configuration", RunJson.Serialize(config) + $" repeats {repeats}");
         foreach (var head in Heads) (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
         return new HeadComparison(config, repeats, folder ?? TrainingRun.DefaultFolder($"compare-{config.Model}"),
-            config.LoadData(warn));
+            config.LoadData(warn), group);
     }
+
+    /// <summary>What is about to be compared, on what, in one line.</summary>
+    public string Description => $"comparing heads of {Config.Model} on {Data.Train.Count} training samples, " +
+                                 $"{Data.Test.Count} test samples, {Config.Settings.Epochs} epochs, seed " +
+                                 $"{Config.Settings.Seed}{(Repeats > 1 ? $" (+{Repeats - 1} more)" : "")}";
 
     /// <summary>The run folder of one head and seed.</summary>
     public string RunFolder(long seed, HeadKind head) =>
@@ -59,7 +68,8 @@ public sealed class HeadComparison : IDisposable
             seeds.Add(seed);
         }
         var report = new ComparisonReport(Config, seeds, rows);
-        AtomicFile.WriteText(Path.Combine(Folder, "report.md"), report.Markdown(report.WriteCharts(Folder)));
+        if (group.IsRoot)
+            AtomicFile.WriteText(Path.Combine(Folder, "report.md"), report.Markdown(report.WriteCharts(Folder)));
         return report;
     }
 
@@ -72,13 +82,16 @@ public sealed class HeadComparison : IDisposable
             var headConfig = config with { Head = head };
             using var model = headConfig.CreateModel(config.Settings.Seed);
             var cost = CostReport.Measure(model, headConfig.Spec.InputShape);
-            var run = new RunDirectory(RunFolder(config.Settings.Seed, head));
-            run.WriteConfig(headConfig);
-            if (Data.ClassNames is { } names) run.WriteClassNames(names);
+            var run = new RunDirectory(RunFolder(config.Settings.Seed, head), create: group.IsRoot);
+            if (group.IsRoot) run.WriteConfig(headConfig);
+            if (group.IsRoot && Data.ClassNames is { } names) run.WriteClassNames(names);
             var outcome = Trainer.Run(model, Data, config.Settings, new RunCheckpoints(run, headConfig),
-                TensorboardLog.Around(headConfig, run.Path, observer(head)), cancel);
-            run.SaveWeights(model);
-            run.WriteOutcome($"{config.Model}, {head.Title()} head", outcome);
+                group.IsRoot ? TensorboardLog.Around(headConfig, run.Path, observer(head)) : null, cancel, group);
+            if (group.IsRoot)
+            {
+                run.SaveWeights(model);
+                run.WriteOutcome($"{config.Model}, {head.Title()} head", outcome);
+            }
             var history = outcome.History;
             rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
                 cost.Part("head").Multiplications,

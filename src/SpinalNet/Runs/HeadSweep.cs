@@ -3,7 +3,8 @@
 // over a grid of widths w, depths L and splits k. For every seed the conventional head is trained once and every grid
 // point once, all from the same seed on the same batches; each finished point is appended to sweep.csv as it ends, so
 // a stopped sweep (Ctrl+C, a time budget) resumes where it stopped. The report marks the Pareto front: the points no
-// other point beats on both accuracy and head multiplications (and on accuracy and measured head step time).
+// other point beats on both accuracy and head multiplications (and on accuracy and measured head step time). A sweep
+// trains many small networks, one process each (--jobs), not one network data-parallel: under mpiexec it is refused.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -131,6 +132,7 @@ public sealed class HeadSweep : IDisposable
         Action<string>? warn = null)
     {
         if (repeats < 1) throw new ArgumentException($"--repeats {repeats} must be at least 1", "repeats");
+        RefuseUnderMpi();
         Configuration.Validate(config);
         foreach (var point in grid.Points)
             config.Spec.CountParameters(HeadKind.Spinal, point, config.Classes);
@@ -145,6 +147,7 @@ public sealed class HeadSweep : IDisposable
     /// <param name="threads">Torch threads for this process (null: as planned), e.g. a share for a parallel worker.</param>
     public static HeadSweep Resume(string folder, Action<string>? warn = null, int? threads = null)
     {
+        RefuseUnderMpi();
         var path = Path.Combine(folder, PlanFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not found (is {folder} a sweep folder?)", path);
         var plan = JsonSerializer.Deserialize<SweepPlan>(File.ReadAllText(path), RunJson.Options)
@@ -152,6 +155,13 @@ public sealed class HeadSweep : IDisposable
         if (threads is int t) plan = plan with { Config = plan.Config with { Settings = plan.Config.Settings with { Threads = t } } };
         Configuration.Validate(plan.Config);
         return new HeadSweep(plan, folder, plan.Config.LoadData(warn));
+    }
+
+    static void RefuseUnderMpi()
+    {
+        if (ReplicaGroup.Launched is { Size: > 1 } launch)
+            throw new InvalidOperationException($"sweep does not train data-parallel ({launch.Size} MPI ranks): run it " +
+                                                "without mpiexec; --jobs N trains its points in N processes");
     }
 
     /// <summary>The rows recorded so far: sweep.csv and the files of parallel workers (sweep-shard-I.csv).</summary>

@@ -18,10 +18,12 @@ namespace SpinalNet.Runs;
 /// <param name="InitialWeights">Weights the run starts from instead of a random initialisation: a run's
 /// model.safetensors or the authors' PyTorch state dict (null: random, from the seed).</param>
 /// <param name="Tensorboard">Also write TensorBoard event files (RUN/tensorboard) after every epoch.</param>
+/// <param name="WorldSize">How many processes trained the run data-parallel (docs/distributed.md §10); set by the
+/// run from its launch, not by a configuration file.</param>
 public sealed record RunConfig(
     string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
     string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null,
-    bool Tensorboard = false)
+    bool Tensorboard = false, int WorldSize = 1)
 {
     [JsonIgnore]
     public ModelSpec Spec => ModelCatalog.Get(Model);

@@ -21,10 +21,11 @@ public sealed class RunDirectory
 
     public string Path { get; }
 
-    public RunDirectory(string path)
+    /// <param name="create">Create the folder (false: a replica other than rank 0, which writes nothing).</param>
+    public RunDirectory(string path, bool create = true)
     {
         Path = path;
-        Directory.CreateDirectory(path);
+        if (create) Directory.CreateDirectory(path);
     }
 
     /// <summary>Fails in one line, before any work, when <paramref name="path"/> cannot be created or written; leaves

@@ -125,6 +125,16 @@ public sealed class TrainedModel : IDisposable
         return path;
     }
 
+    /// <summary>A run as <paramref name="format"/>: pt or safetensors (the weights under the authors' names) or onnx
+    /// (the whole network); returns the file written.</summary>
+    public static string Export(string run, string format, string? output = null) => format switch
+    {
+        "onnx" => ExportOnnxRun(run, output),
+        "pt" => ExportRun(run, WeightsFormat.Pt, output),
+        "safetensors" => ExportRun(run, WeightsFormat.Safetensors, output),
+        _ => throw new ArgumentException($"--format {format} is not one of pt, safetensors, onnx", "format"),
+    };
+
     /// <summary>A run's weights under the authors' names, by default as RUN/authors.pt or RUN/authors.safetensors.</summary>
     public static string ExportRun(string run, WeightsFormat format, string? output = null)
     {

@@ -3,7 +3,9 @@
 // then trains with checkpoints in the run folder and leaves the trained weights, the final evaluation and the charts.
 // Resume continues a stopped run from its last checkpoint with its saved configuration, so it ends with the weights an
 // uninterrupted run would have (same seed and thread count); only the number of epochs, the time limit and the thread
-// count may change.
+// count may change. Launched by mpiexec, the run trains data-parallel over the processes (docs/distributed.md §10):
+// every rank loads the data and builds the network, the ranks check that they resolved the same configuration, and
+// rank 0 alone writes the run folder; a resumed run needs as many ranks as the run had.
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -47,10 +49,14 @@ public sealed class TrainingRun : IDisposable
     public TrainingData Data { get; }
     public ClassifierNetwork Model { get; }
 
-    TrainingRun(RunConfig config, string folder, bool resume, Action<string>? warn)
+    readonly IReplicaGroup group;
+
+    TrainingRun(RunConfig config, string folder, bool resume, Action<string>? warn, IReplicaGroup group)
     {
         Configuration.Validate(config);
+        group.RequireSame("configuration", RunJson.Serialize(config));
         Config = config;
+        this.group = group;
         this.resume = resume;
         Data = config.LoadData(warn);
         try
@@ -65,7 +71,8 @@ public sealed class TrainingRun : IDisposable
             Data.Dispose();
             throw;
         }
-        Run = new RunDirectory(folder);
+        Run = new RunDirectory(folder, create: group.IsRoot);
+        if (!group.IsRoot) return;
         Run.WriteConfig(config);
         if (Data.ClassNames is { } names) Run.WriteClassNames(names);
     }
@@ -78,15 +85,29 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The default run folder of a name: runs/NAME-yyyyMMdd-HHmmss.</summary>
     public static string DefaultFolder(string name) => Path.Combine("runs", $"{name}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
-    /// <summary>A new run of <paramref name="config"/> in <paramref name="folder"/> (null: runs/MODEL-HEAD-TIME).</summary>
-    public static TrainingRun Create(RunConfig config, string? folder = null, Action<string>? warn = null) =>
-        new(config, folder ?? DefaultFolder($"{config.Model}-{config.Head.Id()}"), resume: false, warn);
+    /// <summary>A new run of <paramref name="config"/> in <paramref name="folder"/> (null: runs/MODEL-HEAD-TIME), on
+    /// the <paramref name="replicas"/> (null: the processes this one was launched with, see ReplicaGroup.World).</summary>
+    public static TrainingRun Create(RunConfig config, string? folder = null, Action<string>? warn = null,
+        IReplicaGroup? replicas = null)
+    {
+        var group = replicas ?? ReplicaGroup.World;
+        return new(config with { WorldSize = group.Size }, folder ?? DefaultFolder($"{config.Model}-{config.Head.Id()}"),
+            resume: false, warn, group);
+    }
 
     /// <summary>The stopped run in <paramref name="folder"/>, to continue from its last checkpoint.</summary>
-    public static TrainingRun Resume(string folder, ResumeChanges? changes = null, Action<string>? warn = null)
+    public static TrainingRun Resume(string folder, ResumeChanges? changes = null, Action<string>? warn = null,
+        IReplicaGroup? replicas = null)
     {
+        var group = replicas ?? ReplicaGroup.World;
         var run = RunDirectory.Open(folder);
         var saved = Checkpoint.ReadState(run.File(RunDirectory.LastCheckpoint)).Config;
+        // Each rank's part of every batch and its dropout draws depend on the number of ranks.
+        if (saved.WorldSize != group.Size)
+            throw new InvalidOperationException(
+                $"{folder}: trained on {Ranks(saved.WorldSize)}, now launched on {Ranks(group.Size)}; resume it " +
+                (saved.WorldSize == 1 ? "without mpiexec" : $"with mpiexec -n {saved.WorldSize}") +
+                ", or start a new run from its weights (--weights RUN/model.safetensors)");
         // The checkpoint must be this run's: the same network as its config.json.
         var written = run.ReadConfig();
         if ((written.Model, written.Head, written.Spinal, written.ClassCount) !=
@@ -101,17 +122,22 @@ public sealed class TrainingRun : IDisposable
             MaxTimeSeconds = changes?.MaxTimeSeconds ?? s.MaxTimeSeconds,
             Threads = changes?.Threads ?? s.Threads,
         };
-        return new TrainingRun(saved with { Settings = settings }, folder, resume: true, warn);
+        return new TrainingRun(saved with { Settings = settings }, folder, resume: true, warn, group);
     }
+
+    static string Ranks(int n) => n == 1 ? "1 process" : $"{n} MPI ranks";
 
     /// <summary>Trains to the end (or to early stopping, the time limit or cancellation), leaving checkpoints, metrics,
     /// weights, evaluation and charts in the run folder.</summary>
     public RunResult Train(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         var outcome = Trainer.Run(Model, Data, Config.Settings, new RunCheckpoints(Run, Config, resume),
-            TensorboardLog.Around(Config, Run.Path, observer), cancel);
-        Run.SaveWeights(Model);
-        Run.WriteOutcome($"{Config.Model}, {Config.Head.Title()} head", outcome);
+            group.IsRoot ? TensorboardLog.Around(Config, Run.Path, observer) : null, cancel, group);
+        if (group.IsRoot)
+        {
+            Run.SaveWeights(Model);
+            Run.WriteOutcome($"{Config.Model}, {Config.Head.Title()} head", outcome);
+        }
         return new RunResult(Run, Config, outcome);
     }
 

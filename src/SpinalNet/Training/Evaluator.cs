@@ -22,14 +22,15 @@ public sealed record Evaluation(double Loss, double Accuracy, double Top5Accurac
 public static class Evaluator
 {
     /// <summary>Loss, top-1 and top-5 accuracy and confusion matrix of the model on every sample, in evaluation mode,
-    /// without gradients.</summary>
-    public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize)
+    /// without gradients; with <paramref name="replicas"/>, each rank evaluates its share and the counts are summed.</summary>
+    public static Evaluation Evaluate(ClassifierNetwork model, IBatchSource data, int batchSize,
+        IReplicaGroup? replicas = null)
     {
         bool wasTraining = model.training;
         model.eval();
         try
         {
-            return Evaluate(model.call, model.Loss, data, batchSize, model.parameters().First().device);
+            return Evaluate(model.call, model.Loss, data, batchSize, model.parameters().First().device, replicas);
         }
         finally
         {
@@ -40,14 +41,16 @@ public static class Evaluator
     /// <summary>The same evaluation of any classifier given as a forward function (an ONNX Runtime session, say) and
     /// its loss on the outputs.</summary>
     public static Evaluation Evaluate(Func<Tensor, Tensor> forward, Func<Tensor, Tensor, nn.Reduction, Tensor> loss,
-        IBatchSource data, int batchSize, Device device)
+        IBatchSource data, int batchSize, Device device, IReplicaGroup? replicas = null)
     {
+        var group = replicas ?? SingleProcess.Instance;
         using var noGrad = torch.no_grad();
         int classes = data.Classes;
         double lossSum = 0;
         long correct = 0, top5 = 0;
         var confusion = new long[classes * classes];
-        var order = Enumerable.Range(0, (int)data.Count).Select(i => (long)i).ToArray();
+        var (first, count) = ReplicaGroup.Shard(data.Count, group.Size, group.Rank);
+        var order = Enumerable.Range((int)first, (int)count).Select(i => (long)i).ToArray();
         using (var batches = data.Batches(order, epoch: 0, firstBatch: 0, batchSize).GetEnumerator())
         {
             while (true)
@@ -65,6 +68,14 @@ public static class Evaluator
                 var counts = (y * classes + predicted).bincount(null, classes * classes).cpu().data<long>().ToArray();
                 for (int i = 0; i < confusion.Length; i++) confusion[i] += counts[i];
             }
+        }
+        if (group.Size > 1)
+        {
+            using var sums = torch.tensor(new[] { lossSum, correct, top5 }.Concat(confusion.Select(c => (double)c)).ToArray());
+            group.AllReduceSum(sums);
+            var total = sums.data<double>().ToArray();
+            (lossSum, correct, top5) = (total[0], (long)total[1], (long)total[2]);
+            for (int i = 0; i < confusion.Length; i++) confusion[i] = (long)total[3 + i];
         }
         var rows = Enumerable.Range(0, classes).Select(c => confusion[(c * classes)..((c + 1) * classes)]).ToArray();
         return new Evaluation(lossSum / data.Count, (double)correct / data.Count, (double)top5 / data.Count, data.Count, rows);

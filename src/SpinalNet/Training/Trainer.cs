@@ -8,6 +8,12 @@
 // global generator (which dropout draws from, reseeded here). A checkpoint taken mid-epoch records the batch-order
 // generator as it was at the epoch's start, the step reached and the global generator, so a resumed run replays the
 // same permutation, skips the steps done and ends with the same weights as an uninterrupted run (same thread count).
+//
+// Data-parallel (docs/distributed.md §10): with a replica group of N processes, every rank draws the same permutation,
+// takes its part of every global batch (ReplicaGroup.ShardBatches), weights its mean loss by its share of the batch,
+// and one all-reduce per step sums the gradients, the loss and the stop votes; each rank then takes the same optimiser
+// step. Dropout draws are reseeded every step from (seed, rank, epoch, step), so they differ between ranks and a
+// resumed run replays them. Evaluation is sharded and summed; rank 0 alone saves and reports.
 using System.Diagnostics;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -17,7 +23,6 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <summary>One epoch's results.</summary>
 /// <param name="TestAccuracy">Top-1, as a fraction; ValidationAccuracy likewise, null without a validation split.</param>
 /// <param name="TrainSeconds">The epoch's training steps; <paramref name="SamplesPerSecond"/> is over this time.</param>
 /// <param name="EvalSeconds">The epoch's evaluation (validation and test splits).</param>
@@ -26,7 +31,6 @@ public sealed record EpochMetrics(
     double TestAccuracy, double TestTop5Accuracy, double LearningRate, double TrainSeconds, double EvalSeconds,
     double SamplesPerSecond);
 
-/// <summary>Progress within an epoch, after each step.</summary>
 /// <param name="Loss">Mean training loss over the epoch as of the last progress tick: the loss is summed on the device
 /// and read back every <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch
 /// (docs/performance.md §9.3).</param>
@@ -39,7 +43,6 @@ public interface ITrainingObserver
     void OnEpoch(EpochMetrics metrics) { }
 }
 
-/// <summary>The splits a run trains and evaluates on.</summary>
 /// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
 public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
 {
@@ -54,10 +57,8 @@ public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchS
     }
 }
 
-/// <summary>Why a training run ended.</summary>
 public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
 
-/// <summary>What a training run produced.</summary>
 /// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix.</param>
 public sealed record TrainingOutcome(
     IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation FinalTest);
@@ -82,7 +83,6 @@ public sealed record TrainerState(
     byte[] ShuffleAtEpochStart,
     IReadOnlyList<EpochMetrics> History);
 
-/// <summary>The two checkpoints of a run: the latest state and the best epoch's.</summary>
 public enum CheckpointSlot { Last, Best }
 
 /// <summary>Where a run keeps its state (the run layer's checkpoint files): the loop saves into it after every epoch
@@ -104,8 +104,6 @@ public interface ICheckpointStore
 /// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
 
-/// <summary>The training loop: epochs of mini-batches with the settings' optimiser and schedule, evaluation after
-/// each, model selection, early stopping, checkpoints and resume.</summary>
 public static class Trainer
 {
     /// <summary>How many steps pass between two reads of the summed training loss from the device.</summary>
@@ -117,18 +115,20 @@ public static class Trainer
         ITrainingObserver? observer = null, CancellationToken cancel = default) =>
         Run(model, new TrainingData(train, test), settings, null, observer, cancel).History;
 
-    /// <summary>Trains with checkpoints in <paramref name="checkpoints"/> (resuming from its state when it holds one)
-    /// and returns the history, why it stopped, the best epoch and the final test evaluation.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
-    /// <exception cref="TrainingDivergedException">The loss stopped being finite.</exception>
     public static TrainingOutcome Run(
         ClassifierNetwork model, TrainingData data, TrainingSettings settings, ICheckpointStore? checkpoints = null,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, IReplicaGroup? replicas = null)
     {
+        var group = replicas ?? SingleProcess.Instance;
         settings.Validate();
-        if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
+        if (settings.BatchSize < group.Size)
+            throw new ArgumentException($"--batch-size {settings.BatchSize} must be at least the number of ranks " +
+                                        $"({group.Size}): each takes a part of every batch", "batch-size");
+        if (settings.Threads > 0 || group.Size > 1)
+            torch.set_num_threads(settings.Threads > 0 ? settings.Threads : ReplicaGroup.ThreadsPerReplica);
         var device = Devices.Resolve(settings.Device);
         model.to(device);
+        if (!group.IsRoot) observer = null;
 
         long steps = (data.Train.Count + settings.BatchSize - 1) / settings.BatchSize;
         using var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings);
@@ -156,13 +156,27 @@ public static class Trainer
         {
             torch.manual_seed(settings.Seed);
         }
+        group.BroadcastWeights(model);
+        var averager = group.Size > 1 ? new GradientAverager(group, model.parameters()) : null;
+        int localBatch = (int)ReplicaGroup.Shard(settings.BatchSize, group.Size, group.Rank).Count;
+        var runClock = Stopwatch.StartNew();
+        double stopVotes = 0;
+        int StopVote() => cancel.IsCancellationRequested ? CancelVote
+            : settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= settings.MaxTimeSeconds ? 1 : 0;
+        Evaluation Evaluate(IBatchSource split)
+        {
+            group.BroadcastWeights(model, buffersOnly: true);
+            return Evaluator.Evaluate(model, split, settings.TestBatchSize, group);
+        }
 
-        void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds) =>
+        void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds)
+        {
+            if (!group.IsRoot) return;
             checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
                 schedule.State, torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList()),
                 model, optimizer);
+        }
 
-        var runClock = Stopwatch.StartNew();
         var stop = StopReason.Completed;
         for (int epoch = startEpoch + 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
         {
@@ -170,19 +184,17 @@ public static class Trainer
             long[] order;
             using (var permutation = torch.randperm(data.Train.Count, generator: shuffle))
                 order = permutation.data<long>().ToArray();
-            using var batches = data.Train.Batches(order, epoch, startStep, settings.BatchSize).GetEnumerator();
+            using var batches = data.Train.Batches(ReplicaGroup.ShardBatches(order, settings.BatchSize, group), epoch,
+                startStep, localBatch).GetEnumerator();
             double previousSeconds = partialSeconds, lossRead = partialLoss;
-            // The loss is summed on the device; a read is a host round trip (docs/performance.md §9.3).
+            // Alone, the loss is summed on the device; a read is a host round trip (docs/performance.md §9.3). With
+            // replicas, the all-reduce brings every step's loss to the host anyway.
             using var lossSum = torch.tensor(partialLoss, ScalarType.Float64, device);
             long seen = partialSamples;
             double ReadLoss(long step)
             {
                 lossRead = lossSum.item<double>();
-                if (!double.IsFinite(lossRead))
-                    throw new TrainingDivergedException(
-                        $"the training loss became {lossRead} at epoch {epoch}, by step {step}; stopped" +
-                        (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
-                        "; try a lower --lr");
+                CheckFinite(lossRead, epoch, step, checkpoints, reads: true);
                 return lossRead;
             }
             (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
@@ -191,9 +203,11 @@ public static class Trainer
             model.train();
             for (long step = startStep; step < steps; step++)
             {
-                if (cancel.IsCancellationRequested || settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= settings.MaxTimeSeconds)
+                // Alone, the loop stops at once; replicas stop together, at the step after any of them asked.
+                double votes = averager is null ? StopVote() : stopVotes;
+                if (votes > 0)
                 {
-                    stop = cancel.IsCancellationRequested ? StopReason.Cancelled : StopReason.TimeLimit;
+                    stop = votes >= CancelVote ? StopReason.Cancelled : StopReason.TimeLimit;
                     if (checkpoints is not null)
                         Save(CheckpointSlot.Last, epoch - 1, step, ReadLoss(step), seen,
                             previousSeconds + epochClock.Elapsed.TotalSeconds);
@@ -202,19 +216,34 @@ public static class Trainer
                 using var scope = torch.NewDisposeScope();
                 rate = schedule.RateAt(epoch - 1, step);
                 Optimizers.SetLearningRate(optimizer, rate);
-                batches.MoveNext();
-                var x = batches.Current.Images.to(device);
-                var y = batches.Current.Labels.to(device);
-                long n = y.shape[0];
-
+                if (averager is not null) torch.manual_seed(ReplicaGroup.StepSeed(settings.Seed, group.Rank, epoch, step));
                 optimizer.zero_grad();
-                var loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
-                loss.backward();
+                long n = 0;
+                Tensor? loss = null;
+                // A replica's part of the last global batch may be empty; it then adds zero gradients.
+                if (batches.MoveNext())
+                {
+                    var x = batches.Current.Images.to(device);
+                    var y = batches.Current.Labels.to(device);
+                    n = y.shape[0];
+                    loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
+                    (averager is null ? loss : loss * ((double)n / GlobalBatch(step))).backward();
+                }
+                if (averager is null)
+                {
+                    if (loss is not null) lossSum.add_(loss.detach(), n);
+                }
+                else
+                {
+                    (double sum, stopVotes) = averager.Sum(loss is null ? 0 : loss.item<float>() * n, StopVote());
+                    n = GlobalBatch(step);
+                    CheckFinite(sum / n, epoch, step, checkpoints);
+                    lossSum.add_(sum);
+                }
                 optimizer.step();
 
-                lossSum.add_(loss.detach(), n);
                 seen += n;
-                if ((step + 1) % LossReadInterval == 0 || step + 1 == steps) ReadLoss(step + 1);
+                if (averager is not null || (step + 1) % LossReadInterval == 0 || step + 1 == steps) ReadLoss(step + 1);
                 observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps, lossRead / seen,
                     seen / (previousSeconds + epochClock.Elapsed.TotalSeconds)));
             }
@@ -223,8 +252,8 @@ public static class Trainer
 
             double seconds = previousSeconds + epochClock.Elapsed.TotalSeconds;
             var evalClock = Stopwatch.StartNew();
-            var validation = data.Validation is null ? null : Evaluator.Evaluate(model, data.Validation, settings.TestBatchSize);
-            var test = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+            var validation = data.Validation is null ? null : Evaluate(data.Validation);
+            var test = Evaluate(data.Test);
             double evalSeconds = evalClock.Elapsed.TotalSeconds;
             double score = (validation ?? test).Accuracy;
             bool improved = score > best;
@@ -236,7 +265,8 @@ public static class Trainer
                 test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds, evalSeconds, seen / seconds);
             history.Add(metrics);
             observer?.OnEpoch(metrics);
-            if (checkpoints is not null)
+            group.RequireIdentical(model, $"after epoch {epoch}");
+            if (checkpoints is not null && group.IsRoot)
             {
                 shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
                 checkpoints.WriteMetrics(history);
@@ -248,7 +278,22 @@ public static class Trainer
             if (settings.Patience > 0 && stale >= settings.Patience) stop = StopReason.EarlyStopped;
         }
 
-        var final = Evaluator.Evaluate(model, data.Test, settings.TestBatchSize);
+        var final = Evaluate(data.Test);
         return new TrainingOutcome(history, stop, bestEpoch, final);
+
+        long GlobalBatch(long step) => Math.Min(settings.BatchSize, data.Train.Count - step * settings.BatchSize);
+    }
+
+    // A stop vote that outweighs any number of time-limit votes (1 each).
+    const int CancelVote = 1 << 20;
+
+    /// <param name="reads">The value is the loss summed up to <paramref name="step"/> steps, read from the device.</param>
+    static void CheckFinite(double value, int epoch, long step, ICheckpointStore? checkpoints, bool reads = false)
+    {
+        if (!double.IsFinite(value))
+            throw new TrainingDivergedException(
+                $"the training loss became {(float)value} at epoch {epoch}, {(reads ? "by step " + step : "step " + (step + 1))}; stopped" +
+                (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
+                "; try a lower --lr");
     }
 }
