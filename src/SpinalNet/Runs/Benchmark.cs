@@ -25,6 +25,7 @@ public sealed record HeadTiming(
     double HeadStepUs, double? HeadPlainStepUs, double NetworkStepMs, double InferenceImagesPerS,
     double InferenceImagesPerSBatch1, long PeakResidentBytes);
 
+/// <summary>What `spinalnet bench` measured, for both heads.</summary>
 public sealed record BenchmarkReport(
     string Model, int BatchSize, int TestBatchSize, int Threads, IReadOnlyList<HeadTiming> Heads)
 {
@@ -35,6 +36,7 @@ public sealed record BenchmarkReport(
     public void WriteJson(string path) => AtomicFile.WriteText(path, RunJson.Serialize(this));
 }
 
+/// <summary>Times both heads of a network on this machine (`spinalnet bench`).</summary>
 public static class Benchmark
 {
     /// <summary>Measures both heads of the configuration's network, with its optimiser and batch sizes.</summary>

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>SGD with momentum over one flat buffer of parameters, gradients and momentum (docs/performance.md §9.2).</summary>
 public sealed class FusedSgd : SGD
 {
     readonly Parameter[] tensors;

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>Averages the gradients of all replicas with one all-reduce per step over one flat buffer.</summary>
 public sealed class GradientAverager(IReplicaGroup group, IEnumerable<Parameter> parameters)
 {
     readonly Parameter[] parameters = parameters.Where(p => p.requires_grad).ToArray();

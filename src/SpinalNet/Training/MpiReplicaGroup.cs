@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>A replica group over MPI (MPICH through MPI.NET), docs/distributed.md §10.</summary>
 public sealed class MpiReplicaGroup : IReplicaGroup
 {
     const string Mpich = "libmpich.so.12";

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
+/// <summary>The processes that train one network together (data-parallel); one process alone is a group of one.</summary>
 public interface IReplicaGroup
 {
     /// <summary>This process's place in the group, 0 to Size − 1; rank 0 writes the run's files.</summary>
@@ -42,6 +43,7 @@ public sealed class SingleProcess : IReplicaGroup
 /// <summary>A replica does not hold the same values as rank 0; the run stops.</summary>
 public sealed class ReplicaMismatchException(string message) : InvalidOperationException(message);
 
+/// <summary>How a process finds its replica group, and the arithmetic of sharding batches and samples over it.</summary>
 public static class ReplicaGroup
 {
     static readonly Lazy<IReplicaGroup> world = new(() =>

@@ -57,6 +57,7 @@ public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchS
     }
 }
 
+/// <summary>Why a run stopped.</summary>
 public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
 
 /// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix.</param>
@@ -83,6 +84,7 @@ public sealed record TrainerState(
     byte[] ShuffleAtEpochStart,
     IReadOnlyList<EpochMetrics> History);
 
+/// <summary>Which checkpoint a save writes: the last one, or the best one so far.</summary>
 public enum CheckpointSlot { Last, Best }
 
 /// <summary>Where a run keeps its state (the run layer's checkpoint files): the loop saves into it after every epoch
@@ -104,6 +106,7 @@ public interface ICheckpointStore
 /// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
 
+/// <summary>The training loop (`spinalnet train` and every use case that trains).</summary>
 public static class Trainer
 {
     /// <summary>How many steps pass between two reads of the summed training loss from the device.</summary>
