@@ -27,6 +27,17 @@ public class BenchmarkTests
     }
 
     [Fact]
+    public void Times_a_head_that_is_more_than_a_spinal_layer_on_the_backbones_own_features()
+    {
+        // The CIFAR ResNet's heads pool the 4 × 4 feature map first: their input is the backbone's output, not a width.
+        var config = Recipes.DefaultsFor("cifar10-resnet18");
+        config = config with { Settings = config.Settings with { BatchSize = 2, TestBatchSize = 2 } };
+        var report = Benchmark.Run(config, secondsPerMeasurement: 0.01);
+        Assert.Equal((2_570, 470_026), (report.Heads[0].HeadParameters, report.Heads[1].HeadParameters));
+        Assert.All(report.Heads, h => Assert.True(h.HeadStepUs > 0, h.ToString()));
+    }
+
+    [Fact]
     public void Bench_command_prints_the_table_and_writes_json()
     {
         var json = Path.Combine(Path.GetTempPath(), $"spinalnet-bench-{Guid.NewGuid():N}.json");

@@ -26,6 +26,15 @@ public sealed record ModelSpec(
     /// training it fits in this machine's memory.</summary>
     public ClassifierNetwork Create(HeadKind head, long seed, SpinalOverrides? spinal = null, int? classes = null)
     {
+        CheckFits(head, spinal, classes);
+        torch.manual_seed(seed);
+        return Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
+    }
+
+    /// <summary>Fails in one line, allocating nothing, when the network is invalid or training it (weights, gradients
+    /// and optimiser state) would need more memory than this machine has.</summary>
+    public void CheckFits(HeadKind head, SpinalOverrides? spinal = null, int? classes = null)
+    {
         if (classes is < 1 or > DenseBlock.MaxWidth)
             throw new ArgumentException($"--classes {classes} must be between 1 and {DenseBlock.MaxWidth:N0}", "classes");
         long parameters = CountParameters(head, spinal, classes);
@@ -35,8 +44,6 @@ public sealed record ModelSpec(
                 $"{Name} ({head.Id()} head{(classes is null ? "" : $", {classes} classes")}) would have " +
                 $"{parameters:N0} parameters, {bytes / 1e9:F1} GB to train (weights, gradients and optimiser state): " +
                 $"more than the {available / 1e9:F1} GB of memory here", "model");
-        torch.manual_seed(seed);
-        return Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
     }
 
     /// <summary>The network's parameters, counted on the meta device: shapes without storage, so even networks too

@@ -61,31 +61,17 @@ public static class Benchmark
         using var model = config.CreateModel(settings.Seed, initialWeights: false);
         var cost = CostReport.Measure(model, config.Spec.InputShape);
         var head = model.Head;
-        long features = head is SpinalLayer spinal ? spinal.Config.InputWidth
-            : ((FullyConnectedHead)head).Config.InputWidth;
-        int batch = settings.BatchSize, classes = config.ClassCount;
-
-        using var x = torch.randn(batch, features).requires_grad_();
-        using var labels = torch.randint(0, classes, [batch]);
-        double headStep, headPlain = double.NaN;
-        model.train();
-        using (var optimizer = Optimizers.Create(settings.Optimizer, head.parameters(), settings))
+        int batch = settings.BatchSize;
+        double headStep = HeadStepMicroseconds(model, config, seconds), headPlain = double.NaN;
+        if (head is SpinalLayer layer)
         {
-            Action step = () =>
-            {
-                optimizer.zero_grad();
-                nn.functional.cross_entropy(head.call(x), labels).backward();
-                optimizer.step();
-            };
-            headStep = Median(step, seconds) * 1e6;
-            if (head is SpinalLayer layer)
-            {
-                layer.PreferFused = false;
-                headPlain = Median(step, seconds) * 1e6;
-                layer.PreferFused = true;
-            }
+            layer.PreferFused = false;
+            headPlain = HeadStepMicroseconds(model, config, seconds);
+            layer.PreferFused = true;
         }
 
+        model.train();
+        using var labels = torch.randint(0, config.ClassCount, [batch]);
         using var images = torch.randn([batch, .. config.Spec.InputShape]);
         double networkStep;
         using (var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings))
@@ -111,6 +97,27 @@ public static class Benchmark
         return new HeadTiming(config.Head.Id(), cost.Parameters, cost.Multiplications, headCost.Parameters,
             headCost.Multiplications, headStep, head is SpinalLayer ? headPlain : null, networkStep, inference, single,
             PeakResidentBytes());
+    }
+
+    /// <summary>Median microseconds of one training step of the network's head alone: forward, backward to its input
+    /// (as when the backbone trains beneath it) and the run's optimiser update, on the backbone's features of one batch
+    /// of random images. It trains the model it is given: time a copy where the weights matter.</summary>
+    public static double HeadStepMicroseconds(ClassifierNetwork model, RunConfig config, double seconds)
+    {
+        var settings = config.Settings;
+        model.train();
+        using var scope = torch.NewDisposeScope();
+        Tensor x;
+        using (torch.no_grad()) x = model.Features(torch.randn([settings.BatchSize, .. config.Spec.InputShape]));
+        x.requires_grad_();
+        var labels = torch.randint(0, config.ClassCount, [settings.BatchSize]);
+        using var optimizer = Optimizers.Create(settings.Optimizer, model.Head.parameters(), settings);
+        return Median(() =>
+        {
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(model.Head.call(x), labels).backward();
+            optimizer.step();
+        }, seconds) * 1e6;
     }
 
     /// <summary>Median seconds of one call, in rounds of calls (each in its own dispose scope) over about

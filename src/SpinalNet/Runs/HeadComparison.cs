@@ -31,8 +31,8 @@ public sealed class HeadComparison : IDisposable
         (Config, Repeats, Folder, Data, this.group) = (config, repeats, folder, data, group);
 
     /// <summary>A comparison of both heads of <paramref name="config"/>'s network (its head is ignored), in
-    /// <paramref name="folder"/> (null: runs/compare-MODEL-TIME). Both networks are built once here, so initial weights
-    /// that fit only one head fail before any training.</summary>
+    /// <paramref name="folder"/> (null: runs/compare-MODEL-TIME). Both heads are checked here (built, where initial
+    /// weights must be tried on each), so a head that cannot be trained fails before any training.</summary>
     public static HeadComparison Create(RunConfig config, int repeats = 1, string? folder = null,
         Action<string>? warn = null, IReplicaGroup? replicas = null)
     {
@@ -40,7 +40,11 @@ public sealed class HeadComparison : IDisposable
         var group = replicas ?? ReplicaGroup.World;
         config = Configuration.Validate(config with { WorldSize = group.Size });
         group.RequireSame("configuration", RunJson.Serialize(config) + $" repeats {repeats}");
-        foreach (var head in Heads) (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
+        // Both heads are checked before either trains: on the meta device, or built for real where initial weights must
+        // be tried on each.
+        foreach (var head in Heads)
+            if (config.InitialWeights is null) config.Spec.CheckFits(head, config.Spinal, config.Classes);
+            else (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
         return new HeadComparison(config, repeats, folder ?? TrainingRun.DefaultFolder($"compare-{config.Model}"),
             config.LoadData(warn), group);
     }

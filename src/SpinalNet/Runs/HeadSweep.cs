@@ -118,6 +118,9 @@ public sealed record SweepPlan(RunConfig Config, SweepGrid Grid, int Repeats);
 /// <summary>A sweep over Spinal heads in a sweep folder (`spinalnet sweep`): create or resume, then run.</summary>
 public sealed class HeadSweep : IDisposable
 {
+    /// <summary>Time spent measuring each point's head step.</summary>
+    const double HeadStepSeconds = 0.1;
+
     public const string PlanFile = "sweep.json", RowsFile = "sweep.csv", ReportFile = "report.md", ChartFile = "pareto.png";
 
     public SweepPlan Plan { get; }
@@ -135,7 +138,7 @@ public sealed class HeadSweep : IDisposable
         RefuseUnderMpi();
         Configuration.Validate(config);
         foreach (var point in grid.Points)
-            config.Spec.CountParameters(HeadKind.Spinal, point, config.Classes);
+            config.Spec.CheckFits(HeadKind.Spinal, point, config.Classes);
         folder ??= TrainingRun.DefaultFolder($"sweep-{config.Model}");
         var data = config.LoadData(warn);
         var sweep = new HeadSweep(new SweepPlan(config, grid, repeats), folder, data);
@@ -233,7 +236,10 @@ public sealed class HeadSweep : IDisposable
             var point = config with { Head = head, Spinal = spinal, Settings = settings };
             using var model = point.CreateModel(seed);
             var cost = CostReport.Measure(model, point.Spec.InputShape).Part("head");
-            double step = HeadStepMicroseconds(point, settings.BatchSize);
+            double step;
+            // Timed on a copy of the network, so the point trains from the weights its seed gives.
+            using (var copy = point.CreateModel(0, initialWeights: false))
+                step = Benchmark.HeadStepMicroseconds(copy, point, HeadStepSeconds);
             var label = head == HeadKind.Fc ? "fc" : $"w={spinal.Width} L={spinal.Layers} k={spinal.Splits}";
             var outcome = Trainer.Run(model, Data, settings, null, observer?.Invoke($"{label} seed {seed}"), cancel);
             if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Done();
@@ -246,30 +252,6 @@ public sealed class HeadSweep : IDisposable
             if (budgetSeconds > 0 && clock.Elapsed.TotalSeconds >= budgetSeconds) return Done();
         }
         return Done();
-    }
-
-    /// <summary>Median time of one training step of the head alone (forward, backward, SGD update) on the backbone's
-    /// features of a batch, measured on a copy of the network so the run's own weights are untouched.</summary>
-    static double HeadStepMicroseconds(RunConfig config, int batch)
-    {
-        using var model = config.CreateModel(0, initialWeights: false);
-        using var scope = torch.NewDisposeScope();
-        model.train();
-        Tensor features;
-        using (torch.no_grad()) features = model.Features(torch.randn([batch, .. config.Spec.InputShape]));
-        var labels = torch.randint(0, config.ClassCount, [batch]);
-        using var optimizer = torch.optim.SGD(model.Head.parameters(), 1e-3);
-        var times = new List<double>();
-        for (int i = 0; i < 25; i++)
-        {
-            using var step = torch.NewDisposeScope();
-            var watch = Stopwatch.StartNew();
-            optimizer.zero_grad();
-            nn.functional.cross_entropy(model.Head.call(features), labels).backward();
-            optimizer.step();
-            if (i >= 5) times.Add(watch.Elapsed.TotalMicroseconds);
-        }
-        return times.Order().ElementAt(times.Count / 2);
     }
 
     IReadOnlyList<SweepPoint> Finish(List<SweepRow> rows)
