@@ -228,7 +228,12 @@ public static class DatasetCatalog
     /// <paramref name="root"/> (null: <see cref="DefaultRoot"/>), or a folder of MNIST-format IDX files.
     /// <paramref name="warn"/> hears of skipped files.</summary>
     public static (ISampleSource Train, ISampleSource Test) OpenTrainTest(string data, string? root = null,
-        Action<string>? warn = null)
+        Action<string>? warn = null) =>
+        (OpenSplit(data, root, Split.Train, warn), OpenSplit(data, root, Split.Test, warn));
+
+    /// <summary>One split of what a data name means, as <see cref="OpenTrainTest"/> reads it: the training split (a
+    /// set's first), or the test split (its "test" split, else its second); the other split is not read.</summary>
+    public static ISampleSource OpenSplit(string data, string? root, Split part, Action<string>? warn = null)
     {
         if (Find(data) is { } info)
         {
@@ -239,14 +244,15 @@ public static class DatasetCatalog
                     (info.ManualSource is null ? "" : $" or place it by hand from {info.ManualSource}") +
                     (info is { Channels: 1, Side: 28 } ? $", or train on the shipped sample with --data {Embedded}" : ""));
             var splits = info.Splits.ToList();
-            string test = splits.FirstOrDefault(s => s.Equals("test", StringComparison.OrdinalIgnoreCase)) ?? splits[1];
-            return (Open(info, root, splits[0], warn), Open(info, root, test, warn));
+            string split = part == Split.Train
+                ? splits[0]
+                : splits.FirstOrDefault(s => s.Equals("test", StringComparison.OrdinalIgnoreCase)) ?? splits[1];
+            return Open(info, root, split, warn);
         }
         if (!Directory.Exists(data))
             throw new DataFormatException(data,
                 $"neither a folder nor a known data set (known: {string.Join(", ", All.Select(d => d.Name))})");
-        return (MnistFamily.Load(data, MnistVariant.Mnist, Split.Train),
-            MnistFamily.Load(data, MnistVariant.Mnist, Split.Test));
+        return MnistFamily.Load(data, MnistVariant.Mnist, part);
     }
 
     /// <summary>The folder holding the splits: the set's folder, or the one folder inside it that does (archives

@@ -14,8 +14,7 @@ public static class RunData
     public static TrainingData Load(RunConfig config, Action<string>? warn = null)
     {
         var (train, test) = DatasetCatalog.OpenTrainTest(config.Data, config.DataRoot, warn);
-        foreach (var (split, what) in new[] { (train, "training"), (test, "test") })
-            if (split.Count == 0) throw new DataFormatException(split.Source, $"has no {what} samples");
+        if (train.Count == 0) throw new DataFormatException(train.Source, "has no training samples");
         int classes = train.ClassNames.Count;
         if (classes > config.ClassCount)
             throw new ArgumentException($"{config.Data} has {classes} classes but {config.Model} has only " +
@@ -24,22 +23,34 @@ public static class RunData
         var settings = config.Settings;
         IBatchSource Batches(ISampleSource samples, IImageTransform steps) => ToBatches(samples, steps, settings.Seed);
 
-        var testBatches = Batches(test, pipeline.Eval);
-        try
-        {
-            CheckShape(config, testBatches);
-        }
-        catch
-        {
-            testBatches.Dispose();
-            throw;
-        }
+        var testBatches = TestBatches(config, test);
         if (settings.ValidationFraction == 0)
             return new TrainingData(Batches(train, pipeline.Train), testBatches) { ClassNames = train.ClassNames };
         var (remaining, held) = HoldOut.Indices(train.Count, settings.ValidationFraction, settings.Seed);
         ISampleSource Part(long[] indices, string what) => new SampleSubset(train, indices.Select(i => (int)i).ToArray(), what);
         return new TrainingData(Batches(Part(remaining, "training part"), pipeline.Train), testBatches,
             Batches(Part(held, "held out for validation"), pipeline.Eval)) { ClassNames = train.ClassNames };
+    }
+
+    /// <summary>The test split alone, through the pipeline's evaluation steps (the training split is not read).</summary>
+    public static IBatchSource LoadTest(RunConfig config, Action<string>? warn = null) =>
+        TestBatches(config, DatasetCatalog.OpenSplit(config.Data, config.DataRoot, Split.Test, warn));
+
+    /// <summary>The test split through the evaluation steps, checked to hold samples of the network's input shape.</summary>
+    static IBatchSource TestBatches(RunConfig config, ISampleSource test)
+    {
+        if (test.Count == 0) throw new DataFormatException(test.Source, "has no test samples");
+        var batches = ToBatches(test, Pipelines.Get(config.Augmentation).Eval, config.Settings.Seed);
+        try
+        {
+            CheckShape(config, batches);
+            return batches;
+        }
+        catch
+        {
+            batches.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Fails in one line when the data, through the pipeline, does not give the network's input shape (a
@@ -53,16 +64,6 @@ public static class RunData
             throw new DataFormatException(samples.Source, $"gives samples of {string.Join(" x ", shape)} through the " +
                 $"'{config.Augmentation}' pipeline, but {config.Model} takes {string.Join(" x ", expected)} " +
                 "(channels x height x width)");
-    }
-
-    /// <summary>The test split alone, through the pipeline's evaluation steps.</summary>
-    public static IBatchSource LoadTest(RunConfig config, Action<string>? warn = null)
-    {
-        var (_, test) = DatasetCatalog.OpenTrainTest(config.Data, config.DataRoot, warn);
-        if (test.Count == 0) throw new DataFormatException(test.Source, "has no test samples");
-        var batches = ToBatches(test, Pipelines.Get(config.Augmentation).Eval, config.Settings.Seed);
-        CheckShape(config, batches);
-        return batches;
     }
 
     static IBatchSource ToBatches(ISampleSource samples, IImageTransform steps, long seed) =>
