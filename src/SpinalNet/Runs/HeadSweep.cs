@@ -192,8 +192,8 @@ public sealed class HeadSweep : IDisposable
     public IReadOnlyList<SweepPoint> RunInProcesses(int jobs, Func<SweepShard, Process> startWorker)
     {
         if (jobs < 1) throw new ArgumentException($"--jobs {jobs} must be at least 1", "jobs");
-        var workers = Enumerable.Range(0, jobs).Select(i => (Shard: new SweepShard(i, jobs), Process: startWorker(new SweepShard(i, jobs))))
-            .ToList();
+        var workers = Enumerable.Range(0, jobs).Select(i => new SweepShard(i, jobs))
+            .Select(shard => (Shard: shard, Process: startWorker(shard))).ToList();
         foreach (var (_, process) in workers) process.WaitForExit();
         var failed = workers.FirstOrDefault(w => w.Process.ExitCode != 0);
         foreach (var (_, process) in workers) process.Dispose();
@@ -216,8 +216,8 @@ public sealed class HeadSweep : IDisposable
     {
         var rows = Rows().ToList();
         string file = Path.Combine(Folder, shard is null ? RowsFile : $"sweep-shard-{shard.Index}.csv");
-        // What this process's file holds: every row for the sweep itself, its own rows for a worker.
-        var mine = shard is null ? rows : Read(file).ToList();
+        // A worker's file holds its own rows only (null: this is the sweep itself, whose file holds them all).
+        var mine = shard is null ? null : Read(file).ToList();
         IReadOnlyList<SweepPoint> Done() => shard is null ? Finish(rows) : [];
         var clock = Stopwatch.StartNew();
         var config = Plan.Config;
@@ -247,8 +247,8 @@ public sealed class HeadSweep : IDisposable
             var row = new SweepRow(id, spinal.Width, spinal.Layers, spinal.Splits, seed, cost.Parameters,
                 cost.Multiplications, step, best, outcome.History[^1].TestAccuracy);
             rows.Add(row);
-            if (!ReferenceEquals(mine, rows)) mine.Add(row);
-            Write(file, mine);
+            mine?.Add(row);
+            Write(file, mine ?? rows);
             if (budgetSeconds > 0 && clock.Elapsed.TotalSeconds >= budgetSeconds) return Done();
         }
         return Done();
