@@ -4,7 +4,8 @@
 // only through Kaggle have no download (an account is needed) and name their source instead.
 //
 // The one place a data name gets its meaning (Open): "embedded" (the sample shipped with the program), a known set's
-// name, or a folder of MNIST-format IDX files.
+// name, a folder of MNIST-format IDX files, or a folder of image folders train/ and test/ (or val/, valid/) with one
+// subfolder per class (docs/fine-tuning.md §13.3), told apart by what the folder holds.
 namespace SpinalNet.Data;
 
 /// <summary>One file to fetch: its name under the set's folder, its URLs (official first, then mirrors), its
@@ -225,7 +226,8 @@ public static class DatasetCatalog
     }
 
     /// <summary>The training and test splits a data name means: <see cref="Embedded"/>, a known set under
-    /// <paramref name="root"/> (null: <see cref="DefaultRoot"/>), or a folder of MNIST-format IDX files.
+    /// <paramref name="root"/> (null: <see cref="DefaultRoot"/>), a folder of MNIST-format IDX files, or a folder of
+    /// image folders (train/ and test/, val/ or valid/, each with one subfolder per class).
     /// <paramref name="warn"/> hears of skipped files.</summary>
     public static (ISampleSource Train, ISampleSource Test) OpenTrainTest(string data, string? root = null,
         Action<string>? warn = null) =>
@@ -252,8 +254,20 @@ public static class DatasetCatalog
         if (!Directory.Exists(data))
             throw new DataFormatException(data,
                 $"neither a folder nor a known data set (known: {string.Join(", ", All.Select(d => d.Name))})");
-        return MnistFamily.Load(data, MnistVariant.Mnist, part);
+        bool folders = Directory.Exists(System.IO.Path.Combine(data, "train"));
+        string? test = FolderTestSplits.FirstOrDefault(s => Directory.Exists(System.IO.Path.Combine(data, s)));
+        if (folders && test is not null)
+            return ImageFolder.Open(data, part == Split.Train ? "train" : test, new ImageFolderOptions(), warn);
+        if (!folders && MnistFiles.Any(f => File.Exists(System.IO.Path.Combine(data, f)) ||
+                                            File.Exists(System.IO.Path.Combine(data, f[..^3]))))
+            return MnistFamily.Load(data, MnistVariant.Mnist, part);
+        throw new DataFormatException(data, "holds neither image folders (train/ and " +
+            $"{string.Join(" or ", FolderTestSplits.Select(s => s + "/"))}, one subfolder per class) nor MNIST-format " +
+            $"IDX files ({string.Join(", ", MnistFiles)}, .gz optional)");
     }
+
+    /// <summary>The folders a folder of image folders may hold its test split in, in order of preference.</summary>
+    public static readonly string[] FolderTestSplits = ["test", "val", "valid"];
 
     /// <summary>The folder holding the splits: the set's folder, or the one folder inside it that does (archives
     /// often unpack into a subfolder such as fruits-360/ or car_data/).</summary>

@@ -70,6 +70,9 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Whether the network outputs log-probabilities (log_softmax) rather than logits.</summary>
     public bool OutputsLogProbabilities => logSoftmax;
 
+    /// <summary>The feature extractor the head reads.</summary>
+    public nn.Module<Tensor, Tensor> Backbone => backbone;
+
     /// <summary>The head, Spinal or conventional.</summary>
     public nn.Module<Tensor, Tensor> Head => head;
 
