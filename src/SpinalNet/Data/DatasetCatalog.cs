@@ -96,12 +96,13 @@ public static class DatasetCatalog
     }
 
     static DatasetInfo Folder(string name, string description, string folder, int classes, int side,
-        (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null) =>
+        (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null,
+        string? pipeline = null) =>
         new(name, description, DataFormat.ImageFolder, folder, classes, 3, side, sizes, normalization, files ?? [],
             [sizes[0].Item1],
             r => ImageFolder.Open(ImageFolderRoot(r.Folder, sizes[0].Item1), r.Split,
                 new ImageFolderOptions(3, r.Strict), r.Warn),
-            files is null ? source : null, Pipeline: $"tl-{name}");
+            files is null ? source : null, Pipeline: pipeline ?? $"tl-{name}");
 
     public static readonly IReadOnlyList<DatasetInfo> All =
     [
@@ -198,6 +199,10 @@ public static class DatasetCatalog
         Folder("oxford102", "Oxford 102 flowers (Kaggle oxford-102-flower-pytorch), folders \"1\"..\"102\"", "oxford102",
             102, 448, [("train", 6_552), ("valid", 818)], ChannelNormalization.Cifar,
             "https://www.kaggle.com/datasets/nunenuh/pytorch-challange-flower-dataset (flower_data.zip)"),
+        Folder("monkey10", "10 Monkey Species (Kaggle slothkong/10-monkey-species), folders training/training and " +
+                           "validation/validation", "monkey10", 10, 300,
+            [("training/training", null), ("validation/validation", null)], ChannelNormalization.Cifar,
+            "https://www.kaggle.com/datasets/slothkong/10-monkey-species", pipeline: "nb-monkey"),
         Folder("hymenoptera", "Ants and bees of the PyTorch transfer-learning tutorial", "hymenoptera", 2, 224,
             [("train", 244), ("val", 153)], ChannelNormalization.ImageNet,
             "https://download.pytorch.org/tutorial/hymenoptera_data.zip (no published checksum: place by hand)"),

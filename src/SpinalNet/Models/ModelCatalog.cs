@@ -83,7 +83,7 @@ public sealed record ModelSpec(
         int own = (int)InputShape[1];
         if (size == own) return;
         CheckFits(head, spinal, classes);
-        string? problem = ImageSizeProblems.GetOrAdd((Name, head, spinal ?? SpinalOverrides.None, classes, size), _ =>
+        string? problem = ImageSizeProblems.GetOrAdd((Name, head, size), _ =>
         {
             using var generator = torch.get_rng_state();
             using var network = Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
@@ -117,8 +117,9 @@ public sealed record ModelSpec(
         if (problem is not null) throw new ArgumentException($"--image-size {size} {problem}", "image-size");
     }
 
-    // What CheckImageSize found, by network and size: a configuration is checked more than once on its way to a run.
-    static readonly ConcurrentDictionary<(string, HeadKind, SpinalOverrides, int?, int), string?> ImageSizeProblems = new();
+    // What CheckImageSize found, by network, head and size (the head's changes leave the features it reads as they
+    // are): a configuration is checked more than once on its way to a run, and a large backbone takes a second to build.
+    static readonly ConcurrentDictionary<(string, HeadKind, int), string?> ImageSizeProblems = new();
 }
 
 /// <param name="Width">w, neurons in each spinal layer (the authors' layer_width).</param>
