@@ -87,7 +87,7 @@ public sealed class FineTuningTests : IDisposable
         var settings = Sgd with { LearningRate = 0.01, HeadLearningRate = 0.05 };
         using var optimizer = Optimizers.Create(settings, FineTuning.Groups(split, settings));
         Optimizers.SetLearningRate(optimizer, 0.001, settings.LearningRate);
-        Assert.Equal([0.001, 0.005], optimizer.ParamGroups.Select(g => g.LearningRate), new Close(1e-15));
+        Assert.Equal([0.001, 0.005], optimizer.ParamGroups.Select(g => g.LearningRate), new ScheduleAndConfigTests.Tolerance(1e-15));
     }
 
     [Theory]
@@ -111,24 +111,14 @@ public sealed class FineTuningTests : IDisposable
         using (var first = spec.Create(HeadKind.Spinal, 7))
         using (var cancel = new CancellationTokenSource())
             Assert.Equal(StopReason.Cancelled, Trainer.Run(first, data, settings, new RunCheckpoints(run, config),
-                new StopAfter(stopAfterSteps, cancel), cancel.Token).Stop);
+                new RunLifecycleTests.StopAfter(stopAfterSteps, cancel), cancel.Token).Stop);
         using var resumed = spec.Create(HeadKind.Spinal, 99);
         var outcome = Trainer.Run(resumed, data, settings, new RunCheckpoints(run, config, Resume: true));
         foreach (var ((name, a), (_, b)) in uninterrupted.state_dict().Zip(resumed.state_dict()))
             Assert.True(Same(a, b), $"{name} differs from the uninterrupted run");
         Assert.Equal(reference.History.Select(h => (h.TrainLoss, h.LearningRate)),
             outcome.History.Select(h => (h.TrainLoss, h.LearningRate)));
-        Assert.Equal([0.02, 0.002, 0.001], outcome.History.Select(h => h.LearningRate), new Close(1e-15));
-    }
-
-    sealed class StopAfter(int steps, CancellationTokenSource source) : ITrainingObserver
-    {
-        int taken;
-
-        public void OnStep(StepProgress progress)
-        {
-            if (++taken == steps) source.Cancel();
-        }
+        Assert.Equal([0.02, 0.002, 0.001], outcome.History.Select(h => h.LearningRate), new ScheduleAndConfigTests.Tolerance(1e-15));
     }
 
     [Fact]
@@ -160,7 +150,7 @@ public sealed class FineTuningTests : IDisposable
         }
         // 1e-2 × 5 then 1e-3 × 5 (CINIC-10-like, StepLR(7) never fires inside a 5-epoch stage).
         var two = StagesSchedule.Of((1e-2, 5), (1e-3, 5));
-        Assert.Equal([1e-2, 1e-2, 1e-2, 1e-2, 1e-2, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3], Rates(two, 1e-2, 10), new Close(1e-15));
+        Assert.Equal([1e-2, 1e-2, 1e-2, 1e-2, 1e-2, 1e-3, 1e-3, 1e-3, 1e-3, 1e-3], Rates(two, 1e-2, 10), new ScheduleAndConfigTests.Tolerance(1e-15));
         // Stanford Cars: 1e-3 × 25 then 1e-4 × 25, StepLR(7, 0.1) inside each stage.
         var cars = Rates(StagesSchedule.Of((1e-3, 25), (1e-4, 25)), 1e-3, 52);
         (int Epoch, double Rate)[] expected =
@@ -171,7 +161,7 @@ public sealed class FineTuningTests : IDisposable
         foreach (var (epoch, rate) in expected) Assert.Equal(rate, cars[epoch], 1e-18);
         // The notebooks' three stages, 1e-2, 1e-3, 1e-4 × 5.
         var three = StagesSchedule.Of((1e-2, 5), (1e-3, 5), (1e-4, 5));
-        Assert.Equal([1e-2, 1e-3, 1e-4], Rates(three, 1e-2, 15).Where((_, e) => e % 5 == 0), new Close(1e-16));
+        Assert.Equal([1e-2, 1e-3, 1e-4], Rates(three, 1e-2, 15).Where((_, e) => e % 5 == 0), new ScheduleAndConfigTests.Tolerance(1e-16));
         Assert.Equal([5, 10], Enumerable.Range(0, 20).Where(three.RestartsOptimizerAt));
         Assert.Equal(15, three.TotalEpochs);
     }
@@ -200,11 +190,5 @@ public sealed class FineTuningTests : IDisposable
         Assert.Equal("--schedule parameter stages.epochs 0 must be at least 1 (Parameter 'schedule')", bad.Message);
         Assert.Contains("--head-lr -1 must be a positive number",
             Assert.Throws<ArgumentException>(() => (Sgd with { HeadLearningRate = -1 }).Validate()).Message);
-    }
-
-    sealed class Close(double epsilon) : IEqualityComparer<double>
-    {
-        public bool Equals(double a, double b) => Math.Abs(a - b) <= epsilon;
-        public int GetHashCode(double value) => 0;
     }
 }

@@ -70,8 +70,8 @@ public static class Pipelines
         new("tl-hymenoptera", "§3.4 hymenoptera: RandomResizedCrop224, HFlip, ImageNet stats; eval Resize256, CenterCrop224",
             new Compose(new RandomResizedCrop(224), new RandomHorizontalFlip(), N(ChannelNormalization.ImageNet)),
             new Compose(new Resize(256), new CenterCrop(224), N(ChannelNormalization.ImageNet))),
-        new("imagenet", "§13.3 ImageNet backbones: Resize(224²), ImageNet statistics (torchvision's), for training " +
-                        "and evaluation",
+        new("imagenet", "ImageNet backbones (fine-tuning): Resize(224²), ImageNet statistics (torchvision's), for " +
+                        "training and evaluation",
             new Compose(new Resize(224, 224), N(ChannelNormalization.ImageNet)),
             new Compose(new Resize(224, 224), N(ChannelNormalization.ImageNet))),
         new("nb-fashion-tl", "§3.5 Fashion-MNIST notebook: Resize120, HFlip, RandomAffine(10°, translate 0.2), " +
