@@ -155,8 +155,7 @@ static class Commands
         command.SetAction(r =>
         {
             var config = Configuration.Resolve(options: o.Overrides(r));
-            using var model = config.CreateModel(0);
-            var cost = CostReport.Measure(model, config.Spec.InputShape);
+            var cost = NetworkCosts.Of(config);
             string[] Total(string name, CostReport part) =>
                 [name, "", "", Count(part.Parameters), Count(part.Multiplications)];
             Print(["layer", "type", "output", "parameters", "multiplications"], [

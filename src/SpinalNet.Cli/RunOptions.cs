@@ -31,6 +31,10 @@ sealed class RunOptions
     public readonly Option<int?> Splits = Opt<int?>("--splits", "K", "Parts the features are cut into; each spinal " +
         "layer reads one part, in turn. The part's size is the authors' Half_width: half the features with the " +
         "default 2 (160 of 320 for mnist-cnn).");
+    public readonly Option<double?> SpinalDropout = Opt<double?>("--spinal-dropout", "P", "Dropout on the input of each " +
+        "spinal layer and of the output layer (the authors' SpinalNet_VGG: 0.5; default: the paper's for the model).");
+    public readonly Option<bool?> SpinalBatchNorm = Opt<bool?>("--spinal-batch-norm", "true|false", "BatchNorm1d after " +
+        "each spinal layer's linear map (default: the paper's for the model).");
     public readonly Option<int?> Classes = Opt<int?>("--classes", "C", "Outputs of the network (default: the model's; " +
         "e.g. 100 for CIFAR-100).");
     public readonly Option<string?> Data = Opt<string?>("--data", "NAME|DIR", "embedded (8,000 train / 2,000 test MNIST " +
@@ -72,7 +76,8 @@ sealed class RunOptions
         "their key names).", "-w");
 
     /// <summary>What says which network: the model, its head, outputs and Spinal changes.</summary>
-    public Option[] NetworkOptions => [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits];
+    public Option[] NetworkOptions =>
+        [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits, SpinalDropout, SpinalBatchNorm];
 
     /// <summary>What says how to train it, and where the data is.</summary>
     public Option[] TrainingOptions =>
@@ -86,6 +91,7 @@ sealed class RunOptions
         Model: r.GetValue(Model), Head: Parsed(r.GetValue(Head), HeadKinds.Parse), Classes: r.GetValue(Classes),
         InitialWeights: Has(r, InitialWeights) ? r.GetValue(InitialWeights) : null,
         SpinalWidth: r.GetValue(SpinalWidth), SpinalLayers: r.GetValue(SpinalLayers), Splits: r.GetValue(Splits),
+        SpinalDropout: r.GetValue(SpinalDropout), SpinalBatchNorm: r.GetValue(SpinalBatchNorm),
         Data: r.GetValue(Data), DataRoot: r.GetValue(DataRoot), Augmentation: r.GetValue(Augmentation),
         Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), TestBatchSize: r.GetValue(TestBatchSize),
         Optimizer: Parsed(r.GetValue(Optimizer), Optimizers.Parse), LearningRate: r.GetValue(LearningRate),

@@ -11,9 +11,9 @@ namespace SpinalNet.Interop;
 public static class AuthorsWeights
 {
     /// <summary>Loads an authors' state dict file into <paramref name="model"/>, built by <paramref name="spec"/>.</summary>
-    public static void Load(ModelSpec spec, HeadKind head, nn.Module model, string path)
+    public static void Load(ModelSpec spec, HeadKind head, nn.Module model, string path, SpinalOverrides? spinal = null)
     {
-        var keys = KeysOf(spec, head);
+        var keys = KeysOf(spec, head, spinal);
         var theirs = WeightsFile.Read(path);
         try
         {
@@ -28,7 +28,8 @@ public static class AuthorsWeights
     /// <summary>Loads weights for <paramref name="model"/> from either kind of file: this project's own
     /// (model.safetensors of a run, our key names) or the authors' state dict (.pt, or safetensors under their names),
     /// told apart by the key names.</summary>
-    public static void LoadAny(ModelSpec spec, HeadKind head, nn.Module model, string path)
+    public static void LoadAny(ModelSpec spec, HeadKind head, nn.Module model, string path,
+        SpinalOverrides? spinal = null)
     {
         if (WeightsFile.FormatOf(path) == WeightsFormat.Safetensors && File.Exists(path))
         {
@@ -47,7 +48,7 @@ public static class AuthorsWeights
                 foreach (var t in stored.Values) t.Dispose();
             }
         }
-        Load(spec, head, model, path);
+        Load(spec, head, model, path, spinal);
     }
 
     /// <summary>Copies <paramref name="theirs"/> into <paramref name="model"/> through <paramref name="keys"/>,
@@ -62,8 +63,8 @@ public static class AuthorsWeights
             p => p.Value.detach().cpu().clone());
 
     /// <summary>Writes <paramref name="model"/>'s weights under the authors' names (atomically).</summary>
-    public static void Save(ModelSpec spec, HeadKind head, nn.Module model, string path, WeightsFormat format) =>
-        Save(model, KeysOf(spec, head), path, format);
+    public static void Save(ModelSpec spec, HeadKind head, nn.Module model, string path, WeightsFormat format,
+        SpinalOverrides? spinal = null) => Save(model, KeysOf(spec, head, spinal), path, format);
 
     public static void Save(nn.Module model, AuthorsKeys keys, string path, WeightsFormat format)
     {
@@ -80,7 +81,8 @@ public static class AuthorsWeights
 
     static string Network(ModelSpec spec, HeadKind head) => $"{spec.Name} ({head.Id()} head)";
 
-    static AuthorsKeys KeysOf(ModelSpec spec, HeadKind head) =>
-        spec.AuthorsKeys?.Invoke(head)
+    /// <summary>The authors' names of a network's weights, with its Spinal changes.</summary>
+    public static AuthorsKeys KeysOf(ModelSpec spec, HeadKind head, SpinalOverrides? spinal = null) =>
+        spec.AuthorsKeys?.Invoke(head, spinal ?? SpinalOverrides.None)
         ?? throw new ArgumentException($"{spec.Name} has no map to the authors' PyTorch key names", "model");
 }

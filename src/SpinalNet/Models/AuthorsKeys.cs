@@ -27,11 +27,12 @@ public sealed class AuthorsKeys
         return output is null ? this : Add($@"^{o}\.output\.linear\.(\w+)$", m => Join(output, m.Groups[1].Value));
     }
 
-    /// <summary>The authors' nn.Sequential Spinal heads (VGG-5, CIFAR CNN / VGG / ResNet): layer i is
-    /// fc_spinal_layer{i+1}.{linear} (its BatchNorm1d, if any, at .{norm}), the output fc_out.{linear}.</summary>
-    public AuthorsKeys SpinalSequentials(string ours, int linear, int? norm = null) => Spinal(ours,
-        i => $"fc_spinal_layer{i + 1}.{linear}", norm is null ? null : i => $"fc_spinal_layer{i + 1}.{norm}",
-        $"fc_out.{linear}");
+    /// <summary>The authors' nn.Sequential Spinal heads (VGG-5, CIFAR CNN / VGG / ResNet, the transfer heads): layer i
+    /// is fc_spinal_layer{i+1}.{linear} (its BatchNorm1d, if any, at .{norm}), the output fc_out.{linear}, all under
+    /// <paramref name="theirs"/> (e.g. "fc" where the head is a ResNet's fc; empty: at the top level).</summary>
+    public AuthorsKeys SpinalSequentials(string ours, int linear, int? norm = null, string theirs = "") => Spinal(ours,
+        i => Join(theirs, $"fc_spinal_layer{i + 1}.{linear}"),
+        norm is null ? null : i => Join(theirs, $"fc_spinal_layer{i + 1}.{norm}"), Join(theirs, $"fc_out.{linear}"));
 
     /// <summary>A conventional head (Layers/FullyConnectedHead.cs) under <paramref name="ours"/>: hidden layer i's
     /// linear map and batch norm, and the output linear map.</summary>

@@ -11,7 +11,10 @@ namespace SpinalNet.Models;
 /// <param name="InputShape">One sample's shape: channels, height, width.</param>
 /// <param name="Classes">Outputs unless the run asks for another count.</param>
 /// <param name="Build">The network for a head, the user's Spinal changes and a class count.</param>
-/// <param name="AuthorsKeys">How the authors' PyTorch state dict names this network's weights, per head.</param>
+/// <param name="AuthorsKeys">How the authors' PyTorch state dict names this network's weights, per head and Spinal
+/// changes (a dropout moves the linear map within the authors' nn.Sequential).</param>
+/// <param name="ImageNet">Where ImageNet weights for the backbone come from (null: a network trained from
+/// scratch).</param>
 /// <summary>A network of the catalogue: its name, input shape, classes and how to build it with either
 /// head.</summary>
 public sealed record ModelSpec(
@@ -20,7 +23,8 @@ public sealed record ModelSpec(
     long[] InputShape,
     int Classes,
     Func<HeadKind, SpinalOverrides, int, ClassifierNetwork> Build,
-    Func<HeadKind, AuthorsKeys>? AuthorsKeys = null)
+    Func<HeadKind, SpinalOverrides, AuthorsKeys>? AuthorsKeys = null,
+    ImageNetBackbone? ImageNet = null)
 {
     /// <summary>Builds the network with weights drawn from the given seed, after checking on the meta device that
     /// training it fits in this machine's memory.</summary>
@@ -48,13 +52,18 @@ public sealed record ModelSpec(
 
     /// <summary>The network's parameters, counted on the meta device: shapes without storage, so even networks too
     /// large for memory cost nothing to count.</summary>
-    public long CountParameters(HeadKind head, SpinalOverrides? spinal = null, int? classes = null)
+    public long CountParameters(HeadKind head, SpinalOverrides? spinal = null, int? classes = null) =>
+        OnMeta(head, spinal, classes, network => network.parameters().Sum(p => p.numel()));
+
+    /// <summary>What <paramref name="measure"/> reads off the network built on the meta device (shapes without
+    /// storage: a 127M-parameter network costs nothing to build there, and a forward pass gives shapes only).</summary>
+    public T OnMeta<T>(HeadKind head, SpinalOverrides? spinal, int? classes, Func<ClassifierNetwork, T> measure)
     {
         torch.set_default_device(new torch.Device(DeviceType.META));
         try
         {
             using var network = Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
-            return network.parameters().Sum(p => p.numel());
+            return measure(network);
         }
         finally
         {
@@ -63,13 +72,17 @@ public sealed record ModelSpec(
     }
 }
 
-/// <summary>Changes to a model's Spinal head; null keeps the paper's value.</summary>
 /// <param name="Width">w, neurons in each spinal layer (the authors' layer_width).</param>
 /// <param name="Layers">L, the number of spinal layers.</param>
 /// <param name="Splits">k, the number of parts the features are cut into (2 gives the authors' Half_width = N/2).</param>
-/// <summary>Changes to a network's Spinal head: width w, layer count L, split count k (null: the network's
-/// own).</summary>
-public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int? Splits = null)
+/// <param name="Dropout">Dropout on each spinal layer's input and on the output layer's (the authors' SpinalNet_VGG:
+/// 0.5).</param>
+/// <param name="BatchNorm">BatchNorm1d after each spinal layer's linear map.</param>
+/// <param name="Activation">φ of the spinal layers (LeakyReLU in the hymenoptera script).</param>
+/// <param name="SharedWeights">Layers 2..L share one linear map (SpinalNet SW).</param>
+/// <summary>Changes to a network's Spinal head (null: the network's own).</summary>
+public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int? Splits = null, double? Dropout = null,
+    bool? BatchNorm = null, Activation? Activation = null, bool? SharedWeights = null)
 {
     /// <summary>No change.</summary>
     public static readonly SpinalOverrides None = new();
@@ -80,6 +93,10 @@ public sealed record SpinalOverrides(int? Width = null, int? Layers = null, int?
         LayerWidth = Width ?? config.LayerWidth,
         Layers = Layers ?? config.Layers,
         Splits = Splits ?? config.Splits,
+        Dropout = Dropout ?? config.Dropout,
+        BatchNorm = BatchNorm ?? config.BatchNorm,
+        Activation = Activation ?? config.Activation,
+        SharedWeights = SharedWeights ?? config.SharedWeights,
     };
 }
 
@@ -91,10 +108,10 @@ public static class ModelCatalog
     static readonly ModelSpec[] Specs =
     [
         new("mnist-cnn", "simple CNN of the MNIST experiments; Spinal head w = 8, L = 6", Mnist, 10,
-            (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes), head, spinal), MnistCnn.Keys),
+            (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes), head, spinal), Keys(MnistCnn.Keys)),
         new("emnist-digits-cnn", "simple CNN of the EMNIST-digits experiment; Spinal head w = 10, L = 6", Mnist, 10,
             (head, spinal, classes) => MnistCnn.Create(new MnistCnnConfig(classes, SpinalWidth: 10), head, spinal),
-            MnistCnn.Keys),
+            Keys(MnistCnn.Keys)),
         .. new (string Name, string Data, int Width)[]
         {
             ("arch2-mnist", "MNIST", 30), ("arch2-kmnist", "KMNIST, QMNIST, EMNIST digits", 50),
@@ -102,21 +119,21 @@ public static class ModelCatalog
         }.Select(a => new ModelSpec(a.Name,
             $"Arch2 for {a.Data}: Spinal stacks on pixels, conv1 and conv2, w = {a.Width}; fc = the MNIST default CNN",
             Mnist, 10, (head, spinal, classes) => Arch2.Create(new Arch2Config(a.Width, classes), head, spinal),
-            Arch2.Keys)),
+            Keys(Arch2.Keys))),
         .. new (string Name, string Data, int Classes)[] { ("vgg5", "MNIST family", 10), ("vgg5-emnist-letters", "EMNIST letters", 62) }
             .Select(v => new ModelSpec(v.Name,
                 $"VGG-5 for {v.Data}, {v.Classes} classes; Spinal w = 128, L = 4, dropout 0.5, BN", Mnist, v.Classes,
-                (head, spinal, classes) => Vgg5.Create(new Vgg5Config(classes), head, spinal), Vgg5.Keys)),
+                (head, spinal, classes) => Vgg5.Create(new Vgg5Config(classes), head, spinal), Keys(Vgg5.Keys))),
         .. new (int Classes, int Width)[] { (10, 128), (100, 256) }
             .Select(c => new ModelSpec($"cifar{c.Classes}-cnn",
                 $"CNN of the CIFAR-{c.Classes} experiments; Spinal w = {c.Width}, L = 4, dropout 0.1", Cifar, c.Classes,
                 (head, spinal, classes) => CifarCnn.Create(new CifarCnnConfig(classes, c.Width), head, spinal),
-                CifarCnn.Keys)),
+                Keys(CifarCnn.Keys))),
         .. from classes in new[] { 10, 100 }
            from depth in VggFeatures.Depths.Keys
            select new ModelSpec($"cifar{classes}-vgg{depth}-bn",
                $"VGG-{depth} with batch norm for CIFAR-{classes}; Spinal w = 512, L = 4, dropout 0.5", Cifar, classes,
-               (head, spinal, n) => CifarVgg.Create(new CifarVggConfig(depth, n), head, spinal), CifarVgg.Keys),
+               (head, spinal, n) => CifarVgg.Create(new CifarVggConfig(depth, n), head, spinal), Keys(CifarVgg.Keys)),
         .. from classes in new[] { 10, 100 }
            from depth in new[] { 18, 34 }
            let width = classes == 10 ? 256 : 512
@@ -125,8 +142,12 @@ public static class ModelCatalog
                (head, spinal, n) => CifarResNet.Create(
                    new CifarResNetConfig(depth == 18 ? CifarResNetConfig.ResNet18 : CifarResNetConfig.ResNet34, n, width),
                    head, spinal),
-               CifarResNet.Keys),
+               Keys(CifarResNet.Keys)),
+        .. ImageNetNetworks.Specs,
     ];
+
+    /// <summary>A key map that does not depend on the Spinal changes.</summary>
+    static Func<HeadKind, SpinalOverrides, AuthorsKeys> Keys(Func<HeadKind, AuthorsKeys> keys) => (head, _) => keys(head);
 
     /// <summary>Every network, in catalogue order.</summary>
     public static IReadOnlyList<ModelSpec> All => Specs;

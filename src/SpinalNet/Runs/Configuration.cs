@@ -17,8 +17,8 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
 {
     /// <summary>The keys whose value may be absent (null: the model's own).</summary>
     static readonly string[] Optional =
-        ["data_root", "classes", "initial_weights", "spinal.width", "spinal.layers", "spinal.splits",
-            "settings.schedule.also_after"];
+        ["data_root", "classes", "initial_weights", "spinal.width", "spinal.layers", "spinal.splits", "spinal.dropout",
+            "spinal.batch_norm", "spinal.activation", "spinal.shared_weights", "settings.schedule.also_after"];
 
     public static ConfigLayer FromFile(string path)
     {
@@ -89,7 +89,8 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
 /// <summary>The options a command line gives a run, typed; null leaves the value below it.</summary>
 public sealed record RunOverrides(
     string? Model = null, HeadKind? Head = null, int? Classes = null, string? InitialWeights = null,
-    int? SpinalWidth = null, int? SpinalLayers = null, int? Splits = null,
+    int? SpinalWidth = null, int? SpinalLayers = null, int? Splits = null, double? SpinalDropout = null,
+    bool? SpinalBatchNorm = null,
     string? Data = null, string? DataRoot = null, string? Augmentation = null,
     int? Epochs = null, int? BatchSize = null, int? TestBatchSize = null, OptimizerKind? Optimizer = null,
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
@@ -105,8 +106,12 @@ public sealed record RunOverrides(
             Head = Head ?? c.Head,
             Classes = Classes ?? c.Classes,
             InitialWeights = InitialWeights ?? c.InitialWeights,
-            Spinal = new SpinalOverrides(SpinalWidth ?? c.Spinal.Width, SpinalLayers ?? c.Spinal.Layers,
-                Splits ?? c.Spinal.Splits),
+            Spinal = c.Spinal with
+            {
+                Width = SpinalWidth ?? c.Spinal.Width, Layers = SpinalLayers ?? c.Spinal.Layers,
+                Splits = Splits ?? c.Spinal.Splits, Dropout = SpinalDropout ?? c.Spinal.Dropout,
+                BatchNorm = SpinalBatchNorm ?? c.Spinal.BatchNorm,
+            },
             Data = Data ?? c.Data,
             DataRoot = DataRoot ?? c.DataRoot,
             Augmentation = Augmentation ?? c.Augmentation,

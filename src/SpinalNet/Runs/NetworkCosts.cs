@@ -1,5 +1,7 @@
 // The cost of every network the library builds (docs/spinal-layer.md §1.5), the use case behind `spinalnet models`:
-// each classifier with each head, and the regression networks, measured by one traced forward pass of a sample.
+// each classifier with each head, and the regression networks, measured by one traced forward pass of a sample. The
+// classifiers are built on the meta device (shapes without storage), so a 127M-parameter ImageNet network costs nothing
+// to count.
 using SpinalNet.Cost;
 using SpinalNet.Models;
 using SpinalNet.Regression;
@@ -14,14 +16,26 @@ public sealed record NetworkCost(string Name, string Head, string Description, C
 /// <summary>The costs of every network the library builds (`spinalnet models`).</summary>
 public static class NetworkCosts
 {
+    /// <summary>The cost of the network a configuration describes (`spinalnet summary`), counted on the meta
+    /// device.</summary>
+    public static CostReport Of(RunConfig config) =>
+        Measure(config.Spec, config.Head, config.Spinal, config.Classes);
+
+    /// <summary>Traced on the CPU: libtorch has no meta kernel for convolutions (PyTorch's live in Python), so the
+    /// network is built for real, without its initialisation, and forgotten at once.</summary>
+    static CostReport Measure(ModelSpec spec, HeadKind head, SpinalOverrides? spinal, int? classes)
+    {
+        using var model = spec.Build(head, spinal ?? SpinalOverrides.None, classes ?? spec.Classes);
+        return CostReport.Measure(model, spec.InputShape);
+    }
+
     /// <summary>Each classifier with each head, then the regression networks.</summary>
     public static IEnumerable<NetworkCost> All()
     {
         foreach (var spec in ModelCatalog.All)
         foreach (var head in HeadComparison.Heads)
         {
-            using var model = spec.Create(head, 0);
-            var cost = CostReport.Measure(model, spec.InputShape);
+            var cost = Measure(spec, head, null, null);
             yield return new NetworkCost(spec.Name, head.Id(), spec.Description, cost, cost.Part("head"));
         }
         foreach (var (name, description, create) in RegressionNetworks.All)

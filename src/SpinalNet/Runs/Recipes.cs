@@ -16,13 +16,14 @@ public enum RecipeHeads { Spinal, Fc, Both }
 /// <param name="Section">Where docs/experiments.md describes it, e.g. "3.1".</param>
 /// <param name="AlsoFor">Other networks that train with this recipe unless told otherwise (e.g. VGG-11/13/16 beside the
 /// script's VGG-19).</param>
+/// <param name="Spinal">The script's Spinal head where it differs from the network's own (null: the network's).</param>
 public sealed record Recipe(
     string Name, string Script, string Section, string Description, string Model, RecipeHeads Heads, string Data,
-    string Augmentation, TrainingSettings Settings, string[]? AlsoFor = null)
+    string Augmentation, TrainingSettings Settings, string[]? AlsoFor = null, SpinalOverrides? Spinal = null)
 {
     /// <summary>The script's own setting, as a configuration (the Spinal head where it trains both).</summary>
-    public RunConfig Config => new(Model, Heads == RecipeHeads.Fc ? HeadKind.Fc : HeadKind.Spinal, SpinalOverrides.None,
-        Data, Settings, Augmentation);
+    public RunConfig Config => new(Model, Heads == RecipeHeads.Fc ? HeadKind.Fc : HeadKind.Spinal,
+        Spinal ?? SpinalOverrides.None, Data, Settings, Augmentation);
 
     /// <summary>The recipe as a preset: 10% of the training data held out to pick the best epoch.</summary>
     public RunConfig Preset => Config with { Settings = Settings with { ValidationFraction = 0.1 } };
@@ -82,6 +83,16 @@ public static class Recipes
         "ResNet-18 both heads, crop + flip, CIFAR statistics, Adam 1e-3 with lr = 1e-3·U⁵ when accuracy drops, " +
         "batch 200, 160 epochs", "cifar10-resnet18", RecipeHeads.Both, "cifar10", "cifar-resnet",
         Cifar(160, 200, 1e-3, new RandomOnPlateauSchedule(Power: 5), 0), ["cifar10-resnet34"]);
+
+    // The transfer scripts (docs/experiments.md §3.4): SGD momentum 0.9, StepLR(7, 0.1) once per epoch.
+    static readonly Recipe Hymenoptera = new("tl-hymenoptera", "Transfer_Learning_hymenoptera.py", "3.4",
+        "resnet18 from ImageNet weights, LeakyReLU Spinal head w = 5, L = 6 (6 distinct layers; the script reuses its " +
+        "layers 3 and 4 as 5 and 6), random resized crop + flip, ImageNet statistics, SGD 1e-3 m 0.9, StepLR 7/0.1, " +
+        "batch 4, 25 epochs", "resnet18", RecipeHeads.Spinal, "hymenoptera", "tl-hymenoptera",
+        new TrainingSettings(Epochs: 25, BatchSize: 4, TestBatchSize: 64, Optimizer: OptimizerKind.Sgd, LearningRate: 1e-3,
+            Momentum: 0.9, Seed: 0) { Schedule = new StepSchedule(7, 0.1) },
+        [.. ImageNetNetworks.Specs.Select(s => s.Name).Where(n => n != "resnet18")],
+        new SpinalOverrides(Width: 5, Layers: 6, Activation: Layers.Activation.LeakyRelu));
 
     public static readonly IReadOnlyList<Recipe> All =
     [
@@ -176,6 +187,7 @@ public static class Recipes
             Description = "VGG-19-bn both heads, crop + flip, CIFAR statistics, Adam 1e-4 with U³, batch 200, 200 epochs",
             Settings = Cifar(200, 200, 1e-4, new RandomOnPlateauSchedule(Power: 3), 0),
         },
+        Hymenoptera,
     ];
 
     /// <summary>The recipe (preset) of a name, or an <see cref="ArgumentException"/> listing the valid names.</summary>
@@ -192,8 +204,9 @@ public static class Recipes
         ?? throw new ArgumentException(
             $"unknown model '{model}' (valid: {string.Join(", ", ModelCatalog.All.Select(s => s.Name))})", "model");
 
-    /// <summary>The configuration a network trains with unless told otherwise: its recipe, Spinal head, the scripts'
-    /// model selection (best epoch on the test split).</summary>
+    /// <summary>The configuration a network trains with unless told otherwise: its recipe's training, its own Spinal
+    /// head (a recipe's head changes are the preset's), the scripts' model selection (best epoch on the test
+    /// split).</summary>
     public static RunConfig DefaultsFor(string model) =>
-        RecipeFor(model).Config with { Model = model, Head = HeadKind.Spinal };
+        RecipeFor(model).Config with { Model = model, Head = HeadKind.Spinal, Spinal = SpinalOverrides.None };
 }

@@ -39,7 +39,7 @@ public sealed record RunConfig(
         var model = Spec.Create(Head, seed, Spinal, Classes);
         try
         {
-            if (initialWeights && InitialWeights is { } path) AuthorsWeights.LoadAny(Spec, Head, model, path);
+            if (initialWeights && InitialWeights is { } path) AuthorsWeights.LoadAny(Spec, Head, model, path, Spinal);
             return model;
         }
         catch

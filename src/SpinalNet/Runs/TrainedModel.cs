@@ -58,7 +58,7 @@ public sealed class TrainedModel : IDisposable
         try
         {
             if (weights is not null && Path.GetExtension(weights) == ".ckpt") Checkpoint.Restore(weights, model, null);
-            else if (weights is not null) AuthorsWeights.LoadAny(config.Spec, config.Head, model, weights);
+            else if (weights is not null) AuthorsWeights.LoadAny(config.Spec, config.Head, model, weights, config.Spinal);
             else if (File.Exists(folder!.File(RunDirectory.WeightsFile)))
                 WeightsFile.Load(model, folder.File(RunDirectory.WeightsFile));
             else Checkpoint.Restore(folder.File(RunDirectory.BestCheckpoint), model, null);
@@ -121,7 +121,7 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Writes the weights under the authors' PyTorch key names; returns the file written.</summary>
     public string ExportAuthors(string path, WeightsFormat format)
     {
-        AuthorsWeights.Save(Config.Spec, Config.Head, Model, path, format);
+        AuthorsWeights.Save(Config.Spec, Config.Head, Model, path, format, Config.Spinal);
         return path;
     }
 

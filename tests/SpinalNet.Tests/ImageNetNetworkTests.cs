@@ -1,0 +1,166 @@
+// The torchvision-named ImageNet networks (docs/transfer.md §11): parameter counts and backbone state-dict keys equal
+// torchvision's (numbers and key digests computed once with torchvision 0.14 on the meta device), the paper's transfer
+// heads counted exactly, every backbone × head variant runs on a tiny input, and the key map gives torchvision's names
+// for the backbone and the authors' for the head.
+using System.Security.Cryptography;
+using System.Text;
+using SpinalNet.Cost;
+using SpinalNet.Interop;
+using SpinalNet.Layers;
+using SpinalNet.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Tests;
+
+public class ImageNetNetworkTests
+{
+    /// <summary>torchvision's parameter count with a 10-way head, and its backbone's state-dict keys (all but `fc.*` /
+    /// `classifier.*`): how many, and the first 16 hex digits of the SHA-256 of the "key:shape\n" lines in code-point
+    /// order (TorchSharp lists buffers after all parameters, PyTorch module by module).</summary>
+    public static TheoryData<string, long, int, string> Torchvision => new()
+    {
+        { "resnet18", 11_181_642, 120, "359ab013522b2465" },
+        { "resnet18-cntk", 15_902_282, 132, "cb456be118a76312" },
+        { "resnet34", 21_289_802, 216, "c252742ca1d5d3e6" },
+        { "resnet50", 23_528_522, 318, "cfdfe54ea4e1db31" },
+        { "resnet101", 42_520_650, 624, "5ca59ac150bb1470" },
+        { "resnet152", 58_164_298, 930, "0475a53103d8312f" },
+        { "wide_resnet50_2", 66_854_730, 318, "83ede5893f8116ae" },
+        { "wide_resnet101_2", 124_858_186, 624, "59810ce28d049dc5" },
+        { "resnext50_32x4d", 23_000_394, 318, "0e276b55f6475793" },
+        { "vgg16_bn", 134_309_962, 91, "f29486b495678d83" },
+        { "vgg19_bn", 139_622_218, 112, "5edd76968e6e89fa" },
+        { "alexnet", 57_044_810, 10, "4244d66373f6f701" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Torchvision))]
+    public void Conventional_network_matches_torchvision(string name, long parameters, int backboneKeys, string digest)
+    {
+        var spec = ModelCatalog.Get(name);
+        Assert.Equal(parameters, spec.CountParameters(HeadKind.Fc));
+        var (count, sha) = spec.OnMeta(HeadKind.Fc, null, null, network =>
+        {
+            var keys = AuthorsWeights.KeysOf(spec, HeadKind.Fc);
+            var lines = network.state_dict().Where(p => p.Key.StartsWith("backbone."))
+                .Select(p => $"{keys.Theirs(p.Key)}:{string.Join(",", p.Value.shape)}\n").Order(StringComparer.Ordinal).ToList();
+            return (lines.Count, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))))[..16]);
+        });
+        Assert.Equal(backboneKeys, count);
+        Assert.Equal(digest, sha);
+    }
+
+    /// <summary>The heads the paper trains, counted as PyTorch counts their modules.</summary>
+    public static TheoryData<string, long> PaperHeads => new()
+    {
+        // STL-10: wide_resnet101_2 + SpinalNet_VGG w = 512 (dropout 0.5, BN), 10 classes.
+        { "wide_resnet101_2", 127_747_914 },
+        // MNIST transfer: vgg19_bn, the whole classifier a SpinalNet_VGG w = 1024, 10 classes.
+        { "vgg19_bn", 74_614_602 },
+        // 10 Monkey: AlexNet + SpinalNet_ResNet w = 20 on 9,216 features: 2,469,696 + 4608·20+20 + 3·(4628·20+20) + 80·10+10.
+        { "alexnet", 2_469_696 + 92_180 + 3 * 92_580 + 810 },
+        // The demonstration's resnet18-cntk head: w = 128 on 512 features.
+        { "resnet18-cntk", 15_897_152 + 32_896 + 3 * 49_280 + 5_130 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PaperHeads))]
+    public void Spinal_network_has_the_papers_parameter_count(string name, long parameters) =>
+        Assert.Equal(parameters, ModelCatalog.Get(name).CountParameters(HeadKind.Spinal));
+
+    [Fact]
+    public void Spinal_head_options_change_the_count_as_the_modules_do()
+    {
+        var spec = ModelCatalog.Get("wide_resnet101_2");
+        const long backbone = 124_837_696;
+        // Without batch norm: 4 × 2·512 fewer; the authors' SpinalNet_ResNet w = 20 (CIFAR-10, CINIC-10).
+        Assert.Equal(127_747_914 - 4 * 1024, spec.CountParameters(HeadKind.Spinal, new(BatchNorm: false)));
+        Assert.Equal(backbone + (1024 * 20 + 20) + 3 * (1044 * 20 + 20) + (80 * 10 + 10),
+            spec.CountParameters(HeadKind.Spinal, new(Width: 20, Dropout: 0, BatchNorm: false)));
+        // Shared weights (SpinalNet SW, k = 8, w = 20, L = 8): layer 1 reads 256, layers 2..8 share one 276 → 20 map.
+        Assert.Equal(backbone + (256 * 20 + 20) + (276 * 20 + 20) + (160 * 10 + 10),
+            spec.CountParameters(HeadKind.Spinal,
+                new(Width: 20, Layers: 8, Splits: 8, Dropout: 0, BatchNorm: false, SharedWeights: true)));
+    }
+
+    /// <summary>Every backbone with each head, on a tiny batch: logits of the right shape, finite.</summary>
+    public static TheoryData<string, int> TinyInputs => new()
+    {
+        { "resnet18", 32 }, { "resnet18-cntk", 32 }, { "resnet34", 32 }, { "resnet50", 32 }, { "resnet101", 32 },
+        { "resnet152", 32 }, { "wide_resnet50_2", 32 }, { "wide_resnet101_2", 32 }, { "resnext50_32x4d", 32 },
+        { "vgg16_bn", 32 }, { "vgg19_bn", 32 }, { "alexnet", 64 },
+    };
+
+    [Theory]
+    [MemberData(nameof(TinyInputs))]
+    public void Backbone_with_each_head_runs_on_a_tiny_input(string name, int side)
+    {
+        var spec = ModelCatalog.Get(name);
+        foreach (var head in new[] { HeadKind.Spinal, HeadKind.Fc })
+        {
+            using var scope = torch.NewDisposeScope();
+            using var network = spec.Create(head, seed: 0, classes: 3);
+            network.train();
+            var logits = network.call(torch.randn(2, 3, side, side));
+            Assert.Equal([2L, 3], logits.shape);
+            Assert.True(logits.isfinite().all().item<bool>(), $"{name} {head.Id()}");
+        }
+    }
+
+    /// <summary>The head variants the authors use, on resnet18's 512 features: plain (Linear + ReLU), dropout + batch
+    /// norm, k = 3, shared weights, LeakyReLU, L = 6; each head's cost traced exactly.</summary>
+    [Fact]
+    public void Head_variants_run_and_cost_what_their_layers_do()
+    {
+        var spec = ModelCatalog.Get("resnet18");
+        SpinalOverrides[] variants =
+        [
+            new(Width: 5, Layers: 6, Activation: Activation.LeakyRelu),
+            new(Width: 64, Dropout: 0.5, BatchNorm: true),
+            new(Width: 16, Splits: 3),
+            new(Width: 16, Layers: 8, Splits: 8, SharedWeights: true),
+        ];
+        foreach (var v in variants)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var network = spec.Create(HeadKind.Spinal, 0, v, classes: 2);
+            Assert.Equal([2L, 2], network.call(torch.randn(2, 3, 32, 32)).shape);
+            var config = v.Apply(ImageNetNetworks.SpinalResNetHead(512, 20, 2));
+            var head = CostReport.Measure(network, 3, 32, 32).Part("head");
+            long s = config.SplitWidth, w = config.LayerWidth, layers = config.Layers;
+            long distinct = config.BlockOfLayer.Distinct().Count();
+            long norm = config.BatchNorm ? 2 * w * distinct : 0;
+            long expected = (s * w + w) + (distinct - 1) * ((s + w) * w + w) + norm + layers * w * 2 + 2;
+            Assert.Equal(expected, head.Parameters);
+            Assert.Equal(s * w + (layers - 1) * (s + w) * w + layers * w * 2, head.Multiplications);
+        }
+    }
+
+    [Fact]
+    public void Key_map_gives_the_authors_head_names_where_they_attach_it()
+    {
+        Assert.Equal(
+            ["fc.fc_spinal_layer1.0.weight", "fc.fc_spinal_layer1.0.bias", "fc.fc_out.0.weight"],
+            TheirKeys("resnet18-cntk", HeadKind.Spinal, SpinalOverrides.None, "head.layers.0.linear.weight",
+                "head.layers.0.linear.bias", "head.output.linear.weight"));
+        Assert.Equal(
+            ["classifier.fc_spinal_layer4.1.weight", "classifier.fc_spinal_layer2.2.running_var",
+                "classifier.fc_out.1.bias", "features.0.weight"],
+            TheirKeys("vgg19_bn", HeadKind.Spinal, SpinalOverrides.None, "head.layers.3.linear.weight",
+                "head.layers.1.norm.running_var", "head.output.linear.bias", "backbone.features.0.weight"));
+        Assert.Equal(["fc.fc_spinal_layer1.1.weight", "fc.fc_spinal_layer1.2.weight"],
+            TheirKeys("resnet50", HeadKind.Spinal, new(Dropout: 0.5, BatchNorm: true), "head.layers.0.linear.weight",
+                "head.layers.0.norm.weight"));
+        Assert.Equal(["fc.weight", "classifier.6.bias", "classifier.1.weight"],
+            [.. TheirKeys("resnet152", HeadKind.Fc, SpinalOverrides.None, "head.output.linear.weight"),
+                .. TheirKeys("vgg16_bn", HeadKind.Fc, SpinalOverrides.None, "head.output.linear.bias"),
+                .. TheirKeys("alexnet", HeadKind.Fc, SpinalOverrides.None, "head.layers.0.linear.weight")]);
+    }
+
+    static string[] TheirKeys(string model, HeadKind head, SpinalOverrides spinal, params string[] ours)
+    {
+        var keys = AuthorsWeights.KeysOf(ModelCatalog.Get(model), head, spinal);
+        return ours.Select(k => keys.Theirs(k) ?? "(none)").ToArray();
+    }
+}
