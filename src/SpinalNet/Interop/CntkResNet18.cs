@@ -211,7 +211,8 @@ public static class CntkResNet18
             var norm = Next(Out(conv), "BatchNormalization");
             var epsilon = norm.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
             if (Math.Abs(epsilon - 1e-5) > 1e-9 || norm.Input.Count != 5)
-                throw Fail($"batch norm '{norm.Name}' has epsilon {epsilon} or {norm.Input.Count} inputs; torchvision's has 1e-5 and 5");
+                throw Fail($"batch norm '{norm.Name}' has epsilon {epsilon} or {norm.Input.Count} inputs; " +
+                           "torchvision's has 1e-5 and 5");
             string[] parts = ["weight", "bias", "running_mean", "running_var"];
             for (int i = 0; i < 4; i++) Name(norm.Input[i + 1], $"{key}.{parts[i]}");
             return norm;
@@ -239,14 +240,16 @@ public static class CntkResNet18
             bool padsFit = pads.Length == 4 && pads[0] == p && pads[1] == p && pads[2] == pads[3]
                            && (pads[2] == p || (stride == 2 && pads[2] == p - 1));
             if (!strides.SequenceEqual([stride, stride]) || !size.SequenceEqual([kernel, kernel]) || !padsFit)
-                throw Fail($"'{node.Name}' ({key}) has kernel [{string.Join(", ", size)}], strides [{string.Join(", ", strides)}], " +
-                     $"pads [{string.Join(", ", pads)}]; torchvision's {key} has kernel {kernel}, stride {stride}, padding {p}");
+                throw Fail($"'{node.Name}' ({key}) has kernel [{string.Join(", ", size)}], strides " +
+                           $"[{string.Join(", ", strides)}], pads [{string.Join(", ", pads)}]; torchvision's {key} has " +
+                           $"kernel {kernel}, stride {stride}, padding {p}");
         }
 
         void Name(string initializer, string key)
         {
             if (!initializers.ContainsKey(initializer)) throw Fail($"'{initializer}' ({key}) is not an initializer");
-            if (!names.TryAdd(initializer, key)) throw Fail($"initializer '{initializer}' is read as {names[initializer]} and {key}");
+            if (!names.TryAdd(initializer, key))
+                throw Fail($"initializer '{initializer}' is read as {names[initializer]} and {key}");
         }
 
         static string Out(NodeProto node) => node.Output[0];

@@ -175,16 +175,11 @@ public static class PretrainedWeights
         var tensors = WeightsFile.Read(file);
         try
         {
-            set_default_device(new Device(DeviceType.META));
-            try
+            spec.OnMeta(HeadKind.Fc, null, null, network =>
             {
-                using var network = spec.Build(HeadKind.Fc, SpinalOverrides.None, spec.Classes);
                 LoadBackbone(network, spec, tensors, file);
-            }
-            finally
-            {
-                set_default_device(CPU);
-            }
+                return 0;
+            });
             string target = Path.Combine(folder ?? DefaultFolder, ImportedName(architecture));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             WeightsFile.Write(tensors, target, WeightsFormat.Safetensors);
