@@ -3,7 +3,11 @@
 // identity, batch norm uses its running statistics). Opset 13, a dynamic batch dimension, input "input" and output
 // "output", metadata as given. The Spinal layer becomes Slice (a contiguous split) or Gather (a split that wraps round
 // the end of x), Concat of the split and the previous layer's output, Gemm, BatchNormalization and the activation,
-// with shared blocks reading the same initializers. A module the writer does not know is a one-line error naming it.
+// with shared blocks reading the same initializers. The ImageNet backbones (docs/transfer.md §11.1) add their residual
+// blocks (Add, then Relu) and the adaptive average pool: GlobalAveragePool to 1×1, else, for the sizes seen when the
+// graph is written, two MatMuls with constant averaging matrices (exact for any input and output size, so a VGG fed
+// 32 px images pools 1×1 up to its 7×7 as PyTorch does). A module the writer does not know is a one-line error naming
+// it.
 using Google.Protobuf;
 using Onnx;
 using SpinalNet.Data;
@@ -33,15 +37,30 @@ public static class OnnxExport
         try
         {
             long[] outputShape;
-            using (no_grad())
-            using (var sample = zeros([1, .. sampleShape]))
-            using (var y = network.call(sample))
-                outputShape = y.shape[1..];
+            // The spatial sizes into and out of each adaptive pool, for the averaging matrices.
+            var pools = new Dictionary<nn.Module, (long[] In, long[] Out)>(ReferenceEqualityComparer.Instance);
+            var hooks = network.modules().OfType<AdaptiveAvgPool2d>().Select(p => p.register_forward_hook(
+                (m, input, output) =>
+                {
+                    pools[m] = (input.shape[2..], output.shape[2..]);
+                    return output;
+                })).ToList();
+            try
+            {
+                using (no_grad())
+                using (var sample = zeros([1, .. sampleShape]))
+                using (var y = network.call(sample))
+                    outputShape = y.shape[1..];
+            }
+            finally
+            {
+                foreach (var hook in hooks) hook.remove();
+            }
 
             var stateDict = network.state_dict().ToDictionary(p => p.Key, p => p.Value);
             var builder = new OnnxGraphBuilder(network.GetName(), stateDict);
             builder.Fresh(InputName);
-            var last = new Writer(builder).Emit(network, "", InputName);
+            var last = new Writer(builder, pools).Emit(network, "", InputName);
             builder.Graph.Node.Add(new NodeProto
                 { OpType = "Identity", Name = OutputName, Input = { last }, Output = { OutputName } });
             builder.AddRemainingWeights();
@@ -89,7 +108,7 @@ public static class OnnxExport
         };
     }
 
-    sealed class Writer(OnnxGraphBuilder g)
+    sealed class Writer(OnnxGraphBuilder g, IReadOnlyDictionary<nn.Module, (long[] In, long[] Out)> pools)
     {
         /// <summary>Writes the nodes of <paramref name="module"/> (state-dict prefix <paramref name="path"/>) reading
         /// value <paramref name="x"/>; returns the name of its output.</summary>
@@ -123,6 +142,9 @@ public static class OnnxExport
             SpinalLayer s => Spinal(s, path, x),
             BasicBlock => g.Node("Add", path, [Chain(module, path, x, "conv1", "bn1", "relu", "conv2", "bn2"),
                 Emit(Child(module, "downsample"), path + "downsample.", x)]),
+            ImageNetBasicBlock => Residual(module, path, x, "conv1", "bn1", "relu", "conv2", "bn2"),
+            Bottleneck => Residual(module, path, x, "conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3"),
+            AdaptiveAvgPool2d => AdaptivePool(module, path, x),
             Models.Arch2Features => Arch2Features(module, path, x),
             Models.Arch2Head => Arch2Head(module, path, x),
             _ => throw new InvalidOperationException(
@@ -161,6 +183,41 @@ public static class OnnxExport
             return g.Node("MaxPool", path, [x], Ints("kernel_shape", p.kernel_size),
                 Ints("strides", p.stride ?? p.kernel_size), Ints("pads", [.. padding, .. padding]),
                 Ints("dilations", p.dilation ?? [1, 1]), Int("ceil_mode", p.ceil_mode ? 1 : 0));
+        }
+
+        /// <summary>torchvision's residual blocks: ReLU(the chain + the shortcut).</summary>
+        string Residual(nn.Module module, string path, string x, params string[] chain) => g.Node("Relu", path,
+            [g.Node("Add", path, [Chain(module, path, x, chain), Emit(Child(module, "downsample"), path + "downsample.", x)])]);
+
+        /// <summary>Output bin i of n over m inputs averages inputs ⌊i·m/n⌋ … ⌈(i+1)·m/n⌉ − 1, PyTorch's rule, as
+        /// out = P_h · x · P_wᵀ.</summary>
+        string AdaptivePool(nn.Module module, string path, string x)
+        {
+            var (input, output) = pools.TryGetValue(module, out var sizes) ? sizes
+                : throw new InvalidOperationException($"ONNX export: adaptive pool '{path.TrimEnd('.')}' did not run");
+            if (output[0] == 1 && output[1] == 1) return g.Node("GlobalAveragePool", path, [x]);
+            var rows = g.Node("MatMul", path, [g.Constant(path, Averaging(input[0], output[0]), [output[0], input[0]]), x]);
+            return g.Node("MatMul", path, [rows, g.Constant(path, Transposed(Averaging(input[1], output[1]), output[1],
+                input[1]), [input[1], output[1]])]);
+        }
+
+        static float[] Averaging(long m, long n)
+        {
+            var p = new float[n * m];
+            for (long i = 0; i < n; i++)
+            {
+                long start = i * m / n, end = ((i + 1) * m + n - 1) / n;
+                for (long j = start; j < end; j++) p[i * m + j] = 1f / (end - start);
+            }
+            return p;
+        }
+
+        static float[] Transposed(float[] p, long rows, long columns)
+        {
+            var t = new float[p.Length];
+            for (long i = 0; i < rows; i++)
+                for (long j = 0; j < columns; j++) t[j * rows + i] = p[i * columns + j];
+            return t;
         }
 
         /// <summary>GELU(x) = x · ½ · (1 + erf(x / √2)); opset 13 has no Gelu.</summary>

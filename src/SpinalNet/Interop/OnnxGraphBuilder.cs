@@ -82,6 +82,15 @@ public sealed class OnnxGraphBuilder
         return Constant(path, tensor);
     }
 
+    /// <summary>A float tensor constant of the given shape (row-major values).</summary>
+    public string Constant(string path, float[] values, long[] shape)
+    {
+        var tensor = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(shape);
+        tensor.FloatData.AddRange(values);
+        return Constant(path, tensor);
+    }
+
     string Constant(string path, TensorProto value)
     {
         var output = Fresh(path + "const");
