@@ -71,6 +71,8 @@ sealed class RunOptions
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
     public readonly Option<bool> Tensorboard = new("--tensorboard") { Description = "Also write TensorBoard event " +
         "files in RUN/tensorboard after every epoch." };
+    public readonly Option<bool> Pretrained = new("--pretrained") { Description = "Start the backbone from its ImageNet " +
+        "weights (`spinalnet weights list`); the head starts new." };
     public readonly Option<string?> InitialWeights = Opt<string?>("--weights", "FILE", "Start from these weights " +
         "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
         "their key names).", "-w");
@@ -84,6 +86,7 @@ sealed class RunOptions
     [
         Preset, Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate,
         Momentum, WeightDecay, Schedule, ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet, Tensorboard,
+        Pretrained,
     ];
 
     /// <summary>The options given on this command line, as typed changes.</summary>
@@ -99,7 +102,8 @@ sealed class RunOptions
         Schedule: r.GetValue(Schedule) is { } s ? Training.Schedule.Default(s).Name : null,
         ValidationFraction: r.GetValue(ValidationFraction), Patience: r.GetValue(Patience),
         MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
-        Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null);
+        Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null,
+        Pretrained: r.GetValue(Pretrained) ? true : null);
 
     /// <summary>The model's defaults, then the preset, then the --config file, then the options.</summary>
     public RunConfig Resolve(ParseResult r) => Configuration.Resolve(

@@ -73,6 +73,9 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The head, Spinal or conventional.</summary>
     public nn.Module<Tensor, Tensor> Head => head;
 
+    /// <summary>The backbone: everything before the head (what pretrained weights fill).</summary>
+    public nn.Module<Tensor, Tensor> Backbone => backbone;
+
     /// <summary>What the head reads: the backbone's output for <paramref name="x"/>.</summary>
     public Tensor Features(Tensor x) => backbone.call(x);
 

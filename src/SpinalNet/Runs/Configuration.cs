@@ -6,6 +6,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpinalNet.Augmentation;
+using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -95,7 +96,7 @@ public sealed record RunOverrides(
     int? Epochs = null, int? BatchSize = null, int? TestBatchSize = null, OptimizerKind? Optimizer = null,
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
     double? ValidationFraction = null, int? Patience = null, double? MaxTimeSeconds = null, long? Seed = null,
-    int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null)
+    int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? Pretrained = null)
 {
     public RunConfig ApplyTo(RunConfig c)
     {
@@ -116,6 +117,7 @@ public sealed record RunOverrides(
             DataRoot = DataRoot ?? c.DataRoot,
             Augmentation = Augmentation ?? c.Augmentation,
             Tensorboard = Tensorboard ?? c.Tensorboard,
+            Pretrained = Pretrained ?? c.Pretrained,
             Settings = s with
             {
                 Epochs = Epochs ?? s.Epochs,
@@ -169,6 +171,7 @@ public static class Configuration
             throw new ArgumentException("--data must name a data set or a folder (or embedded)", "data");
         Pipelines.Get(config.Augmentation);
         if (config.Classes is < 1) throw new ArgumentException($"--classes {config.Classes} must be at least 1", "classes");
+        if (config.Pretrained) PretrainedWeights.Locate(config.Spec);
         return config;
     }
 }
