@@ -47,30 +47,35 @@ static class DataCommands
         command.SetAction(r =>
         {
             var info = DatasetCatalog.Get(r.GetValue(name)!);
-            using var client = Downloader.NewClient();
-            void Log(string line) => Console.Error.WriteLine($"spinalnet: {line}");
-            string Install(Action<DownloadProgress> progress) =>
-                DatasetInstaller.Install(info, Root(r, root), new Downloader(client, progress: progress, log: Log), Log);
-            var folder = !ConsoleReporter.Interactive
-                ? Install(DownloadProgress.EveryTenth(Console.WriteLine))
-                : AnsiConsole.Progress().AutoClear(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
-                        new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
-                    .Start(context =>
-                    {
-                        var tasks = new Dictionary<string, ProgressTask>();
-                        return Install(p =>
-                        {
-                            if (!tasks.TryGetValue(p.File, out var task))
-                                tasks[p.File] = task = context.AddTask(Markup.Escape(p.File));
-                            task.MaxValue = p.Total ?? Math.Max(p.Received, 1);
-                            task.Value = p.Received;
-                        });
-                    });
+            var folder = Downloading((downloader, log) => DatasetInstaller.Install(info, Root(r, root), downloader, log));
             Console.WriteLine($"{info.Name} is in {folder}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Runs a download with a progress bar per file (a line per tenth in logs and pipes).</summary>
+    public static string Downloading(Func<Downloader, Action<string>, string> download)
+    {
+        using var client = Downloader.NewClient();
+        void Log(string line) => Console.Error.WriteLine($"spinalnet: {line}");
+        string Run(Action<DownloadProgress> progress) => download(new Downloader(client, progress: progress, log: Log), Log);
+        return !ConsoleReporter.Interactive
+            ? Run(DownloadProgress.EveryTenth(Console.WriteLine))
+            : AnsiConsole.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
+                    new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .Start(context =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    return Run(p =>
+                    {
+                        if (!tasks.TryGetValue(p.File, out var task))
+                            tasks[p.File] = task = context.AddTask(Markup.Escape(p.File));
+                        task.MaxValue = p.Total ?? Math.Max(p.Received, 1);
+                        task.Value = p.Received;
+                    });
+                });
     }
 
     static Command Show()

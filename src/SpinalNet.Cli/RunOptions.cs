@@ -77,6 +77,8 @@ sealed class RunOptions
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
     public readonly Option<bool> Tensorboard = new("--tensorboard") { Description = "Also write TensorBoard event " +
         "files in RUN/tensorboard after every epoch." };
+    public readonly Option<bool> Pretrained = new("--pretrained") { Description = "Start the backbone from its ImageNet " +
+        "weights (`spinalnet weights list`); the head starts new." };
     public readonly Option<string?> InitialWeights = Opt<string?>("--weights", "FILE", "Start from these weights " +
         "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
         "their key names).", "-w");
@@ -90,7 +92,7 @@ sealed class RunOptions
     [
         Preset, Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate,
         Momentum, WeightDecay, Schedule, ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet, Tensorboard,
-        FreezeBackbone, HeadLearningRate,
+        FreezeBackbone, HeadLearningRate, Pretrained,
     ];
 
     /// <summary>The options given on this command line, as typed changes.</summary>
@@ -108,7 +110,7 @@ sealed class RunOptions
         MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
         Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null,
         ImageSize: r.GetValue(ImageSize), FreezeBackbone: r.GetValue(FreezeBackbone) ? true : null,
-        HeadLearningRate: r.GetValue(HeadLearningRate));
+        HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null);
 
     /// <summary>The model's defaults, then the preset, then the --config file, then the options.</summary>
     public RunConfig Resolve(ParseResult r) => Configuration.Resolve(

@@ -42,20 +42,20 @@ public class InteropFixtureTests(ITestOutputHelper log)
 
     public static TheoryData<string> Names => new(Networks.Keys);
 
-    internal static string Fixture(string file)
+    internal static string Fixture(string file, string folder = "authors")
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var path = Path.Combine(dir.FullName, "tests", "fixtures", "authors", file);
+            var path = Path.Combine(dir.FullName, "tests", "fixtures", folder, file);
             if (File.Exists(path)) return path;
         }
         throw new FileNotFoundException($"fixture {file} not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>Largest |ours − PyTorch's| on the fixture's input, with <paramref name="model"/> in eval mode.</summary>
-    internal static double MaxDifference(nn.Module<Tensor, Tensor> model, string name)
+    internal static double MaxDifference(nn.Module<Tensor, Tensor> model, string name, string folder = "authors")
     {
-        var io = WeightsFile.Read(Fixture($"{name}.io.pt"));
+        var io = WeightsFile.Read(Fixture($"{name}.io.pt", folder));
         model.eval();
         using var noGrad = no_grad();
         return model.call(io["input"]).sub(io["output"]).abs().max().item<float>();

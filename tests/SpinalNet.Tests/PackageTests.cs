@@ -194,6 +194,8 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
                      "data/mnist-sample/train-images-idx3-ubyte.gz", "data/mnist-sample/t10k-labels-idx1-ubyte.gz",
                      "data/mnist-sample/README.md" })
             Assert.Contains(expected, entries);
+        // The offline ResNet-18 reaches consumers through its own package's props, not as content of this one.
+        Assert.DoesNotContain(entries, e => e.EndsWith(".onnx"));
 
         using (var docs = new StreamReader(zip.GetEntry("lib/net10.0/SpinalNet.xml")!.Open()))
         {
@@ -220,7 +222,8 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
             .Select(e => (string)e.Attribute("id")!).ToHashSet();
         Assert.Superset(
-            new HashSet<string> { "TorchSharp", "TorchVision", "TorchSharp.PyBridge", "ScottPlot", "SkiaSharp" },
+            new HashSet<string> { "TorchSharp", "TorchVision", "TorchSharp.PyBridge", "ScottPlot", "SkiaSharp",
+                "Microsoft.ML.DnnImageFeaturizer.ResNet18" },
             dependencies);
         Assert.DoesNotContain(dependencies, d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
                                                  || d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase));
@@ -240,6 +243,8 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         Assert.True(double.Parse(m.Groups[2].Value) < double.Parse(m.Groups[1].Value), run.Stdout);
         string sample = Path.Combine(packed.Output("Consumer"), "data", "mnist-sample");
         Assert.True(File.Exists(Path.Combine(sample, "train-images-idx3-ubyte.gz")), "no sample beside the app");
+        Assert.True(File.Exists(Path.Combine(packed.Output("Consumer"), "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx")),
+            "no offline ResNet-18 beside the app");
     }
 
     [Fact]
@@ -252,6 +257,7 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         var run = RunProgram(folder, "Consumer.dll");
         Assert.True(run.ExitCode == 0, Describe(run));
         Assert.Contains("fallback copy: False", run.Stdout);
+        Assert.True(File.Exists(Path.Combine(folder, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx")));
     }
 
     [Fact]

@@ -26,13 +26,23 @@ public sealed class TransferPresetTests : IDisposable
 
     static IEnumerable<Recipe> Transfer => Recipes.All.Where(r => ModelCatalog.Get(r.Model).ImageNet is not null);
 
+    /// <summary>The preset from a random initialisation: the ImageNet weights of the backbones are not here offline
+    /// (only resnet18-cntk's, from its package).</summary>
+    static RunConfig Resolve(Recipe recipe, JsonObject? layer = null)
+    {
+        layer ??= [];
+        layer["pretrained"] = recipe.Model == "resnet18-cntk";
+        return Configuration.Resolve(recipe, [new ConfigLayer("test", layer)]);
+    }
+
     [Fact]
     public void Every_transfer_preset_resolves_with_its_script_s_setting()
     {
         Assert.Equal(Expected, Transfer.Select(r => r.Name));
         foreach (var recipe in Transfer)
         {
-            var config = Configuration.Resolve(recipe);
+            Assert.True(recipe.Preset.Pretrained, $"{recipe.Name} starts from ImageNet weights");
+            var config = Resolve(recipe);
             var s = config.Settings;
             Assert.True(DatasetCatalog.Find(config.Data) is not null, $"{recipe.Name}: data {config.Data}");
             Assert.True(config.ClassCount >= DatasetCatalog.Get(config.Data).Classes, recipe.Name);
@@ -67,19 +77,19 @@ public sealed class TransferPresetTests : IDisposable
         Assert.Equal([(1e-2, 10), (1e-2, 10)], Stages("nb-monkey"));
         Assert.Equal([(1e-3, 20)], Stages("tl-stl10"));
 
-        var hymenoptera = Configuration.Resolve(Recipes.Get("tl-hymenoptera"));
+        var hymenoptera = Resolve(Recipes.Get("tl-hymenoptera"));
         Assert.Equal(new SpinalOverrides(5, 6, 2, 0, false, Layers.Activation.LeakyRelu, false), hymenoptera.Spinal);
         Assert.Equal(2, hymenoptera.ClassCount);
-        var shared = Configuration.Resolve(Recipes.Get("nb-stl10-shared")).Spinal;
+        var shared = Resolve(Recipes.Get("nb-stl10-shared")).Spinal;
         Assert.Equal((20, 8, 8, true), (shared.Width, shared.Layers, shared.Splits, shared.SharedWeights));
-        Assert.Equal(Layers.Activation.Identity, Configuration.Resolve(Recipes.Get("nb-fashion-tl")).Spinal.Activation);
+        Assert.Equal(Layers.Activation.Identity, Resolve(Recipes.Get("nb-fashion-tl")).Spinal.Activation);
         // A network's own recipe is its script's; the networks without one share the hymenoptera script's training.
         Assert.Equal("tl-stl10", Recipes.RecipeFor("wide_resnet101_2").Name);
         Assert.Equal("tl-mnist", Recipes.RecipeFor("vgg19_bn").Name);
         Assert.Equal("nb-monkey", Recipes.RecipeFor("alexnet").Name);
         Assert.Equal("resnet18-cntk-digits", Recipes.RecipeFor("resnet18-cntk").Name);
         Assert.Equal("tl-hymenoptera", Recipes.RecipeFor("resnet50").Name);
-        Assert.Null(Recipes.DefaultsFor("resnet50").Classes);
+        Assert.Equal((null, false), (Recipes.DefaultsFor("resnet50").Classes, Recipes.DefaultsFor("resnet18-cntk").Pretrained));
     }
 
     [Fact]
@@ -87,7 +97,7 @@ public sealed class TransferPresetTests : IDisposable
     {
         (long Total, long Head) Count(string preset)
         {
-            var c = Configuration.Resolve(Recipes.Get(preset));
+            var c = Resolve(Recipes.Get(preset));
             return (c.Spec.CountParameters(c.Head, c.Spinal, c.Classes),
                 c.Spec.OnMeta(c.Head, c.Spinal, c.Classes, n => n.Head.parameters().Sum(p => p.numel())));
         }
@@ -104,7 +114,7 @@ public sealed class TransferPresetTests : IDisposable
     {
         foreach (var recipe in Transfer)
         {
-            var config = Configuration.Resolve(recipe);
+            var config = Resolve(recipe);
             var info = DatasetCatalog.Get(config.Data);
             var pipeline = Pipelines.Get(config.Augmentation);
             var image = new Image(info.Channels, info.Side, info.Side,
@@ -150,7 +160,7 @@ public sealed class TransferPresetTests : IDisposable
         {
             ["epochs"] = 1, ["batch_size"] = 2, ["test_batch_size"] = 2, ["validation_fraction"] = 0,
         };
-        var config = Configuration.Resolve(Recipes.Get(preset), [new ConfigLayer("test", data)]);
+        var config = Resolve(Recipes.Get(preset), data);
         // The loop alone: a run folder would write a checkpoint of up to 1 GB (weights and momentum) after every epoch.
         using var training = config.LoadData();
         using var model = config.CreateModel(config.Settings.Seed);

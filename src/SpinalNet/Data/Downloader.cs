@@ -1,7 +1,8 @@
 // Verified, resumable downloads of the data files in the catalog (docs/data.md §6; torchvision's download_url with its
 // MNIST mirror list): each URL is tried in turn (official host first, then mirrors); a transfer that breaks off resumes
 // from the bytes already received with an HTTP Range request; the file grows under a temporary name and is renamed into
-// place only after its MD5 or SHA-256 matches the published one. A mismatch deletes the temporary file.
+// place only after its MD5 or SHA-256 matches the published one (or, as torchvision publishes its weights, the first hex
+// digits of the SHA-256; docs/pretrained.md §12.2). A mismatch deletes the temporary file.
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -62,7 +63,7 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
             if (TryUrl(url, file, partial, errors, cancel))
             {
                 string actual = Checksum.Compute(partial, file.Checksum);
-                if (actual.Equals(file.Checksum, StringComparison.OrdinalIgnoreCase))
+                if (Checksum.Agrees(actual, file.Checksum))
                 {
                     File.Move(partial, target, overwrite: true);
                     return target;
@@ -139,18 +140,27 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
     }
 }
 
-/// <summary>MD5 (32 hex digits) or SHA-256 (64 hex digits) of a file.</summary>
+/// <summary>MD5 (32 hex digits) or SHA-256 (64 hex digits, or fewer than 32: its first digits) of a file.</summary>
 public static class Checksum
 {
-    public static string Kind(string expected) => expected.Length == 64 ? "SHA-256" : "MD5";
+    public static string Kind(string expected) => expected.Length switch
+    {
+        32 => "MD5",
+        64 => "SHA-256",
+        _ => "SHA-256 prefix",
+    };
 
+    /// <summary>The file's whole hash, of the kind <paramref name="expected"/> is.</summary>
     public static string Compute(string path, string expected)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        var hash = expected.Length == 64 ? SHA256.HashData(stream) : MD5.HashData(stream);
+        var hash = expected.Length == 32 ? MD5.HashData(stream) : SHA256.HashData(stream);
         return Convert.ToHexStringLower(hash);
     }
 
-    public static bool Matches(string path, string expected) =>
-        Compute(path, expected).Equals(expected, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether a computed hash is the expected one (or starts with the expected prefix).</summary>
+    public static bool Agrees(string actual, string expected) =>
+        expected.Length > 0 && actual.StartsWith(expected, StringComparison.OrdinalIgnoreCase);
+
+    public static bool Matches(string path, string expected) => Agrees(Compute(path, expected), expected);
 }

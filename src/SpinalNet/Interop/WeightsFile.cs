@@ -1,11 +1,14 @@
 // Weights files in and out (docs/platform.md §7.3): PyTorch's torch.save zip format (.pt, read with
-// TorchSharp.PyBridge's unpickler; a pickle, so only load files you trust) and safetensors, as flat state dicts (name →
-// tensor), and the one strict loader every weight source goes through: every parameter and buffer of the network is
-// filled, every key of the file is used, every shape is checked, and the first key that does not fit is named in a
-// one-line error, before anything is changed. A key map (AuthorsWeights) renames our keys to another's names; without
-// one, names are ours. Values are copied into the network's own tensors, so parameters keep requires_grad (PyBridge's
-// load_py clears it).
+// TorchSharp.PyBridge's unpickler, which builds tensors, storages and dictionaries and runs nothing: a pickle that calls
+// anything else, such as os.system, is refused in one line, docs/pretrained.md §12.5) and safetensors, as flat state
+// dicts (name → tensor), and the one strict loader every weight source goes through: every parameter and buffer of the
+// network is filled, every key of the file is used, every shape is checked, and the first key that does not fit is
+// named in a one-line error, before anything is changed. A key map (AuthorsWeights) renames our keys to another's
+// names; without one, names are ours. Values are copied into the network's own tensors, so parameters keep
+// requires_grad (PyBridge's load_py clears it).
 using System.Collections;
+using System.Text.RegularExpressions;
+using Razorvine.Pickle;
 using SpinalNet.Data;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -55,6 +58,11 @@ public static class WeightsFile
                 dict[key] = tensor;
             }
             return dict;
+        }
+        catch (PickleException e) when (Regex.Match(e.Message, @"\(for ([\w.]+)\)") is { Success: true } call)
+        {
+            throw new InvalidDataException($"{path}: refused: its pickle calls {call.Groups[1].Value}, which builds " +
+                                           "neither a tensor nor a state dict; nothing in the file was run", e);
         }
         catch (Exception e) when (e is not FileNotFoundException)
         {

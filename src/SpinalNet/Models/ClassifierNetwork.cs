@@ -70,11 +70,11 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Whether the network outputs log-probabilities (log_softmax) rather than logits.</summary>
     public bool OutputsLogProbabilities => logSoftmax;
 
-    /// <summary>The feature extractor the head reads.</summary>
-    public nn.Module<Tensor, Tensor> Backbone => backbone;
-
     /// <summary>The head, Spinal or conventional.</summary>
     public nn.Module<Tensor, Tensor> Head => head;
+
+    /// <summary>The backbone: everything before the head (what pretrained weights fill).</summary>
+    public nn.Module<Tensor, Tensor> Backbone => backbone;
 
     /// <summary>What the head reads: the backbone's output for <paramref name="x"/>.</summary>
     public Tensor Features(Tensor x) => backbone.call(x);

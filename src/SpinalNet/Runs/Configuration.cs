@@ -6,6 +6,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpinalNet.Augmentation;
+using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -97,7 +98,7 @@ public sealed record RunOverrides(
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
     double? ValidationFraction = null, int? Patience = null, double? MaxTimeSeconds = null, long? Seed = null,
     int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? FreezeBackbone = null,
-    double? HeadLearningRate = null)
+    double? HeadLearningRate = null, bool? Pretrained = null)
 {
     public RunConfig ApplyTo(RunConfig c)
     {
@@ -119,6 +120,7 @@ public sealed record RunOverrides(
             Augmentation = Augmentation ?? c.Augmentation,
             ImageSize = ImageSize ?? c.ImageSize,
             Tensorboard = Tensorboard ?? c.Tensorboard,
+            Pretrained = Pretrained ?? c.Pretrained,
             Settings = s with
             {
                 Epochs = Epochs ?? s.Epochs,
@@ -175,6 +177,7 @@ public static class Configuration
         Pipelines.Get(config.Augmentation);
         if (config.Classes is < 1) throw new ArgumentException($"--classes {config.Classes} must be at least 1", "classes");
         if (config.ImageSize is int size) config.Spec.CheckImageSize(size, config.Head, config.Spinal, config.Classes);
+        if (config.Pretrained) PretrainedWeights.Locate(config.Spec);
         return config;
     }
 }

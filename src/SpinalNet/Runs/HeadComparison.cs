@@ -41,9 +41,9 @@ public sealed class HeadComparison : IDisposable
         config = Configuration.Validate(config with { WorldSize = group.Size });
         group.RequireSame("configuration", RunJson.Serialize(config) + $" repeats {repeats}");
         // Both heads are checked before either trains: on the meta device, or built for real where initial weights must
-        // be tried on each.
+        // (or pretrained ones) be tried on each.
         foreach (var head in Heads)
-            if (config.InitialWeights is null) config.Spec.CheckFits(head, config.Spinal, config.Classes);
+            if (config.InitialWeights is null && !config.Pretrained) config.Spec.CheckFits(head, config.Spinal, config.Classes);
             else (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
         return new HeadComparison(config, repeats, folder ?? TrainingRun.DefaultFolder($"compare-{config.Model}"),
             config.LoadData(warn), group);

@@ -28,11 +28,11 @@ public sealed record Recipe(
     string Augmentation, TrainingSettings Settings, string[]? AlsoFor = null, SpinalOverrides? Spinal = null,
     int? Classes = null, int? ImageSize = null)
 {
-    /// <summary>The script's own setting, as a configuration (the Spinal head where it trains both).</summary>
-    // TODO(pretrained): the recipes on ImageNet backbones start from ImageNet weights; set the configuration's
-    // Pretrained = ModelCatalog.Get(Model).ImageNet is not null here once RunConfig.Pretrained exists.
+    /// <summary>The script's own setting, as a configuration (the Spinal head where it trains both); on an ImageNet
+    /// backbone, from its ImageNet weights, as every transfer script starts.</summary>
     public RunConfig Config => new(Model, Heads == RecipeHeads.Fc ? HeadKind.Fc : HeadKind.Spinal,
-        Spinal ?? SpinalOverrides.None, Data, Settings, Augmentation, Classes: Classes, ImageSize: ImageSize);
+        Spinal ?? SpinalOverrides.None, Data, Settings, Augmentation, Classes: Classes, ImageSize: ImageSize,
+        Pretrained: ModelCatalog.Get(Model).ImageNet is not null);
 
     /// <summary>The recipe as a preset: 10% of the training data held out to pick the best epoch.</summary>
     public RunConfig Preset => Config with { Settings = Settings with { ValidationFraction = 0.1 } };
@@ -390,10 +390,10 @@ public static class Recipes
             $"unknown model '{model}' (valid: {string.Join(", ", ModelCatalog.All.Select(s => s.Name))})", "model");
 
     /// <summary>The configuration a network trains with unless told otherwise: its recipe's data and training, its own
-    /// Spinal head and outputs (a recipe's changes to them are the preset's), the scripts' model selection (best epoch
-    /// on the test split).</summary>
+    /// Spinal head and outputs (a recipe's changes to them are the preset's), a random initialisation (--pretrained
+    /// or a preset starts from ImageNet weights), the scripts' model selection (best epoch on the test split).</summary>
     public static RunConfig DefaultsFor(string model) => RecipeFor(model).Config with
     {
-        Model = model, Head = HeadKind.Spinal, Spinal = SpinalOverrides.None, Classes = null,
+        Model = model, Head = HeadKind.Spinal, Spinal = SpinalOverrides.None, Classes = null, Pretrained = false,
     };
 }

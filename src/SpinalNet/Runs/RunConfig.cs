@@ -21,12 +21,14 @@ namespace SpinalNet.Runs;
 /// <param name="Tensorboard">Also write TensorBoard event files (RUN/tensorboard) after every epoch.</param>
 /// <param name="ImageSize">The side N of the network's input, C × N × N, the samples resized to it at the end of the
 /// pipeline (null: the model's own input size; docs/fine-tuning.md §13.3).</param>
+/// <param name="Pretrained">Start the backbone from its ImageNet weights (docs/pretrained.md §12.3; the head is new),
+/// before any initial weights are applied.</param>
 /// <param name="WorldSize">How many processes trained the run data-parallel (docs/distributed.md §10); set by the
 /// run from its launch, not by a configuration file.</param>
 public sealed record RunConfig(
     string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
     string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null,
-    bool Tensorboard = false, int WorldSize = 1, int? ImageSize = null)
+    bool Tensorboard = false, int WorldSize = 1, int? ImageSize = null, bool Pretrained = false)
 {
     [JsonIgnore]
     public ModelSpec Spec => ModelCatalog.Get(Model);
@@ -40,13 +42,15 @@ public sealed record RunConfig(
     [JsonIgnore]
     public int ClassCount => Classes ?? Spec.Classes;
 
-    /// <summary>The network this configuration describes, weights drawn from <paramref name="seed"/>, then replaced by
-    /// the initial weights where the configuration names some and <paramref name="initialWeights"/> asks for them.</summary>
+    /// <summary>The network this configuration describes, weights drawn from <paramref name="seed"/>, then, where
+    /// <paramref name="initialWeights"/> asks for the starting weights the configuration names, the backbone's ImageNet
+    /// weights (Pretrained) and the initial weights over them.</summary>
     public ClassifierNetwork CreateModel(long seed, bool initialWeights = true)
     {
         var model = Spec.Create(Head, seed, Spinal, Classes);
         try
         {
+            if (initialWeights && Pretrained) PretrainedWeights.Load(model, Spec);
             if (initialWeights && InitialWeights is { } path) AuthorsWeights.LoadAny(Spec, Head, model, path, Spinal);
             return model;
         }

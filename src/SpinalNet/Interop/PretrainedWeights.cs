@@ -1,0 +1,193 @@
+// ImageNet weights for a network's backbone, by the name of its architecture (docs/pretrained.md §12.2–§12.4), the
+// head left new: torchvision's official files (downloaded with their SHA-256 prefix checked, or imported from a file the
+// user has) in a local cache, and for resnet18-cntk the ONNX graph of the NuGet package (CntkResNet18). Loading goes
+// through the one strict loader (WeightsFile.Load) on the backbone alone, through the network's key map: every backbone
+// key is filled, every key of the file is used except those of torchvision's own head (`fc.*`, `classifier.*`), every
+// shape is checked; a batch norm's num_batches_tracked missing from a file saved before PyTorch 0.4.1 starts at 0, as
+// PyTorch itself loads such files.
+using SpinalNet.Data;
+using SpinalNet.Models;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Interop;
+
+/// <summary>An architecture's weights file as torchvision publishes it: `ARCH-XXXXXXXX.pth`, the X being the first
+/// hex digits of the file's SHA-256.</summary>
+public sealed record TorchvisionFile(string Architecture, string Name)
+{
+    /// <summary>The SHA-256 prefix in the name, which a download must match.</summary>
+    public string Sha256Prefix => Path.GetFileNameWithoutExtension(Name).Split('-')[^1];
+
+    /// <summary>Where torchvision's file is served (under $SPINALNET_WEIGHTS_URL where that is set).</summary>
+    public string Url => PretrainedWeights.BaseUrl.TrimEnd('/') + "/" + Name;
+}
+
+/// <summary>Where one architecture's ImageNet weights are, if anywhere.</summary>
+/// <param name="File">The file --pretrained reads (null: none yet).</param>
+/// <param name="Source">imported, torchvision, the NuGet package, or missing.</param>
+public sealed record PretrainedStatus(string Architecture, string? File, string Source);
+
+/// <summary>ImageNet weights by architecture: the cache, download, import, and strict loading into a backbone.</summary>
+public static class PretrainedWeights
+{
+    /// <summary>The environment variables of the cache folder and of the download server.</summary>
+    public const string FolderVariable = "SPINALNET_WEIGHTS", UrlVariable = "SPINALNET_WEIGHTS_URL";
+
+    /// <summary>torchvision's server.</summary>
+    public const string DefaultBaseUrl = "https://download.pytorch.org/models/";
+
+    /// <summary>The architecture whose weights come from the NuGet package (CntkResNet18), not from the cache.</summary>
+    public const string Offline = "resnet18-cntk";
+
+    /// <summary>torchvision's IMAGENET1K_V1 files (torchvision/models/*.py).</summary>
+    public static readonly IReadOnlyList<TorchvisionFile> Torchvision = new (string, string)[]
+    {
+        ("resnet18", "resnet18-f37072fd.pth"), ("resnet34", "resnet34-b627a593.pth"),
+        ("resnet50", "resnet50-0676ba61.pth"), ("resnet101", "resnet101-63fe2227.pth"),
+        ("resnet152", "resnet152-394f9c45.pth"), ("wide_resnet50_2", "wide_resnet50_2-95faca4d.pth"),
+        ("wide_resnet101_2", "wide_resnet101_2-32ee1156.pth"), ("resnext50_32x4d", "resnext50_32x4d-7cdf4587.pth"),
+        ("vgg16_bn", "vgg16_bn-6c64b313.pth"), ("vgg19_bn", "vgg19_bn-c79401a0.pth"),
+        ("alexnet", "alexnet-owt-7be5be79.pth"),
+    }.Select(f => new TorchvisionFile(f.Item1, f.Item2)).ToArray();
+
+    /// <summary>The cache: $SPINALNET_WEIGHTS, else $XDG_CACHE_HOME/spinalnet/weights, else
+    /// ~/.cache/spinalnet/weights.</summary>
+    public static string DefaultFolder =>
+        Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "spinalnet", "weights");
+
+    /// <summary>torchvision's server, or $SPINALNET_WEIGHTS_URL (a mirror).</summary>
+    public static string BaseUrl => Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } url ? url : DefaultBaseUrl;
+
+    /// <summary>The architectures with ImageNet weights, in catalogue order.</summary>
+    public static IReadOnlyList<string> Architectures =>
+        ModelCatalog.All.Where(s => s.ImageNet is not null).Select(s => s.ImageNet!.Architecture).Distinct().ToList();
+
+    /// <summary>The file `weights import` writes for an architecture.</summary>
+    public static string ImportedName(string architecture) => $"{architecture}.safetensors";
+
+    /// <summary>Where each architecture's weights are: an imported file first, then torchvision's file, then (for
+    /// resnet18-cntk) the NuGet package.</summary>
+    public static IReadOnlyList<PretrainedStatus> List(string? folder = null) =>
+        Architectures.Select(a => Status(a, folder ?? DefaultFolder)).ToList();
+
+    static PretrainedStatus Status(string architecture, string folder)
+    {
+        string imported = Path.Combine(folder, ImportedName(architecture));
+        if (File.Exists(imported)) return new(architecture, imported, "imported");
+        if (architecture == Offline)
+        {
+            try { return new(architecture, CntkResNet18.GraphFile, Package); }
+            catch (FileNotFoundException) { return new(architecture, null, "missing"); }
+        }
+        string official = Path.Combine(folder, FileOf(architecture).Name);
+        return File.Exists(official) ? new(architecture, official, "torchvision") : new(architecture, null, "missing");
+    }
+
+    static readonly string Package = $"NuGet package {CntkResNet18.Package}";
+
+    static TorchvisionFile FileOf(string architecture) =>
+        Torchvision.FirstOrDefault(f => f.Architecture == architecture)
+        ?? throw new ArgumentException(architecture == Offline
+            ? $"{Offline}'s weights come with the NuGet package {CntkResNet18.Package}; there is nothing to download"
+            : $"no ImageNet weights for '{architecture}' (architectures: {string.Join(", ", Architectures)})", "model");
+
+    /// <summary>The ImageNet architecture of a network, or a one-line error for one trained from scratch.</summary>
+    public static ImageNetBackbone ImageNetOf(ModelSpec spec) => spec.ImageNet ?? throw new ArgumentException(
+        $"--pretrained: {spec.Name} has no ImageNet weights (networks with them: {string.Join(", ", Architectures)})",
+        "pretrained");
+
+    /// <summary>Where --pretrained reads <paramref name="spec"/>'s weights, or a one-line error saying how to get
+    /// them.</summary>
+    public static PretrainedStatus Locate(ModelSpec spec, string? folder = null)
+    {
+        var architecture = ImageNetOf(spec).Architecture;
+        folder ??= DefaultFolder;
+        var status = Status(architecture, folder);
+        if (status.File is not null) return status;
+        if (architecture == Offline) _ = CntkResNet18.GraphFile;  // its error names the package
+        throw new FileNotFoundException($"--pretrained: no ImageNet weights for {architecture} in {folder} (looked for " +
+            $"{ImportedName(architecture)} and {FileOf(architecture).Name}); get them with `spinalnet weights download " +
+            $"{architecture}` or `spinalnet weights import FILE --model {architecture}`",
+            Path.Combine(folder, FileOf(architecture).Name));
+    }
+
+    /// <summary>Fills <paramref name="network"/>'s backbone with its ImageNet weights, strictly; the head is left as
+    /// built.</summary>
+    public static void Load(ClassifierNetwork network, ModelSpec spec, string? folder = null)
+    {
+        var (_, path, source) = Locate(spec, folder);
+        var tensors = source == Package ? CntkResNet18.ImageNetWeights() : WeightsFile.Read(path!);
+        try
+        {
+            LoadBackbone(network, spec, tensors, path!);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Copies a torchvision-named state dict into the backbone of <paramref name="network"/> through the
+    /// network's key map: strict, but for torchvision's own head, whose keys are left out.</summary>
+    public static void LoadBackbone(ClassifierNetwork network, ModelSpec spec, IReadOnlyDictionary<string, Tensor> tensors,
+        string source)
+    {
+        var imageNet = ImageNetOf(spec);
+        var keys = AuthorsWeights.KeysOf(spec, HeadKind.Fc);
+        string? NameOf(string ours) => keys.Theirs($"backbone.{ours}");
+        var backbone = tensors.Where(t => t.Key != imageNet.HeadKey && !t.Key.StartsWith(imageNet.HeadKey + "."))
+            .ToDictionary(t => t.Key, t => t.Value);
+        var added = new List<Tensor>();
+        foreach (var ours in network.Backbone.state_dict().Keys.Where(k => k.EndsWith(".num_batches_tracked")))
+            if (NameOf(ours) is { } theirs && !backbone.ContainsKey(theirs)
+                && backbone.ContainsKey(theirs.Replace("num_batches_tracked", "running_mean")))
+                added.Add(backbone[theirs] = zeros([], ScalarType.Int64));
+        try
+        {
+            WeightsFile.Load(network.Backbone, backbone, source, $"{imageNet.Architecture}'s backbone", NameOf);
+        }
+        finally
+        {
+            foreach (var t in added) t.Dispose();
+        }
+    }
+
+    /// <summary>Downloads torchvision's file for <paramref name="architecture"/> into the cache (or
+    /// <paramref name="folder"/>), checking its SHA-256 prefix; returns its path.</summary>
+    public static string Download(string architecture, Downloader downloader, string? folder = null,
+        CancellationToken cancel = default) => Download(FileOf(architecture), downloader, folder, cancel);
+
+    /// <summary>Downloads one file through a temporary name, renamed into place once its SHA-256 matches.</summary>
+    public static string Download(TorchvisionFile file, Downloader downloader, string? folder = null,
+        CancellationToken cancel = default) =>
+        downloader.Download(new RemoteFile(file.Name, [file.Url], file.Sha256Prefix), folder ?? DefaultFolder, cancel);
+
+    /// <summary>Checks that a state dict (.pth/.pt/.safetensors, torchvision's names) fills
+    /// <paramref name="architecture"/>'s backbone strictly, on the meta device (no memory for the weights), and writes
+    /// it to the cache as ARCH.safetensors, which --pretrained reads first; returns that path.</summary>
+    public static string Import(string file, string architecture, string? folder = null)
+    {
+        var spec = ModelCatalog.All.FirstOrDefault(s => s.ImageNet?.Architecture == architecture)
+                   ?? throw new ArgumentException($"--model {architecture} has no ImageNet weights (architectures: " +
+                                                  $"{string.Join(", ", Architectures)})", "model");
+        var tensors = WeightsFile.Read(file);
+        try
+        {
+            spec.OnMeta(HeadKind.Fc, null, null, network =>
+            {
+                LoadBackbone(network, spec, tensors, file);
+                return 0;
+            });
+            string target = Path.Combine(folder ?? DefaultFolder, ImportedName(architecture));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            WeightsFile.Write(tensors, target, WeightsFormat.Safetensors);
+            return target;
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+}
