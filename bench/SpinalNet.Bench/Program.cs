@@ -6,6 +6,8 @@
 // Epochs: each invocation is a whole training epoch, long enough to time on its own (monitoring strategy).
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
 // `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
+// `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
+// bench/transfer-demo.sh).
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using Perfolizer.Horology;
@@ -17,6 +19,12 @@ using SpinalNet.Bench;
 if (args is ["allreduce"])
 {
     SpinalNet.Bench.AllReduceBenchmark.Run();
+    return;
+}
+
+if (args is ["export-digits", var digitFolder, .. var counts])
+{
+    DigitFolders.Run(digitFolder, counts.Length > 0 ? int.Parse(counts[0]) : 1000, counts.Length > 1 ? int.Parse(counts[1]) : 300);
     return;
 }
 

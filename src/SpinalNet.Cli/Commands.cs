@@ -221,7 +221,7 @@ static class Commands
 
     public static Command Presets()
     {
-        var command = new Command("presets", "The paper's from-scratch experiments, runnable with --preset NAME.");
+        var command = new Command("presets", "The paper's experiments, runnable with --preset NAME.");
         command.SetAction(_ =>
         {
             Print(["preset", "head", "network", "script", "description"],

@@ -38,9 +38,15 @@ sealed class RunOptions
     public readonly Option<int?> Classes = Opt<int?>("--classes", "C", "Outputs of the network (default: the model's; " +
         "e.g. 100 for CIFAR-100).");
     public readonly Option<string?> Data = Opt<string?>("--data", "NAME|DIR", "embedded (8,000 train / 2,000 test MNIST " +
-        "digits shipped with the program), a known data set (`spinalnet data list`), or a folder of MNIST-format IDX " +
-        "files" + FromRecipe, "-d");
+        "digits shipped with the program), a known data set (`spinalnet data list`), a folder of MNIST-format IDX " +
+        "files, or a folder of train/ and test/ (or val/) image folders, one subfolder per class" + FromRecipe, "-d");
     public readonly Option<string?> DataRoot = DataRootOption();
+    public readonly Option<int?> ImageSize = Opt<int?>("--image-size", "N", "Feed the network N x N images, resized " +
+        "at the end of the pipeline (default: the model's input size).");
+    public readonly Option<bool> FreezeBackbone = new("--freeze-backbone") { Description = "Train the head alone; the " +
+        "backbone, batch-norm statistics included, stays as it started." };
+    public readonly Option<double?> HeadLearningRate = Opt<double?>("--head-lr", "RATE", "The head's learning rate " +
+        "(default: --lr); the schedule scales both.");
     public readonly Option<string?> Augmentation = Opt<string?>("--augmentation", "NAME", "Preprocessing pipeline for " +
         "training and evaluation: one of the paper's scripts', e.g. mnist, mnist-arch2, cifar-resnet" + FromRecipe, "-a");
     public readonly Option<int?> Epochs = Opt<int?>("--epochs", "N", "Passes over the training data" + FromRecipe, "-e");
@@ -79,14 +85,14 @@ sealed class RunOptions
 
     /// <summary>What says which network: the model, its head, outputs and Spinal changes.</summary>
     public Option[] NetworkOptions =>
-        [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits, SpinalDropout, SpinalBatchNorm];
+        [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits, SpinalDropout, SpinalBatchNorm, ImageSize];
 
     /// <summary>What says how to train it, and where the data is.</summary>
     public Option[] TrainingOptions =>
     [
         Preset, Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate,
         Momentum, WeightDecay, Schedule, ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet, Tensorboard,
-        Pretrained,
+        FreezeBackbone, HeadLearningRate, Pretrained,
     ];
 
     /// <summary>The options given on this command line, as typed changes.</summary>
@@ -103,7 +109,8 @@ sealed class RunOptions
         ValidationFraction: r.GetValue(ValidationFraction), Patience: r.GetValue(Patience),
         MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
         Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null,
-        Pretrained: r.GetValue(Pretrained) ? true : null);
+        ImageSize: r.GetValue(ImageSize), FreezeBackbone: r.GetValue(FreezeBackbone) ? true : null,
+        HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null);
 
     /// <summary>The model's defaults, then the preset, then the --config file, then the options.</summary>
     public RunConfig Resolve(ParseResult r) => Configuration.Resolve(

@@ -92,7 +92,7 @@ public sealed class BadInputTests : IDisposable
 
         var grey = Recipes.DefaultsFor("cifar10-cnn") with { Data = Slice(20, 10), Augmentation = "none" };
         OneLine(Assert.Throws<DataFormatException>(() => TrainingRun.Create(grey, folder)),
-            "gives samples of 1 x 28 x 28 through the 'none' pipeline, but cifar10-cnn takes 3 x 32 x 32");
+            "gives samples of 3 x 28 x 28 through the 'none' pipeline, but cifar10-cnn takes 3 x 32 x 32");
         Assert.False(Directory.Exists(folder));
     }
 

@@ -191,6 +191,30 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Fine_tuning_options_reach_the_run_and_a_too_small_image_is_one_line_before_any_folder()
+    {
+        var data = Path.Combine(folder, "digits");
+        var digits = SpinalNet.Data.MnistFamily.Load(SpinalNet.Data.MnistFamily.EmbeddedSample,
+            SpinalNet.Data.MnistVariant.Mnist, SpinalNet.Data.Split.Train);
+        SpinalNet.Data.ImageFolder.Write(digits, data, "train", Enumerable.Range(0, 40));
+        SpinalNet.Data.ImageFolder.Write(digits, data, "val", Enumerable.Range(40, 10));
+        var run = Path.Combine(folder, "run");
+        var result = CliRunner.Run("train", "--model", "cifar10-cnn", "--data", data, "--augmentation", "none",
+            "--image-size", "32", "--freeze-backbone", "--head-lr", "0.05", "--epochs", "1", "--out", run, "--quiet");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        var settings = config.RootElement.GetProperty("settings");
+        Assert.Equal(32, config.RootElement.GetProperty("image_size").GetInt32());
+        Assert.True(settings.GetProperty("freeze_backbone").GetBoolean());
+        Assert.Equal(0.05, settings.GetProperty("head_learning_rate").GetDouble());
+
+        var small = Path.Combine(folder, "small");
+        AssertOneLineError(CliRunner.Run("train", "--model", "alexnet", "--image-size", "8", "--out", small),
+            "--image-size 8 is too small for alexnet: the smallest image size it takes is 63");
+        Assert.False(Directory.Exists(small));
+    }
+
+    [Fact]
     public void Missing_data_folder_is_one_line()
     {
         var missing = Path.Combine(folder, "nowhere");
@@ -220,6 +244,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--epochs", "many", "many")]
     [InlineData("--spinal-width", "2000000000", "above the limit")]
     [InlineData("--classes", "1000000000", "--classes 1000000000")]
+    [InlineData("--head-lr", "-1", "--head-lr -1")]
     public void Bad_option_value_is_one_line(string option, string value, string culprit) =>
         AssertOneLineError(CliRunner.Run("train", option, value, "--out", Path.Combine(folder, "r")), culprit);
 

@@ -41,7 +41,7 @@ public sealed class RunLifecycleTests : IDisposable
     static ClassifierNetwork NewModel() => ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, Settings.Seed);
 
     /// <summary>Cancels the run once it has taken a given number of steps in total.</summary>
-    sealed class StopAfter(int steps, CancellationTokenSource source) : ITrainingObserver
+    internal sealed class StopAfter(int steps, CancellationTokenSource source) : ITrainingObserver
     {
         int taken;
 

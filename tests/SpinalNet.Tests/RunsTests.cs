@@ -34,7 +34,8 @@ public sealed class RunsTests : IDisposable
             Assert.True(recipe.Data == DatasetCatalog.Embedded || DatasetCatalog.Find(recipe.Data) is not null, recipe.Name);
             Assert.Equal(0.1, recipe.Preset.Settings.ValidationFraction);
             Assert.All(recipe.AlsoFor ?? [], m => ModelCatalog.Get(m));
-            Configuration.Validate(recipe.Preset);
+            // ImageNet weights other than the offline ResNet-18's are not here (TransferPresetTests).
+            Configuration.Validate(recipe.Preset with { Pretrained = recipe.Preset.Pretrained && recipe.Model == "resnet18-cntk" });
         }
         Assert.Equal(Recipes.All.Count, Recipes.All.Select(r => r.Name).Distinct().Count());
     }

@@ -80,7 +80,7 @@ public class ScheduleAndConfigTests
         Assert.Equal([0.9, 0.9, 0.3, 0.3, 0.3, 0.3, 0.1, 0.1 / 3], rates, new Tolerance(1e-15));
     }
 
-    sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+    internal sealed class Tolerance(double epsilon) : IEqualityComparer<double>
     {
         public bool Equals(double a, double b) => Math.Abs(a - b) <= epsilon;
         public int GetHashCode(double value) => 0;

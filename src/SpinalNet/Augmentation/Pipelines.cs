@@ -1,7 +1,8 @@
 // The preprocessing pipelines of docs/experiments.md §3, as data: for each script (or notebook) family, what the
 // training samples go through and what the evaluation samples go through. Each pipeline ends with the network's input:
 // size, and normalisation where the script normalises. "Resize(272²)" is Resize(272, 272); "Resize256" resizes the
-// shorter side.
+// shorter side. A run fits its pipeline to the network (Fitted, docs/fine-tuning.md §13.3): grey samples repeated to
+// three channels for a colour network, and the result resized to the run's image size.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
@@ -69,6 +70,10 @@ public static class Pipelines
         new("tl-hymenoptera", "§3.4 hymenoptera: RandomResizedCrop224, HFlip, ImageNet stats; eval Resize256, CenterCrop224",
             new Compose(new RandomResizedCrop(224), new RandomHorizontalFlip(), N(ChannelNormalization.ImageNet)),
             new Compose(new Resize(256), new CenterCrop(224), N(ChannelNormalization.ImageNet))),
+        new("imagenet", "ImageNet backbones (fine-tuning): Resize(224²), ImageNet statistics (torchvision's), for " +
+                        "training and evaluation",
+            new Compose(new Resize(224, 224), N(ChannelNormalization.ImageNet)),
+            new Compose(new Resize(224, 224), N(ChannelNormalization.ImageNet))),
         new("nb-fashion-tl", "§3.5 Fashion-MNIST notebook: Resize120, HFlip, RandomAffine(10°, translate 0.2), " +
                              "RandomResizedCrop(112, 0.95–1), Normalize(0.5, 0.5)",
             new Compose(new Resize(120), new RandomHorizontalFlip(), new RandomAffine(10, 0.2, 0.2),
@@ -84,6 +89,27 @@ public static class Pipelines
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException(
             $"unknown pipeline '{name}' (known: {string.Join(", ", All.Select(p => p.Name))})");
+
+    /// <summary>The steps fitted to a network's input (docs/fine-tuning.md §13.3): with <paramref name="toRgb"/>, grey
+    /// samples repeated to three channels first (as ImageFolder's convert('RGB'); RGB ones pass unchanged); with a
+    /// <paramref name="size"/>, the result resized to size × size: the pipeline's last fixed-size Resize, when only
+    /// normalisation follows it, resizes to that size instead, else a Resize ends the steps.</summary>
+    public static IImageTransform Fitted(IImageTransform steps, int? size, bool toRgb)
+    {
+        if (size is null && !toRgb) return steps;
+        var list = Flatten(steps).ToList();
+        if (size is int n)
+        {
+            int last = list.FindLastIndex(step => step is not Normalize);
+            if (last >= 0 && list[last] is Resize { Width: not null }) list[last] = new Resize(n, n);
+            else list.Add(new Resize(n, n));
+        }
+        if (toRgb) list.Insert(0, new ToChannels(3));
+        return new Compose([.. list]);
+    }
+
+    static IEnumerable<IImageTransform> Flatten(IImageTransform steps) =>
+        steps is Compose c ? c.Steps.SelectMany(Flatten) : [steps];
 
     /// <summary>The statistics, where a pipeline does nothing but normalise (or nothing at all); else null.</summary>
     public static ChannelNormalization? OnlyNormalizes(IImageTransform steps) => steps switch

@@ -4,7 +4,8 @@
 // only through Kaggle have no download (an account is needed) and name their source instead.
 //
 // The one place a data name gets its meaning (Open): "embedded" (the sample shipped with the program), a known set's
-// name, or a folder of MNIST-format IDX files.
+// name, a folder of MNIST-format IDX files, or a folder of image folders train/ and test/ (or val/, valid/) with one
+// subfolder per class (docs/fine-tuning.md §13.3), told apart by what the folder holds.
 namespace SpinalNet.Data;
 
 /// <summary>One file to fetch: its name under the set's folder, its URLs (official first, then mirrors), its
@@ -95,12 +96,13 @@ public static class DatasetCatalog
     }
 
     static DatasetInfo Folder(string name, string description, string folder, int classes, int side,
-        (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null) =>
+        (string, int?)[] sizes, ChannelNormalization normalization, string source, RemoteFile[]? files = null,
+        string? pipeline = null) =>
         new(name, description, DataFormat.ImageFolder, folder, classes, 3, side, sizes, normalization, files ?? [],
             [sizes[0].Item1],
             r => ImageFolder.Open(ImageFolderRoot(r.Folder, sizes[0].Item1), r.Split,
                 new ImageFolderOptions(3, r.Strict), r.Warn),
-            files is null ? source : null, Pipeline: $"tl-{name}");
+            files is null ? source : null, Pipeline: pipeline ?? $"tl-{name}");
 
     public static readonly IReadOnlyList<DatasetInfo> All =
     [
@@ -197,6 +199,10 @@ public static class DatasetCatalog
         Folder("oxford102", "Oxford 102 flowers (Kaggle oxford-102-flower-pytorch), folders \"1\"..\"102\"", "oxford102",
             102, 448, [("train", 6_552), ("valid", 818)], ChannelNormalization.Cifar,
             "https://www.kaggle.com/datasets/nunenuh/pytorch-challange-flower-dataset (flower_data.zip)"),
+        Folder("monkey10", "10 Monkey Species (Kaggle slothkong/10-monkey-species), folders training/training and " +
+                           "validation/validation", "monkey10", 10, 300,
+            [("training/training", null), ("validation/validation", null)], ChannelNormalization.Cifar,
+            "https://www.kaggle.com/datasets/slothkong/10-monkey-species", pipeline: "nb-monkey"),
         Folder("hymenoptera", "Ants and bees of the PyTorch transfer-learning tutorial", "hymenoptera", 2, 224,
             [("train", 244), ("val", 153)], ChannelNormalization.ImageNet,
             "https://download.pytorch.org/tutorial/hymenoptera_data.zip (no published checksum: place by hand)"),
@@ -225,7 +231,8 @@ public static class DatasetCatalog
     }
 
     /// <summary>The training and test splits a data name means: <see cref="Embedded"/>, a known set under
-    /// <paramref name="root"/> (null: <see cref="DefaultRoot"/>), or a folder of MNIST-format IDX files.
+    /// <paramref name="root"/> (null: <see cref="DefaultRoot"/>), a folder of MNIST-format IDX files, or a folder of
+    /// image folders (train/ and test/, val/ or valid/, each with one subfolder per class).
     /// <paramref name="warn"/> hears of skipped files.</summary>
     public static (ISampleSource Train, ISampleSource Test) OpenTrainTest(string data, string? root = null,
         Action<string>? warn = null) =>
@@ -252,8 +259,20 @@ public static class DatasetCatalog
         if (!Directory.Exists(data))
             throw new DataFormatException(data,
                 $"neither a folder nor a known data set (known: {string.Join(", ", All.Select(d => d.Name))})");
-        return MnistFamily.Load(data, MnistVariant.Mnist, part);
+        bool folders = Directory.Exists(System.IO.Path.Combine(data, "train"));
+        string? test = FolderTestSplits.FirstOrDefault(s => Directory.Exists(System.IO.Path.Combine(data, s)));
+        if (folders && test is not null)
+            return ImageFolder.Open(data, part == Split.Train ? "train" : test, new ImageFolderOptions(), warn);
+        if (!folders && MnistFiles.Any(f => File.Exists(System.IO.Path.Combine(data, f)) ||
+                                            File.Exists(System.IO.Path.Combine(data, f[..^3]))))
+            return MnistFamily.Load(data, MnistVariant.Mnist, part);
+        throw new DataFormatException(data, "holds neither image folders (train/ and " +
+            $"{string.Join(" or ", FolderTestSplits.Select(s => s + "/"))}, one subfolder per class) nor MNIST-format " +
+            $"IDX files ({string.Join(", ", MnistFiles)}, .gz optional)");
     }
+
+    /// <summary>The folders a folder of image folders may hold its test split in, in order of preference.</summary>
+    public static readonly string[] FolderTestSplits = ["test", "val", "valid"];
 
     /// <summary>The folder holding the splits: the set's folder, or the one folder inside it that does (archives
     /// often unpack into a subfolder such as fruits-360/ or car_data/).</summary>

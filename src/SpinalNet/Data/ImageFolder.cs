@@ -3,7 +3,8 @@
 // folders, files sorted the same way, images converted to RGB (or gray when the network wants 1 channel). Used by
 // Fruits 360, Bird-225, Caltech-101, Stanford Cars, Oxford-102 (folders "1".."102" sort as strings: 1, 10, 100, ...),
 // CINIC-10, hymenoptera and any user data. Images are decoded when read, so the set never has to fit in memory. Files
-// whose header no decoder recognises are skipped and counted (or rejected with Strict).
+// whose header no decoder recognises are skipped and counted (or rejected with Strict). Write lays any labelled set out
+// the same way, as PNG files (docs/fine-tuning.md §13.5: the embedded digits as the image folder of a demonstration).
 namespace SpinalNet.Data;
 
 /// <param name="Channels">3 (RGB, the default, as PIL's convert('RGB')) or 1 (luminance).</param>
@@ -74,6 +75,25 @@ public sealed class ImageFolder : ISampleSource
         if (skipped.Count > 0)
             warn?.Invoke($"{folder}: skipped {skipped.Count} undecodable image(s), first {skipped[0]}");
         return new ImageFolder(folder, classes, found.ToArray(), skipped, options.Channels);
+    }
+
+    /// <summary>Writes samples <paramref name="indices"/> of <paramref name="samples"/> as PNG files
+    /// root/split/class/NNNNN.png (NNNNN: the sample's index; class: its name), each through AtomicFile; returns how many
+    /// were written.</summary>
+    public static int Write(ISampleSource samples, string root, string split, IEnumerable<int> indices)
+    {
+        int written = 0;
+        foreach (int index in indices)
+        {
+            int label = samples.Label(index);
+            if (label < 0 || label >= samples.ClassNames.Count)
+                throw new DataFormatException(samples.Source, $"sample {index} has no class to file it under");
+            var folder = Directory.CreateDirectory(Path.Combine(root, split, samples.ClassNames[label])).FullName;
+            var png = ImageCodec.Encode(samples.ReadImage(index));
+            AtomicFile.Write(Path.Combine(folder, $"{index:D5}.png"), temp => File.WriteAllBytes(temp, png));
+            written++;
+        }
+        return written;
     }
 
     public int Count => files.Length;

@@ -2,6 +2,8 @@
 // the input shape, the class count, and how the authors' PyTorch state dicts name its weights. How each network is
 // trained by default (the authors' recipe for it) is the business of the run layer (Runs/Recipes.cs), not of the
 // model.
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -70,6 +72,54 @@ public sealed record ModelSpec(
             torch.set_default_device(torch.CPU);
         }
     }
+
+    /// <summary>Fails in one line when the network cannot take <paramref name="size"/> × <paramref name="size"/>
+    /// images: naming the smallest size that works where the size is too small for the backbone, or the size a network
+    /// without global pooling is made for (docs/fine-tuning.md §13.3). The network is probed with empty batches, which
+    /// check every layer's shapes and compute nothing; the global generator is left as it was.</summary>
+    public void CheckImageSize(int size, HeadKind head, SpinalOverrides? spinal = null, int? classes = null)
+    {
+        if (size < 1) throw new ArgumentException($"--image-size {size} must be at least 1", "image-size");
+        int own = (int)InputShape[1];
+        if (size == own) return;
+        CheckFits(head, spinal, classes);
+        string? problem = ImageSizeProblems.GetOrAdd((Name, head, size), _ =>
+        {
+            using var generator = torch.get_rng_state();
+            using var network = Build(head, spinal ?? SpinalOverrides.None, classes ?? Classes);
+            torch.set_rng_state(generator);
+            network.eval();
+            bool Takes(int n)
+            {
+                using var scope = torch.NewDisposeScope();
+                using var noGrad = torch.no_grad();
+                try
+                {
+                    return network.call(torch.zeros(0, InputShape[0], n, n)).shape.SequenceEqual([0L, classes ?? Classes]);
+                }
+                catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException)
+                {
+                    return false;
+                }
+            }
+            if (Takes(size)) return null;
+            if (size > own) return $"does not fit {Name}, made for {own} x {own} images";
+            // Sizes that work are taken to stay working above the smallest (pooling backbones): bisect below own.
+            int fails = size, works = own;
+            while (works - fails > 1)
+            {
+                int middle = (fails + works) / 2;
+                if (Takes(middle)) works = middle;
+                else fails = middle;
+            }
+            return $"is too small for {Name}: the smallest image size it takes is {works}";
+        });
+        if (problem is not null) throw new ArgumentException($"--image-size {size} {problem}", "image-size");
+    }
+
+    // What CheckImageSize found, by network, head and size (the head's changes leave the features it reads as they
+    // are): a configuration is checked more than once on its way to a run, and a large backbone takes a second to build.
+    static readonly ConcurrentDictionary<(string, HeadKind, int), string?> ImageSizeProblems = new();
 }
 
 /// <param name="Width">w, neurons in each spinal layer (the authors' layer_width).</param>

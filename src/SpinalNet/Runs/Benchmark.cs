@@ -59,7 +59,7 @@ public static class Benchmark
         var settings = config.Settings;
         torch.manual_seed(settings.Seed);
         using var model = config.CreateModel(settings.Seed, initialWeights: false);
-        var cost = CostReport.Measure(model, config.Spec.InputShape);
+        var cost = CostReport.Measure(model, config.InputShape);
         var head = model.Head;
         int batch = settings.BatchSize;
         double headStep = HeadStepMicroseconds(model, config, seconds), headPlain = double.NaN;
@@ -72,9 +72,9 @@ public static class Benchmark
 
         model.train();
         using var labels = torch.randint(0, config.ClassCount, [batch]);
-        using var images = torch.randn([batch, .. config.Spec.InputShape]);
+        using var images = torch.randn([batch, .. config.InputShape]);
         double networkStep;
-        using (var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings))
+        using (var optimizer = Optimizers.Create(settings, model.parameters()))
             networkStep = Median(() =>
             {
                 optimizer.zero_grad();
@@ -85,7 +85,7 @@ public static class Benchmark
         model.eval();
         double Throughput(int size)
         {
-            using var input = torch.randn([size, .. config.Spec.InputShape]);
+            using var input = torch.randn([size, .. config.InputShape]);
             return size / Median(() =>
             {
                 using var noGrad = torch.no_grad();
@@ -108,10 +108,10 @@ public static class Benchmark
         model.train();
         using var scope = torch.NewDisposeScope();
         Tensor x;
-        using (torch.no_grad()) x = model.Features(torch.randn([settings.BatchSize, .. config.Spec.InputShape]));
+        using (torch.no_grad()) x = model.Features(torch.randn([settings.BatchSize, .. config.InputShape]));
         x.requires_grad_();
         var labels = torch.randint(0, config.ClassCount, [settings.BatchSize]);
-        using var optimizer = Optimizers.Create(settings.Optimizer, model.Head.parameters(), settings);
+        using var optimizer = Optimizers.Create(settings, model.Head.parameters());
         return Median(() =>
         {
             optimizer.zero_grad();

@@ -18,8 +18,9 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
 {
     /// <summary>The keys whose value may be absent (null: the model's own).</summary>
     static readonly string[] Optional =
-        ["data_root", "classes", "initial_weights", "spinal.width", "spinal.layers", "spinal.splits", "spinal.dropout",
-            "spinal.batch_norm", "spinal.activation", "spinal.shared_weights", "settings.schedule.also_after"];
+        ["data_root", "classes", "initial_weights", "image_size", "spinal.width", "spinal.layers", "spinal.splits",
+            "spinal.dropout", "spinal.batch_norm", "spinal.activation", "spinal.shared_weights",
+            "settings.head_learning_rate", "settings.schedule.also_after"];
 
     public static ConfigLayer FromFile(string path)
     {
@@ -92,11 +93,12 @@ public sealed record RunOverrides(
     string? Model = null, HeadKind? Head = null, int? Classes = null, string? InitialWeights = null,
     int? SpinalWidth = null, int? SpinalLayers = null, int? Splits = null, double? SpinalDropout = null,
     bool? SpinalBatchNorm = null,
-    string? Data = null, string? DataRoot = null, string? Augmentation = null,
+    string? Data = null, string? DataRoot = null, string? Augmentation = null, int? ImageSize = null,
     int? Epochs = null, int? BatchSize = null, int? TestBatchSize = null, OptimizerKind? Optimizer = null,
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
     double? ValidationFraction = null, int? Patience = null, double? MaxTimeSeconds = null, long? Seed = null,
-    int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? Pretrained = null)
+    int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? FreezeBackbone = null,
+    double? HeadLearningRate = null, bool? Pretrained = null)
 {
     public RunConfig ApplyTo(RunConfig c)
     {
@@ -116,6 +118,7 @@ public sealed record RunOverrides(
             Data = Data ?? c.Data,
             DataRoot = DataRoot ?? c.DataRoot,
             Augmentation = Augmentation ?? c.Augmentation,
+            ImageSize = ImageSize ?? c.ImageSize,
             Tensorboard = Tensorboard ?? c.Tensorboard,
             Pretrained = Pretrained ?? c.Pretrained,
             Settings = s with
@@ -135,6 +138,8 @@ public sealed record RunOverrides(
                 Seed = Seed ?? s.Seed,
                 Threads = Threads ?? s.Threads,
                 Device = Device ?? s.Device,
+                FreezeBackbone = FreezeBackbone ?? s.FreezeBackbone,
+                HeadLearningRate = HeadLearningRate ?? s.HeadLearningRate,
             },
         };
     }
@@ -171,6 +176,7 @@ public static class Configuration
             throw new ArgumentException("--data must name a data set or a folder (or embedded)", "data");
         Pipelines.Get(config.Augmentation);
         if (config.Classes is < 1) throw new ArgumentException($"--classes {config.Classes} must be at least 1", "classes");
+        if (config.ImageSize is int size) config.Spec.CheckImageSize(size, config.Head, config.Spinal, config.Classes);
         if (config.Pretrained) PretrainedWeights.Locate(config.Spec);
         return config;
     }

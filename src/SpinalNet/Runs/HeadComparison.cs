@@ -85,7 +85,7 @@ public sealed class HeadComparison : IDisposable
         {
             var headConfig = config with { Head = head };
             using var model = headConfig.CreateModel(config.Settings.Seed);
-            var cost = CostReport.Measure(model, headConfig.Spec.InputShape);
+            var cost = CostReport.Measure(model, headConfig.InputShape);
             var run = new RunDirectory(RunFolder(config.Settings.Seed, head), create: group.IsRoot);
             if (group.IsRoot) run.WriteConfig(headConfig);
             if (group.IsRoot && Data.ClassNames is { } names) run.WriteClassNames(names);

@@ -235,7 +235,7 @@ public sealed class HeadSweep : IDisposable
             if (cancel.IsCancellationRequested) return Done();
             var point = config with { Head = head, Spinal = spinal, Settings = settings };
             using var model = point.CreateModel(seed);
-            var cost = CostReport.Measure(model, point.Spec.InputShape).Part("head");
+            var cost = CostReport.Measure(model, point.InputShape).Part("head");
             double step;
             // Timed on a copy of the network, so the point trains from the weights its seed gives.
             using (var copy = point.CreateModel(0, initialWeights: false))

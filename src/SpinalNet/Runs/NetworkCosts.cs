@@ -19,14 +19,14 @@ public static class NetworkCosts
     /// <summary>The cost of the network a configuration describes (`spinalnet summary`), counted on the meta
     /// device.</summary>
     public static CostReport Of(RunConfig config) =>
-        Measure(config.Spec, config.Head, config.Spinal, config.Classes);
+        Measure(config.Spec, config.Head, config.Spinal, config.Classes, config.InputShape);
 
     /// <summary>Traced on the CPU: libtorch has no meta kernel for convolutions (PyTorch's live in Python), so the
     /// network is built for real, without its initialisation, and forgotten at once.</summary>
-    static CostReport Measure(ModelSpec spec, HeadKind head, SpinalOverrides? spinal, int? classes)
+    static CostReport Measure(ModelSpec spec, HeadKind head, SpinalOverrides? spinal, int? classes, long[]? shape = null)
     {
         using var model = spec.Build(head, spinal ?? SpinalOverrides.None, classes ?? spec.Classes);
-        return CostReport.Measure(model, spec.InputShape);
+        return CostReport.Measure(model, shape ?? spec.InputShape);
     }
 
     /// <summary>Each classifier with each head, then the regression networks.</summary>

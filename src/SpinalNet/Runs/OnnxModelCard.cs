@@ -20,7 +20,7 @@ public sealed record OnnxModelCard(RunConfig Config, IReadOnlyList<string> Class
 
     public Dictionary<string, string> ToMetadata()
     {
-        var shape = Config.Spec.InputShape;
+        var shape = Config.InputShape;
         var metadata = new Dictionary<string, string>
         {
             [ClassesKey] = JsonSerializer.Serialize(ClassNames),

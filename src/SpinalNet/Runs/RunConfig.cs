@@ -11,13 +11,16 @@ using SpinalNet.Training;
 namespace SpinalNet.Runs;
 
 /// <param name="Data">"embedded" (the sample shipped with the program), a known data set's name (see
-/// `spinalnet data list`), or a folder of MNIST-format IDX files.</param>
+/// `spinalnet data list`), a folder of MNIST-format IDX files, or a folder of image folders (train/ and test/ or val/,
+/// one subfolder per class).</param>
 /// <param name="Augmentation">The preprocessing pipeline (Augmentation/Pipelines.cs) for training and evaluation.</param>
 /// <param name="DataRoot">Where known data sets lie (null: $SPINALNET_DATA, else ./data).</param>
 /// <param name="Classes">The network's outputs (null: the model's own count).</param>
 /// <param name="InitialWeights">Weights the run starts from instead of a random initialisation: a run's
 /// model.safetensors or the authors' PyTorch state dict (null: random, from the seed).</param>
 /// <param name="Tensorboard">Also write TensorBoard event files (RUN/tensorboard) after every epoch.</param>
+/// <param name="ImageSize">The side N of the network's input, C × N × N, the samples resized to it at the end of the
+/// pipeline (null: the model's own input size; docs/fine-tuning.md §13.3).</param>
 /// <param name="Pretrained">Start the backbone from its ImageNet weights (docs/pretrained.md §12.3; the head is new),
 /// before any initial weights are applied.</param>
 /// <param name="WorldSize">How many processes trained the run data-parallel (docs/distributed.md §10); set by the
@@ -25,10 +28,15 @@ namespace SpinalNet.Runs;
 public sealed record RunConfig(
     string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
     string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null,
-    bool Tensorboard = false, int WorldSize = 1, bool Pretrained = false)
+    bool Tensorboard = false, int WorldSize = 1, int? ImageSize = null, bool Pretrained = false)
 {
     [JsonIgnore]
     public ModelSpec Spec => ModelCatalog.Get(Model);
+
+    /// <summary>One sample's shape as the run feeds the network: the model's, or C × N × N with the run's image
+    /// size.</summary>
+    [JsonIgnore]
+    public long[] InputShape => ImageSize is int n ? [Spec.InputShape[0], n, n] : Spec.InputShape;
 
     /// <summary>The network's outputs: the configured count, else the model's.</summary>
     [JsonIgnore]

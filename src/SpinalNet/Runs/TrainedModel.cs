@@ -92,9 +92,10 @@ public sealed class TrainedModel : IDisposable
         Func<torch.Tensor, torch.Tensor> forward, IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
     {
         if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
-        var shape = config.Spec.InputShape;
+        var shape = config.InputShape;
         var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
-        var prepare = new Compose(new Resize(height, width), Pipelines.Get(config.Augmentation).Eval);
+        var prepare = new Compose(new Resize(height, width),
+            Pipelines.Fitted(Pipelines.Get(config.Augmentation).Eval, config.ImageSize, toRgb: false));
         using var noGrad = torch.no_grad();
         var predictions = new List<Prediction>();
         foreach (var file in images)
@@ -148,7 +149,7 @@ public sealed class TrainedModel : IDisposable
     public string ExportOnnx(string path)
     {
         var card = new OnnxModelCard(Config, ClassNames, Model.OutputsLogProbabilities);
-        OnnxExport.Write(Model, Config.Spec.InputShape, path, card.ToMetadata(),
+        OnnxExport.Write(Model, Config.InputShape, path, card.ToMetadata(),
             $"{Config.Model} ({Config.Head.Id()} head), exported by spinalnet");
         return path;
     }

@@ -1,57 +1,78 @@
-// SGD with momentum over one flat buffer (docs/performance.md §9.2): on its first step it moves every parameter, its
-// gradient and its momentum buffer into three contiguous tensors, the parameters and gradients becoming views into
-// them, so that a step is three element-wise operations on the whole model instead of three per parameter tensor, and
-// zero_grad is one. The arithmetic is TorchSharp's SGD's, element by element (buf = m·buf + g, p -= lr·buf, the first
-// buffer a copy of g, weight decay g + λ·p), so results and the saved optimiser state are those of torch.optim.SGD.
+// SGD with momentum over flat buffers (docs/performance.md §9.2): on its first step it moves the parameters of each
+// parameter group, their gradients and their momentum buffers into three contiguous tensors per group, the parameters
+// and gradients becoming views into them, so that a step is three element-wise operations per group instead of three
+// per parameter tensor, and zero_grad is one per group. The arithmetic is TorchSharp's SGD's, element by element
+// (buf = m·buf + g, p -= lr·buf, the first buffer a copy of g, weight decay g + λ·p), with each group's own learning
+// rate (a head trained at another rate than its backbone, docs/fine-tuning.md §13.1), so results and the saved optimiser
+// state are those of torch.optim.SGD with the same groups.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <summary>SGD with momentum over one flat buffer of parameters, gradients and momentum (docs/performance.md §9.2).</summary>
+/// <summary>SGD with momentum over one flat buffer of parameters, gradients and momentum per parameter group
+/// (docs/performance.md §9.2).</summary>
 public sealed class FusedSgd : SGD
 {
-    readonly Parameter[] tensors;
-    Tensor? flatParameters, flatGradients, flatMomentum;
-    Tensor[] momentumViews = [];
-    bool momentumStarted;
-
-    public FusedSgd(IReadOnlyList<Parameter> parameters, double learningRate, double momentum, double weightDecay)
-        : base(parameters, learningRate, momentum, weight_decay: weightDecay)
+    /// <summary>One group's tensors and, once packed, its flat buffers.</summary>
+    sealed class Flat(Parameter[] tensors)
     {
-        tensors = parameters.ToArray();
+        public readonly Parameter[] Tensors = tensors;
+        public Tensor? Parameters, Gradients, Momentum;
+        public Tensor[] MomentumViews = [];
+        public bool MomentumStarted;
     }
 
-    Options Settings => (Options)_parameter_groups.Single().Options;
+    readonly Flat[] groups;
+    bool packed;
+
+    public FusedSgd(IReadOnlyList<Parameter> parameters, double learningRate, double momentum, double weightDecay)
+        : this([(parameters, learningRate)], momentum, weightDecay) { }
+
+    /// <summary>SGD over parameter groups, each with its own learning rate (momentum and weight decay shared).</summary>
+    public FusedSgd(IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> groups, double momentum,
+        double weightDecay)
+        : base(groups.Select(g => new ParamGroup(g.Parameters, new Options { LearningRate = g.LearningRate })).ToList(),
+            groups[0].LearningRate, momentum, weight_decay: weightDecay)
+    {
+        this.groups = _parameter_groups.Select(g => new Flat(g.Parameters.ToArray())).ToArray();
+    }
+
+    // Read at every step: loading a state dict changes the options in place.
+    Options OptionsOf(int group) => (Options)_parameter_groups[group].Options;
 
     public override void zero_grad()
     {
-        if (flatGradients is null) base.zero_grad();
-        else flatGradients.zero_();
+        if (!packed) base.zero_grad();
+        else foreach (var g in groups) g.Gradients!.zero_();
     }
 
     public override Tensor step(Func<Tensor>? closure = null)
     {
-        if (closure is not null || tensors.Length == 0) return base.step(closure);
+        if (closure is not null || groups.All(g => g.Tensors.Length == 0)) return base.step(closure);
         using var noGrad = torch.no_grad();
-        if (flatParameters is null && !Pack()) return base.step(closure);
-        SyncMomentum();
-        var settings = Settings;
-        double momentum = settings.momentum!.Value, decay = settings.weight_decay!.Value, rate = settings.LearningRate!.Value;
-        var grad = decay != 0 ? flatGradients!.add(flatParameters!, alpha: decay) : flatGradients!;
-        if (momentum != 0)
+        if (!packed && !Pack()) return base.step(closure);
+        for (int k = 0; k < groups.Length; k++)
         {
-            if (momentumStarted) flatMomentum!.mul_(momentum).add_(grad, alpha: 1 - settings.dampening!.Value);
-            else
+            var (g, settings) = (groups[k], OptionsOf(k));
+            if (g.Tensors.Length == 0) continue;
+            SyncMomentum(g);
+            double momentum = settings.momentum!.Value, decay = settings.weight_decay!.Value;
+            var grad = decay != 0 ? g.Gradients!.add(g.Parameters!, alpha: decay) : g.Gradients!;
+            if (momentum != 0)
             {
-                flatMomentum!.copy_(grad);
-                momentumStarted = true;
-                for (int i = 0; i < tensors.Length; i++) StateOf(i).momentum_buffer = momentumViews[i];
+                if (g.MomentumStarted) g.Momentum!.mul_(momentum).add_(grad, alpha: 1 - settings.dampening!.Value);
+                else
+                {
+                    g.Momentum!.copy_(grad);
+                    g.MomentumStarted = true;
+                    for (int i = 0; i < g.Tensors.Length; i++) StateOf(g, i).momentum_buffer = g.MomentumViews[i];
+                }
+                grad = g.Momentum;
             }
-            grad = flatMomentum;
+            g.Parameters!.add_(grad, alpha: -settings.LearningRate!.Value);
         }
-        flatParameters!.add_(grad, alpha: -rate);
         return null!;
     }
 
@@ -59,65 +80,72 @@ public sealed class FusedSgd : SGD
     {
         base.Dispose(disposing);
         if (!disposing) return;
-        flatParameters?.Dispose();
-        flatGradients?.Dispose();
-        flatMomentum?.Dispose();
+        foreach (var g in groups)
+        {
+            g.Parameters?.Dispose();
+            g.Gradients?.Dispose();
+            g.Momentum?.Dispose();
+        }
     }
 
-    State StateOf(int i) => (State)_state[tensors[i].Handle];
+    State StateOf(Flat g, int i) => (State)_state[g.Tensors[i].Handle];
 
-    /// <summary>Moves parameters, gradients and momentum buffers into flat tensors; false where they cannot share one
-    /// (mixed types or devices, a parameter without a gradient, Nesterov or dampening), leaving the plain step.</summary>
+    /// <summary>Moves each group's parameters, gradients and momentum buffers into flat tensors; false where they cannot
+    /// share one (mixed types or devices in a group, a parameter without a gradient, Nesterov or dampening), leaving the
+    /// plain step.</summary>
     bool Pack()
     {
-        var settings = Settings;
-        if (settings.nesterov == true || settings.maximize == true ||
-            tensors.Any(p => p.grad is null || p.dtype != tensors[0].dtype || p.device != tensors[0].device))
+        if (groups.Select((g, k) => (g.Tensors, Options: OptionsOf(k))).Any(o =>
+                o.Options.nesterov == true || o.Options.maximize == true ||
+                o.Tensors.Any(p => p.grad is null || p.dtype != o.Tensors[0].dtype || p.device != o.Tensors[0].device)))
             return false;
-        using (var scope = torch.NewDisposeScope())
+        foreach (var g in groups.Where(g => g.Tensors.Length > 0))
         {
-            flatParameters = cat(tensors.Select(p => p.detach().reshape(-1)).ToList(), 0).DetachFromDisposeScope();
-            flatGradients = cat(tensors.Select(p => p.grad!.reshape(-1)).ToList(), 0).DetachFromDisposeScope();
-            flatMomentum = zeros_like(flatParameters).DetachFromDisposeScope();
-            momentumViews = new Tensor[tensors.Length];
-            long offset = 0;
-            for (int i = 0; i < tensors.Length; i++)
+            using (var scope = torch.NewDisposeScope())
             {
-                var p = tensors[i];
-                long n = p.numel();
-                p.set_(flatParameters.narrow(0, offset, n).view(p.shape));
-                p.grad = flatGradients.narrow(0, offset, n).view(p.shape);
-                momentumViews[i] = flatMomentum.narrow(0, offset, n).view(p.shape).DetachFromDisposeScope();
-                offset += n;
+                g.Parameters = cat(g.Tensors.Select(p => p.detach().reshape(-1)).ToList(), 0).DetachFromDisposeScope();
+                g.Gradients = cat(g.Tensors.Select(p => p.grad!.reshape(-1)).ToList(), 0).DetachFromDisposeScope();
+                g.Momentum = zeros_like(g.Parameters).DetachFromDisposeScope();
+                g.MomentumViews = new Tensor[g.Tensors.Length];
+                long offset = 0;
+                for (int i = 0; i < g.Tensors.Length; i++)
+                {
+                    var p = g.Tensors[i];
+                    long n = p.numel();
+                    p.set_(g.Parameters.narrow(0, offset, n).view(p.shape));
+                    p.grad = g.Gradients.narrow(0, offset, n).view(p.shape);
+                    g.MomentumViews[i] = g.Momentum.narrow(0, offset, n).view(p.shape).DetachFromDisposeScope();
+                    offset += n;
+                }
             }
+            g.MomentumStarted = false;
         }
-        momentumStarted = false;
-        SyncMomentum();
+        packed = true;
         return true;
     }
 
     /// <summary>Adopts momentum buffers that were loaded (load_state_dict replaces the state's tensors): their values
-    /// move into the flat buffer and the state points at its views again.</summary>
-    void SyncMomentum()
+    /// move into the group's flat buffer and the state points at its views again.</summary>
+    void SyncMomentum(Flat g)
     {
         bool changed = false;
-        for (int i = 0; i < tensors.Length && !changed; i++)
+        for (int i = 0; i < g.Tensors.Length && !changed; i++)
         {
-            var buffer = StateOf(i).momentum_buffer;
-            changed = momentumStarted ? !ReferenceEquals(buffer, momentumViews[i]) : buffer is not null;
+            var buffer = StateOf(g, i).momentum_buffer;
+            changed = g.MomentumStarted ? !ReferenceEquals(buffer, g.MomentumViews[i]) : buffer is not null;
         }
         if (!changed) return;
-        for (int i = 0; i < tensors.Length; i++)
+        for (int i = 0; i < g.Tensors.Length; i++)
         {
-            var state = StateOf(i);
-            if (state.momentum_buffer is { } loaded && !ReferenceEquals(loaded, momentumViews[i]))
+            var state = StateOf(g, i);
+            if (state.momentum_buffer is { } loaded && !ReferenceEquals(loaded, g.MomentumViews[i]))
             {
-                momentumViews[i].copy_(loaded);
+                g.MomentumViews[i].copy_(loaded);
                 loaded.Dispose();
             }
-            else if (state.momentum_buffer is null) momentumViews[i].zero_();
-            state.momentum_buffer = momentumViews[i];
+            else if (state.momentum_buffer is null) g.MomentumViews[i].zero_();
+            state.momentum_buffer = g.MomentumViews[i];
         }
-        momentumStarted = true;
+        g.MomentumStarted = true;
     }
 }

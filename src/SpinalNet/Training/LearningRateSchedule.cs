@@ -6,6 +6,8 @@
 //   random-every-epoch   after start_epoch, every epoch lr ← base·U^power (Arch2 MNIST: base 0.05, from epoch 101)
 //   divide-every-epoch   after start_epoch, and after each epoch listed in also_after, lr ← lr / factor
 //                        (CIFAR-10 CNN default: after epoch 2 and every epoch past 20)
+// The transfer scripts' stages (docs/fine-tuning.md §13.2) are one rule too: each stage its own rate, a StepLR inside it,
+// and a fresh optimiser at its start.
 // U is a fresh Uniform(0, 1) draw from the schedule's own generator, seeded from the run's seed and saved in
 // checkpoints, so a run and its resumed continuation draw the same sequence.
 //
@@ -37,6 +39,7 @@ public sealed record ScheduleClock(double BaseRate, int Epochs, long StepsPerEpo
 [JsonDerivedType(typeof(DivideOnPlateauSchedule), "divide-on-plateau")]
 [JsonDerivedType(typeof(RandomEveryEpochSchedule), "random-every-epoch")]
 [JsonDerivedType(typeof(DivideEveryEpochSchedule), "divide-every-epoch")]
+[JsonDerivedType(typeof(StagesSchedule), "stages")]
 public abstract record Schedule
 {
     static readonly (string Name, Type Type)[] Kinds = typeof(Schedule).GetCustomAttributes<JsonDerivedTypeAttribute>()
@@ -62,6 +65,10 @@ public abstract record Schedule
     /// <summary>The current rate after epoch <paramref name="epoch"/> (1-based) ended, for rules that react to it.</summary>
     public virtual double AfterEpoch(int epoch, bool improved, double current, double baseRate, Func<double> uniform) =>
         current;
+
+    /// <summary>Whether the optimiser starts afresh (no momentum or moment estimates) at the start of epoch
+    /// <paramref name="epoch"/> (0-based), as a script that builds a new optimiser there.</summary>
+    public virtual bool RestartsOptimizerAt(int epoch) => false;
 
     public virtual void Validate() { }
 
@@ -146,6 +153,61 @@ public sealed record DivideEveryEpochSchedule(double Factor = 3, int StartEpoch 
         (AlsoAfter ?? []).Contains(epoch) || epoch > StartEpoch ? current / Factor : current;
 
     public override void Validate() => Require(Factor > 0, "factor", Factor, "must be positive");
+}
+
+/// <summary>One stage of <see cref="StagesSchedule"/>: its epochs and its rate as a multiple of the run's.</summary>
+public sealed record ScheduleStage(int Epochs, double Scale = 1);
+
+/// <summary>The transfer scripts' stages (docs/fine-tuning.md §13.2): train_model called once per stage with a new
+/// SGD at the stage's rate and a StepLR(step_size, gamma) stepped once per epoch inside the stage. In epoch e of a stage
+/// that starts at epoch e0 the rate is lr0 · scale · gamma^⌊(e − e0) / step_size⌋; the optimiser starts afresh at each
+/// stage after the first (momentum buffers dropped, as the scripts' new optimiser has none). Epochs past the last stage
+/// continue it.</summary>
+/// <param name="Stages">The stages in order; 1e-2 × 5 then 1e-3 × 5 is lr0 = 1e-2 with [{5, 1}, {5, 0.1}].</param>
+public sealed record StagesSchedule(ScheduleStage[]? Stages = null, int StepSize = 7, double Gamma = 0.1) : Schedule
+{
+    /// <summary>The stages from one rate per stage, all relative to the first: (1e-2, 5), (1e-3, 5) gives 1e-2 × 5
+    /// then 1e-3 × 5 with lr0 = 1e-2.</summary>
+    public static StagesSchedule Of(params (double Rate, int Epochs)[] stages) =>
+        new(stages.Select(s => new ScheduleStage(s.Epochs, s.Rate / stages[0].Rate)).ToArray());
+
+    /// <summary>Epochs over all stages.</summary>
+    [JsonIgnore]
+    public int TotalEpochs => (Stages ?? []).Sum(s => s.Epochs);
+
+    public override double? RateAt(ScheduleClock clock, int epoch, long step)
+    {
+        var (stage, start) = StageAt(epoch);
+        return clock.BaseRate * stage.Scale * Math.Pow(Gamma, (epoch - start) / StepSize);
+    }
+
+    public override bool RestartsOptimizerAt(int epoch) => epoch > 0 && StageAt(epoch).Start == epoch;
+
+    // Stages compare by value, as the other rules' parameters do.
+    public bool Equals(StagesSchedule? other) => other is not null && StepSize == other.StepSize &&
+                                                 Gamma == other.Gamma && (Stages ?? []).SequenceEqual(other.Stages ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(StepSize, Gamma, (Stages ?? []).Length);
+
+    (ScheduleStage Stage, int Start) StageAt(int epoch)
+    {
+        var stages = Stages!;
+        int start = 0, i = 0;
+        for (; i < stages.Length - 1 && epoch >= start + stages[i].Epochs; i++) start += stages[i].Epochs;
+        return (stages[i], start);
+    }
+
+    public override void Validate()
+    {
+        Require(Stages is { Length: > 0 }, "stages", "(none)", "must list at least one stage ({\"epochs\": N, \"scale\": F})");
+        foreach (var stage in Stages!)
+        {
+            Require(stage.Epochs >= 1, "stages.epochs", stage.Epochs, "must be at least 1");
+            Require(stage.Scale > 0 && double.IsFinite(stage.Scale), "stages.scale", stage.Scale, "must be positive");
+        }
+        Require(StepSize >= 1, "step_size", StepSize, "must be at least 1");
+        Require(Gamma > 0, "gamma", Gamma, "must be positive");
+    }
 }
 
 /// <summary>What a checkpoint keeps of a schedule: the current rate of the reactive rules and the generator state.</summary>

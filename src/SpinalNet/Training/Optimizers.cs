@@ -28,16 +28,29 @@ public static class Optimizers
 
     public static string Name(this OptimizerKind kind) => Names[(int)kind];
 
-    public static OptimizerHelper Create(OptimizerKind kind, IEnumerable<Parameter> parameters, TrainingSettings s) =>
-        kind switch
-        {
-            OptimizerKind.Sgd => new FusedSgd(parameters.ToList(), s.LearningRate, s.Momentum, s.WeightDecay),
-            OptimizerKind.Adam => torch.optim.Adam(parameters, s.LearningRate, weight_decay: s.WeightDecay),
-            _ => torch.optim.AdamW(parameters, s.LearningRate, weight_decay: s.WeightDecay),
-        };
-
-    public static void SetLearningRate(OptimizerHelper optimizer, double rate)
+    /// <summary>The optimiser of the settings over parameter groups, each at the settings' learning rate times its
+    /// scale (a head at its own rate, docs/fine-tuning.md §13.1).</summary>
+    public static OptimizerHelper Create(TrainingSettings s, IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double Scale)> groups)
     {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+        var rates = groups.Select(g => (g.Parameters, LearningRate: s.LearningRate * g.Scale)).ToList();
+        return s.Optimizer switch
+        {
+            OptimizerKind.Sgd => new FusedSgd(rates, s.Momentum, s.WeightDecay),
+            OptimizerKind.Adam => torch.optim.Adam(rates.Select(g => new Adam.ParamGroup(g.Parameters,
+                new Adam.Options { LearningRate = g.LearningRate })), s.LearningRate, weight_decay: s.WeightDecay),
+            _ => torch.optim.AdamW(rates.Select(g => new AdamW.ParamGroup(g.Parameters,
+                new AdamW.Options { LearningRate = g.LearningRate })), s.LearningRate, weight_decay: s.WeightDecay),
+        };
+    }
+
+    /// <summary>The optimiser of the settings over one group of parameters.</summary>
+    public static OptimizerHelper Create(TrainingSettings s, IEnumerable<Parameter> parameters) =>
+        Create(s, [(parameters.ToList(), 1.0)]);
+
+    /// <summary>Sets every group's rate to <paramref name="rate"/> times the group's initial rate over
+    /// <paramref name="baseRate"/>: a schedule scales all groups alike.</summary>
+    public static void SetLearningRate(OptimizerHelper optimizer, double rate, double baseRate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate * (group.InitialLearningRate / baseRate);
     }
 }

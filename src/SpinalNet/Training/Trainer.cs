@@ -1,7 +1,8 @@
 // The training loop of the from-scratch experiments (docs/experiments.md §3): mini-batch training with the run's
 // optimiser and learning-rate schedule, evaluation after every epoch (validation split for model selection when there
 // is one, and the test split, as the scripts report), checkpoints, resume, early stopping, a time limit and a clean
-// stop on Ctrl+C.
+// stop on Ctrl+C. What trains, at which rates, follows the fine-tuning settings (Training/FineTuning.cs,
+// docs/fine-tuning.md §13.1).
 //
 // Batches come from one in-memory tensor through a permutation drawn from a generator of the run's own, so two models
 // trained with the same seed see the same batches in the same order, whatever their initialisation consumed from the
@@ -134,7 +135,9 @@ public static class Trainer
         if (!group.IsRoot) observer = null;
 
         long steps = (data.Train.Count + settings.BatchSize - 1) / settings.BatchSize;
-        using var optimizer = Optimizers.Create(settings.Optimizer, model.parameters(), settings);
+        using var frozen = FineTuning.Freeze(model, settings);
+        var optimizer = Optimizers.Create(settings, FineTuning.Groups(model, settings));
+        using var disposeOptimizer = new OnDispose(() => optimizer.Dispose());
         using var schedule = new LearningRateSchedule(settings.Schedule, settings.LearningRate,
             settings.Epochs, steps, settings.Seed);
         using var shuffle = new torch.Generator((ulong)settings.Seed, torch.CPU);
@@ -183,6 +186,12 @@ public static class Trainer
         var stop = StopReason.Completed;
         for (int epoch = startEpoch + 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
         {
+            // A new stage of the transfer scripts starts with a new optimiser (docs/fine-tuning.md §13.2).
+            if (startStep == 0 && settings.Schedule.RestartsOptimizerAt(epoch - 1))
+            {
+                optimizer.Dispose();
+                optimizer = Optimizers.Create(settings, FineTuning.Groups(model, settings));
+            }
             shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
             long[] order;
             using (var permutation = torch.randperm(data.Train.Count, generator: shuffle))
@@ -203,7 +212,7 @@ public static class Trainer
             (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
             var epochClock = Stopwatch.StartNew();
             double rate = settings.LearningRate;
-            model.train();
+            FineTuning.TrainMode(model, settings);
             for (long step = startStep; step < steps; step++)
             {
                 // Alone, the loop stops at once; replicas stop together, at the step after any of them asked.
@@ -218,7 +227,7 @@ public static class Trainer
                 }
                 using var scope = torch.NewDisposeScope();
                 rate = schedule.RateAt(epoch - 1, step);
-                Optimizers.SetLearningRate(optimizer, rate);
+                Optimizers.SetLearningRate(optimizer, rate, settings.LearningRate);
                 if (averager is not null) torch.manual_seed(ReplicaGroup.StepSeed(settings.Seed, group.Rank, epoch, step));
                 optimizer.zero_grad();
                 long n = 0;

@@ -12,6 +12,10 @@ namespace SpinalNet.Training;
 /// <param name="MaxTimeSeconds">Stop after the step during which this much training time has passed (0: no limit).</param>
 /// <param name="Threads">Torch intra-op threads; 0 leaves libtorch's default (one per core).</param>
 /// <param name="Device">cpu, cuda or auto (cuda where available).</param>
+/// <param name="FreezeBackbone">Train the head alone: the backbone gets no gradient, no optimiser state, and runs in
+/// evaluation mode, so it ends bit-identical, batch-norm statistics included (docs/fine-tuning.md §13.1).</param>
+/// <param name="HeadLearningRate">The head's learning rate where it differs from the backbone's (null: the same); the
+/// schedule scales both alike (docs/fine-tuning.md §13.1).</param>
 public sealed record TrainingSettings(
     int Epochs = 8,
     int BatchSize = 64,
@@ -25,7 +29,9 @@ public sealed record TrainingSettings(
     int Patience = 0,
     double MaxTimeSeconds = 0,
     int Threads = 0,
-    DeviceKind Device = DeviceKind.Cpu)
+    DeviceKind Device = DeviceKind.Cpu,
+    bool FreezeBackbone = false,
+    double? HeadLearningRate = null)
 {
     /// <summary>The learning-rate rule (constant unless set).</summary>
     public Schedule Schedule { get; init; } = new ConstantSchedule();
@@ -49,6 +55,8 @@ public sealed record TrainingSettings(
         Require(Patience >= 0, "patience", Patience, "must be 0 (off) or more");
         Require(MaxTimeSeconds >= 0 && double.IsFinite(MaxTimeSeconds), "max-time", MaxTimeSeconds,
             "must be 0 (no limit) or more seconds");
+        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), "head-lr",
+            HeadLearningRate!, "must be a positive number");
         Require(Threads >= 0, "threads", Threads, "must be 0 (all cores) or more");
         Schedule.Validate();
     }
