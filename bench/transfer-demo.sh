@@ -16,13 +16,7 @@ common=(train --model resnet18-cntk --head spinal --data "$folder" --image-size 
 now() { date +%s.%N; }
 for start in pretrained random; do
   extra=()
-  if [ "$start" = pretrained ]; then
-    if ! ./spinalnet train --help | grep -q -- '--pretrained'; then
-      echo "pretrained: skipped (this build has no --pretrained)"
-      continue
-    fi
-    extra=(--pretrained)
-  fi
+  if [ "$start" = pretrained ]; then extra=(--pretrained); fi
   begin=$(now)
   summary=$(./spinalnet "${common[@]}" "${extra[@]}" --out "runs/transfer-demo-$start-$(date +%Y%m%d-%H%M%S)")
   end=$(now)
