@@ -97,7 +97,7 @@ public sealed class FusedSgd : SGD
     {
         if (groups.Select((g, k) => (g.Tensors, Options: OptionsOf(k))).Any(o =>
                 o.Options.nesterov == true || o.Options.maximize == true ||
-                o.Tensors.Any(p => p.grad is null || p.dtype != o.Tensors[0].dtype || p.device != o.Tensors[0].device)))
+                o.Tensors.Any(p => p.grad is null || !Alike(p, o.Tensors[0]))))
             return false;
         foreach (var g in groups.Where(g => g.Tensors.Length > 0))
         {
@@ -123,6 +123,11 @@ public sealed class FusedSgd : SGD
         packed = true;
         return true;
     }
+
+    /// <summary>Whether two tensors can share one flat buffer: the same type on the same device (compared by type and
+    /// index: TorchSharp's Device objects are distinct per tensor, so == on them is never true).</summary>
+    internal static bool Alike(Tensor a, Tensor b) =>
+        a.dtype == b.dtype && a.device_type == b.device_type && a.device_index == b.device_index;
 
     /// <summary>Adopts momentum buffers that were loaded (load_state_dict replaces the state's tensors): their values
     /// move into the group's flat buffer and the state points at its views again.</summary>

@@ -1,6 +1,7 @@
 // The optimisers of the paper's scripts (docs/experiments.md §3): SGD with momentum (MNIST, transfer learning) and
 // Adam (VGG-5, CIFAR); AdamW for users. PyTorch's AdamW decays weights by 0.01 by default; TorchSharp's by 0: the
-// weight decay here is always explicit (TrainingSettings.WeightDecay). SGD steps over one flat buffer (FusedSgd.cs).
+// weight decay here is always explicit (TrainingSettings.WeightDecay). Each steps over one flat buffer per parameter
+// group (FusedSgd.cs, FusedAdam.cs; docs/performance.md §9.2).
 using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -36,10 +37,8 @@ public static class Optimizers
         return s.Optimizer switch
         {
             OptimizerKind.Sgd => new FusedSgd(rates, s.Momentum, s.WeightDecay),
-            OptimizerKind.Adam => torch.optim.Adam(rates.Select(g => new Adam.ParamGroup(g.Parameters,
-                new Adam.Options { LearningRate = g.LearningRate })), s.LearningRate, weight_decay: s.WeightDecay),
-            _ => torch.optim.AdamW(rates.Select(g => new AdamW.ParamGroup(g.Parameters,
-                new AdamW.Options { LearningRate = g.LearningRate })), s.LearningRate, weight_decay: s.WeightDecay),
+            OptimizerKind.Adam => new FusedAdam(rates, s.WeightDecay),
+            _ => new FusedAdamW(rates, s.WeightDecay),
         };
     }
 
