@@ -31,6 +31,10 @@ if (parsed.Errors.Count > 0)
         StringSplitOptions.RemoveEmptyEntries)));
     return 2;
 }
+// One torch thread per physical core unless a run says otherwise (--threads): libtorch's own default counts hardware
+// threads (docs/performance.md §9.3).
+if (parsed.CommandResult.Command.Name is not ("spinalnet" or "presets" or "list" or "show" or "download" or "weights"))
+    TorchSharp.torch.set_num_threads(SpinalNet.Training.CpuCores.Physical);
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -71,7 +71,7 @@ sealed class RunOptions
     public readonly Option<long?> Seed = Opt<long?>("--seed", "N", "Seed of the weights, dropout and batch order" +
         FromRecipe, "-s");
     public readonly Option<int?> Threads = Opt<int?>("--threads", "N", "Torch CPU threads; results repeat for a fixed " +
-        "seed and thread count (default: one per core).", "-t");
+        "seed and thread count (default: one per physical core).", "-t");
     public readonly Option<string?> Device = Opt<string?>("--device", "NAME", "cpu, cuda, or auto: cuda where available " +
         "(default cpu).");
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };

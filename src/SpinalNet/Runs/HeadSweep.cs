@@ -184,7 +184,7 @@ public sealed class HeadSweep : IDisposable
     /// <summary>Torch threads for each of <paramref name="jobs"/> workers: an even share of the planned threads (all
     /// cores where the plan says 0), at least one.</summary>
     public int WorkerThreads(int jobs) =>
-        Math.Max(1, (Plan.Config.Settings.Threads > 0 ? Plan.Config.Settings.Threads : Environment.ProcessorCount) / jobs);
+        Math.Max(1, (Plan.Config.Settings.Threads > 0 ? Plan.Config.Settings.Threads : CpuCores.Physical) / jobs);
 
     /// <summary>Runs the points left in <paramref name="jobs"/> worker processes at once, each started by
     /// <paramref name="startWorker"/> for its shard (e.g. `spinalnet sweep --resume DIR --shard I/N` with a share of

@@ -126,10 +126,10 @@ public static class ReplicaGroup
         }
     }
 
-    /// <summary>Torch threads of a replica that was given none: the cores shared among the ranks on this machine
-    /// (MPICH's launcher says how many run here).</summary>
+    /// <summary>Torch threads of a replica that was given none: the physical cores shared among the ranks on this
+    /// machine (MPICH's launcher says how many run here); the physical cores for a single process.</summary>
     public static int ThreadsPerReplica =>
-        Math.Max(1, Environment.ProcessorCount / (Number("MPI_LOCALNRANKS") ?? Number("OMPI_COMM_WORLD_LOCAL_SIZE") ?? 1));
+        Math.Max(1, CpuCores.Physical / (Number("MPI_LOCALNRANKS") ?? Number("OMPI_COMM_WORLD_LOCAL_SIZE") ?? 1));
 
     static int? Number(string variable) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), out int n) && n > 0 ? n : null;

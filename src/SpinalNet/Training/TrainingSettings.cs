@@ -10,7 +10,8 @@ namespace SpinalNet.Training;
 /// epoch is then chosen on the test split, as the authors' scripts do).</param>
 /// <param name="Patience">Stop after this many epochs without improvement of the selection metric (0: never).</param>
 /// <param name="MaxTimeSeconds">Stop after the step during which this much training time has passed (0: no limit).</param>
-/// <param name="Threads">Torch intra-op threads; 0 leaves libtorch's default (one per core).</param>
+/// <param name="Threads">Torch intra-op threads; 0 keeps the process's setting (the spinalnet command sets one per
+/// physical core, Training/CpuCores.cs).</param>
 /// <param name="Device">cpu, cuda or auto (cuda where available).</param>
 /// <param name="FreezeBackbone">Train the head alone: the backbone gets no gradient, no optimiser state, and runs in
 /// evaluation mode, so it ends bit-identical, batch-norm statistics included (docs/fine-tuning.md §13.1).</param>
@@ -57,7 +58,7 @@ public sealed record TrainingSettings(
             "must be 0 (no limit) or more seconds");
         Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), "head-lr",
             HeadLearningRate!, "must be a positive number");
-        Require(Threads >= 0, "threads", Threads, "must be 0 (all cores) or more");
+        Require(Threads >= 0, "threads", Threads, "must be 0 (the default: one per physical core) or more");
         Schedule.Validate();
     }
 
