@@ -11,22 +11,10 @@ namespace SpinalNet.Tests;
 
 public class FusedAdamTests
 {
-    static ClassifierNetwork Model() => ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 3);
+    static ClassifierNetwork Model() => FusedSgdTests.Model();
 
-    static void Steps(ClassifierNetwork model, OptimizerHelper optimizer, int from, int to)
-    {
-        model.train();
-        for (int i = from; i < to; i++)
-        {
-            using var scope = torch.NewDisposeScope();
-            torch.manual_seed(100 + i);   // the same batch and dropout masks for every optimiser
-            var x = torch.randn(16, 1, 28, 28);
-            var y = torch.randint(0, 10, [16]);
-            optimizer.zero_grad();
-            model.Loss(model.call(x), y, nn.Reduction.Mean).backward();
-            optimizer.step();
-        }
-    }
+    static void Steps(ClassifierNetwork model, OptimizerHelper optimizer, int from, int to) =>
+        FusedSgdTests.Steps(model, optimizer, from, to);
 
     /// <summary>The backbone at <paramref name="rate"/>, the head at a tenth of it.</summary>
     static (IReadOnlyList<Parameter>, double)[] Groups(ClassifierNetwork model, double rate)

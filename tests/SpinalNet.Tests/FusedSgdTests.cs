@@ -10,9 +10,10 @@ namespace SpinalNet.Tests;
 
 public class FusedSgdTests
 {
-    static ClassifierNetwork Model() => ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 3);
+    internal static ClassifierNetwork Model() => ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 3);
 
-    static void Steps(ClassifierNetwork model, OptimizerHelper optimizer, int from, int to)
+    /// <summary>Steps on random batches seeded by the step number, so every optimiser sees the same ones.</summary>
+    internal static void Steps(ClassifierNetwork model, OptimizerHelper optimizer, int from, int to)
     {
         model.train();
         for (int i = from; i < to; i++)

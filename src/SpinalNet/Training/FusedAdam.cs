@@ -11,8 +11,12 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <summary>The flat buffers of an Adam-family optimiser and its step over them.</summary>
-sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
+/// <summary>The flat buffers of an Adam-family optimiser and its step over them; the optimiser's options and state
+/// are read and written through <paramref name="settingsOf"/>, <paramref name="readState"/> and
+/// <paramref name="writeState"/> (Adam's and AdamW's classes share their fields but no type).</summary>
+sealed class FlatAdam(IList<ParamGroup> groups, bool decoupledDecay, IDictionary<IntPtr, OptimizerState> states,
+    Func<OptimizerOptions, FlatAdam.Settings> settingsOf, Func<OptimizerState, FlatAdam.Moments> readState,
+    Action<OptimizerState, FlatAdam.Moments> writeState)
 {
     /// <summary>The moment tensors and step count of one parameter, read from and written to the optimiser's state.</summary>
     internal sealed record Moments(Tensor ExpAvg, Tensor ExpAvgSq, long Step);
@@ -39,19 +43,23 @@ sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
         return true;
     }
 
+    Settings SettingsOf(int group) => settingsOf(groups[group].Options);
+    Moments Read(Parameter p) => readState(states[p.Handle]);
+    void Write(Parameter p, Moments m) => writeState(states[p.Handle], m);
+
     /// <summary>One step over the flat buffers; false where they cannot be used (the per-tensor step then runs).</summary>
-    public bool Step(Func<int, Settings> settingsOf, Func<Parameter, Moments> read, Action<Parameter, Moments> write)
+    public bool Step()
     {
         if (flats.All(f => f.Tensors.Length == 0)) return false;
         using var noGrad = torch.no_grad();
-        if (!packed && !Pack(settingsOf, read, write)) return false;
+        if (!packed && !Pack()) return false;
         for (int k = 0; k < flats.Length; k++)
         {
-            var (f, s) = (flats[k], settingsOf(k));
+            var (f, s) = (flats[k], SettingsOf(k));
             if (f.Tensors.Length == 0) continue;
-            Adopt(f, read, write);
-            long step = read(f.Tensors[0]).Step + 1;
-            foreach (var p in f.Tensors) write(p, read(p) with { Step = step });
+            Adopt(f);
+            long step = Read(f.Tensors[0]).Step + 1;
+            foreach (var p in f.Tensors) Write(p, Read(p) with { Step = step });
             double correction1 = 1 - Math.Pow(s.Beta1, step), correction2 = 1 - Math.Pow(s.Beta2, step);
             using var scope = torch.NewDisposeScope();
             var grad = s.Maximize ? f.Gradients!.neg() : f.Gradients!;
@@ -67,9 +75,9 @@ sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
 
     /// <summary>Moves each group's parameters, gradients and moments into flat tensors, the moments keeping their
     /// values.</summary>
-    bool Pack(Func<int, Settings> settingsOf, Func<Parameter, Moments> read, Action<Parameter, Moments> write)
+    bool Pack()
     {
-        if (flats.Select((f, k) => (f.Tensors, Settings: settingsOf(k))).Any(o => o.Settings.Amsgrad ||
+        if (flats.Select((f, k) => (f.Tensors, Settings: SettingsOf(k))).Any(o => o.Settings.Amsgrad ||
                 o.Tensors.Any(p => p.grad is null || !FusedSgd.Alike(p, o.Tensors[0]))))
             return false;
         foreach (var f in flats.Where(f => f.Tensors.Length > 0))
@@ -79,8 +87,8 @@ sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
                 cat(f.Tensors.Select(p => part(p).detach().reshape(-1)).ToList(), 0).DetachFromDisposeScope();
             f.Parameters = Flatten(p => p);
             f.Gradients = Flatten(p => p.grad!);
-            f.ExpAvg = Flatten(p => read(p).ExpAvg);
-            f.ExpAvgSq = Flatten(p => read(p).ExpAvgSq);
+            f.ExpAvg = Flatten(p => Read(p).ExpAvg);
+            f.ExpAvgSq = Flatten(p => Read(p).ExpAvgSq);
             f.AvgViews = new Tensor[f.Tensors.Length];
             f.SqViews = new Tensor[f.Tensors.Length];
             long offset = 0;
@@ -91,9 +99,9 @@ sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
                 Tensor View(Tensor flat) => flat.narrow(0, offset, n).view(p.shape).DetachFromDisposeScope();
                 p.set_(f.Parameters.narrow(0, offset, n).view(p.shape));
                 p.grad = f.Gradients.narrow(0, offset, n).view(p.shape);
-                var old = read(p);
+                var old = Read(p);
                 (f.AvgViews[i], f.SqViews[i]) = (View(f.ExpAvg), View(f.ExpAvgSq));
-                write(p, new Moments(f.AvgViews[i], f.SqViews[i], old.Step));
+                Write(p, new Moments(f.AvgViews[i], f.SqViews[i], old.Step));
                 old.ExpAvg.Dispose();
                 old.ExpAvgSq.Dispose();
                 offset += n;
@@ -105,11 +113,11 @@ sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
 
     /// <summary>Adopts moments that were loaded into new tensors (a state dict loaded from another optimiser): their
     /// values move into the flat buffers and the state points at the views again.</summary>
-    static void Adopt(Flat f, Func<Parameter, Moments> read, Action<Parameter, Moments> write)
+    void Adopt(Flat f)
     {
         for (int i = 0; i < f.Tensors.Length; i++)
         {
-            var m = read(f.Tensors[i]);
+            var m = Read(f.Tensors[i]);
             if (!ReferenceEquals(m.ExpAvg, f.AvgViews[i]))
             {
                 f.AvgViews[i].copy_(m.ExpAvg);
@@ -120,7 +128,7 @@ sealed class FlatAdam(IEnumerable<ParamGroup> groups, bool decoupledDecay)
                 f.SqViews[i].copy_(m.ExpAvgSq);
                 m.ExpAvgSq.Dispose();
             }
-            write(f.Tensors[i], m with { ExpAvg = f.AvgViews[i], ExpAvgSq = f.SqViews[i] });
+            Write(f.Tensors[i], m with { ExpAvg = f.AvgViews[i], ExpAvgSq = f.SqViews[i] });
         }
     }
 
@@ -145,28 +153,18 @@ public sealed class FusedAdam : Adam
     public FusedAdam(IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> groups, double weightDecay)
         : base(groups.Select(g => new ParamGroup(g.Parameters, new Options { LearningRate = g.LearningRate })).ToList(),
             groups[0].LearningRate, weight_decay: weightDecay) =>
-        flat = new FlatAdam(_parameter_groups, decoupledDecay: false);
-
-    FlatAdam.Settings SettingsOf(int group) => ((Options)_parameter_groups[group].Options) is var o
-        ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value,
-            o.maximize!.Value)
-        : throw new InvalidOperationException();
-
-    FlatAdam.Moments Read(Parameter p) => (State)_state[p.Handle] is var s ? new(s.exp_avg, s.exp_avg_sq, s.step) : null!;
-
-    void Write(Parameter p, FlatAdam.Moments m)
-    {
-        var s = (State)_state[p.Handle];
-        (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
-    }
+        flat = new FlatAdam(_parameter_groups, decoupledDecay: false, _state,
+            options => (Options)options is var o ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value,
+                o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value) : null!,
+            state => (State)state is var s ? new(s.exp_avg, s.exp_avg_sq, s.step) : null!,
+            (state, m) => ((State)state).SetMoments(m));
 
     public override void zero_grad()
     {
         if (!flat.ZeroGrad()) base.zero_grad();
     }
 
-    public override Tensor step(Func<Tensor>? closure = null) =>
-        closure is null && flat.Step(SettingsOf, Read, Write) ? null! : base.step(closure);
+    public override Tensor step(Func<Tensor>? closure = null) => closure is null && flat.Step() ? null! : base.step(closure);
 
     protected override void Dispose(bool disposing)
     {
@@ -184,32 +182,32 @@ public sealed class FusedAdamW : AdamW
     public FusedAdamW(IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> groups, double weightDecay)
         : base(groups.Select(g => new ParamGroup(g.Parameters, new Options { LearningRate = g.LearningRate })).ToList(),
             groups[0].LearningRate, weight_decay: weightDecay) =>
-        flat = new FlatAdam(_parameter_groups, decoupledDecay: true);
-
-    FlatAdam.Settings SettingsOf(int group) => ((Options)_parameter_groups[group].Options) is var o
-        ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value,
-            o.maximize!.Value)
-        : throw new InvalidOperationException();
-
-    FlatAdam.Moments Read(Parameter p) => (State)_state[p.Handle] is var s ? new(s.exp_avg, s.exp_avg_sq, s.step) : null!;
-
-    void Write(Parameter p, FlatAdam.Moments m)
-    {
-        var s = (State)_state[p.Handle];
-        (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
-    }
+        flat = new FlatAdam(_parameter_groups, decoupledDecay: true, _state,
+            options => (Options)options is var o ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value,
+                o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value) : null!,
+            state => (State)state is var s ? new(s.exp_avg, s.exp_avg_sq, s.step) : null!,
+            (state, m) => ((State)state).SetMoments(m));
 
     public override void zero_grad()
     {
         if (!flat.ZeroGrad()) base.zero_grad();
     }
 
-    public override Tensor step(Func<Tensor>? closure = null) =>
-        closure is null && flat.Step(SettingsOf, Read, Write) ? null! : base.step(closure);
+    public override Tensor step(Func<Tensor>? closure = null) => closure is null && flat.Step() ? null! : base.step(closure);
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         if (disposing) flat.Dispose();
     }
+}
+
+/// <summary>Writing moments into the two Adam state classes, which share fields but no type.</summary>
+static class AdamStates
+{
+    public static void SetMoments(this Adam.State s, FlatAdam.Moments m) =>
+        (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
+
+    public static void SetMoments(this AdamW.State s, FlatAdam.Moments m) =>
+        (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
 }
