@@ -31,9 +31,10 @@ if (parsed.Errors.Count > 0)
         StringSplitOptions.RemoveEmptyEntries)));
     return 2;
 }
-// One torch thread per physical core unless a run says otherwise (--threads): libtorch's own default counts hardware
-// threads (docs/performance.md §9.3).
-if (parsed.CommandResult.Command.Name is not ("spinalnet" or "presets" or "list" or "show" or "download" or "weights"))
+// The commands that take --threads train or time networks: one torch thread per physical core unless the run says
+// otherwise (libtorch's own default counts hardware threads; docs/performance.md §9.3). The others need not load
+// libtorch to start.
+if (parsed.CommandResult.Command.Options.Contains(options.Threads))
     TorchSharp.torch.set_num_threads(SpinalNet.Training.CpuCores.Physical);
 try
 {
