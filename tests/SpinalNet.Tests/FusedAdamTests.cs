@@ -81,32 +81,6 @@ public class FusedAdamTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Saved_state_continues_exactly(bool decoupled)
-    {
-        using var uninterrupted = Model();
-        using (var fused = Fused(decoupled, Groups(uninterrupted, 0.005), 0.01)) Steps(uninterrupted, fused, 0, 20);
-
-        var weights = Path.GetTempFileName();
-        var state = new MemoryStream();
-        using var resumed = Model();
-        using (var fused = Fused(decoupled, Groups(resumed, 0.005), 0.01))
-        {
-            Steps(resumed, fused, 0, 10);
-            using var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true);
-            fused.save_state_dict(writer);
-        }
-        resumed.save(weights);
-        using var continued = Model();
-        continued.load(weights);
-        File.Delete(weights);
-        using (var fused = Fused(decoupled, Groups(continued, 0.005), 0.01))
-        {
-            state.Position = 0;
-            using var reader = new BinaryReader(state);
-            fused.load_state_dict(reader);
-            Steps(continued, fused, 10, 20);
-        }
-        foreach (var ((name, a), (_, b)) in uninterrupted.state_dict().Zip(continued.state_dict()))
-            Assert.True(a.eq(b).all().item<bool>(), $"{name} differs from the uninterrupted run");
-    }
+    public void Saved_state_continues_exactly(bool decoupled) =>
+        FusedSgdTests.AssertSavedStateContinues(model => Fused(decoupled, Groups(model, 0.005), 0.01));
 }
