@@ -75,6 +75,10 @@ public sealed class BadInputTests : IDisposable
             ModelCatalog.Get("cifar10-vgg19-bn").Create(HeadKind.Fc, 0, classes: 2_000_000)), "GB of memory here");
         OneLine(Assert.Throws<ArgumentException>(() =>
             spec.Create(HeadKind.Spinal, 0, new SpinalOverrides(Width: 2_000_000_000))), "above the limit");
+        // `spinalnet summary` builds the network for its trace: the same check first.
+        var huge = Configuration.Resolve(options: new RunOverrides(Model: "cifar10-vgg19-bn", Head: HeadKind.Fc,
+            Classes: 2_000_000));
+        OneLine(Assert.Throws<ArgumentException>(() => NetworkCosts.Of(huge)), "GB of memory here");
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 // The cost of every network the library builds (docs/spinal-layer.md §1.5), the use case behind `spinalnet models`:
 // each classifier with each head, and the regression networks, measured by one traced forward pass of a sample. The
-// classifiers are built on the meta device (shapes without storage), so a 127M-parameter ImageNet network costs nothing
-// to count.
+// classifiers are checked on the meta device (shapes without storage) before they are built for the trace, so a
+// network too large for the machine is refused rather than allocated.
 using SpinalNet.Cost;
 using SpinalNet.Models;
 using SpinalNet.Regression;
@@ -16,15 +16,17 @@ public sealed record NetworkCost(string Name, string Head, string Description, C
 /// <summary>The costs of every network the library builds (`spinalnet models`).</summary>
 public static class NetworkCosts
 {
-    /// <summary>The cost of the network a configuration describes (`spinalnet summary`), counted on the meta
-    /// device.</summary>
+    /// <summary>The cost of the network a configuration describes (`spinalnet summary`), at the run's input
+    /// shape.</summary>
     public static CostReport Of(RunConfig config) =>
         Measure(config.Spec, config.Head, config.Spinal, config.Classes, config.InputShape);
 
     /// <summary>Traced on the CPU: libtorch has no meta kernel for convolutions (PyTorch's live in Python), so the
-    /// network is built for real, without its initialisation, and forgotten at once.</summary>
+    /// network is built for real (after the memory check, which counts it on the meta device) and forgotten at
+    /// once.</summary>
     static CostReport Measure(ModelSpec spec, HeadKind head, SpinalOverrides? spinal, int? classes, long[]? shape = null)
     {
+        spec.CheckFits(head, spinal, classes);
         using var model = spec.Build(head, spinal ?? SpinalOverrides.None, classes ?? spec.Classes);
         return CostReport.Measure(model, shape ?? spec.InputShape);
     }
