@@ -1,5 +1,7 @@
 // The fused Spinal path (docs/performance.md §9.1) against the plain one: outputs and every gradient (input, weights,
-// biases) equal within 1e-5 over random configurations, in training and evaluation mode; and which path forward takes.
+// biases) equal within 1e-5 over random configurations, in training and evaluation mode, on both fused nodes (float32
+// on the CPU: the managed kernel, SpinalCpuKernel.cs; float64: the node on libtorch operations, FusedSpinal.cs); the
+// kernel's own gradient accumulation; and which path forward takes.
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -38,12 +40,14 @@ public class FusedSpinalTests
     [MemberData(nameof(Configurations))]
     public void Fused_equals_plain_in_outputs_and_gradients(int case_, SpinalConfig config)
     {
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
         foreach (bool training in new[] { true, false })
         {
             torch.manual_seed(case_);
             using var layer = new SpinalLayer(config);
+            layer.to(dtype);
             layer.train(training);
-            var x = torch.randn(6, config.InputWidth);
+            var x = torch.randn(6, config.InputWidth, dtype: dtype);
             var (plainOut, plainGrads) = Run(layer, x, case_, layer.ForwardPlain);
             var (fusedOut, fusedGrads) = Run(layer, x, case_, layer.forward);
             AssertClose(plainOut, fusedOut, $"case {case_} output (training {training})");
@@ -51,6 +55,33 @@ public class FusedSpinalTests
                 AssertClose(grad, fusedGrads[name], $"case {case_} gradient of {name} (training {training})");
             Assert.Equal(!config.BatchNorm && (config.Dropout == 0 || !training), layer.UsesFusedPath);
         }
+    }
+
+    [Fact]
+    public void Kernel_gradients_accumulate_skip_frozen_parameters_and_need_no_input_gradient()
+    {
+        // The CPU kernel adds into .grad itself: a second backward doubles every gradient, as autograd's
+        // accumulation does; a frozen parameter gets none; features without gradients (a frozen backbone) still
+        // train the head.
+        var config = new SpinalConfig(21, 5, 4, 3, Splits: 3);
+        torch.manual_seed(8);
+        using var fused = new SpinalLayer(config);
+        using var plain = new SpinalLayer(config);
+        plain.load_state_dict(fused.state_dict());
+        var frozen = fused.named_parameters().First().name;
+        fused.get_parameter(frozen)!.requires_grad = false;
+        plain.get_parameter(frozen)!.requires_grad = false;
+        var x = torch.randn(9, 21);
+        var weights = torch.linspace(-1, 2, 27).reshape(9, 3);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            (fused.forward(x) * weights).sum().backward();
+            (plain.ForwardPlain(x) * weights).sum().backward();
+        }
+        Assert.True(fused.UsesFusedPath);
+        Assert.Null(fused.get_parameter(frozen)!.grad);
+        foreach (var (name, p) in plain.named_parameters().Where(p => p.name != frozen))
+            AssertClose(p.grad!, fused.get_parameter(name)!.grad!, $"twice-accumulated gradient of {name}");
     }
 
     [Fact]
@@ -119,5 +150,5 @@ public class FusedSpinalTests
 
     static void AssertClose(Tensor expected, Tensor actual, string what) =>
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5),
-            $"{what}: max difference {(actual - expected).abs().max().item<float>()}");
+            $"{what}: max difference {(actual - expected).abs().max().to(ScalarType.Float64).item<double>()}");
 }

@@ -166,8 +166,10 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
             vars.Add(linear.weight!);
             vars.Add(linear.bias!);
         }
-        return torch.is_grad_enabled() ? FusedSpinalFunction.apply(vars.ToArray())
-            : FusedSpinalFunction.Compute(vars.ToArray(), out _);
+        var inputs = vars.ToArray();
+        if (SpinalCpuKernel.Takes(fusedPlan, x, inputs))
+            return SpinalCpuFunction.Run(inputs);
+        return torch.is_grad_enabled() ? FusedSpinalFunction.apply(inputs) : FusedSpinalFunction.Compute(inputs, out _);
     }
 
     /// <summary>The plain path, module by module as the configuration reads.</summary>
