@@ -66,6 +66,19 @@ class DefaultHead(nn.Module):
         return self.fc2(F.dropout(F.relu(self.fc1(x)), 0.5, self.training))
 
 
+def train_epoch(model, opt, x, y, batch, generator):
+    """One shuffled pass of log_softmax + NLL training; returns its seconds."""
+    start = time.perf_counter()
+    model.train()
+    order = torch.randperm(len(y), generator=generator)
+    for b in range(0, len(y), batch):
+        idx = order[b:b + batch]
+        opt.zero_grad()
+        F.nll_loss(F.log_softmax(model(x[idx]), 1), y[idx]).backward()
+        opt.step()
+    return time.perf_counter() - start
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -82,16 +95,7 @@ def main():
         g = torch.Generator().manual_seed(1)
         times = []
         for epoch in range(args.epochs):
-            start = time.perf_counter()
-            model.train()
-            order = torch.randperm(len(labels), generator=g)
-            for b in range(0, len(labels), 64):
-                idx = order[b:b + 64]
-                opt.zero_grad()
-                loss = F.nll_loss(F.log_softmax(model(x_all[idx]), 1), labels[idx])
-                loss.backward()
-                opt.step()
-            times.append(time.perf_counter() - start)
+            times.append(train_epoch(model, opt, x_all, labels, 64, g))
         steady = times[2:]
         print(f"pytorch {torch.__version__} {name}: {statistics.mean(steady):.3f} s/epoch "
               f"(sd {statistics.stdev(steady):.3f}, {len(steady)} epochs, {args.threads} threads)")

@@ -266,6 +266,7 @@ public static class Trainer
             var evalClock = Stopwatch.StartNew();
             var validation = data.Validation is null ? null : Evaluate(data.Validation);
             var test = Evaluate(data.Test);
+            MemoryRelease.AfterEpoch();
             double evalSeconds = evalClock.Elapsed.TotalSeconds;
             double score = (validation ?? test).Accuracy;
             bool improved = score > best;
