@@ -43,7 +43,7 @@ public class ModelsStructureTests
         { "cifar10-vgg19-bn", HeadKind.Spinal, "Dropout Linear256-512 ReLU Dropout Linear768-512 ReLU " +
                                                "Dropout Linear768-512 ReLU Dropout Linear768-512 ReLU Dropout Linear2048-10" },
         { "cifar10-resnet18", HeadKind.Fc, "MaxPool2d Flatten Linear256-10" },
-        { "cifar100-resnet34", HeadKind.Spinal, "MaxPool2d ChannelsLastFlatten Linear256-512 ReLU Linear768-512 ReLU " +
+        { "cifar100-resnet34", HeadKind.Spinal, "MaxPool2x2 ChannelsLastFlatten Linear256-512 ReLU Linear768-512 ReLU " +
                                                 "Linear768-512 ReLU Linear768-512 ReLU Linear2048-100" },
         { "arch2-mnist", HeadKind.Spinal, "" },
     };
@@ -89,8 +89,8 @@ public class ModelsStructureTests
     public void Backbones_place_batch_norm_and_dropout_as_the_scripts()
     {
         using var cnn = ModelCatalog.Get("cifar10-cnn").Create(HeadKind.Fc, 0);
-        Assert.Equal("Conv3-32 BatchNorm2d ReLU Conv32-64 ReLU MaxPool2d Conv64-128 BatchNorm2d ReLU Conv128-128 ReLU " +
-                     "MaxPool2d Dropout2d Conv128-256 BatchNorm2d ReLU Conv256-256 ReLU MaxPool2d Flatten",
+        Assert.Equal("Conv3-32 BatchNorm2d ReLU Conv32-64 ReLU MaxPool2x2 Conv64-128 BatchNorm2d ReLU Conv128-128 ReLU " +
+                     "MaxPool2x2 Dropout2d Conv128-256 BatchNorm2d ReLU Conv256-256 ReLU MaxPool2x2 Flatten",
             Leaves(Part(cnn, "backbone")));
         using var resnet = ModelCatalog.Get("cifar10-resnet18").Create(HeadKind.Fc, 0);
         var leaves = Leaves(Part(resnet, "backbone"));

@@ -130,6 +130,7 @@ public static class OnnxExport
                 l.bias is null ? [x, g.Weight(path + "weight")] : [x, g.Weight(path + "weight"), g.Weight(path + "bias")],
                 Int("transB", 1)),
             MaxPool2d p => Pool(p, path, x),
+            SpinalNet.Layers.MaxPool2x2 => g.Node("MaxPool", path, [x], Ints("kernel_shape", [2, 2]), Ints("strides", [2, 2])),
             ReLU => g.Node("Relu", path, [x]),
             Tanh => g.Node("Tanh", path, [x]),
             Sigmoid => g.Node("Sigmoid", path, [x]),

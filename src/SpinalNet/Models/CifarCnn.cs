@@ -35,10 +35,10 @@ public static class CifarCnn
         nn.Module<Tensor, Tensor> Conv(int from, int to) => nn.Conv2d(from, to, 3, padding: 1);
         return nn.Sequential(
             ("conv_layer", VggFeatures.Numbered([
-                Conv(3, c[0]), nn.BatchNorm2d(c[0]), nn.ReLU(), Conv(c[0], c[1]), nn.ReLU(), nn.MaxPool2d(2, 2),
-                Conv(c[1], c[2]), nn.BatchNorm2d(c[2]), nn.ReLU(), Conv(c[2], c[3]), nn.ReLU(), nn.MaxPool2d(2, 2),
+                Conv(3, c[0]), nn.BatchNorm2d(c[0]), nn.ReLU(), Conv(c[0], c[1]), nn.ReLU(), new MaxPool2x2(),
+                Conv(c[1], c[2]), nn.BatchNorm2d(c[2]), nn.ReLU(), Conv(c[2], c[3]), nn.ReLU(), new MaxPool2x2(),
                 nn.Dropout2d(0.05),
-                Conv(c[3], c[4]), nn.BatchNorm2d(c[4]), nn.ReLU(), Conv(c[4], c[5]), nn.ReLU(), nn.MaxPool2d(2, 2),
+                Conv(c[3], c[4]), nn.BatchNorm2d(c[4]), nn.ReLU(), Conv(c[4], c[5]), nn.ReLU(), new MaxPool2x2(),
             ])),
             ("flatten", nn.Flatten()));
     }

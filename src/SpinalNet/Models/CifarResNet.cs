@@ -87,7 +87,7 @@ public static class CifarResNet
     public static ClassifierNetwork Create(CifarResNetConfig config, HeadKind head, SpinalOverrides? spinal = null)
     {
         nn.Module<Tensor, Tensor> classifier = head == HeadKind.Spinal
-            ? nn.Sequential(("pool", nn.MaxPool2d(2, 2)), ("positions", new ChannelsLastFlatten()),
+            ? nn.Sequential(("pool", new MaxPool2x2()), ("positions", new ChannelsLastFlatten()),
                 ("spinal", new SpinalLayer((spinal ?? SpinalOverrides.None).Apply(config.SpinalHead))))
             : nn.Sequential(("pool", nn.MaxPool2d(4, 1)), ("flatten", nn.Flatten()),
                 ("fc", new FullyConnectedHead(new FullyConnectedConfig(config.OutChannels, [], config.Classes))));

@@ -26,11 +26,11 @@ public static class MnistCnn
 {
     public static nn.Module<Tensor, Tensor> Backbone() => nn.Sequential(
         ("conv1", nn.Conv2d(1, 10, 5)),
-        ("pool1", nn.MaxPool2d(2)),
+        ("pool1", new MaxPool2x2()),
         ("act1", nn.ReLU()),
         ("conv2", nn.Conv2d(10, 20, 5)),
         ("drop2", nn.Dropout2d(0.5)),
-        ("pool2", nn.MaxPool2d(2)),
+        ("pool2", new MaxPool2x2()),
         ("act2", nn.ReLU()),
         ("flatten", nn.Flatten()));
 

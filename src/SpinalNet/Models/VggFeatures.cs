@@ -2,6 +2,7 @@
 // list of output channel counts, each a 3×3 convolution (padding 1, with bias) → BatchNorm2d → ReLU, with Pool marking
 // a 2×2 max pool. Modules are numbered in order (0, 1, 2, ...) exactly as nn.Sequential numbers them in PyTorch, so the
 // authors' keys (features.N.*, l3.4.running_mean) are our keys.
+using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ public static class VggFeatures
         {
             if (channels == Pool)
             {
-                modules.Add(nn.MaxPool2d(2, 2));
+                modules.Add(new MaxPool2x2());
                 continue;
             }
             modules.Add(nn.Conv2d(inChannels, channels, 3, padding: 1));
