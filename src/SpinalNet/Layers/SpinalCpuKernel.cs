@@ -24,12 +24,14 @@ static unsafe class SpinalCpuKernel
     internal const int UpToWidth = 32;
 
     /// <summary>Whether the kernel computes this call (inputs as the node's): narrow layers, x and the parameters
-    /// float32 tensors on the CPU, x contiguous (parameters always are).</summary>
+    /// contiguous float32 tensors on the CPU.</summary>
     internal static bool Takes(FusedSpinalPlan plan, Tensor x, object[] inputs)
     {
-        if (plan.Config.LayerWidth > UpToWidth || !x.is_contiguous()) return false;
+        if (plan.Config.LayerWidth > UpToWidth) return false;
         for (int k = 1; k < inputs.Length; k++)
-            if (inputs[k] is Tensor t && (t.dtype != ScalarType.Float32 || t.device_type != TorchSharp.DeviceType.CPU)) return false;
+            if (inputs[k] is Tensor t && (t.dtype != ScalarType.Float32 || t.device_type != TorchSharp.DeviceType.CPU ||
+                                          !t.is_contiguous()))
+                return false;
         return true;
     }
 

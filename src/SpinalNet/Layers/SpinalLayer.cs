@@ -11,8 +11,9 @@
 // Output:   y  = Wout · [h0 ; h1 ; ... ; h_{L-1}]    Wout ∈ R^{C × L·w}      (layer order; logits; C = 0: none)
 // Each layer is DenseBlock: Dropout on its concatenated input -> Linear -> BatchNorm1d -> φ; the output layer is
 // Dropout -> Linear. With SharedWeights (docs/spinal-layer.md §1.6, "SpinalNet SW") layers 1..L-1 reuse one block.
-// forward takes the fused path (FusedSpinal.cs, docs/performance.md §9.1) where it covers the configuration and mode,
-// and this plain path otherwise; the plain path is the readable reference the fused one is tested against.
+// forward takes the fused path (one autograd node: SpinalCpuKernel.cs for float32 on the CPU, FusedSpinal.cs
+// elsewhere; docs/performance.md §9.1) where it covers the configuration and mode, and this plain path otherwise; the
+// plain path is the readable reference the fused one is tested against.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -147,7 +148,8 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     /// <exception cref="ArgumentException">The input is not [batch, N].</exception>
     public override Tensor forward(Tensor x) => UsesFusedPath ? ForwardFused(x) : ForwardPlain(x);
 
-    /// <summary>The fused path: one autograd node (FusedSpinal.cs); only where <see cref="UsesFusedPath"/>.</summary>
+    /// <summary>The fused path: one autograd node, on the CPU kernel for float32 CPU tensors (SpinalCpuKernel.cs) and
+    /// on libtorch operations otherwise (FusedSpinal.cs); only where <see cref="UsesFusedPath"/>.</summary>
     public Tensor ForwardFused(Tensor x)
     {
         CheckInput(x);
