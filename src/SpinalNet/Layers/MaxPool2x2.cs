@@ -60,8 +60,8 @@ sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool2x2Functi
         var dy = gradOutput.is_contiguous() ? gradOutput : gradOutput.contiguous();
         var dx = zeros(shape);
         var (planes, h, w) = Dimensions(shape);
-        float* src = SpinalCpuKernel.Data(dy), dst = SpinalCpuKernel.Data(dx);
-        byte* at = (byte*)SpinalCpuKernel.Data(where);
+        float* src = TensorMemory.Of<float>(dy), dst = TensorMemory.Of<float>(dx);
+        byte* at = TensorMemory.Of<byte>(where);
         Scatter(src, at, dst, h, w, planes);
         return [dx];
     }
@@ -73,8 +73,8 @@ sealed class MaxPool2x2Function : autograd.SingleTensorFunction<MaxPool2x2Functi
         var shape = x.shape;
         var y = empty(OutputShape(shape));
         var (planes, h, w) = Dimensions(shape);
-        float* src = SpinalCpuKernel.Data(x), dst = SpinalCpuKernel.Data(y);
-        byte* at = where is null ? null : (byte*)SpinalCpuKernel.Data(where);
+        float* src = TensorMemory.Of<float>(x), dst = TensorMemory.Of<float>(y);
+        byte* at = where is null ? null : TensorMemory.Of<byte>(where);
         Pool(src, dst, at, h, w, planes);
         return y;
     }

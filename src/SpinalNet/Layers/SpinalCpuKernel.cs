@@ -12,7 +12,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Layers;
@@ -34,10 +33,6 @@ static unsafe class SpinalCpuKernel
                 return false;
         return true;
     }
-
-    /// <summary>The first element of a contiguous CPU tensor (its storage is native memory: no pinning needed).</summary>
-    internal static float* Data(Tensor t) =>
-        (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
     /// <summary>The parameters' memory, in the order of the node's inputs: blocks' weight and bias, then the
     /// output layer's.</summary>
@@ -364,8 +359,8 @@ sealed class SpinalCpuFunction : autograd.SingleTensorFunction<SpinalCpuFunction
         long batch = x.shape[0], lw = (long)c.Layers * c.LayerWidth;
         h = empty(batch, lw);
         var y = empty(batch, c.Outputs > 0 ? c.Outputs : lw);
-        SpinalCpuKernel.Forward(plan, SpinalCpuKernel.Data(x), (int)batch, WeightsOf(plan, inputs.Skip(2).Cast<Tensor>()),
-            SpinalCpuKernel.Data(h), SpinalCpuKernel.Data(y));
+        SpinalCpuKernel.Forward(plan, TensorMemory.Of<float>(x), (int)batch, WeightsOf(plan, inputs.Skip(2).Cast<Tensor>()),
+            TensorMemory.Of<float>(h), TensorMemory.Of<float>(y));
         return y;
     }
 
@@ -393,9 +388,9 @@ sealed class SpinalCpuFunction : autograd.SingleTensorFunction<SpinalCpuFunction
                 }
             }
         var dx = x.requires_grad ? empty_like(x) : null;
-        SpinalCpuKernel.Backward(plan, SpinalCpuKernel.Data(x), (int)x.shape[0], WeightsOf(plan, parameters),
-            SpinalCpuKernel.Data(h), SpinalCpuKernel.Data(dy), WeightsOf(plan, sums),
-            dx is null ? null : SpinalCpuKernel.Data(dx));
+        SpinalCpuKernel.Backward(plan, TensorMemory.Of<float>(x), (int)x.shape[0], WeightsOf(plan, parameters),
+            TensorMemory.Of<float>(h), TensorMemory.Of<float>(dy), WeightsOf(plan, sums),
+            dx is null ? null : TensorMemory.Of<float>(dx));
         return [null!, dx!, null!, null!, null!];
     }
 
@@ -407,11 +402,11 @@ sealed class SpinalCpuFunction : autograd.SingleTensorFunction<SpinalCpuFunction
         var bias = new float*[blocks];
         for (int b = 0; b < blocks; b++)
         {
-            weight[b] = SpinalCpuKernel.Data(t[2 * b]);
-            bias[b] = SpinalCpuKernel.Data(t[2 * b + 1]);
+            weight[b] = TensorMemory.Of<float>(t[2 * b]);
+            bias[b] = TensorMemory.Of<float>(t[2 * b + 1]);
         }
         bool output = plan.Config.Outputs > 0;
-        return new SpinalCpuKernel.Weights(weight, bias, output ? SpinalCpuKernel.Data(t[2 * blocks]) : null,
-            output ? SpinalCpuKernel.Data(t[2 * blocks + 1]) : null);
+        return new SpinalCpuKernel.Weights(weight, bias, output ? TensorMemory.Of<float>(t[2 * blocks]) : null,
+            output ? TensorMemory.Of<float>(t[2 * blocks + 1]) : null);
     }
 }
