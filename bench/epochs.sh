@@ -12,10 +12,11 @@ shift $(( $# > 2 ? 2 : $# )) || true
 threads=("$@")
 [ ${#threads[@]} -eq 0 ] && { [ "$model" = vgg5 ] && threads=(2) || threads=(1 2); }
 case "$model" in
-  mnist-cnn) extra=(); script=bench/pytorch/mnist_cnn_epoch.py; tests=2000 ;;
-  vgg5) extra=(--data embedded --augmentation mnist); script=bench/pytorch/vgg5_epoch.py; tests=2000 ;;
+  mnist-cnn) extra=(); script=bench/pytorch/mnist_cnn_epoch.py ;;
+  vgg5) extra=(--data embedded --augmentation mnist); script=bench/pytorch/vgg5_epoch.py ;;
   *) echo "bench/epochs.sh: model '$model' is not one of mnist-cnn, vgg5" >&2; exit 2 ;;
 esac
+tests=2000   # the embedded test digits, which every epoch evaluates
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for t in "${threads[@]}"; do

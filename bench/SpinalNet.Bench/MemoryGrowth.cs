@@ -1,9 +1,9 @@
 // Resident memory over a training run (the target of docs/performance.md §9.3: < 5% growth from epoch 2 to 10): the
 // MNIST CNN with its Spinal head on the embedded digits, the library's Trainer, the process's resident set read after
 // every epoch. Run: dotnet run -c Release --project bench/SpinalNet.Bench -- memory [EPOCHS] [THREADS]
-using System.Globalization;
 using SpinalNet.Data;
 using SpinalNet.Models;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 using TorchSharp;
 
@@ -15,8 +15,7 @@ sealed class MemoryGrowth : ITrainingObserver
 
     public void OnEpoch(EpochMetrics metrics)
     {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        resident.Add(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0);
+        resident.Add(Benchmark.ResidentBytes() / (1024.0 * 1024));
         Console.WriteLine($"epoch {metrics.Epoch}: resident {resident[^1]:F1} MB, managed heap {GC.GetTotalMemory(false) / 1e6:F1} MB");
     }
 

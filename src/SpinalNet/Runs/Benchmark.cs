@@ -146,15 +146,23 @@ public static class Benchmark
         return rounds[rounds.Count / 2];
     }
 
-    /// <summary>VmHWM of /proc/self/status where there is one, else the process's peak working set.</summary>
-    static long PeakResidentBytes()
+    /// <summary>The process's peak resident memory: VmHWM of /proc/self/status where there is one, else the peak
+    /// working set.</summary>
+    public static long PeakResidentBytes() => StatusBytes("VmHWM:", self => self.PeakWorkingSet64);
+
+    /// <summary>The process's resident memory now: VmRSS of /proc/self/status where there is one, else the working
+    /// set.</summary>
+    public static long ResidentBytes() => StatusBytes("VmRSS:", self => self.WorkingSet64);
+
+    static long StatusBytes(string field, Func<Process, long> otherwise)
     {
         const string path = "/proc/self/status";
         if (File.Exists(path))
             foreach (var line in File.ReadLines(path))
-                if (line.StartsWith("VmHWM:") && long.TryParse(line[6..].Trim().Split(' ')[0], out var kb))
+                if (line.StartsWith(field, StringComparison.Ordinal) &&
+                    long.TryParse(line[field.Length..].Trim().Split(' ')[0], out var kb))
                     return kb * 1024;
         using var self = Process.GetCurrentProcess();
-        return self.PeakWorkingSet64;
+        return otherwise(self);
     }
 }
