@@ -22,7 +22,7 @@ public static class AllReduceBenchmark
         foreach (var model in new[] { "mnist-cnn", "vgg5" })
         foreach (var head in new[] { HeadKind.Fc, HeadKind.Spinal })
         {
-            using var network = ModelCatalog.Get(model).Create(head, 1, SpinalOverrides.None, null);
+            using var network = ModelCatalog.Get(model).Create(head, 1);
             foreach (var p in network.parameters()) p.grad = torch.ones_like(p);
             var averager = new GradientAverager(group, network.parameters());
             long values = averager.BufferLength - 2;

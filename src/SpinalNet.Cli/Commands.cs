@@ -118,7 +118,8 @@ static class Commands
         var shard = new Option<string?>("--shard") { Hidden = true };  // a worker's share: I/N
         var command = new Command("sweep", "Train the conventional head and a grid of Spinal heads from the same seed " +
             "on the same batches; report cost, head step time, accuracy and the Pareto front.")
-            { widths, layers, splits, repeats, budget, output, resume, jobs, shard, o.Model, o.Classes };
+            { widths, layers, splits, repeats, budget, output, resume, jobs, shard, o.Model, o.Classes, o.SpinalDropout,
+                o.SpinalBatchNorm, o.ImageSize };
         Add(command, o.TrainingOptions);
         command.SetAction(r =>
         {
@@ -132,8 +133,8 @@ static class Commands
             var points = r.GetValue(shard) is { } part
                 ? sweep.Run(null, cancel.Token, r.GetValue(budget), SweepShard.Parse(part))
                 : r.GetValue(jobs) is > 1 and var n
-                    ? sweep.RunInProcesses(n, s => Self("sweep", "--resume", sweep.Folder, "--shard", $"{s}", "--threads",
-                        $"{sweep.WorkerThreads(n)}", "--quiet"))
+                    ? SweepWorkers.Run(sweep, n, s => Self("sweep", "--resume", sweep.Folder, "--shard", $"{s}",
+                        "--threads", $"{SweepWorkers.Threads(sweep.Plan, n)}", "--quiet"))
                     : ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token, r.GetValue(budget)));
             if (r.GetValue(shard) is not null) return 0;
             Print(["head", "w", "L", "k", "head parameters", "head multiplications", "head step µs", "accuracy",

@@ -1,9 +1,11 @@
 // The `spinalnet` command line: parses, calls the library, prints. Every failure the user can cause ends as one line
 // on stderr and a non-zero exit code, never a stack trace.
+using SpinalNet.Layers;
 using System.CommandLine;
 using System.CommandLine.Help;
 using SpinalNet.Cli;
 using Spectre.Console;
+
 using SpinalNet.Data;
 
 // Tables keep their shape in logs and pipes, where the terminal width is unknown.
@@ -39,6 +41,12 @@ if (parsed.CommandResult.Command.Options.Contains(options.Threads))
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (SettingException e)
+{
+    // The library names its settings; this command names the flags that set them.
+    Console.Error.WriteLine($"spinalnet: {RunOptions.FlagOf(e.Setting)} {e.Value} {e.Rule}".ReplaceLineEndings(" "));
+    return 1;
 }
 catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or DataFormatException
                              or UnauthorizedAccessException or InvalidOperationException)

@@ -1,6 +1,7 @@
 // The options of the commands that build and train a network, with their help texts, turned into the library's typed
 // configuration layers. Parsing only: what the values mean, their defaults and their checks live in the library
 // (Runs/Configuration.cs, Runs/Recipes.cs).
+using SpinalNet.Layers;
 using System.CommandLine;
 using SpinalNet.Models;
 using SpinalNet.Runs;
@@ -24,10 +25,13 @@ sealed class RunOptions
         "gives the defaults of the options below.", "-m");
     public readonly Option<string?> Head = Opt<string?>("--head", "spinal|fc", "Classifier head: spinal (the paper's " +
         "Spinal layer; default) or fc (the conventional fully-connected head of the authors' default script).");
+    // The paper's head of the default network, for the help texts.
+    static readonly SpinalSettings Own = ModelCatalog.Get(Configuration.DefaultModel).Spinal;
+
     public readonly Option<int?> SpinalWidth = Opt<int?>("--spinal-width", "W", "Neurons in each spinal layer, the " +
-        "authors' layer_width (default: the paper's for the model, 8 for mnist-cnn).");
+        $"authors' layer_width (default: the paper's for the model, {Own.Width} for {Configuration.DefaultModel}).");
     public readonly Option<int?> SpinalLayers = Opt<int?>("--spinal-layers", "L", "Spinal layers in the head (default: " +
-        "the paper's for the model, 6 for mnist-cnn).");
+        $"the paper's for the model, {Own.Layers} for {Configuration.DefaultModel}).");
     public readonly Option<int?> Splits = Opt<int?>("--splits", "K", "Parts the features are cut into; each spinal " +
         "layer reads one part, in turn. The part's size is the authors' Half_width: half the features with the " +
         "default 2 (160 of 320 for mnist-cnn).");
@@ -120,6 +124,21 @@ sealed class RunOptions
     /// <summary>The names of the options given on this command line, among <paramref name="options"/>.</summary>
     public static IEnumerable<string> Given(ParseResult r, IEnumerable<Option> options) =>
         options.Where(o => Has(r, o)).Select(o => o.Name);
+
+    /// <summary>The flag that sets a library setting (SettingException.Setting), or the setting's own name.</summary>
+    public static string FlagOf(string setting) => Flags.TryGetValue(setting, out var flag) ? flag : setting;
+
+    static readonly Dictionary<string, string> Flags = new()
+    {
+        ["Model"] = "--model", ["Head"] = "--head", ["Classes"] = "--classes", ["ImageSize"] = "--image-size",
+        ["Data"] = "--data", ["Augmentation"] = "--augmentation", ["Pretrained"] = "--pretrained",
+        ["LayerWidth"] = "--spinal-width", ["Layers"] = "--spinal-layers", ["Splits"] = "--splits",
+        ["Dropout"] = "--spinal-dropout", ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size",
+        ["TestBatchSize"] = "--test-batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
+        ["WeightDecay"] = "--weight-decay", ["Schedule"] = "--schedule", ["ValidationFraction"] = "--validation-fraction",
+        ["Patience"] = "--patience", ["MaxTimeSeconds"] = "--max-time", ["Seed"] = "--seed", ["Threads"] = "--threads",
+        ["HeadLearningRate"] = "--head-lr", ["Repeats"] = "--repeats", ["Jobs"] = "--jobs",
+    };
 
     static bool Has(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
 

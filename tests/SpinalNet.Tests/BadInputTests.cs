@@ -1,6 +1,7 @@
 // Bad input and faults, case by case: each ends in a typed one-line error naming the file, key, option or value at
 // fault (or in the right answer), before anything on disk changes; and random bytes fed to every reader end the same
 // way, never in a crash.
+using SpinalNet.Layers;
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using SpinalNet.Data;
@@ -70,11 +71,11 @@ public sealed class BadInputTests : IDisposable
     public void Sizes_beyond_memory_or_the_width_limit_fail_before_allocation()
     {
         var spec = ModelCatalog.Get("mnist-cnn");
-        OneLine(Assert.Throws<ArgumentException>(() => spec.Create(HeadKind.Fc, 0, classes: 1_000_000_000)), "--classes");
+        OneLine(Assert.Throws<SettingException>(() => spec.Create(HeadKind.Fc, 0, classes: 1_000_000_000)), "Classes");
         OneLine(Assert.Throws<ArgumentException>(() =>
             ModelCatalog.Get("cifar10-vgg19-bn").Create(HeadKind.Fc, 0, classes: 2_000_000)), "GB of memory here");
         OneLine(Assert.Throws<ArgumentException>(() =>
-            spec.Create(HeadKind.Spinal, 0, new SpinalOverrides(Width: 2_000_000_000))), "above the limit");
+            spec.With(HeadKind.Spinal, s => s with { Width = 2_000_000_000 }).Create(0)), "above the limit");
         // `spinalnet summary` builds the network for its trace: the same check first.
         var huge = Configuration.Resolve(options: new RunOverrides(Model: "cifar10-vgg19-bn", Head: HeadKind.Fc,
             Classes: 2_000_000));

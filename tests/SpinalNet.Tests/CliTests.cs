@@ -50,6 +50,10 @@ public sealed class CliTests : IDisposable
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Equal("mnist-cnn", config.RootElement.GetProperty("model").GetString());
         Assert.Equal("spinal", config.RootElement.GetProperty("head").GetString());
+        // The head it trained, resolved: the paper's w = 8, L = 6, k = 2 (docs/architecture.md §14.1).
+        var spinal = config.RootElement.GetProperty("spinal");
+        Assert.Equal((8, 6, 2), (spinal.GetProperty("width").GetInt32(), spinal.GetProperty("layers").GetInt32(),
+            spinal.GetProperty("splits").GetInt32()));
         Assert.Equal(7, config.RootElement.GetProperty("settings").GetProperty("seed").GetInt64());
         Assert.Equal(0.05, config.RootElement.GetProperty("settings").GetProperty("learning_rate").GetDouble());
         Assert.Equal(0.5, config.RootElement.GetProperty("settings").GetProperty("momentum").GetDouble());

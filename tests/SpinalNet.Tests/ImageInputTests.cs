@@ -3,6 +3,7 @@
 // image size, which resizes the samples at the end of the pipeline and travels with the run; grey samples repeated to
 // three channels for a colour network; the ImageNet pipeline; and an image size a network cannot take refused in one
 // line, before a run folder exists, with the smallest size that works found on the meta device.
+using SpinalNet.Layers;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -81,8 +82,8 @@ public sealed class ImageInputTests : IDisposable
         };
         Assert.Equal([3L, 40, 40], config.InputShape);
         // The CIFAR CNN takes 32 x 32 only: the size is refused before any data is read.
-        Assert.Equal("--image-size 40 does not fit cifar10-cnn, made for 32 x 32 images (Parameter 'image-size')",
-            Assert.Throws<ArgumentException>(() => Configuration.Validate(config)).Message);
+        Assert.Equal("ImageSize 40 does not fit cifar10-cnn, made for 32 x 32 images (Parameter 'ImageSize')",
+            Assert.Throws<SettingException>(() => Configuration.Validate(config)).Message);
 
         config = config with { ImageSize = 32 };
         using var data = config.LoadData();
@@ -133,26 +134,28 @@ public sealed class ImageInputTests : IDisposable
 
     /// <summary>Three unpadded stride-2 3 × 3 convolutions and a global average pool: a side n gives
     /// ⌊(n − 3) / 2⌋ + 1 per convolution, so the smallest side that reaches the pool is 15 (15 → 7 → 3 → 1).</summary>
-    static readonly ModelSpec Pooling = new("pooling", "test backbone", [3, 64, 64], 10, (head, spinal, classes) =>
-        new ClassifierNetwork(nn.Sequential(nn.Conv2d(3, 4, 3, stride: 2), nn.Conv2d(4, 4, 3, stride: 2),
-            nn.Conv2d(4, 8, 3, stride: 2), nn.AdaptiveAvgPool2d(1), nn.Flatten()), nn.Linear(8, classes), false));
+    static readonly ModelSpec Pooling = new("pooling", "test backbone", [3, 64, 64], 10, new SpinalSettings(4, 2),
+        choice => new ClassifierNetwork(nn.Sequential(nn.Conv2d(3, 4, 3, stride: 2), nn.Conv2d(4, 4, 3, stride: 2),
+            nn.Conv2d(4, 8, 3, stride: 2), nn.AdaptiveAvgPool2d(1), nn.Flatten()), nn.Linear(8, choice.Classes), false));
+
+    static void CheckImageSize(int size) => (Pooling.Network(HeadKind.Fc) with { ImageSize = size }).CheckImageSize();
 
     [Fact]
     public void An_image_size_the_network_cannot_take_is_one_line_with_the_smallest_that_works()
     {
-        Pooling.CheckImageSize(15, HeadKind.Fc);
-        Pooling.CheckImageSize(500, HeadKind.Fc);
+        CheckImageSize(15);
+        CheckImageSize(500);
         foreach (int size in new[] { 3, 14 })
-            Assert.Equal($"--image-size {size} is too small for pooling: the smallest image size it takes is 15 " +
-                         "(Parameter 'image-size')",
-                Assert.Throws<ArgumentException>(() => Pooling.CheckImageSize(size, HeadKind.Fc)).Message);
-        Assert.Contains("--image-size 0 must be at least 1",
-            Assert.Throws<ArgumentException>(() => Pooling.CheckImageSize(0, HeadKind.Fc)).Message);
+            Assert.Equal($"ImageSize {size} is too small for pooling: the smallest image size it takes is 15 " +
+                         "(Parameter 'ImageSize')",
+                Assert.Throws<SettingException>(() => CheckImageSize(size)).Message);
+        Assert.Contains("ImageSize 0 must be at least 1",
+            Assert.Throws<SettingException>(() => CheckImageSize(0)).Message);
 
         var folder = temp.Combine("run");
         var config = Recipes.DefaultsFor("mnist-cnn") with { ImageSize = 8 };
-        Assert.Equal("--image-size 8 is too small for mnist-cnn: the smallest image size it takes is 28 (Parameter 'image-size')",
-            Assert.Throws<ArgumentException>(() => TrainingRun.Create(config, folder)).Message);
+        Assert.Equal("ImageSize 8 is too small for mnist-cnn: the smallest image size it takes is 28 (Parameter 'ImageSize')",
+            Assert.Throws<SettingException>(() => TrainingRun.Create(config, folder)).Message);
         Assert.False(Directory.Exists(folder));
     }
 }

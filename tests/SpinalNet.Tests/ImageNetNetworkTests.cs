@@ -39,10 +39,10 @@ public class ImageNetNetworkTests
     public void Conventional_network_matches_torchvision(string name, long parameters, int backboneKeys, string digest)
     {
         var spec = ModelCatalog.Get(name);
-        Assert.Equal(parameters, spec.CountParameters(HeadKind.Fc));
-        var (count, sha) = spec.OnMeta(HeadKind.Fc, null, null, network =>
+        Assert.Equal(parameters, spec.Network(HeadKind.Fc).CountParameters());
+        var (count, sha) = spec.Network(HeadKind.Fc).OnMeta(network =>
         {
-            var keys = AuthorsWeights.KeysOf(spec, HeadKind.Fc);
+            var keys = spec.Network(HeadKind.Fc).AuthorsKeys;
             var lines = network.state_dict().Where(p => p.Key.StartsWith("backbone."))
                 .Select(p => $"{keys.Theirs(p.Key)}:{string.Join(",", p.Value.shape)}\n").Order(StringComparer.Ordinal).ToList();
             return (lines.Count, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))))[..16]);
@@ -67,7 +67,7 @@ public class ImageNetNetworkTests
     [Theory]
     [MemberData(nameof(PaperHeads))]
     public void Spinal_network_has_the_papers_parameter_count(string name, long parameters) =>
-        Assert.Equal(parameters, ModelCatalog.Get(name).CountParameters(HeadKind.Spinal));
+        Assert.Equal(parameters, ModelCatalog.Get(name).Network().CountParameters());
 
     [Fact]
     public void Spinal_head_options_change_the_count_as_the_modules_do()
@@ -75,13 +75,15 @@ public class ImageNetNetworkTests
         var spec = ModelCatalog.Get("wide_resnet101_2");
         const long backbone = 124_837_696;
         // Without batch norm: 4 × 2·512 fewer; the authors' SpinalNet_ResNet w = 20 (CIFAR-10, CINIC-10).
-        Assert.Equal(127_747_914 - 4 * 1024, spec.CountParameters(HeadKind.Spinal, new(BatchNorm: false)));
+        Assert.Equal(127_747_914 - 4 * 1024, spec.With(HeadKind.Spinal, s => s with { BatchNorm = false }).CountParameters());
         Assert.Equal(backbone + (1024 * 20 + 20) + 3 * (1044 * 20 + 20) + (80 * 10 + 10),
-            spec.CountParameters(HeadKind.Spinal, new(Width: 20, Dropout: 0, BatchNorm: false)));
+            spec.With(HeadKind.Spinal, s => s with { Width = 20, Dropout = 0, BatchNorm = false }).CountParameters());
         // Shared weights (SpinalNet SW, k = 8, w = 20, L = 8): layer 1 reads 256, layers 2..8 share one 276 → 20 map.
         Assert.Equal(backbone + (256 * 20 + 20) + (276 * 20 + 20) + (160 * 10 + 10),
-            spec.CountParameters(HeadKind.Spinal,
-                new(Width: 20, Layers: 8, Splits: 8, Dropout: 0, BatchNorm: false, SharedWeights: true)));
+            spec.With(HeadKind.Spinal, s => s with
+            {
+                Width = 20, Layers = 8, Splits = 8, Dropout = 0, BatchNorm = false, SharedWeights = true,
+            }).CountParameters());
     }
 
     /// <summary>Every backbone with each head, on a tiny batch: logits of the right shape, finite.</summary>
@@ -114,19 +116,19 @@ public class ImageNetNetworkTests
     public void Head_variants_run_and_cost_what_their_layers_do()
     {
         var spec = ModelCatalog.Get("resnet18");
-        SpinalOverrides[] variants =
+        SpinalSettings[] variants =
         [
-            new(Width: 5, Layers: 6, Activation: Activation.LeakyRelu),
-            new(Width: 64, Dropout: 0.5, BatchNorm: true),
-            new(Width: 16, Splits: 3),
-            new(Width: 16, Layers: 8, Splits: 8, SharedWeights: true),
+            spec.Spinal with { Width = 5, Layers = 6, Activation = Activation.LeakyRelu },
+            spec.Spinal with { Width = 64, Dropout = 0.5, BatchNorm = true },
+            spec.Spinal with { Width = 16, Splits = 3 },
+            spec.Spinal with { Width = 16, Layers = 8, Splits = 8, SharedWeights = true },
         ];
         foreach (var v in variants)
         {
             using var scope = torch.NewDisposeScope();
-            using var network = spec.Create(HeadKind.Spinal, 0, v, classes: 2);
+            using var network = spec.With(HeadKind.Spinal, _ => v, classes: 2).Create(0);
             Assert.Equal([2L, 2], network.call(torch.randn(2, 3, 32, 32)).shape);
-            var config = v.Apply(ImageNetNetworks.SpinalResNetHead(512, 20, 2));
+            var config = v.For(512, 2);
             var head = CostReport.Measure(network, 3, 32, 32).Part("head");
             long s = config.SplitWidth, w = config.LayerWidth, layers = config.Layers;
             long distinct = config.BlockOfLayer.Distinct().Count();
@@ -142,20 +144,20 @@ public class ImageNetNetworkTests
     {
         Assert.Equal(
             ["fc.fc_spinal_layer1.0.weight", "fc.fc_spinal_layer1.0.bias", "fc.fc_out.0.weight"],
-            TheirKeys("resnet18-cntk", HeadKind.Spinal, SpinalOverrides.None, "head.layers.0.linear.weight",
+            TheirKeys("resnet18-cntk", HeadKind.Spinal, s => s, "head.layers.0.linear.weight",
                 "head.layers.0.linear.bias", "head.output.linear.weight"));
         Assert.Equal(
             ["classifier.fc_spinal_layer4.1.weight", "classifier.fc_spinal_layer2.2.running_var",
                 "classifier.fc_out.1.bias", "features.0.weight"],
-            TheirKeys("vgg19_bn", HeadKind.Spinal, SpinalOverrides.None, "head.layers.3.linear.weight",
+            TheirKeys("vgg19_bn", HeadKind.Spinal, s => s, "head.layers.3.linear.weight",
                 "head.layers.1.norm.running_var", "head.output.linear.bias", "backbone.features.0.weight"));
         Assert.Equal(["fc.fc_spinal_layer1.1.weight", "fc.fc_spinal_layer1.2.weight"],
-            TheirKeys("resnet50", HeadKind.Spinal, new(Dropout: 0.5, BatchNorm: true), "head.layers.0.linear.weight",
+            TheirKeys("resnet50", HeadKind.Spinal, s => s with { Dropout = 0.5, BatchNorm = true }, "head.layers.0.linear.weight",
                 "head.layers.0.norm.weight"));
         Assert.Equal(["fc.weight", "classifier.6.bias", "classifier.1.weight"],
-            [.. TheirKeys("resnet152", HeadKind.Fc, SpinalOverrides.None, "head.output.linear.weight"),
-                .. TheirKeys("vgg16_bn", HeadKind.Fc, SpinalOverrides.None, "head.output.linear.bias"),
-                .. TheirKeys("alexnet", HeadKind.Fc, SpinalOverrides.None, "head.layers.0.linear.weight")]);
+            [.. TheirKeys("resnet152", HeadKind.Fc, s => s, "head.output.linear.weight"),
+                .. TheirKeys("vgg16_bn", HeadKind.Fc, s => s, "head.output.linear.bias"),
+                .. TheirKeys("alexnet", HeadKind.Fc, s => s, "head.layers.0.linear.weight")]);
     }
 
     /// <summary>Export under torchvision's and the authors' names, then import into a network from another seed: every
@@ -173,31 +175,35 @@ public class ImageNetNetworkTests
         var spec = ModelCatalog.Get(name);
         var spinal = variant switch
         {
-            "vgg-variant" => new SpinalOverrides(Width: 16, Dropout: 0.5, BatchNorm: true),
-            "shared-leaky-k3" => new SpinalOverrides(Width: 8, Layers: 5, Splits: 3, Activation: Activation.LeakyRelu,
-                SharedWeights: true),
-            _ => new SpinalOverrides(Width: 16),
+            "vgg-variant" => spec.Spinal with { Width = 16, Dropout = 0.5, BatchNorm = true },
+            "shared-leaky-k3" => spec.Spinal with
+            {
+                Width = 8, Layers = 5, Splits = 3, Activation = Activation.LeakyRelu, SharedWeights = true,
+            },
+            _ => spec.Spinal with { Width = 16 },
         };
+        var network = spec.With(head, _ => spinal, classes: 4);
         using var temp = new TempFolder();
-        using var original = spec.Create(head, 1, spinal, classes: 4);
+        using var original = network.Create(1);
         using (var noGrad = torch.no_grad())
             foreach (var bn in original.modules().OfType<TorchSharp.Modules.BatchNorm>())
                 bn.running_mean!.normal_();
         foreach (var format in new[] { WeightsFormat.Pt, WeightsFormat.Safetensors })
         {
             var path = Path.Combine(temp.Path, $"export.{format.ToString().ToLowerInvariant()}");
-            AuthorsWeights.Save(spec, head, original, path, format, spinal);
-            using var copy = spec.Create(head, 2, spinal, classes: 4);
-            AuthorsWeights.Load(spec, head, copy, path, spinal);
+            AuthorsWeights.Save(network, original, path, format);
+            using var copy = network.Create(2);
+            AuthorsWeights.Load(network, copy, path);
             var theirs = copy.state_dict();
             foreach (var (key, value) in original.state_dict())
                 Assert.True(value.equal(theirs[key]).all().item<bool>(), $"{name} {variant} {format}: {key} differs");
         }
     }
 
-    static string[] TheirKeys(string model, HeadKind head, SpinalOverrides spinal, params string[] ours)
+    static string[] TheirKeys(string model, HeadKind head, Func<SpinalSettings, SpinalSettings> spinal,
+        params string[] ours)
     {
-        var keys = AuthorsWeights.KeysOf(ModelCatalog.Get(model), head, spinal);
+        var keys = ModelCatalog.Get(model).With(head, spinal).AuthorsKeys;
         return ours.Select(k => keys.Theirs(k) ?? "(none)").ToArray();
     }
 }

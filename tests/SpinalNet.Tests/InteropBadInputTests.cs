@@ -25,7 +25,7 @@ public class InteropBadInputTests : IDisposable
     {
         using var model = spec.Create(head, 0);
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
-        var error = Assert.ThrowsAny<Exception>(() => AuthorsWeights.Load(spec, head, model, path));
+        var error = Assert.ThrowsAny<Exception>(() => AuthorsWeights.Load(spec.Network(head), model, path));
         Assert.DoesNotContain('\n', error.Message);
         Assert.All(model.parameters().Zip(before), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
         return error;
@@ -42,7 +42,7 @@ public class InteropBadInputTests : IDisposable
     public void Authors_fixture_loads_through_the_catalog()
     {
         using var model = MnistCnnSpec.Create(HeadKind.Spinal, 0);
-        AuthorsWeights.Load(MnistCnnSpec, HeadKind.Spinal, model, Fixture("mnist-cnn-spinal.pt"));
+        AuthorsWeights.Load(MnistCnnSpec.Network(), model, Fixture("mnist-cnn-spinal.pt"));
         Assert.True(InteropFixtureTests.MaxDifference(model, "mnist-cnn-spinal") < 1e-5);
     }
 
@@ -140,9 +140,9 @@ public class InteropBadInputTests : IDisposable
     {
         var spec = ModelCatalog.Get("vgg5");
         var run = new RunDirectory(Path.Combine(folder, "run"));
-        var spinal = new SpinalOverrides(Width: 16);
-        run.WriteConfig(Recipes.DefaultsFor(spec.Name) with { Spinal = spinal });
-        using var trained = spec.Create(HeadKind.Spinal, 5, spinal);
+        var network = spec.With(HeadKind.Spinal, s => s with { Width = 16 });
+        run.WriteConfig(Recipes.DefaultsFor(spec.Name) with { Spinal = network.Spinal });
+        using var trained = network.Create(5);
         WeightsFile.Save(trained, run.File(RunDirectory.WeightsFile));
 
         var path = TrainedModel.ExportRun(run.Path, format);
@@ -153,8 +153,8 @@ public class InteropBadInputTests : IDisposable
         Assert.Equal([16, 128], dict["fc_spinal_layer1.1.weight"].shape);
         Assert.Equal([16, 144], dict["fc_spinal_layer2.1.weight"].shape);
         Assert.Contains("fc_out.1.bias", dict.Keys);
-        using var copy = spec.Create(HeadKind.Spinal, 6, spinal);
-        AuthorsWeights.Load(spec, HeadKind.Spinal, copy, path);
+        using var copy = network.Create(6);
+        AuthorsWeights.Load(network, copy, path);
         trained.eval();
         copy.eval();
         using var x = randn(2, 1, 28, 28);
@@ -166,16 +166,16 @@ public class InteropBadInputTests : IDisposable
     {
         // The CLI's --weights: a run's model.safetensors (our names), an authors' .pt, an authors' safetensors.
         using var reference = MnistCnnSpec.Create(HeadKind.Spinal, 0);
-        AuthorsWeights.Load(MnistCnnSpec, HeadKind.Spinal, reference, Fixture("mnist-cnn-spinal.pt"));
+        AuthorsWeights.Load(MnistCnnSpec.Network(), reference, Fixture("mnist-cnn-spinal.pt"));
         var ours = Path.Combine(folder, "model.safetensors");
         WeightsFile.Save(reference, ours);
         var theirs = Path.Combine(folder, "authors.safetensors");
-        AuthorsWeights.Save(MnistCnnSpec, HeadKind.Spinal, reference, theirs, WeightsFormat.Safetensors);
+        AuthorsWeights.Save(MnistCnnSpec.Network(), reference, theirs, WeightsFormat.Safetensors);
 
         foreach (var path in new[] { ours, theirs, Fixture("mnist-cnn-spinal.pt") })
         {
             using var model = MnistCnnSpec.Create(HeadKind.Spinal, 1);
-            AuthorsWeights.LoadAny(MnistCnnSpec, HeadKind.Spinal, model, path);
+            AuthorsWeights.LoadAny(MnistCnnSpec.Network(), model, path);
             Assert.True(InteropFixtureTests.MaxDifference(model, "mnist-cnn-spinal") < 1e-5, path);
         }
     }
@@ -186,11 +186,11 @@ public class InteropBadInputTests : IDisposable
         // PyBridge's PickleStateDict(path) keeps the old file's tail; Save must not.
         var path = Path.Combine(folder, "over.pt");
         using var big = ModelCatalog.Get("arch2-mnist").Create(HeadKind.Spinal, 0);
-        AuthorsWeights.Save(ModelCatalog.Get("arch2-mnist"), HeadKind.Spinal, big, path, WeightsFormat.Pt);
+        AuthorsWeights.Save(ModelCatalog.Get("arch2-mnist").Network(), big, path, WeightsFormat.Pt);
         using var small = MnistCnnSpec.Create(HeadKind.Spinal, 0);
-        AuthorsWeights.Save(MnistCnnSpec, HeadKind.Spinal, small, path, WeightsFormat.Pt);
+        AuthorsWeights.Save(MnistCnnSpec.Network(), small, path, WeightsFormat.Pt);
         using var copy = MnistCnnSpec.Create(HeadKind.Spinal, 1);
-        AuthorsWeights.Load(MnistCnnSpec, HeadKind.Spinal, copy, path);
+        AuthorsWeights.Load(MnistCnnSpec.Network(), copy, path);
         Assert.All(copy.parameters().Zip(small.parameters()), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
     }
 

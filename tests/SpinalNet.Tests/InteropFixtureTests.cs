@@ -20,24 +20,24 @@ public class InteropFixtureTests(ITestOutputHelper log)
     {
         ["mnist-cnn-fc"] = (() => MnistCnn.Create(new MnistCnnConfig(), HeadKind.Fc), MnistCnn.Keys(HeadKind.Fc)),
         ["mnist-cnn-spinal"] = (() => MnistCnn.Create(new MnistCnnConfig(), HeadKind.Spinal), MnistCnn.Keys(HeadKind.Spinal)),
-        ["arch2-spinal-w4"] = (() => Arch2.Create(new Arch2Config(4), HeadKind.Spinal), Arch2.Keys(HeadKind.Spinal)),
-        ["vgg5-fc-small"] = (() => Vgg5.Create(new Vgg5Config(5, Vgg5Blocks, 6, 4), HeadKind.Fc), Vgg5.Keys(HeadKind.Fc)),
-        ["vgg5-spinal-small"] = (() => Vgg5.Create(new Vgg5Config(5, Vgg5Blocks, 6, 4), HeadKind.Spinal),
+        ["arch2-spinal-w4"] = (() => Arch2.Create(new Arch2Config(Arch2Config.PaperSpinal(4)), HeadKind.Spinal), Arch2.Keys(HeadKind.Spinal)),
+        ["vgg5-fc-small"] = (() => Vgg5.Create(new Vgg5Config(5, Vgg5Blocks, 6, Vgg5Config.PaperSpinal with { Width = 4 }), HeadKind.Fc), Vgg5.Keys(HeadKind.Fc)),
+        ["vgg5-spinal-small"] = (() => Vgg5.Create(new Vgg5Config(5, Vgg5Blocks, 6, Vgg5Config.PaperSpinal with { Width = 4 }), HeadKind.Spinal),
             Vgg5.Keys(HeadKind.Spinal)),
-        ["cifar-cnn-fc-small"] = (() => CifarCnn.Create(new CifarCnnConfig(5, 6, CnnChannels, [12, 10]), HeadKind.Fc),
+        ["cifar-cnn-fc-small"] = (() => CifarCnn.Create(new CifarCnnConfig(5, CifarCnnConfig.PaperSpinal(6), CnnChannels, [12, 10]), HeadKind.Fc),
             CifarCnn.Keys(HeadKind.Fc)),
-        ["cifar-cnn-spinal-small"] = (() => CifarCnn.Create(new CifarCnnConfig(5, 6, CnnChannels, [12, 10]),
+        ["cifar-cnn-spinal-small"] = (() => CifarCnn.Create(new CifarCnnConfig(5, CifarCnnConfig.PaperSpinal(6), CnnChannels, [12, 10]),
             HeadKind.Spinal), CifarCnn.Keys(HeadKind.Spinal)),
-        ["cifar-vgg19-fc-small"] = (() => CifarVgg.Create(new CifarVggConfig(19, 5, 6, 12, VggCfg), HeadKind.Fc),
+        ["cifar-vgg19-fc-small"] = (() => CifarVgg.Create(new CifarVggConfig(19, 5, CifarVggConfig.PaperSpinal with { Width = 6 }, 12, VggCfg), HeadKind.Fc),
             CifarVgg.Keys(HeadKind.Fc)),
-        ["cifar-vgg19-spinal-small"] = (() => CifarVgg.Create(new CifarVggConfig(19, 5, 6, 12, VggCfg), HeadKind.Spinal),
+        ["cifar-vgg19-spinal-small"] = (() => CifarVgg.Create(new CifarVggConfig(19, 5, CifarVggConfig.PaperSpinal with { Width = 6 }, 12, VggCfg), HeadKind.Spinal),
             CifarVgg.Keys(HeadKind.Spinal)),
-        ["cifar-resnet18-fc-small"] = (() => CifarResNet.Create(new CifarResNetConfig(CifarResNetConfig.ResNet18, 5, 6, 2),
+        ["cifar-resnet18-fc-small"] = (() => CifarResNet.Create(new CifarResNetConfig(CifarResNetConfig.ResNet18, 5, CifarResNetConfig.PaperSpinal(6), 2),
             HeadKind.Fc), CifarResNet.Keys(HeadKind.Fc)),
         ["cifar-resnet18-spinal-small"] = (() => CifarResNet.Create(
-            new CifarResNetConfig(CifarResNetConfig.ResNet18, 5, 6, 2), HeadKind.Spinal), CifarResNet.Keys(HeadKind.Spinal)),
+            new CifarResNetConfig(CifarResNetConfig.ResNet18, 5, CifarResNetConfig.PaperSpinal(6), 2), HeadKind.Spinal), CifarResNet.Keys(HeadKind.Spinal)),
         ["cifar-resnet34-spinal-small"] = (() => CifarResNet.Create(
-            new CifarResNetConfig(CifarResNetConfig.ResNet34, 5, 6, 2), HeadKind.Spinal), CifarResNet.Keys(HeadKind.Spinal)),
+            new CifarResNetConfig(CifarResNetConfig.ResNet34, 5, CifarResNetConfig.PaperSpinal(6), 2), HeadKind.Spinal), CifarResNet.Keys(HeadKind.Spinal)),
     };
 
     public static TheoryData<string> Names => new(Networks.Keys);

@@ -124,7 +124,7 @@ public class ModelsParameterCountTests
         try
         {
             using var network = spec.Create(head, 0);
-            var keys = spec.AuthorsKeys!(head, SpinalOverrides.None);
+            var keys = spec.Network(head).AuthorsKeys;
             var names = network.state_dict().Keys.Select(k => keys.Theirs(k) ?? $"<none for {k}>").ToList();
             Assert.DoesNotContain(names, n => n.StartsWith("<none") || n.StartsWith("backbone.") || n.StartsWith("head."));
             Assert.Equal(names.Count, names.Distinct().Count());

@@ -78,7 +78,7 @@ public sealed class PresetTests : IDisposable
         Assert.Equal(config.Settings.LearningRate, tiny.Settings.LearningRate);
 
         using var data = tiny.LoadData();
-        using var model = spec.Create(tiny.Head, tiny.Settings.Seed, tiny.Spinal);
+        using var model = tiny.Network.Create(tiny.Settings.Seed);
         var outcome = Trainer.Run(model, data, tiny.Settings);
         Assert.Single(outcome.History);
         Assert.True(double.IsFinite(outcome.History[0].TrainLoss));

@@ -15,10 +15,10 @@ namespace SpinalNet.Tests;
 public class PretrainedFixtureTests(ITestOutputHelper log)
 {
     /// <summary>The fixtures' networks: our model and the Spinal width of the generator's head.</summary>
-    static readonly Dictionary<string, (string Model, SpinalOverrides Spinal)> Networks = new()
+    static readonly Dictionary<string, NetworkChoice> Networks = new()
     {
-        ["resnet18-cntk-spinal"] = ("resnet18-cntk", new SpinalOverrides(Width: 128)),
-        ["vgg16_bn-spinal"] = ("vgg16_bn", new SpinalOverrides(Width: 64)),
+        ["resnet18-cntk-spinal"] = ModelCatalog.Get("resnet18-cntk").With(HeadKind.Spinal, s => s with { Width = 128 }),
+        ["vgg16_bn-spinal"] = ModelCatalog.Get("vgg16_bn").With(HeadKind.Spinal, s => s with { Width = 64 }),
     };
 
     public static TheoryData<string> Names => new(Networks.Keys);
@@ -44,10 +44,10 @@ public class PretrainedFixtureTests(ITestOutputHelper log)
 
     static (ModelSpec Spec, ClassifierNetwork Network) Filled(string name)
     {
-        var (model, spinal) = Networks[name];
-        var spec = ModelCatalog.Get(model);
-        var network = spec.Create(HeadKind.Spinal, 0, spinal);
-        var keys = AuthorsWeights.KeysOf(spec, HeadKind.Spinal, spinal);
+        var choice = Networks[name];
+        var spec = choice.Spec;
+        var network = choice.Create(0);
+        var keys = choice.AuthorsKeys;
         var shapes = network.state_dict().ToDictionary(p => keys.Theirs(p.Key)!, p => p.Value.shape);
         var order = shapes.Keys.Order(StringComparer.Ordinal).ToList();
         var theirs = shapes.ToDictionary(p => p.Key, p => Formula(p.Key, order.IndexOf(p.Key), p.Value));
@@ -90,8 +90,8 @@ public class PretrainedFixtureTests(ITestOutputHelper log)
         Directory.CreateDirectory(Path.GetDirectoryName(check)!);
         File.Copy(path, check, overwrite: true);
 
-        using var copy = spec.Create(HeadKind.Spinal, 1, Networks[name].Spinal);
-        AuthorsWeights.Load(spec, HeadKind.Spinal, copy, path, Networks[name].Spinal);
+        using var copy = Networks[name].Create(1);
+        AuthorsWeights.Load(Networks[name], copy, path);
         Assert.True(MaxDifference(copy, name) < 1e-4);
     }
 }

@@ -25,8 +25,8 @@ public class PretrainedWeightsTests : IDisposable
     /// values from a seed.</summary>
     static Dictionary<string, Tensor> AlexNetFile(long seed = 7)
     {
-        var keys = AuthorsWeights.KeysOf(AlexNet, HeadKind.Fc);
-        var shapes = AlexNet.OnMeta(HeadKind.Fc, null, null,
+        var keys = AlexNet.Network(HeadKind.Fc).AuthorsKeys;
+        var shapes = AlexNet.Network(HeadKind.Fc).OnMeta(
             network => network.Backbone.state_dict().Select(p => (Key: keys.Theirs($"backbone.{p.Key}")!, p.Value.shape)).ToList());
         manual_seed(seed);
         var dict = shapes.ToDictionary(s => s.Key, s => randn(s.shape));
@@ -59,7 +59,7 @@ public class PretrainedWeightsTests : IDisposable
         using var network = AlexNet.Create(HeadKind.Spinal, 3);
         using var fresh = AlexNet.Create(HeadKind.Spinal, 3);
         PretrainedWeights.Load(network, AlexNet, Cache);
-        var keys = AuthorsWeights.KeysOf(AlexNet, HeadKind.Spinal);
+        var keys = AlexNet.Network().AuthorsKeys;
         foreach (var (key, value) in network.Backbone.state_dict())
             Assert.True(value.eq(file[keys.Theirs($"backbone.{key}")!]).all().item<bool>(), key);
         Assert.All(network.Head.parameters().Zip(fresh.Head.parameters()),

@@ -72,7 +72,7 @@ public sealed class SweepTests : IDisposable
         IReadOnlyList<SweepPoint> whole;
         using (var sweep = HeadSweep.Create(config, grid, folder: temp.Combine("whole"))) whole = sweep.Run();
         Assert.Equal(5, whole.Count);  // the conventional head and four points
-        foreach (var file in new[] { HeadSweep.RowsFile, HeadSweep.ReportFile, HeadSweep.ChartFile, HeadSweep.PlanFile })
+        foreach (var file in new[] { HeadSweep.RowsFile, SweepReport.ReportFile, SweepReport.ChartFile, HeadSweep.PlanFile })
             Assert.True(new FileInfo(Path.Combine(temp.Combine("whole"), file)).Length > 0, file);
         Assert.Contains(whole, p => p.OnMultiplicationFront);
         var fc = whole.Single(p => p.Head == "fc");
@@ -120,6 +120,6 @@ public sealed class SweepTests : IDisposable
         using var done = HeadSweep.Resume(parallel);
         Assert.Equal(sequential.Select(p => (p.Label, p.Accuracy.Mean)).Order(),
             done.Rows().Select(r => (r.Head == "fc" ? "conventional" : $"w={r.Width} L={r.Layers} k={r.Splits}", r.BestAccuracy)).Order());
-        Assert.Contains("front", File.ReadAllText(Path.Combine(parallel, HeadSweep.ReportFile)));
+        Assert.Contains("front", File.ReadAllText(Path.Combine(parallel, SweepReport.ReportFile)));
     }
 }

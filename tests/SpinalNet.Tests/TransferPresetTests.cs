@@ -45,7 +45,7 @@ public sealed class TransferPresetTests : IDisposable
             var config = Resolve(recipe);
             var s = config.Settings;
             Assert.True(DatasetCatalog.Find(config.Data) is not null, $"{recipe.Name}: data {config.Data}");
-            Assert.True(config.ClassCount >= DatasetCatalog.Get(config.Data).Classes, recipe.Name);
+            Assert.True(config.Classes >= DatasetCatalog.Get(config.Data).Classes, recipe.Name);
             Assert.Equal((OptimizerKind.Sgd, 0.9, 0.1), (s.Optimizer, s.Momentum, s.ValidationFraction));
             Assert.False(s.FreezeBackbone);   // the paper trains the whole network
             if (recipe.Name == "resnet18-cntk-digits") continue;
@@ -78,8 +78,8 @@ public sealed class TransferPresetTests : IDisposable
         Assert.Equal([(1e-3, 20)], Stages("tl-stl10"));
 
         var hymenoptera = Resolve(Recipes.Get("tl-hymenoptera"));
-        Assert.Equal(new SpinalOverrides(5, 6, 2, 0, false, Layers.Activation.LeakyRelu, false), hymenoptera.Spinal);
-        Assert.Equal(2, hymenoptera.ClassCount);
+        Assert.Equal(new SpinalSettings(5, 6, 2, 0, false, Layers.Activation.LeakyRelu, false), hymenoptera.Spinal);
+        Assert.Equal(2, hymenoptera.Classes);
         var shared = Resolve(Recipes.Get("nb-stl10-shared")).Spinal;
         Assert.Equal((20, 8, 8, true), (shared.Width, shared.Layers, shared.Splits, shared.SharedWeights));
         Assert.Equal(Layers.Activation.Identity, Resolve(Recipes.Get("nb-fashion-tl")).Spinal.Activation);
@@ -89,7 +89,8 @@ public sealed class TransferPresetTests : IDisposable
         Assert.Equal("nb-monkey", Recipes.RecipeFor("alexnet").Name);
         Assert.Equal("resnet18-cntk-digits", Recipes.RecipeFor("resnet18-cntk").Name);
         Assert.Equal("tl-hymenoptera", Recipes.RecipeFor("resnet50").Name);
-        Assert.Equal((null, false), (Recipes.DefaultsFor("resnet50").Classes, Recipes.DefaultsFor("resnet18-cntk").Pretrained));
+        // A network's defaults record its own classes, resolved (docs/architecture.md §14.1).
+        Assert.Equal((10, false), (Recipes.DefaultsFor("resnet50").Classes, Recipes.DefaultsFor("resnet18-cntk").Pretrained));
     }
 
     [Fact]
@@ -98,8 +99,7 @@ public sealed class TransferPresetTests : IDisposable
         (long Total, long Head) Count(string preset)
         {
             var c = Resolve(Recipes.Get(preset));
-            return (c.Spec.CountParameters(c.Head, c.Spinal, c.Classes),
-                c.Spec.OnMeta(c.Head, c.Spinal, c.Classes, n => n.Head.parameters().Sum(p => p.numel())));
+            return (c.Network.CountParameters(), c.Network.OnMeta(n => n.Head.parameters().Sum(p => p.numel())));
         }
         // Wide-ResNet-101-2 with the STL-10 head (s = 1024, w = 512, BN, dropout): 124,858,186 − 20,490 + 2,910,218.
         Assert.Equal((127_747_914L, 2_910_218L), Count("tl-stl10"));

@@ -10,14 +10,15 @@ namespace SpinalNet.Interop;
 /// <summary>Weights in and out under the authors' PyTorch key names.</summary>
 public static class AuthorsWeights
 {
-    /// <summary>Loads an authors' state dict file into <paramref name="model"/>, built by <paramref name="spec"/>.</summary>
-    public static void Load(ModelSpec spec, HeadKind head, nn.Module model, string path, SpinalOverrides? spinal = null)
+    /// <summary>Loads an authors' state dict file into <paramref name="model"/>, the network of
+    /// <paramref name="network"/>.</summary>
+    public static void Load(NetworkChoice network, nn.Module model, string path)
     {
-        var keys = KeysOf(spec, head, spinal);
+        var keys = network.AuthorsKeys;
         var theirs = WeightsFile.Read(path);
         try
         {
-            Load(model, keys, theirs, path, Network(spec, head));
+            Load(model, keys, theirs, path, network.Title);
         }
         finally
         {
@@ -28,8 +29,7 @@ public static class AuthorsWeights
     /// <summary>Loads weights for <paramref name="model"/> from either kind of file: this project's own
     /// (model.safetensors of a run, our key names) or the authors' state dict (.pt, or safetensors under their names),
     /// told apart by the key names.</summary>
-    public static void LoadAny(ModelSpec spec, HeadKind head, nn.Module model, string path,
-        SpinalOverrides? spinal = null)
+    public static void LoadAny(NetworkChoice network, nn.Module model, string path)
     {
         if (WeightsFile.FormatOf(path) == WeightsFormat.Safetensors && File.Exists(path))
         {
@@ -39,7 +39,7 @@ public static class AuthorsWeights
             {
                 if (stored.Keys.Any(ours.Contains))
                 {
-                    WeightsFile.Load(model, stored, path, Network(spec, head));
+                    WeightsFile.Load(model, stored, path, network.Title);
                     return;
                 }
             }
@@ -48,7 +48,7 @@ public static class AuthorsWeights
                 foreach (var t in stored.Values) t.Dispose();
             }
         }
-        Load(spec, head, model, path, spinal);
+        Load(network, model, path);
     }
 
     /// <summary>Copies <paramref name="theirs"/> into <paramref name="model"/> through <paramref name="keys"/>,
@@ -63,8 +63,8 @@ public static class AuthorsWeights
             p => p.Value.detach().cpu().clone());
 
     /// <summary>Writes <paramref name="model"/>'s weights under the authors' names (atomically).</summary>
-    public static void Save(ModelSpec spec, HeadKind head, nn.Module model, string path, WeightsFormat format,
-        SpinalOverrides? spinal = null) => Save(model, KeysOf(spec, head, spinal), path, format);
+    public static void Save(NetworkChoice network, nn.Module model, string path, WeightsFormat format) =>
+        Save(model, network.AuthorsKeys, path, format);
 
     public static void Save(nn.Module model, AuthorsKeys keys, string path, WeightsFormat format)
     {
@@ -78,11 +78,4 @@ public static class AuthorsWeights
             foreach (var t in dict.Values) t.Dispose();
         }
     }
-
-    static string Network(ModelSpec spec, HeadKind head) => $"{spec.Name} ({head.Id()} head)";
-
-    /// <summary>The authors' names of a network's weights, with its Spinal changes.</summary>
-    public static AuthorsKeys KeysOf(ModelSpec spec, HeadKind head, SpinalOverrides? spinal = null) =>
-        spec.AuthorsKeys?.Invoke(head, spinal ?? SpinalOverrides.None)
-        ?? throw new ArgumentException($"{spec.Name} has no map to the authors' PyTorch key names", "model");
 }

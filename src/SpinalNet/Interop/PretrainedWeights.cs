@@ -135,7 +135,7 @@ public static class PretrainedWeights
         string source)
     {
         var imageNet = ImageNetOf(spec);
-        var keys = AuthorsWeights.KeysOf(spec, HeadKind.Fc);
+        var keys = spec.Network(HeadKind.Fc).AuthorsKeys;
         string? NameOf(string ours) => keys.Theirs($"backbone.{ours}");
         var backbone = tensors.Where(t => t.Key != imageNet.HeadKey && !t.Key.StartsWith(imageNet.HeadKey + "."))
             .ToDictionary(t => t.Key, t => t.Value);
@@ -175,7 +175,7 @@ public static class PretrainedWeights
         var tensors = WeightsFile.Read(file);
         try
         {
-            spec.OnMeta(HeadKind.Fc, null, null, network =>
+            spec.Network(HeadKind.Fc).OnMeta(network =>
             {
                 LoadBackbone(network, spec, tensors, file);
                 return 0;

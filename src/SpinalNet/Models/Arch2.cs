@@ -15,13 +15,23 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
-/// <summary>The shape of an Arch2 network: classes, hidden width, Spinal width.</summary>
-public sealed record Arch2Config(int SpinalWidth = 30, int Classes = 10, int Hidden = 50)
+/// <summary>The shape of an Arch2 network: its stacks' Spinal settings, classes, hidden width.</summary>
+/// <param name="Spinal">The stacks' settings (null: <see cref="PaperSpinal"/> with w = 30); Layers is the convolution
+/// stacks' L, and the raw-pixel stack has two layers more (10 and 8 in the paper).</param>
+public sealed record Arch2Config(SpinalSettings? Spinal = null, int Classes = 10, int Hidden = 50)
 {
-    /// <summary>Width N and number of layers L of the raw, conv1 and conv2 stacks.</summary>
-    public static readonly (int Width, int Layers)[] Stacks = [(784, 10), (1440, 8), (320, 8)];
+    /// <summary>Width N of the raw, conv1 and conv2 stacks, and how many layers each has beyond the settings' L.</summary>
+    public static readonly (int Width, int ExtraLayers)[] Stacks = [(784, 2), (1440, 0), (320, 0)];
 
-    public SpinalConfig Stack(int i) => new(Stacks[i].Width, SpinalWidth, Stacks[i].Layers, Classes);
+    /// <summary>The scripts' stacks: w = 30 (MNIST), 50 (KMNIST, QMNIST, EMNIST digits) or 300 (Fashion-MNIST), L = 8
+    /// (10 for the raw pixels).</summary>
+    public static SpinalSettings PaperSpinal(int width = 30) => new(width, Layers: 8);
+
+    public SpinalConfig Stack(int i)
+    {
+        var spinal = Spinal ?? PaperSpinal();
+        return (spinal with { Layers = spinal.Layers + Stacks[i].ExtraLayers }).For(Stacks[i].Width, Classes);
+    }
 }
 
 /// <summary>The three feature vectors of Arch2, side by side: raw pixels, conv1's and conv2's activations.</summary>
@@ -78,11 +88,10 @@ public sealed class Arch2Head : nn.Module<Tensor, Tensor>
 /// features.</summary>
 public static class Arch2
 {
-    public static ClassifierNetwork Create(Arch2Config config, HeadKind head, SpinalOverrides? spinal = null) =>
+    public static ClassifierNetwork Create(Arch2Config config, HeadKind head) =>
         head == HeadKind.Spinal
             ? new ClassifierNetwork(new Arch2Features(),
-                new Arch2Head(Enumerable.Range(0, Arch2Config.Stacks.Length)
-                    .Select(i => (spinal ?? SpinalOverrides.None).Apply(config.Stack(i))).ToList(),
+                new Arch2Head(Enumerable.Range(0, Arch2Config.Stacks.Length).Select(config.Stack).ToList(),
                     config.Hidden, config.Classes),
                 logSoftmax: true)
             : MnistCnn.Create(new MnistCnnConfig(config.Classes), HeadKind.Fc);

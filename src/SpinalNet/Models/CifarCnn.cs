@@ -15,13 +15,17 @@ namespace SpinalNet.Models;
 /// <param name="Channels">Output channels of the six convolutions (the paper's by default; smaller ones make small
 /// test networks with the same structure).</param>
 /// <param name="Hidden">Widths of the default head's two hidden layers.</param>
-public sealed record CifarCnnConfig(int Classes = 10, int SpinalWidth = 128, int[]? Channels = null, int[]? Hidden = null)
+public sealed record CifarCnnConfig(int Classes = 10, SpinalSettings? Spinal = null, int[]? Channels = null,
+    int[]? Hidden = null)
 {
+    /// <summary>The scripts' head: w = 128 (CIFAR-10) or 256 (CIFAR-100), L = 4, dropout 0.1.</summary>
+    public static SpinalSettings PaperSpinal(int width = 128) => new(width, Layers: 4, Dropout: 0.1);
+
     public int[] ConvChannels => Channels ?? [32, 64, 128, 128, 256, 256];
 
     public int Features => ConvChannels[5] * 4 * 4;
 
-    public SpinalConfig SpinalHead => new(Features, SpinalWidth, 4, Classes, Dropout: 0.1);
+    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal()).For(Features, Classes);
 
     public FullyConnectedConfig DefaultHead => new(Features, Hidden ?? [1024, 512], Classes, InputDropout: [0.1, 0, 0.1]);
 }
@@ -43,9 +47,9 @@ public static class CifarCnn
             ("flatten", nn.Flatten()));
     }
 
-    public static ClassifierNetwork Create(CifarCnnConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
+    public static ClassifierNetwork Create(CifarCnnConfig config, HeadKind head) => new(
         Backbone(config),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
         logSoftmax: false);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

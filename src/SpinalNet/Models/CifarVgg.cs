@@ -12,14 +12,17 @@ namespace SpinalNet.Models;
 
 /// <param name="Depth">11, 13, 16 or 19 (the scripts use 19).</param>
 /// <param name="Cfg">A feature configuration replacing the depth's (small test networks with the same structure).</param>
-public sealed record CifarVggConfig(int Depth = 19, int Classes = 10, int SpinalWidth = 512, int Hidden = 4096,
+public sealed record CifarVggConfig(int Depth = 19, int Classes = 10, SpinalSettings? Spinal = null, int Hidden = 4096,
     int[]? Cfg = null)
 {
+    /// <summary>The scripts' head: w = 512, L = 4, dropout 0.5.</summary>
+    public static readonly SpinalSettings PaperSpinal = new(Width: 512, Layers: 4, Dropout: 0.5);
+
     public int[] FeatureCfg => Cfg ?? VggFeatures.ForDepth(Depth);
 
     public int Features => VggFeatures.OutChannels(3, FeatureCfg);
 
-    public SpinalConfig SpinalHead => new(Features, SpinalWidth, 4, Classes, Dropout: 0.5);
+    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal).For(Features, Classes);
 
     public FullyConnectedConfig DefaultHead => new(Features, [Hidden, Hidden], Classes, InputDropout: [0, 0.5, 0.5]);
 }
@@ -27,9 +30,9 @@ public sealed record CifarVggConfig(int Depth = 19, int Classes = 10, int Spinal
 /// <summary>VGG with batch norm for CIFAR, with either head.</summary>
 public static class CifarVgg
 {
-    public static ClassifierNetwork Create(CifarVggConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
+    public static ClassifierNetwork Create(CifarVggConfig config, HeadKind head) => new(
         nn.Sequential(("features", VggFeatures.Create(3, config.FeatureCfg)), ("flatten", nn.Flatten())),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
         logSoftmax: false);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

@@ -79,11 +79,9 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     /// <summary>What the head reads: the backbone's output for <paramref name="x"/>.</summary>
     public Tensor Features(Tensor x) => backbone.call(x);
 
-    /// <summary>The network's Spinal head (with the user's changes applied) or its conventional head.</summary>
-    public static nn.Module<Tensor, Tensor> HeadOf(HeadKind kind, SpinalConfig spinal, FullyConnectedConfig conventional,
-        SpinalOverrides? overrides) => kind == HeadKind.Spinal
-        ? new SpinalLayer((overrides ?? SpinalOverrides.None).Apply(spinal))
-        : new FullyConnectedHead(conventional);
+    /// <summary>The network's Spinal head or its conventional head.</summary>
+    public static nn.Module<Tensor, Tensor> HeadOf(HeadKind kind, SpinalConfig spinal, FullyConnectedConfig conventional)
+        => kind == HeadKind.Spinal ? new SpinalLayer(spinal) : new FullyConnectedHead(conventional);
 
     /// <summary>A batch of samples to logits (or log-probabilities), [batch, classes].</summary>
     public override Tensor forward(Tensor x) => output.call(head.call(backbone.call(x)));

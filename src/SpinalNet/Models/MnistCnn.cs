@@ -11,12 +11,15 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
-/// <param name="SpinalWidth">w of the Spinal head: 8 for MNIST, 10 for EMNIST digits.</param>
-public sealed record MnistCnnConfig(int Classes = 10, int SpinalWidth = 8, int SpinalLayers = 6)
+/// <param name="Spinal">The Spinal head (null: the paper's, <see cref="PaperSpinal"/>).</param>
+public sealed record MnistCnnConfig(int Classes = 10, SpinalSettings? Spinal = null)
 {
     public const int Features = 320;
 
-    public SpinalConfig SpinalHead => new(Features, SpinalWidth, SpinalLayers, Classes);
+    /// <summary>The MNIST script's head: w = 8, L = 6 (the EMNIST-digits script's has w = 10).</summary>
+    public static readonly SpinalSettings PaperSpinal = new(Width: 8, Layers: 6);
+
+    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal).For(Features, Classes);
 
     public FullyConnectedConfig DefaultHead => new(Features, [50], Classes, InputDropout: [0, 0.5]);
 }
@@ -34,9 +37,9 @@ public static class MnistCnn
         ("act2", nn.ReLU()),
         ("flatten", nn.Flatten()));
 
-    public static ClassifierNetwork Create(MnistCnnConfig config, HeadKind head, SpinalOverrides? spinal = null) => new(
+    public static ClassifierNetwork Create(MnistCnnConfig config, HeadKind head) => new(
         Backbone(),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
         logSoftmax: true);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

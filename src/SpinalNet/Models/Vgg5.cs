@@ -14,15 +14,18 @@ namespace SpinalNet.Models;
 /// <param name="Classes">C: 10, or 62 in the EMNIST-letters script.</param>
 /// <param name="Blocks">Output channels of each convolution, per block (the paper's by default; smaller ones make
 /// small test networks with the same structure).</param>
-public sealed record Vgg5Config(int Classes = 10, int[][]? Blocks = null, int Hidden = 512, int SpinalWidth = 128)
+public sealed record Vgg5Config(int Classes = 10, int[][]? Blocks = null, int Hidden = 512, SpinalSettings? Spinal = null)
 {
+    /// <summary>The scripts' head: w = 128, L = 4, dropout 0.5, batch norm.</summary>
+    public static readonly SpinalSettings PaperSpinal = new(Width: 128, Layers: 4, Dropout: 0.5, BatchNorm: true);
+
     public static readonly int[][] PaperBlocks = [[64, 64], [128, 128], [256, 256, 256], [256, 256, 256]];
 
     public int[][] ConvBlocks => Blocks ?? PaperBlocks;
 
     public int Features => ConvBlocks[^1][^1];
 
-    public SpinalConfig SpinalHead => new(Features, SpinalWidth, 4, Classes, Dropout: 0.5, BatchNorm: true);
+    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal).For(Features, Classes);
 
     public FullyConnectedConfig DefaultHead =>
         new(Features, [Hidden], Classes, InputDropout: [0.5, 0.5], BatchNorm: true);
@@ -66,9 +69,9 @@ public static class Vgg5
         }
     }
 
-    public static ClassifierNetwork Create(Vgg5Config config, HeadKind head, SpinalOverrides? spinal = null) => new(
+    public static ClassifierNetwork Create(Vgg5Config config, HeadKind head) => new(
         Backbone(config),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead, spinal),
+        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
         logSoftmax: true);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

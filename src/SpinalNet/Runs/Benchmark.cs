@@ -71,7 +71,7 @@ public static class Benchmark
         }
 
         model.train();
-        using var labels = torch.randint(0, config.ClassCount, [batch]);
+        using var labels = torch.randint(0, config.Classes, [batch]);
         using var images = torch.randn([batch, .. config.InputShape]);
         double networkStep;
         using (var optimizer = Optimizers.Create(settings, model.parameters()))
@@ -110,7 +110,7 @@ public static class Benchmark
         Tensor x;
         using (torch.no_grad()) x = model.Features(torch.randn([settings.BatchSize, .. config.InputShape]));
         x.requires_grad_();
-        var labels = torch.randint(0, config.ClassCount, [settings.BatchSize]);
+        var labels = torch.randint(0, config.Classes, [settings.BatchSize]);
         using var optimizer = Optimizers.Create(settings, model.Head.parameters());
         return Median(() =>
         {

@@ -51,8 +51,10 @@ public static class Checkpoint
         // Their epoch metrics name the training time "seconds".
         foreach (var epoch in (state["trainer"]?["history"] as JsonArray ?? []).OfType<JsonObject>())
             if (epoch.Remove("seconds", out var seconds)) epoch["train_seconds"] = seconds;
-        return state.Deserialize<CheckpointState>(RunJson.Options)
-               ?? throw new InvalidDataException($"{path}: empty run state");
+        var trainer = state["trainer"].Deserialize<TrainerState>(RunJson.Options)
+                      ?? throw new InvalidDataException($"{path}: empty run state");
+        return new CheckpointState(trainer, Configuration.Read(state["config"] as JsonObject
+            ?? throw new InvalidDataException($"{path}: no run configuration"), path));
     });
 
     /// <summary>Fills the model and the optimiser from a checkpoint; every weight must fit.</summary>

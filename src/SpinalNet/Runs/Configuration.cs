@@ -1,8 +1,11 @@
-// How a run's configuration is resolved, in one direction: the defaults of the model (its recipe, Runs/Recipes.cs),
-// then a preset (a recipe), then JSON config files, then command-line options, each layer overriding the one before. A
-// config file has the shape of the config.json a run writes; a key that the configuration does not have is an error
-// naming it, its file and the valid keys beside it. Options are typed (RunOverrides). The resolved configuration is
-// what runs and checkpoints save.
+// How a run's configuration is resolved (docs/architecture.md §14.2), in one direction and by one merge: the defaults
+// of the model (its recipe, Runs/Recipes.cs, with the network's own Spinal head and classes), then a preset, then JSON
+// config files, then command-line options, each a ConfigLayer over the one before. Resuming a run (its changes) and a
+// sweep's points are layers too, and a saved config.json is read back as a layer over its model's defaults. A layer has
+// the shape of the config.json a run writes; a key that the configuration does not have is an error naming it, its
+// source and the valid keys beside it. The resolved configuration is what runs and checkpoints save.
+using SpinalNet.Layers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpinalNet.Augmentation;
@@ -12,11 +15,12 @@ using SpinalNet.Training;
 
 namespace SpinalNet.Runs;
 
-/// <summary>A JSON configuration layer.</summary>
-/// <param name="Source">Where the layer comes from, for error messages: a file name.</param>
+/// <summary>A configuration layer: values in the shape of config.json, over the configuration below them.</summary>
+/// <param name="Source">Where the layer comes from, for error messages: a file name, "command line", a preset.</param>
 public sealed record ConfigLayer(string Source, JsonObject Values)
 {
-    /// <summary>The keys whose value may be absent (null: the model's own).</summary>
+    /// <summary>The keys whose value may be null: for the Spinal settings and the classes, null is the model's own;
+    /// for the others, null is their documented absence.</summary>
     static readonly string[] Optional =
         ["data_root", "classes", "initial_weights", "image_size", "spinal.width", "spinal.layers", "spinal.splits",
             "spinal.dropout", "spinal.batch_norm", "spinal.activation", "spinal.shared_weights",
@@ -25,16 +29,39 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
     public static ConfigLayer FromFile(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: config file not found", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>A layer of JSON text, or a one-line error naming <paramref name="source"/>.</summary>
+    public static ConfigLayer Parse(string json, string source)
+    {
         try
         {
-            return new ConfigLayer(path, JsonNode.Parse(File.ReadAllText(path),
+            return new ConfigLayer(source, JsonNode.Parse(json,
                     documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                ?? throw new InvalidDataException($"{path}: a config file must hold one JSON object"));
+                ?? throw new InvalidDataException($"{source}: a configuration must be one JSON object"));
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message.ReplaceLineEndings(" ")})");
+            throw new InvalidDataException($"{source}: not valid JSON ({e.Message.ReplaceLineEndings(" ")})");
         }
+    }
+
+    /// <summary>A layer setting the values at dotted paths ("spinal.width", "settings.epochs"); null values are left
+    /// out (not given).</summary>
+    public static ConfigLayer Of(string source, IEnumerable<(string Path, object? Value)> values)
+    {
+        var root = new JsonObject();
+        foreach (var (path, value) in values)
+        {
+            if (value is null) continue;
+            var keys = path.Split('.');
+            var node = root;
+            foreach (var key in keys[..^1])
+                node = node[key] as JsonObject ?? (JsonObject)(node[key] = new JsonObject());
+            node[keys[^1]] = JsonSerializer.SerializeToNode(value, RunJson.Options);
+        }
+        return new ConfigLayer(source, root);
     }
 
     /// <summary>The model this layer names, if any.</summary>
@@ -42,14 +69,19 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
     {
         null => null,
         JsonValue v when v.TryGetValue(out string? name) => name,
-        _ => throw new ArgumentException($"{Source}: 'model' must be a model's name (see `spinalnet models`)", "config"),
+        _ => throw new ArgumentException($"{Source}: 'model' must be a model's name (see `spinalnet models`)", "Model"),
     };
 
-    /// <summary>The configuration with this layer's values over it.</summary>
+    /// <summary>The configuration with this layer's values over it: the one merge of the library.</summary>
     public RunConfig ApplyTo(RunConfig config)
     {
         var node = JsonSerializer.SerializeToNode(config, RunJson.Options)!.AsObject();
-        Merge(node, Values, "");
+        var spec = ModelCatalog.Get(Model ?? config.Model);
+        var own = new JsonObject
+        {
+            ["spinal"] = JsonSerializer.SerializeToNode(spec.Spinal, RunJson.Options), ["classes"] = spec.Classes,
+        };
+        Merge(node, Values, "", own);
         try
         {
             return node.Deserialize<RunConfig>(RunJson.Options)!;
@@ -60,7 +92,8 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
         }
     }
 
-    void Merge(JsonObject target, JsonObject layer, string path)
+    /// <param name="own">The model's own network (its Spinal settings and classes), which a null stands for.</param>
+    void Merge(JsonObject target, JsonObject layer, string path, JsonObject own)
     {
         foreach (var (key, value) in layer)
         {
@@ -77,22 +110,24 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
             if (at == "settings.schedule" && value is JsonObject { } schedule && schedule["name"] is JsonValue name &&
                 name.TryGetValue(out string? rule) && target[key]?["name"]?.GetValue<string>() != rule)
                 target[key] = JsonSerializer.SerializeToNode(Schedule.Find(rule) ?? throw new ArgumentException(
-                    $"{Source}: unknown schedule '{rule}' (valid: {string.Join(", ", Schedule.Names)})", "config"),
+                    $"{Source}: unknown schedule '{rule}' (valid: {string.Join(", ", Schedule.Names)})", "Schedule"),
                     RunJson.Options);
             if (target[key] is JsonObject inner && value is JsonObject overrides)
-                Merge(inner, overrides, at);
+                Merge(inner, overrides, at, own);
+            else if (value is null && (at == "classes" || at.StartsWith("spinal.")))
+                target[key] = (at == "classes" ? own["classes"] : own["spinal"]![key])!.DeepClone();
             else
                 target[key] = value?.DeepClone();
         }
     }
 }
 
-/// <summary>Changes given as options (null: not given); applied last.</summary>
-/// <summary>The options a command line gives a run, typed; null leaves the value below it.</summary>
+/// <summary>The options a command line gives a run, typed; null leaves the value below it. They are one more layer of
+/// the merge (<see cref="Layer"/>).</summary>
 public sealed record RunOverrides(
     string? Model = null, HeadKind? Head = null, int? Classes = null, string? InitialWeights = null,
     int? SpinalWidth = null, int? SpinalLayers = null, int? Splits = null, double? SpinalDropout = null,
-    bool? SpinalBatchNorm = null,
+    bool? SpinalBatchNorm = null, Layers.Activation? SpinalActivation = null, bool? SpinalSharedWeights = null,
     string? Data = null, string? DataRoot = null, string? Augmentation = null, int? ImageSize = null,
     int? Epochs = null, int? BatchSize = null, int? TestBatchSize = null, OptimizerKind? Optimizer = null,
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
@@ -100,49 +135,23 @@ public sealed record RunOverrides(
     int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? FreezeBackbone = null,
     double? HeadLearningRate = null, bool? Pretrained = null)
 {
-    public RunConfig ApplyTo(RunConfig c)
-    {
-        var s = c.Settings;
-        return c with
-        {
-            Model = Model ?? c.Model,
-            Head = Head ?? c.Head,
-            Classes = Classes ?? c.Classes,
-            InitialWeights = InitialWeights ?? c.InitialWeights,
-            Spinal = c.Spinal with
-            {
-                Width = SpinalWidth ?? c.Spinal.Width, Layers = SpinalLayers ?? c.Spinal.Layers,
-                Splits = Splits ?? c.Spinal.Splits, Dropout = SpinalDropout ?? c.Spinal.Dropout,
-                BatchNorm = SpinalBatchNorm ?? c.Spinal.BatchNorm,
-            },
-            Data = Data ?? c.Data,
-            DataRoot = DataRoot ?? c.DataRoot,
-            Augmentation = Augmentation ?? c.Augmentation,
-            ImageSize = ImageSize ?? c.ImageSize,
-            Tensorboard = Tensorboard ?? c.Tensorboard,
-            Pretrained = Pretrained ?? c.Pretrained,
-            Settings = s with
-            {
-                Epochs = Epochs ?? s.Epochs,
-                BatchSize = BatchSize ?? s.BatchSize,
-                TestBatchSize = TestBatchSize ?? s.TestBatchSize,
-                Optimizer = Optimizer ?? s.Optimizer,
-                LearningRate = LearningRate ?? s.LearningRate,
-                Momentum = Momentum ?? s.Momentum,
-                WeightDecay = WeightDecay ?? s.WeightDecay,
-                // The same rule keeps its parameters (a preset's U⁵, say); another starts from its defaults.
-                Schedule = Schedule is null || Schedule == s.Schedule.Name ? s.Schedule : Training.Schedule.Default(Schedule),
-                ValidationFraction = ValidationFraction ?? s.ValidationFraction,
-                Patience = Patience ?? s.Patience,
-                MaxTimeSeconds = MaxTimeSeconds ?? s.MaxTimeSeconds,
-                Seed = Seed ?? s.Seed,
-                Threads = Threads ?? s.Threads,
-                Device = Device ?? s.Device,
-                FreezeBackbone = FreezeBackbone ?? s.FreezeBackbone,
-                HeadLearningRate = HeadLearningRate ?? s.HeadLearningRate,
-            },
-        };
-    }
+    /// <summary>These options as a configuration layer: each one at its place in config.json.</summary>
+    public ConfigLayer Layer => ConfigLayer.Of("command line",
+    [
+        ("model", Model), ("head", Head), ("classes", Classes), ("initial_weights", InitialWeights),
+        ("spinal.width", SpinalWidth), ("spinal.layers", SpinalLayers), ("spinal.splits", Splits),
+        ("spinal.dropout", SpinalDropout), ("spinal.batch_norm", SpinalBatchNorm),
+        ("spinal.activation", SpinalActivation), ("spinal.shared_weights", SpinalSharedWeights),
+        ("data", Data), ("data_root", DataRoot), ("augmentation", Augmentation), ("image_size", ImageSize),
+        ("tensorboard", Tensorboard), ("pretrained", Pretrained),
+        ("settings.epochs", Epochs), ("settings.batch_size", BatchSize), ("settings.test_batch_size", TestBatchSize),
+        ("settings.optimizer", Optimizer), ("settings.learning_rate", LearningRate), ("settings.momentum", Momentum),
+        ("settings.weight_decay", WeightDecay), ("settings.schedule.name", Schedule),
+        ("settings.validation_fraction", ValidationFraction), ("settings.patience", Patience),
+        ("settings.max_time_seconds", MaxTimeSeconds), ("settings.seed", Seed), ("settings.threads", Threads),
+        ("settings.device", Device), ("settings.freeze_backbone", FreezeBackbone),
+        ("settings.head_learning_rate", HeadLearningRate),
+    ]);
 }
 
 /// <summary>Resolution of a run's configuration: model defaults, preset, JSON files, options.</summary>
@@ -150,34 +159,62 @@ public static class Configuration
 {
     public const string DefaultModel = "mnist-cnn";
 
-    /// <summary>The model's defaults, then the preset, then the files, then the options.</summary>
+    /// <summary>The model's defaults, then the preset, then the files, then the options, checked.</summary>
     public static RunConfig Resolve(Recipe? preset = null, IEnumerable<ConfigLayer>? files = null,
-        RunOverrides? options = null)
-    {
-        var layers = (files ?? []).ToList();
-        string model = options?.Model ?? layers.Select(l => l.Model).LastOrDefault(m => m is not null) ?? preset?.Model
-                       ?? DefaultModel;
-        var config = Recipes.DefaultsFor(model);
-        if (preset is not null) config = preset.Preset;
-        foreach (var layer in layers) config = layer.ApplyTo(config);
-        if (options is not null) config = options.ApplyTo(config);
-        return Validate(config);
-    }
+        RunOverrides? options = null) =>
+        Validate(Merge([.. preset is null ? [] : new[] { preset.Layer }, .. files ?? [], .. options is null ? [] : new[] { options.Layer }]));
 
     /// <summary>JSON layers alone over the defaults of the model they name.</summary>
-    public static RunConfig Resolve(params ConfigLayer[] layers) => Resolve(null, layers, null);
+    public static RunConfig Resolve(params ConfigLayer[] layers) => Validate(Merge(layers));
 
-    /// <summary>Checks every name and value of a configuration, with one-line errors naming the culprit.</summary>
+    /// <summary>A configuration saved by a run (config.json, a checkpoint's, an ONNX export's), read back as a layer
+    /// over its model's defaults: a file of this version reads back unchanged; one of an earlier version gets the
+    /// model's own Spinal settings where it saved null, and the keys this version dropped are passed over.</summary>
+    public static RunConfig Read(JsonObject saved, string source)
+    {
+        var layer = new ConfigLayer(source, (JsonObject)saved.DeepClone());
+        var known = JsonSerializer.SerializeToNode(Recipes.DefaultsFor(layer.Model ?? DefaultModel), RunJson.Options)!;
+        DropUnknown(layer.Values, known.AsObject());
+        return Merge([layer]);
+    }
+
+    static void DropUnknown(JsonObject saved, JsonObject known)
+    {
+        foreach (var key in saved.Select(p => p.Key).ToList())
+            if (!known.ContainsKey(key)) saved.Remove(key);
+            else if (saved[key] is JsonObject inner && known[key] is JsonObject expected)
+                // A schedule's parameters are those of its rule.
+                DropUnknown(inner, key == "schedule" && inner["name"] is JsonValue name &&
+                                   name.TryGetValue(out string? rule) && Schedule.Find(rule) is { } schedule
+                    ? JsonSerializer.SerializeToNode(schedule, RunJson.Options)!.AsObject()
+                    : expected);
+    }
+
+    /// <summary>The layers in order over the defaults of the model the last of them names.</summary>
+    static RunConfig Merge(IReadOnlyList<ConfigLayer> layers)
+    {
+        string model = layers.Select(l => l.Model).LastOrDefault(m => m is not null) ?? DefaultModel;
+        return layers.Aggregate(Recipes.DefaultsFor(model), (config, layer) => layer.ApplyTo(config));
+    }
+
+    // The configurations checked already: a configuration is immutable, so one checked on its way to a run (Resolve,
+    // then the use case) is not built and probed again.
+    static readonly ConditionalWeakTable<RunConfig, object> Checked = new();
+
+    /// <summary>Checks every name and value of a configuration, with one-line errors naming the setting.</summary>
     public static RunConfig Validate(RunConfig config)
     {
+        if (Checked.TryGetValue(config, out _)) return config;
         config.Settings.Validate();
         ModelCatalog.Get(config.Model);
         if (string.IsNullOrWhiteSpace(config.Data))
-            throw new ArgumentException("--data must name a data set or a folder (or embedded)", "data");
+            throw new SettingException(nameof(RunConfig.Data), config.Data,
+                "must name a data set or a folder (or embedded)");
         Pipelines.Get(config.Augmentation);
-        if (config.Classes is < 1) throw new ArgumentException($"--classes {config.Classes} must be at least 1", "classes");
-        if (config.ImageSize is int size) config.Spec.CheckImageSize(size, config.Head, config.Spinal, config.Classes);
+        if (config.Classes < 1) throw new SettingException(nameof(RunConfig.Classes), config.Classes, "must be at least 1");
+        config.Network.CheckImageSize();
         if (config.Pretrained) PretrainedWeights.Locate(config.Spec);
+        Checked.AddOrUpdate(config, config);
         return config;
     }
 }

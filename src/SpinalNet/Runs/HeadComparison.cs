@@ -43,7 +43,7 @@ public sealed class HeadComparison : IDisposable
         // Both heads are checked before either trains: on the meta device, or built for real where initial weights must
         // (or pretrained ones) be tried on each.
         foreach (var head in Heads)
-            if (config.InitialWeights is null && !config.Pretrained) config.Spec.CheckFits(head, config.Spinal, config.Classes);
+            if (config.InitialWeights is null && !config.Pretrained) (config with { Head = head }).Network.CheckFits();
             else (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
         return new HeadComparison(config, repeats, folder ?? TrainingRun.DefaultFolder($"compare-{config.Model}"),
             config.LoadData(warn), group);

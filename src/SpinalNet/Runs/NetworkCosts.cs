@@ -18,17 +18,16 @@ public static class NetworkCosts
 {
     /// <summary>The cost of the network a configuration describes (`spinalnet summary`), at the run's input
     /// shape.</summary>
-    public static CostReport Of(RunConfig config) =>
-        Measure(config.Spec, config.Head, config.Spinal, config.Classes, config.InputShape);
+    public static CostReport Of(RunConfig config) => Measure(config.Network);
 
     /// <summary>Traced on the CPU: libtorch has no meta kernel for convolutions (PyTorch's live in Python), so the
     /// network is built for real (after the memory check, which counts it on the meta device) and forgotten at
     /// once.</summary>
-    static CostReport Measure(ModelSpec spec, HeadKind head, SpinalOverrides? spinal, int? classes, long[]? shape = null)
+    static CostReport Measure(NetworkChoice network)
     {
-        spec.CheckFits(head, spinal, classes);
-        using var model = spec.Build(head, spinal ?? SpinalOverrides.None, classes ?? spec.Classes);
-        return CostReport.Measure(model, shape ?? spec.InputShape);
+        network.CheckFits();
+        using var model = network.Spec.Build(network);
+        return CostReport.Measure(model, network.InputShape);
     }
 
     /// <summary>Each classifier with each head, then the regression networks.</summary>
@@ -37,8 +36,8 @@ public static class NetworkCosts
         foreach (var spec in ModelCatalog.All)
         foreach (var head in HeadComparison.Heads)
         {
-            var cost = Measure(spec, head, null, null);
-            yield return new NetworkCost(spec.Name, head.Id(), spec.Description, cost, cost.Part("head"));
+            var cost = Measure(spec.Network(head));
+            yield return new NetworkCost(spec.Name, head.Id(), spec.Summary, cost, cost.Part("head"));
         }
         foreach (var (name, description, create) in RegressionNetworks.All)
         {

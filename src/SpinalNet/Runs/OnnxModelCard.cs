@@ -52,8 +52,8 @@ public sealed record OnnxModelCard(RunConfig Config, IReadOnlyList<string> Class
             : throw new InvalidDataException($"{source}: no '{key}' in the model's metadata (not exported by spinalnet?)");
         try
         {
-            var config = Configuration.Validate(JsonSerializer.Deserialize<RunConfig>(Get(ConfigKey), RunJson.Options)
-                                                ?? throw new JsonException("empty"));
+            var config = Configuration.Validate(Configuration.Read(
+                ConfigLayer.Parse(Get(ConfigKey), $"{source}: metadata '{ConfigKey}'").Values, source));
             var names = JsonSerializer.Deserialize<string[]>(Get(ClassesKey)) ?? throw new JsonException("empty");
             return new OnnxModelCard(config, names, Get(OutputKey) == "log_softmax");
         }

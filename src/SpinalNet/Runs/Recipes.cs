@@ -7,6 +7,7 @@
 // never reaches the optimiser), the recipe follows the code and its description says so; where a transfer script's bug
 // would train something other than what the paper reports (a head on an attribute VGG never calls), the recipe follows
 // the paper and its description says so.
+using System.Text.Json;
 using SpinalNet.Data;
 using SpinalNet.Models;
 using SpinalNet.Training;
@@ -25,17 +26,38 @@ public enum RecipeHeads { Spinal, Fc, Both }
 /// <param name="ImageSize">The side of the script's input where it is not the network's own (null: the network's).</param>
 public sealed record Recipe(
     string Name, string Script, string Section, string Description, string Model, RecipeHeads Heads, string Data,
-    string Augmentation, TrainingSettings Settings, string[]? AlsoFor = null, SpinalOverrides? Spinal = null,
+    string Augmentation, TrainingSettings Settings, string[]? AlsoFor = null, SpinalSettings? Spinal = null,
     int? Classes = null, int? ImageSize = null)
 {
     /// <summary>The script's own setting, as a configuration (the Spinal head where it trains both); on an ImageNet
     /// backbone, from its ImageNet weights, as every transfer script starts.</summary>
-    public RunConfig Config => new(Model, Heads == RecipeHeads.Fc ? HeadKind.Fc : HeadKind.Spinal,
-        Spinal ?? SpinalOverrides.None, Data, Settings, Augmentation, Classes: Classes, ImageSize: ImageSize,
-        Pretrained: ModelCatalog.Get(Model).ImageNet is not null);
+    public RunConfig Config
+    {
+        get
+        {
+            var spec = ModelCatalog.Get(Model);
+            return new(Model, Heads == RecipeHeads.Fc ? HeadKind.Fc : HeadKind.Spinal, Spinal ?? spec.Spinal,
+                Classes ?? spec.Classes, Data, Settings, Augmentation, ImageSize: ImageSize,
+                Pretrained: spec.ImageNet is not null);
+        }
+    }
 
     /// <summary>The recipe as a preset: 10% of the training data held out to pick the best epoch.</summary>
     public RunConfig Preset => Config with { Settings = Settings with { ValidationFraction = 0.1 } };
+
+    /// <summary>The preset as a configuration layer; what the recipe leaves to the network (its Spinal head, its
+    /// classes) stays out of it, so over another model it takes that model's.</summary>
+    public ConfigLayer Layer
+    {
+        get
+        {
+            var values = JsonSerializer.SerializeToNode(Preset, RunJson.Options)!.AsObject();
+            values.Remove("world_size");
+            if (Spinal is null) values.Remove("spinal");
+            if (Classes is null) values.Remove("classes");
+            return new ConfigLayer($"preset {Name}", values);
+        }
+    }
 
     public string HeadsName => Heads.ToString().ToLowerInvariant();
 }
@@ -102,10 +124,9 @@ public static class Recipes
 
     // The authors' two head modules (docs/networks.md §2.5), k = 2, L = 4: "SpinalNet_ResNet" (Linear → ReLU) and
     // "SpinalNet_VGG" (dropout 0.5 → Linear → BatchNorm1d → ReLU).
-    static SpinalOverrides SpinalResNet(int width) =>
-        new(width, 4, 2, Dropout: 0, BatchNorm: false, Activation: Layers.Activation.Relu, SharedWeights: false);
+    static SpinalSettings SpinalResNet(int width) => ImageNetNetworks.SpinalResNet(width);
 
-    static SpinalOverrides SpinalVgg(int width) => SpinalResNet(width) with { Dropout = 0.5, BatchNorm = true };
+    static SpinalSettings SpinalVgg(int width) => ImageNetNetworks.SpinalVgg(width);
 
     const string Wrn = "wide_resnet101_2";
     const string TransferNote = "SGD m 0.9, StepLR 7/0.1 in each stage";
@@ -392,8 +413,12 @@ public static class Recipes
     /// <summary>The configuration a network trains with unless told otherwise: its recipe's data and training, its own
     /// Spinal head and outputs (a recipe's changes to them are the preset's), a random initialisation (--pretrained
     /// or a preset starts from ImageNet weights), the scripts' model selection (best epoch on the test split).</summary>
-    public static RunConfig DefaultsFor(string model) => RecipeFor(model).Config with
+    public static RunConfig DefaultsFor(string model)
     {
-        Model = model, Head = HeadKind.Spinal, Spinal = SpinalOverrides.None, Classes = null, Pretrained = false,
-    };
+        var own = ModelCatalog.Get(model).Network();
+        return RecipeFor(model).Config with
+        {
+            Model = model, Head = HeadKind.Spinal, Spinal = own.Spinal, Classes = own.Classes, Pretrained = false,
+        };
+    }
 }

@@ -1,6 +1,7 @@
 // Everything that determines a run, saved with it as config.json and inside every checkpoint: the network (model, head,
-// Spinal changes, classes, initial weights), the data and its augmentation, and the training settings. Its JSON form
-// (snake_case keys, enums by name) is the shape of a --config file too.
+// Spinal settings, classes, image size, initial weights: one resolved NetworkChoice), the data and its augmentation,
+// and the training settings. Its JSON form (snake_case keys, enums by name) is the shape of a --config file too; a run
+// records every value it used (docs/architecture.md §14.1).
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SpinalNet.Data;
@@ -10,12 +11,13 @@ using SpinalNet.Training;
 
 namespace SpinalNet.Runs;
 
+/// <param name="Spinal">The Spinal head's settings, resolved (the model's own unless a layer changed them).</param>
+/// <param name="Classes">The network's outputs.</param>
 /// <param name="Data">"embedded" (the sample shipped with the program), a known data set's name (see
 /// `spinalnet data list`), a folder of MNIST-format IDX files, or a folder of image folders (train/ and test/ or val/,
 /// one subfolder per class).</param>
 /// <param name="Augmentation">The preprocessing pipeline (Augmentation/Pipelines.cs) for training and evaluation.</param>
 /// <param name="DataRoot">Where known data sets lie (null: $SPINALNET_DATA, else ./data).</param>
-/// <param name="Classes">The network's outputs (null: the model's own count).</param>
 /// <param name="InitialWeights">Weights the run starts from instead of a random initialisation: a run's
 /// model.safetensors or the authors' PyTorch state dict (null: random, from the seed).</param>
 /// <param name="Tensorboard">Also write TensorBoard event files (RUN/tensorboard) after every epoch.</param>
@@ -26,32 +28,32 @@ namespace SpinalNet.Runs;
 /// <param name="WorldSize">How many processes trained the run data-parallel (docs/distributed.md §10); set by the
 /// run from its launch, not by a configuration file.</param>
 public sealed record RunConfig(
-    string Model, HeadKind Head, SpinalOverrides Spinal, string Data, TrainingSettings Settings,
-    string Augmentation = "mnist", string? DataRoot = null, int? Classes = null, string? InitialWeights = null,
+    string Model, HeadKind Head, SpinalSettings Spinal, int Classes, string Data, TrainingSettings Settings,
+    string Augmentation = "mnist", string? DataRoot = null, string? InitialWeights = null,
     bool Tensorboard = false, int WorldSize = 1, int? ImageSize = null, bool Pretrained = false)
 {
+    /// <summary>The network this configuration builds.</summary>
+    [JsonIgnore]
+    public NetworkChoice Network => new(Spec, Head, Spinal, Classes, ImageSize);
+
     [JsonIgnore]
     public ModelSpec Spec => ModelCatalog.Get(Model);
 
-    /// <summary>One sample's shape as the run feeds the network: the model's, or C × N × N with the run's image
-    /// size.</summary>
+    /// <summary>One sample's shape as the run feeds the network.</summary>
     [JsonIgnore]
-    public long[] InputShape => ImageSize is int n ? [Spec.InputShape[0], n, n] : Spec.InputShape;
-
-    /// <summary>The network's outputs: the configured count, else the model's.</summary>
-    [JsonIgnore]
-    public int ClassCount => Classes ?? Spec.Classes;
+    public long[] InputShape => Network.InputShape;
 
     /// <summary>The network this configuration describes, weights drawn from <paramref name="seed"/>, then, where
     /// <paramref name="initialWeights"/> asks for the starting weights the configuration names, the backbone's ImageNet
     /// weights (Pretrained) and the initial weights over them.</summary>
     public ClassifierNetwork CreateModel(long seed, bool initialWeights = true)
     {
-        var model = Spec.Create(Head, seed, Spinal, Classes);
+        var network = Network;
+        var model = network.Create(seed);
         try
         {
             if (initialWeights && Pretrained) PretrainedWeights.Load(model, Spec);
-            if (initialWeights && InitialWeights is { } path) AuthorsWeights.LoadAny(Spec, Head, model, path, Spinal);
+            if (initialWeights && InitialWeights is { } path) AuthorsWeights.LoadAny(network, model, path);
             return model;
         }
         catch

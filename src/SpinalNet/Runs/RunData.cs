@@ -18,9 +18,9 @@ public static class RunData
         var (train, test) = DatasetCatalog.OpenTrainTest(config.Data, config.DataRoot, warn);
         if (train.Count == 0) throw new DataFormatException(train.Source, "has no training samples");
         int classes = train.ClassNames.Count;
-        if (classes > config.ClassCount)
+        if (classes > config.Classes)
             throw new ArgumentException($"{config.Data} has {classes} classes but {config.Model} has only " +
-                                        $"{config.ClassCount} outputs", "data");
+                                        $"{config.Classes} outputs", "data");
         var settings = config.Settings;
         IBatchSource Batches(ISampleSource samples, bool training) =>
             ToBatches(samples, Steps(config, samples, training), settings.Seed);

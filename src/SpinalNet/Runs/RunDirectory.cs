@@ -65,17 +65,9 @@ public sealed class RunDirectory
     {
         var path = File(ConfigFile);
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: not found (is {Path} a run folder?)", path);
-        // The run's own resolved configuration, read as saved (older runs' files carry keys this version dropped).
-        RunConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllText(path), RunJson.Options);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a run configuration ({e.Message.ReplaceLineEndings(" ")})");
-        }
-        return Configuration.Validate(config ?? throw new InvalidDataException($"{path}: empty run configuration"));
+        // The run's own resolved configuration, read back as saved (Configuration.Read: older runs' files too).
+        return Configuration.Validate(Configuration.Read(ConfigLayer.Parse(System.IO.File.ReadAllText(path), path).Values,
+            path));
     }
 
     public void WriteClassNames(IReadOnlyList<string> names) =>

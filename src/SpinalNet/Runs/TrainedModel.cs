@@ -51,20 +51,20 @@ public sealed class TrainedModel : IDisposable
         var folder = run is null ? null : RunDirectory.Open(run);
         if (folder is null && weights is null)
             throw new ArgumentException("give a run folder (--run RUN_DIR) or a weights file (--weights FILE)", "run");
-        var config = Configuration.Validate(folder is null
+        var config = folder is null
             ? Configuration.Resolve(options: options)
-            : options?.ApplyTo(folder.ReadConfig()) ?? folder.ReadConfig());
+            : Configuration.Validate(options?.Layer.ApplyTo(folder.ReadConfig()) ?? folder.ReadConfig());
         var model = config.CreateModel(0, initialWeights: false);
         try
         {
             if (weights is not null && Path.GetExtension(weights) == ".ckpt") Checkpoint.Restore(weights, model, null);
-            else if (weights is not null) AuthorsWeights.LoadAny(config.Spec, config.Head, model, weights, config.Spinal);
+            else if (weights is not null) AuthorsWeights.LoadAny(config.Network, model, weights);
             else if (File.Exists(folder!.File(RunDirectory.WeightsFile)))
                 WeightsFile.Load(model, folder.File(RunDirectory.WeightsFile));
             else Checkpoint.Restore(folder.File(RunDirectory.BestCheckpoint), model, null);
             model.eval();
             return new TrainedModel(config, model,
-                folder?.ReadClassNames(config.ClassCount) ?? Data.ClassNames.Digits(config.ClassCount));
+                folder?.ReadClassNames(config.Classes) ?? Data.ClassNames.Digits(config.Classes));
         }
         catch
         {
@@ -122,7 +122,7 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Writes the weights under the authors' PyTorch key names; returns the file written.</summary>
     public string ExportAuthors(string path, WeightsFormat format)
     {
-        AuthorsWeights.Save(Config.Spec, Config.Head, Model, path, format, Config.Spinal);
+        AuthorsWeights.Save(Config.Network, Model, path, format);
         return path;
     }
 

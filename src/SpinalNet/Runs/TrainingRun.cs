@@ -12,7 +12,12 @@ using SpinalNet.Training;
 namespace SpinalNet.Runs;
 
 /// <summary>What may change when a stopped run continues (null: as saved).</summary>
-public sealed record ResumeChanges(int? Epochs = null, double? MaxTimeSeconds = null, int? Threads = null);
+public sealed record ResumeChanges(int? Epochs = null, double? MaxTimeSeconds = null, int? Threads = null)
+{
+    /// <summary>The changes as a configuration layer over the saved configuration.</summary>
+    public ConfigLayer Layer => ConfigLayer.Of("resume",
+        [("settings.epochs", Epochs), ("settings.max_time_seconds", MaxTimeSeconds), ("settings.threads", Threads)]);
+}
 
 /// <summary>A finished run: its folder, its configuration and what training produced.</summary>
 public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutcome Outcome)
@@ -110,19 +115,11 @@ public sealed class TrainingRun : IDisposable
                 ", or start a new run from its weights (--weights RUN/model.safetensors)");
         // The checkpoint must be this run's: the same network as its config.json.
         var written = run.ReadConfig();
-        if ((written.Model, written.Head, written.Spinal, written.ClassCount) !=
-            (saved.Model, saved.Head, saved.Spinal, saved.ClassCount))
+        if (written.Network != saved.Network)
             throw new InvalidDataException($"{run.File(RunDirectory.LastCheckpoint)}: a checkpoint of {saved.Model} " +
                                            $"({saved.Head.Id()} head), but {run.File(RunDirectory.ConfigFile)} is " +
                                            $"{written.Model} ({written.Head.Id()} head); not resuming");
-        var s = saved.Settings;
-        var settings = s with
-        {
-            Epochs = changes?.Epochs ?? s.Epochs,
-            MaxTimeSeconds = changes?.MaxTimeSeconds ?? s.MaxTimeSeconds,
-            Threads = changes?.Threads ?? s.Threads,
-        };
-        return new TrainingRun(saved with { Settings = settings }, folder, resume: true, warn, group);
+        return new TrainingRun(changes?.Layer.ApplyTo(saved) ?? saved, folder, resume: true, warn, group);
     }
 
     static string Ranks(int n) => n == 1 ? "1 process" : $"{n} MPI ranks";

@@ -1,0 +1,25 @@
+// A setting out of range, named as the library's types name it (Epochs, Classes, Spinal.Width, ...), with its value and
+// the rule it breaks. The library knows no command line: the spinalnet command maps the setting to its own flag when it
+// prints the error (docs/architecture.md §14.3).
+namespace SpinalNet.Layers;
+
+/// <summary>A setting's value breaks its rule: "<see cref="Setting"/> <see cref="Value"/> <see cref="Rule"/>".</summary>
+public sealed class SettingException(string setting, object? value, string rule)
+    : ArgumentException($"{setting} {Text(value)} {rule}", setting)
+{
+    /// <summary>The setting's name in the library: a property name, dotted where it is nested (Spinal.Width).</summary>
+    public string Setting { get; } = setting;
+
+    /// <summary>The value given, as text.</summary>
+    public string Value { get; } = Text(value);
+
+    /// <summary>What the value should be, e.g. "must be at least 1".</summary>
+    public string Rule { get; } = rule;
+
+    static string Text(object? value) => value switch
+    {
+        null => "(none)",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
