@@ -45,7 +45,7 @@ try
 catch (SettingException e)
 {
     // The library names its settings; this command names the flags that set them.
-    Console.Error.WriteLine($"spinalnet: {RunOptions.FlagOf(e.Setting)} {e.Value} {e.Rule}".ReplaceLineEndings(" "));
+    Console.Error.WriteLine($"spinalnet: {e.Naming(RunOptions.FlagOf(e.Setting))}".ReplaceLineEndings(" "));
     return 1;
 }
 catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or DataFormatException

@@ -126,7 +126,10 @@ sealed class RunOptions
         options.Where(o => Has(r, o)).Select(o => o.Name);
 
     /// <summary>The flag that sets a library setting (SettingException.Setting), or the setting's own name.</summary>
-    public static string FlagOf(string setting) => Flags.TryGetValue(setting, out var flag) ? flag : setting;
+    public static string FlagOf(string setting) =>
+        Flags.TryGetValue(setting, out var flag) ? flag
+        : setting.StartsWith("Schedule.") ? $"--schedule parameter {setting["Schedule.".Length..]}"
+        : setting;
 
     static readonly Dictionary<string, string> Flags = new()
     {
@@ -137,7 +140,8 @@ sealed class RunOptions
         ["TestBatchSize"] = "--test-batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
         ["WeightDecay"] = "--weight-decay", ["Schedule"] = "--schedule", ["ValidationFraction"] = "--validation-fraction",
         ["Patience"] = "--patience", ["MaxTimeSeconds"] = "--max-time", ["Seed"] = "--seed", ["Threads"] = "--threads",
-        ["HeadLearningRate"] = "--head-lr", ["Repeats"] = "--repeats", ["Jobs"] = "--jobs",
+        ["HeadLearningRate"] = "--head-lr", ["Repeats"] = "--repeats", ["Jobs"] = "--jobs", ["Device"] = "--device",
+        ["Optimizer"] = "--optimizer", ["Target"] = "--target",
     };
 
     static bool Has(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };

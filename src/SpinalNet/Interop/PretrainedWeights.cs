@@ -9,6 +9,8 @@ using SpinalNet.Data;
 using SpinalNet.Models;
 using static TorchSharp.torch;
 
+using SpinalNet.Layers;
+
 namespace SpinalNet.Interop;
 
 /// <summary>An architecture's weights file as torchvision publishes it: `ARCH-XXXXXXXX.pth`, the X being the first
@@ -94,9 +96,8 @@ public static class PretrainedWeights
             : $"no ImageNet weights for '{architecture}' (architectures: {string.Join(", ", Architectures)})", "model");
 
     /// <summary>The ImageNet architecture of a network, or a one-line error for one trained from scratch.</summary>
-    public static ImageNetBackbone ImageNetOf(ModelSpec spec) => spec.ImageNet ?? throw new ArgumentException(
-        $"--pretrained: {spec.Name} has no ImageNet weights (networks with them: {string.Join(", ", Architectures)})",
-        "pretrained");
+    public static ImageNetBackbone ImageNetOf(ModelSpec spec) => spec.ImageNet ?? throw new SettingException(
+        "Pretrained", $"{spec.Name} has no ImageNet weights (networks with them: {string.Join(", ", Architectures)})");
 
     /// <summary>Where --pretrained reads <paramref name="spec"/>'s weights, or a one-line error saying how to get
     /// them.</summary>

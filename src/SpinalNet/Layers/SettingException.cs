@@ -3,23 +3,29 @@
 // prints the error (docs/architecture.md §14.3).
 namespace SpinalNet.Layers;
 
-/// <summary>A setting's value breaks its rule: "<see cref="Setting"/> <see cref="Value"/> <see cref="Rule"/>".</summary>
+/// <summary>A setting's value breaks its rule: "<see cref="Setting"/> <see cref="Value"/> <see cref="Rule"/>", or, for
+/// a setting whose value says nothing (a switch), "<see cref="Setting"/>: <see cref="Rule"/>".</summary>
 public sealed class SettingException(string setting, object? value, string rule)
-    : ArgumentException($"{setting} {Text(value)} {rule}", setting)
+    : ArgumentException(value is null ? $"{setting}: {rule}" : $"{setting} {Text(value)} {rule}", setting)
 {
+    /// <summary>A setting whose value needs no saying: "<paramref name="setting"/>: <paramref name="rule"/>".</summary>
+    public SettingException(string setting, string rule) : this(setting, null, rule) { }
+
+    /// <summary>The message with another name for the setting, e.g. the command-line flag that sets it.</summary>
+    public string Naming(string name) => Value is null ? $"{name}: {Rule}" : $"{name} {Value} {Rule}";
+
     /// <summary>The setting's name in the library: a property name, dotted where it is nested (Spinal.Width).</summary>
     public string Setting { get; } = setting;
 
-    /// <summary>The value given, as text.</summary>
-    public string Value { get; } = Text(value);
+    /// <summary>The value given, as text (null for a switch).</summary>
+    public string? Value { get; } = value is null ? null : Text(value);
 
     /// <summary>What the value should be, e.g. "must be at least 1".</summary>
     public string Rule { get; } = rule;
 
-    static string Text(object? value) => value switch
+    static string Text(object value) => value switch
     {
-        null => "(none)",
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
+        _ => value.ToString() ?? "(none)",
     };
 }

@@ -30,7 +30,7 @@ public static class HeadKinds
     {
         "spinal" => HeadKind.Spinal,
         "fc" => HeadKind.Fc,
-        _ => throw new ArgumentException($"--head {id} is not one of spinal, fc", "head"),
+        _ => throw new SettingException("Head", id, "is not one of spinal, fc"),
     };
 }
 

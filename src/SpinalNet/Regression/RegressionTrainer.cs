@@ -5,6 +5,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
+using SpinalNet.Layers;
+
 namespace SpinalNet.Regression;
 
 /// <summary>The settings of a regression training run.</summary>
@@ -12,14 +14,14 @@ public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, do
 {
     public void Validate()
     {
-        Require(Epochs >= 1, "epochs", Epochs, "must be at least 1");
-        Require(BatchSize >= 1, "batch-size", BatchSize, "must be at least 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", LearningRate, "must be a positive number");
+        Require(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be a positive number");
     }
 
-    static void Require(bool ok, string option, object value, string rule)
+    static void Require(bool ok, string setting, object value, string rule)
     {
-        if (!ok) throw new ArgumentException($"--{option} {value} {rule}", option);
+        if (!ok) throw new SettingException(setting, value, rule);
     }
 }
 

@@ -8,6 +8,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
+using SpinalNet.Layers;
+
 namespace SpinalNet.Regression;
 
 /// <summary>The synthetic targets of the regression experiment.</summary>
@@ -27,7 +29,7 @@ public static class SyntheticRegression
         "sin-sum" => Target.SinSum,
         "product" => Target.Product,
         "sin-product" => Target.SinProduct,
-        _ => throw new ArgumentException($"--target {name} is not one of {string.Join(", ", Names)}", "target"),
+        _ => throw new SettingException("Target", name, $"is not one of {string.Join(", ", Names)}"),
     };
 
     /// <summary>The noiseless target of each row of x [n, 8]: a column [n, 1].</summary>

@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using SpinalNet.Layers;
+
 namespace SpinalNet.Training;
 
 /// <summary>Where tensors live: the CPU, a CUDA GPU, or CUDA where available.</summary>
@@ -22,15 +24,15 @@ public static class Devices
 
     public static DeviceKind Parse(string name) => Array.IndexOf(Names, name) is var i and >= 0
         ? (DeviceKind)i
-        : throw new ArgumentException($"--device {name} is not one of {string.Join(", ", Names)}", "device");
+        : throw new SettingException("Device", name, $"is not one of {string.Join(", ", Names)}");
 
     public static Device Resolve(DeviceKind kind) => kind switch
     {
         DeviceKind.Cpu => torch.CPU,
         DeviceKind.Cuda when torch.cuda.is_available() => torch.CUDA,
-        DeviceKind.Cuda => throw new ArgumentException(
-            "--device cuda: CUDA is not available (this build uses the CPU libtorch package; reference a CUDA " +
-            "libtorch package to train on a GPU)", "device"),
+        DeviceKind.Cuda => throw new SettingException("Device", "cuda",
+            "is not available: this build uses the CPU libtorch package; reference a CUDA libtorch package to train on " +
+            "a GPU"),
         _ => torch.cuda.is_available() ? torch.CUDA : torch.CPU,
     };
 }

@@ -19,6 +19,8 @@ using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using SpinalNet.Layers;
+
 namespace SpinalNet.Training;
 
 /// <summary>What a schedule knows of the run: the base rate and the length of the run.</summary>
@@ -54,7 +56,7 @@ public abstract record Schedule
 
     /// <summary>The rule of that name with its default parameters, or a one-line error listing the names.</summary>
     public static Schedule Default(string name) => Find(name)
-        ?? throw new ArgumentException($"--schedule {name} is not one of {string.Join(", ", Names)}", "schedule");
+        ?? throw new SettingException("Schedule", name, $"is not one of {string.Join(", ", Names)}");
 
     [JsonIgnore]
     public string Name => Kinds.Single(k => k.Type == GetType()).Name;
@@ -74,7 +76,7 @@ public abstract record Schedule
 
     protected static void Require(bool ok, string parameter, object value, string rule)
     {
-        if (!ok) throw new ArgumentException($"--schedule parameter {parameter} {value} {rule}", "schedule");
+        if (!ok) throw new SettingException($"Schedule.{parameter}", value, rule);
     }
 }
 

@@ -7,6 +7,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
+using SpinalNet.Layers;
+
 namespace SpinalNet.Training;
 
 /// <summary>The optimisers: SGD with momentum, Adam, AdamW.</summary>
@@ -25,7 +27,7 @@ public static class Optimizers
 
     public static OptimizerKind Parse(string name) => Array.IndexOf(Names, name) is var i and >= 0
         ? (OptimizerKind)i
-        : throw new ArgumentException($"--optimizer {name} is not one of {string.Join(", ", Names)}", "optimizer");
+        : throw new SettingException("Optimizer", name, $"is not one of {string.Join(", ", Names)}");
 
     public static string Name(this OptimizerKind kind) => Names[(int)kind];
 

@@ -2,6 +2,7 @@
 // epochs, seed, model selection). Defaults are the authors' MNIST setting: SGD, lr 0.01, momentum 0.5, constant rate,
 // batch 64 (test 1000), 8 epochs, seed 1.
 using System.Text.Json.Serialization;
+using SpinalNet.Layers;
 
 namespace SpinalNet.Training;
 
@@ -41,29 +42,28 @@ public sealed record TrainingSettings(
     [JsonIgnore]
     public string SelectionSplit => ValidationFraction > 0 ? "validation" : "test";
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range as its
-    /// option.</summary>
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        Require(Epochs >= 1, "epochs", Epochs, "must be at least 1");
-        Require(BatchSize >= 1, "batch-size", BatchSize, "must be at least 1");
-        Require(TestBatchSize >= 1, "test-batch-size", TestBatchSize, "must be at least 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "lr", LearningRate, "must be a positive number");
-        Require(Momentum >= 0 && Momentum < 1, "momentum", Momentum, "must be in [0, 1)");
-        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), "weight-decay", WeightDecay, "must be 0 or more");
-        Require(ValidationFraction >= 0 && ValidationFraction < 1, "validation-fraction", ValidationFraction,
+        Require(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Require(TestBatchSize >= 1, nameof(TestBatchSize), TestBatchSize, "must be at least 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be a positive number");
+        Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be 0 or more");
+        Require(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), ValidationFraction,
             "must be in [0, 1)");
-        Require(Patience >= 0, "patience", Patience, "must be 0 (off) or more");
-        Require(MaxTimeSeconds >= 0 && double.IsFinite(MaxTimeSeconds), "max-time", MaxTimeSeconds,
+        Require(Patience >= 0, nameof(Patience), Patience, "must be 0 (off) or more");
+        Require(MaxTimeSeconds >= 0 && double.IsFinite(MaxTimeSeconds), nameof(MaxTimeSeconds), MaxTimeSeconds,
             "must be 0 (no limit) or more seconds");
-        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), "head-lr",
+        Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), nameof(HeadLearningRate),
             HeadLearningRate!, "must be a positive number");
-        Require(Threads >= 0, "threads", Threads, "must be 0 (the default: one per physical core) or more");
+        Require(Threads >= 0, nameof(Threads), Threads, "must be 0 (the default: one per physical core) or more");
         Schedule.Validate();
     }
 
-    static void Require(bool ok, string option, object value, string rule)
+    static void Require(bool ok, string setting, object value, string rule)
     {
-        if (!ok) throw new ArgumentException($"--{option} {value} {rule}", option);
+        if (!ok) throw new SettingException(setting, value, rule);
     }
 }
