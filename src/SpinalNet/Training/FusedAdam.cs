@@ -11,12 +11,9 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
 
-/// <summary>The flat buffers of an Adam-family optimiser and its step over them; the optimiser's options and state
-/// are read and written through <paramref name="settingsOf"/>, <paramref name="readState"/> and
-/// <paramref name="writeState"/> (Adam's and AdamW's classes share their fields but no type).</summary>
-sealed class FlatAdam(IList<ParamGroup> groups, bool decoupledDecay, IDictionary<IntPtr, OptimizerState> states,
-    Func<OptimizerOptions, FlatAdam.Settings> settingsOf, Func<OptimizerState, FlatAdam.Moments> readState,
-    Action<OptimizerState, FlatAdam.Moments> writeState)
+/// <summary>The flat buffers of Adam or AdamW and the one step over them both take: <paramref name="decoupledDecay"/>
+/// says which weight decay, AdamW's or Adam's. Where the buffers cannot serve, the optimiser's own method runs.</summary>
+sealed class FlatAdam(IList<ParamGroup> groups, IDictionary<IntPtr, OptimizerState> states, bool decoupledDecay)
 {
     /// <summary>The moment tensors and step count of one parameter, read from and written to the optimiser's state.</summary>
     internal sealed record Moments(Tensor ExpAvg, Tensor ExpAvgSq, long Step);
@@ -35,20 +32,50 @@ sealed class FlatAdam(IList<ParamGroup> groups, bool decoupledDecay, IDictionary
     readonly Flat[] flats = groups.Select(g => new Flat(g.Parameters.ToArray())).ToArray();
     bool packed;
 
-    /// <summary>Zeroes the gradients; false before the buffers exist (the optimiser's own zero_grad then runs).</summary>
-    public bool ZeroGrad()
+    /// <summary>The parameter groups of an Adam-family optimiser, each at its own learning rate.</summary>
+    public static List<TGroup> Groups<TGroup, TOptions>(
+        IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> groups)
+        where TGroup : ParamGroup<TOptions>, new() where TOptions : OptimizerOptions, new() =>
+        groups.Select(g => new TGroup { Parameters = g.Parameters, Options = new() { LearningRate = g.LearningRate } })
+            .ToList();
+
+    // Adam's and AdamW's classes of options and of state share their fields but no type.
+    Settings SettingsOf(int group) => groups[group].Options switch
     {
-        if (!packed) return false;
-        foreach (var f in flats) f.Gradients?.zero_();
-        return true;
+        Adam.Options o => new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value,
+            o.amsgrad!.Value, o.maximize!.Value),
+        AdamW.Options o => new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value,
+            o.amsgrad!.Value, o.maximize!.Value),
+        var other => throw new NotSupportedException($"{other.GetType()} is not Adam's or AdamW's options"),
+    };
+
+    Moments Read(Parameter p) => states[p.Handle] switch
+    {
+        Adam.State s => new(s.exp_avg, s.exp_avg_sq, s.step),
+        AdamW.State s => new(s.exp_avg, s.exp_avg_sq, s.step),
+        var other => throw new NotSupportedException($"{other.GetType()} is not Adam's or AdamW's state"),
+    };
+
+    void Write(Parameter p, Moments m)
+    {
+        if (states[p.Handle] is Adam.State s) (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
+        else if (states[p.Handle] is AdamW.State w) (w.exp_avg, w.exp_avg_sq, w.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
     }
 
-    Settings SettingsOf(int group) => settingsOf(groups[group].Options);
-    Moments Read(Parameter p) => readState(states[p.Handle]);
-    void Write(Parameter p, Moments m) => writeState(states[p.Handle], m);
+    /// <summary>Zeroes the gradients in their flat buffers; before the buffers exist, through the optimiser's own
+    /// <paramref name="perTensor"/>.</summary>
+    public void ZeroGrad(Action perTensor)
+    {
+        if (!packed) perTensor();
+        else foreach (var f in flats) f.Gradients?.zero_();
+    }
 
-    /// <summary>One step over the flat buffers; false where they cannot be used (the per-tensor step then runs).</summary>
-    public bool Step()
+    /// <summary>One step over the flat buffers; the optimiser's own <paramref name="perTensor"/> step with a closure
+    /// or where the buffers cannot be used.</summary>
+    public Tensor Step(Func<Tensor>? closure, Func<Func<Tensor>?, Tensor> perTensor) =>
+        closure is null && FlatStep() ? null! : perTensor(closure);
+
+    bool FlatStep()
     {
         if (flats.All(f => f.Tensors.Length == 0)) return false;
         using var noGrad = torch.no_grad();
@@ -151,20 +178,11 @@ public sealed class FusedAdam : Adam
 
     /// <summary>Adam over parameter groups, each with its own learning rate.</summary>
     public FusedAdam(IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> groups, double weightDecay)
-        : base(groups.Select(g => new ParamGroup(g.Parameters, new Options { LearningRate = g.LearningRate })).ToList(),
-            groups[0].LearningRate, weight_decay: weightDecay) =>
-        flat = new FlatAdam(_parameter_groups, decoupledDecay: false, _state,
-            options => (Options)options is var o ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value,
-                o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value) : null!,
-            state => (State)state is var s ? new(s.exp_avg, s.exp_avg_sq, s.step) : null!,
-            (state, m) => ((State)state).SetMoments(m));
+        : base(FlatAdam.Groups<ParamGroup, Options>(groups), groups[0].LearningRate, weight_decay: weightDecay) =>
+        flat = new FlatAdam(_parameter_groups, _state, decoupledDecay: false);
 
-    public override void zero_grad()
-    {
-        if (!flat.ZeroGrad()) base.zero_grad();
-    }
-
-    public override Tensor step(Func<Tensor>? closure = null) => closure is null && flat.Step() ? null! : base.step(closure);
+    public override void zero_grad() => flat.ZeroGrad(base.zero_grad);
+    public override Tensor step(Func<Tensor>? closure = null) => flat.Step(closure, base.step);
 
     protected override void Dispose(bool disposing)
     {
@@ -180,34 +198,15 @@ public sealed class FusedAdamW : AdamW
 
     /// <summary>AdamW over parameter groups, each with its own learning rate.</summary>
     public FusedAdamW(IReadOnlyList<(IReadOnlyList<Parameter> Parameters, double LearningRate)> groups, double weightDecay)
-        : base(groups.Select(g => new ParamGroup(g.Parameters, new Options { LearningRate = g.LearningRate })).ToList(),
-            groups[0].LearningRate, weight_decay: weightDecay) =>
-        flat = new FlatAdam(_parameter_groups, decoupledDecay: true, _state,
-            options => (Options)options is var o ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value,
-                o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value) : null!,
-            state => (State)state is var s ? new(s.exp_avg, s.exp_avg_sq, s.step) : null!,
-            (state, m) => ((State)state).SetMoments(m));
+        : base(FlatAdam.Groups<ParamGroup, Options>(groups), groups[0].LearningRate, weight_decay: weightDecay) =>
+        flat = new FlatAdam(_parameter_groups, _state, decoupledDecay: true);
 
-    public override void zero_grad()
-    {
-        if (!flat.ZeroGrad()) base.zero_grad();
-    }
-
-    public override Tensor step(Func<Tensor>? closure = null) => closure is null && flat.Step() ? null! : base.step(closure);
+    public override void zero_grad() => flat.ZeroGrad(base.zero_grad);
+    public override Tensor step(Func<Tensor>? closure = null) => flat.Step(closure, base.step);
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
         if (disposing) flat.Dispose();
     }
-}
-
-/// <summary>Writing moments into the two Adam state classes, which share fields but no type.</summary>
-static class AdamStates
-{
-    public static void SetMoments(this Adam.State s, FlatAdam.Moments m) =>
-        (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
-
-    public static void SetMoments(this AdamW.State s, FlatAdam.Moments m) =>
-        (s.exp_avg, s.exp_avg_sq, s.step) = (m.ExpAvg, m.ExpAvgSq, m.Step);
 }

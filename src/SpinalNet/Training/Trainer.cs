@@ -2,110 +2,25 @@
 // optimiser and learning-rate schedule, evaluation after every epoch (validation split for model selection when there
 // is one, and the test split, as the scripts report), checkpoints, resume, early stopping, a time limit and a clean
 // stop on Ctrl+C. What trains, at which rates, follows the fine-tuning settings (Training/FineTuning.cs,
-// docs/fine-tuning.md §13.1).
+// docs/fine-tuning.md §13.1). It reads top to bottom, an epoch loop around a step loop; what differs between a process
+// alone and replicas (Training/TrainingSteps.cs) and the checkpoints (Training/TrainingCheckpoints.cs) are parts it
+// calls.
 //
 // Batches come from one in-memory tensor through a permutation drawn from a generator of the run's own, so two models
 // trained with the same seed see the same batches in the same order, whatever their initialisation consumed from the
-// global generator (which dropout draws from, reseeded here). A checkpoint taken mid-epoch records the batch-order
-// generator as it was at the epoch's start, the step reached and the global generator, so a resumed run replays the
-// same permutation, skips the steps done and ends with the same weights as an uninterrupted run (same thread count).
+// global generator (which dropout draws from, reseeded from the run's seed as it starts). A run stopped inside an
+// epoch resumes with the same permutation and random draws, and ends with the weights of an uninterrupted run.
 //
-// Data-parallel (docs/distributed.md §10): with a replica group of N processes, every rank draws the same permutation,
-// takes its part of every global batch (ReplicaGroup.ShardBatches), weights its mean loss by its share of the batch,
-// and one all-reduce per step sums the gradients, the loss and the stop votes; each rank then takes the same optimiser
-// step. Dropout draws are reseeded every step from (seed, rank, epoch, step), so they differ between ranks and a
-// resumed run replays them. Evaluation is sharded and summed; rank 0 alone saves and reports.
+// Data-parallel (docs/distributed.md §10): with a replica group of N processes, every rank draws the same permutation
+// and takes its part of every global batch (ReplicaGroup.ShardBatches); each rank takes the same optimiser step from
+// the summed gradients. Evaluation is sharded and summed; rank 0 alone saves and reports.
 using System.Diagnostics;
 using SpinalNet.Data;
 using SpinalNet.Models;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Training;
-
-/// <param name="TestAccuracy">Top-1, as a fraction; ValidationAccuracy likewise, null without a validation split.</param>
-/// <param name="TrainSeconds">The epoch's training steps; <paramref name="SamplesPerSecond"/> is over this time.</param>
-/// <param name="EvalSeconds">The epoch's evaluation (validation and test splits).</param>
-public sealed record EpochMetrics(
-    int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, double TestLoss,
-    double TestAccuracy, double TestTop5Accuracy, double LearningRate, double TrainSeconds, double EvalSeconds,
-    double SamplesPerSecond);
-
-/// <param name="Loss">Mean training loss over the epoch as of the last progress tick: the loss is summed on the device
-/// and read back every <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch
-/// (docs/performance.md §9.3).</param>
-public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double Loss, double SamplesPerSecond);
-
-/// <summary>Receives progress; the CLI renders it, tests ignore it.</summary>
-public interface ITrainingObserver
-{
-    void OnStep(StepProgress progress) { }
-    void OnEpoch(EpochMetrics metrics) { }
-}
-
-/// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
-public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
-{
-    /// <summary>The names of the classes, index by index, where the data set has them.</summary>
-    public IReadOnlyList<string>? ClassNames { get; init; }
-
-    public void Dispose()
-    {
-        Train.Dispose();
-        Test.Dispose();
-        Validation?.Dispose();
-    }
-}
-
-/// <summary>Why a run stopped.</summary>
-public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
-
-/// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix.</param>
-public sealed record TrainingOutcome(
-    IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation FinalTest);
-
-/// <summary>Where the loop stands, all a checkpoint needs besides the weights and the optimiser's state.</summary>
-/// <param name="Epoch">Epochs completed.</param>
-/// <param name="Step">Steps completed in the epoch under way (0 at an epoch boundary).</param>
-/// <param name="PartialLoss">Training-loss sum and sample count of the epoch under way.</param>
-/// <param name="GlobalGenerator">torch's global generator (dropout) at the checkpoint.</param>
-/// <param name="ShuffleAtEpochStart">The batch-order generator as it was when the epoch under way began.</param>
-public sealed record TrainerState(
-    int Epoch,
-    long Step,
-    double PartialLoss,
-    long PartialSamples,
-    double PartialSeconds,
-    double BestScore,
-    int BestEpoch,
-    int EpochsWithoutImprovement,
-    ScheduleState Schedule,
-    byte[] GlobalGenerator,
-    byte[] ShuffleAtEpochStart,
-    IReadOnlyList<EpochMetrics> History);
-
-/// <summary>Which checkpoint a save writes: the last one, or the best one so far.</summary>
-public enum CheckpointSlot { Last, Best }
-
-/// <summary>Where a run keeps its state (the run layer's checkpoint files): the loop saves into it after every epoch
-/// and when it stops early, and continues from it when it holds a state to resume.</summary>
-public interface ICheckpointStore
-{
-    /// <summary>The state to continue from, with the model's and the optimiser's filled in; null to start afresh.</summary>
-    TrainerState? Resume(nn.Module model, OptimizerHelper optimizer);
-
-    void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer);
-
-    /// <summary>The metrics so far, after every epoch.</summary>
-    void WriteMetrics(IReadOnlyList<EpochMetrics> history);
-
-    /// <summary>The last good checkpoint, for messages; null while there is none.</summary>
-    string? LastGood { get; }
-}
-
-/// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
-public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
 
 /// <summary>The training loop (`spinalnet train` and every use case that trains).</summary>
 public static class Trainer
@@ -141,172 +56,91 @@ public static class Trainer
         using var schedule = new LearningRateSchedule(settings.Schedule, settings.LearningRate,
             settings.Epochs, steps, settings.Seed);
         using var shuffle = new torch.Generator((ulong)settings.Seed, torch.CPU);
-
-        var history = new List<EpochMetrics>();
-        int startEpoch = 0, bestEpoch = 0, stale = 0;
-        long startStep = 0;
-        double best = double.NegativeInfinity, partialLoss = 0, partialSeconds = 0;
-        long partialSamples = 0;
-        byte[]? shuffleAtEpochStart = null;
-        if (checkpoints?.Resume(model, optimizer) is { } state)
-        {
-            schedule.Restore(state.Schedule);
-            torch.set_rng_state(torch.tensor(state.GlobalGenerator, dtype: ScalarType.Byte));
-            shuffle.set_state(torch.tensor(state.ShuffleAtEpochStart, dtype: ScalarType.Byte));
-            history.AddRange(state.History);
-            (startEpoch, startStep, best, bestEpoch, stale) =
-                (state.Epoch, state.Step, state.BestScore, state.BestEpoch, state.EpochsWithoutImprovement);
-            (partialLoss, partialSamples, partialSeconds) = (state.PartialLoss, state.PartialSamples, state.PartialSeconds);
-        }
-        else
-        {
-            torch.manual_seed(settings.Seed);
-        }
+        var checkpointing = new TrainingCheckpoints(checkpoints, group, model, schedule, shuffle);
+        var loop = checkpointing.Resume(optimizer, settings.Seed);
         group.BroadcastWeights(model);
-        var averager = group.Size > 1 ? new GradientAverager(group, model.parameters()) : null;
-        int localBatch = (int)ReplicaGroup.Shard(settings.BatchSize, group.Size, group.Rank).Count;
-        var runClock = Stopwatch.StartNew();
-        double stopVotes = 0;
-        int StopVote() => cancel.IsCancellationRequested ? CancelVote
-            : settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= settings.MaxTimeSeconds ? 1 : 0;
-        Evaluation Evaluate(IBatchSource split)
-        {
-            group.BroadcastWeights(model, buffersOnly: true);
-            return Evaluator.Evaluate(model, split, settings.TestBatchSize, group);
-        }
+        using TrainingSteps training = group.Size > 1
+            ? new ReplicaSteps(group, model, data.Train.Count, settings, steps, device, checkpoints, cancel)
+            : new LocalSteps(settings, steps, device, checkpoints, cancel);
 
-        void Save(CheckpointSlot slot, int epoch, long step, double loss, long samples, double seconds)
+        while (loop.Epoch < settings.Epochs && loop.Stop == StopReason.Completed)
         {
-            if (!group.IsRoot) return;
-            checkpoints!.Save(slot, new TrainerState(epoch, step, loss, samples, seconds, best, bestEpoch, stale,
-                schedule.State, torch.get_rng_state().data<byte>().ToArray(), shuffleAtEpochStart!, history.ToList()),
-                model, optimizer);
-        }
-
-        var stop = StopReason.Completed;
-        for (int epoch = startEpoch + 1; epoch <= settings.Epochs && stop == StopReason.Completed; epoch++)
-        {
+            int epoch = loop.Epoch + 1;
+            var done = loop.TakeResumed();
             // A new stage of the transfer scripts starts with a new optimiser (docs/fine-tuning.md §13.2).
-            if (startStep == 0 && settings.Schedule.RestartsOptimizerAt(epoch - 1))
+            if (done.Step == 0 && settings.Schedule.RestartsOptimizerAt(epoch - 1))
             {
                 optimizer.Dispose();
                 optimizer = Optimizers.Create(settings, FineTuning.Groups(model, settings));
             }
-            shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
-            long[] order;
-            using (var permutation = torch.randperm(data.Train.Count, generator: shuffle))
-                order = permutation.data<long>().ToArray();
-            using var batches = data.Train.Batches(ReplicaGroup.ShardBatches(order, settings.BatchSize, group), epoch,
-                startStep, localBatch).GetEnumerator();
-            double previousSeconds = partialSeconds, lossRead = partialLoss;
-            // Alone, the loss is summed on the device; a read is a host round trip (docs/performance.md §9.3). With
-            // replicas, the all-reduce brings every step's loss to the host anyway.
-            using var lossSum = torch.tensor(partialLoss, ScalarType.Float64, device);
-            long seen = partialSamples;
-            double ReadLoss(long step)
-            {
-                lossRead = lossSum.item<double>();
-                CheckFinite(lossRead, epoch, step, checkpoints, reads: true);
-                return lossRead;
-            }
-            (partialLoss, partialSamples, partialSeconds) = (0, 0, 0);
-            var epochClock = Stopwatch.StartNew();
+            loop.ShuffleAtEpochStart = TrainingCheckpoints.StateOf(shuffle);
+            using var batches = Batches(data.Train, shuffle, settings, group, epoch, done.Step);
+            training.StartEpoch(done);
             double rate = settings.LearningRate;
             FineTuning.TrainMode(model, settings);
-            for (long step = startStep; step < steps; step++)
+            for (long step = done.Step; step < steps; step++)
             {
                 // Alone, the loop stops at once; replicas stop together, at the step after any of them asked.
-                double votes = averager is null ? StopVote() : stopVotes;
-                if (votes > 0)
+                if (training.StopRequested() is { } stop)
                 {
-                    stop = votes >= CancelVote ? StopReason.Cancelled : StopReason.TimeLimit;
-                    if (checkpoints is not null)
-                        Save(CheckpointSlot.Last, epoch - 1, step, ReadLoss(step), seen,
-                            previousSeconds + epochClock.Elapsed.TotalSeconds);
+                    loop.Stop = stop;
+                    checkpointing.SaveStop(loop, step, training, optimizer);
                     break;
                 }
                 using var scope = torch.NewDisposeScope();
                 rate = schedule.RateAt(epoch - 1, step);
                 Optimizers.SetLearningRate(optimizer, rate, settings.LearningRate);
-                if (averager is not null) torch.manual_seed(ReplicaGroup.StepSeed(settings.Seed, group.Rank, epoch, step));
                 optimizer.zero_grad();
-                long n = 0;
-                Tensor? loss = null;
-                // A replica's part of the last global batch may be empty; it then adds zero gradients.
-                if (batches.MoveNext())
-                {
-                    var x = batches.Current.Images.to(device);
-                    var y = batches.Current.Labels.to(device);
-                    n = y.shape[0];
-                    loss = model.Loss(model.call(x), y, nn.Reduction.Mean);
-                    (averager is null ? loss : loss * ((double)n / GlobalBatch(step))).backward();
-                }
-                if (averager is null)
-                {
-                    if (loss is not null) lossSum.add_(loss.detach(), n);
-                }
-                else
-                {
-                    (double sum, stopVotes) = averager.Sum(loss is null ? 0 : loss.item<float>() * n, StopVote());
-                    n = GlobalBatch(step);
-                    CheckFinite(sum / n, epoch, step, checkpoints);
-                    lossSum.add_(sum);
-                }
+                training.Backward(model, batches, epoch, step);
                 optimizer.step();
-
-                seen += n;
-                if (averager is not null || (step + 1) % LossReadInterval == 0 || step + 1 == steps) ReadLoss(step + 1);
-                observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps, lossRead / seen,
-                    seen / (previousSeconds + epochClock.Elapsed.TotalSeconds)));
+                training.AfterStep(epoch, step);
+                observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps,
+                    training.LossRead / training.Samples, training.Samples / training.Seconds));
             }
-            startStep = 0;
-            if (stop != StopReason.Completed) break;
+            if (loop.Stop != StopReason.Completed) break;
 
-            double seconds = previousSeconds + epochClock.Elapsed.TotalSeconds;
+            double seconds = training.Seconds;
             var evalClock = Stopwatch.StartNew();
-            var validation = data.Validation is null ? null : Evaluate(data.Validation);
-            var test = Evaluate(data.Test);
+            var validation = data.Validation is null ? null : Evaluate(model, data.Validation, settings, group);
+            var test = Evaluate(model, data.Test, settings, group);
             MemoryRelease.AfterEpoch();
             double evalSeconds = evalClock.Elapsed.TotalSeconds;
-            double score = (validation ?? test).Accuracy;
-            bool improved = score > best;
-            if (improved) (best, bestEpoch, stale) = (score, epoch, 0);
-            else stale++;
+            bool improved = loop.Score(epoch, (validation ?? test).Accuracy);
             schedule.EndEpoch(epoch, improved);
 
-            var metrics = new EpochMetrics(epoch, lossRead / Math.Max(seen, 1), validation?.Loss, validation?.Accuracy,
-                test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds, evalSeconds, seen / seconds);
-            history.Add(metrics);
+            var metrics = new EpochMetrics(epoch, training.LossRead / Math.Max(training.Samples, 1),
+                validation?.Loss, validation?.Accuracy, test.Loss, test.Accuracy, test.Top5Accuracy, rate, seconds,
+                evalSeconds, training.Samples / seconds);
+            loop.Finish(metrics);
             observer?.OnEpoch(metrics);
             group.RequireIdentical(model, $"after epoch {epoch}");
-            if (checkpoints is not null && group.IsRoot)
-            {
-                shuffleAtEpochStart = shuffle.get_state().data<byte>().ToArray();
-                checkpoints.WriteMetrics(history);
-                // Best first: a stop between the two writes leaves last.ckpt at the previous epoch, which the resumed
-                // run repeats, writing best.ckpt again; the other order could lose this epoch's best for good.
-                if (improved) Save(CheckpointSlot.Best, epoch, 0, 0, 0, 0);
-                Save(CheckpointSlot.Last, epoch, 0, 0, 0, 0);
-            }
-            if (settings.Patience > 0 && stale >= settings.Patience) stop = StopReason.EarlyStopped;
+            checkpointing.SaveEpoch(loop, improved, optimizer);
+            if (settings.Patience > 0 && loop.EpochsWithoutImprovement >= settings.Patience)
+                loop.Stop = StopReason.EarlyStopped;
         }
 
-        var final = Evaluate(data.Test);
-        return new TrainingOutcome(history, stop, bestEpoch, final);
-
-        long GlobalBatch(long step) => Math.Min(settings.BatchSize, data.Train.Count - step * settings.BatchSize);
+        var final = Evaluate(model, data.Test, settings, group);
+        return new TrainingOutcome(loop.History, loop.Stop, loop.BestEpoch, final);
     }
 
-    // A stop vote that outweighs any number of time-limit votes (1 each).
-    const int CancelVote = 1 << 20;
-
-    /// <param name="reads">The value is the loss summed up to <paramref name="step"/> steps, read from the device.</param>
-    static void CheckFinite(double value, int epoch, long step, ICheckpointStore? checkpoints, bool reads = false)
+    /// <summary>This replica's batches of an epoch from <paramref name="firstStep"/> on: the epoch's permutation drawn
+    /// from <paramref name="shuffle"/>, every global batch cut to the replica's part.</summary>
+    static IEnumerator<(Tensor Images, Tensor Labels)> Batches(IBatchSource train, torch.Generator shuffle,
+        TrainingSettings settings, IReplicaGroup group, int epoch, long firstStep)
     {
-        if (!double.IsFinite(value))
-            throw new TrainingDivergedException(
-                $"the training loss became {(float)value} at epoch {epoch}, {(reads ? "by step " + step : "step " + (step + 1))}; stopped" +
-                (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
-                "; try a lower --lr");
+        long[] order;
+        using (var permutation = torch.randperm(train.Count, generator: shuffle))
+            order = permutation.data<long>().ToArray();
+        int localBatch = (int)ReplicaGroup.Shard(settings.BatchSize, group.Size, group.Rank).Count;
+        return train.Batches(ReplicaGroup.ShardBatches(order, settings.BatchSize, group), epoch, firstStep, localBatch)
+            .GetEnumerator();
+    }
+
+    /// <summary>A split evaluated on the replicas' shards, with rank 0's batch-norm running statistics.</summary>
+    static Evaluation Evaluate(ClassifierNetwork model, IBatchSource split, TrainingSettings settings,
+        IReplicaGroup group)
+    {
+        group.BroadcastWeights(model, buffersOnly: true);
+        return Evaluator.Evaluate(model, split, settings.TestBatchSize, group);
     }
 }

@@ -1,0 +1,19 @@
+// The data a training run reads (docs/experiments.md §3): the training split it draws its batches from, the test split
+// it reports after every epoch, and the validation split held out for model selection (§3.7) where the run has one.
+using SpinalNet.Data;
+
+namespace SpinalNet.Training;
+
+/// <param name="Validation">Held out from the training data for model selection; null selects on the test split.</param>
+public sealed record TrainingData(IBatchSource Train, IBatchSource Test, IBatchSource? Validation = null) : IDisposable
+{
+    /// <summary>The names of the classes, index by index, where the data set has them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+        Validation?.Dispose();
+    }
+}

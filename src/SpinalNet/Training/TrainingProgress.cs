@@ -1,0 +1,23 @@
+// What the training loop (Training/Trainer.cs, docs/experiments.md §3) reports as it goes: progress after every step
+// and the metrics of every epoch, the training loss and time apart from the evaluation's (docs/performance.md §9.3).
+namespace SpinalNet.Training;
+
+/// <param name="TestAccuracy">Top-1, as a fraction; ValidationAccuracy likewise, null without a validation split.</param>
+/// <param name="TrainSeconds">The epoch's training steps; <paramref name="SamplesPerSecond"/> is over this time.</param>
+/// <param name="EvalSeconds">The epoch's evaluation (validation and test splits).</param>
+public sealed record EpochMetrics(
+    int Epoch, double TrainLoss, double? ValidationLoss, double? ValidationAccuracy, double TestLoss,
+    double TestAccuracy, double TestTop5Accuracy, double LearningRate, double TrainSeconds, double EvalSeconds,
+    double SamplesPerSecond);
+
+/// <param name="Loss">Mean training loss over the epoch as of the last progress tick: the loss is summed on the device
+/// and read back every <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch
+/// (docs/performance.md §9.3).</param>
+public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double Loss, double SamplesPerSecond);
+
+/// <summary>Receives progress; the CLI renders it, tests ignore it.</summary>
+public interface ITrainingObserver
+{
+    void OnStep(StepProgress progress) { }
+    void OnEpoch(EpochMetrics metrics) { }
+}

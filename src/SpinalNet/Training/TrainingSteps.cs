@@ -1,0 +1,157 @@
+// A training step's gradients and the running loss of the epoch, for a process alone or for a replica of several
+// (docs/distributed.md §10.1), so that the loop (Training/Trainer.cs) reads the same either way. Alone, the loss is
+// summed on the device (in float64) and read every Trainer.LossReadInterval steps and at the end of the epoch: a read
+// is a host round trip (docs/performance.md §9.3), and each read checks that the loss is finite. A replica weights its
+// mean loss by its share of the global batch, and one all-reduce per step sums the gradients, the loss and the stop
+// votes, which brings the loss to the host every step anyway; its dropout draws are reseeded every step from (seed,
+// rank, epoch, step), so they differ between ranks and a resumed run replays them.
+using System.Diagnostics;
+using SpinalNet.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SpinalNet.Training;
+
+/// <summary>A training step's forward and backward pass, the stop votes, and the loss, samples and time of the epoch
+/// under way.</summary>
+abstract class TrainingSteps : IDisposable
+{
+    // A stop vote that outweighs any number of time-limit votes (1 each).
+    protected const int CancelVote = 1 << 20;
+
+    protected readonly TrainingSettings Settings;
+    protected readonly long Steps;
+    readonly Device device;
+    readonly ICheckpointStore? checkpoints;
+    readonly CancellationToken cancel;
+    readonly Stopwatch runClock = Stopwatch.StartNew(), epochClock = new();
+    double previousSeconds;
+    protected Tensor LossSum { get; private set; } = null!;
+
+    protected TrainingSteps(TrainingSettings settings, long steps, Device device, ICheckpointStore? checkpoints,
+        CancellationToken cancel) =>
+        (Settings, Steps, this.device, this.checkpoints, this.cancel) = (settings, steps, device, checkpoints, cancel);
+
+    /// <summary>The epoch's samples so far (over every replica).</summary>
+    public long Samples { get; protected set; }
+
+    /// <summary>The epoch's training-loss sum as last read from the device.</summary>
+    public double LossRead { get; private set; }
+
+    /// <summary>The epoch's training time so far, with that before a resume.</summary>
+    public double Seconds => previousSeconds + epochClock.Elapsed.TotalSeconds;
+
+    /// <summary>Starts the epoch's tally from the part of it done before a resume.</summary>
+    public void StartEpoch(PartialEpoch done)
+    {
+        LossSum?.Dispose();
+        LossSum = torch.tensor(done.Loss, ScalarType.Float64, device);
+        (previousSeconds, LossRead, Samples) = (done.Seconds, done.Loss, done.Samples);
+        epochClock.Restart();
+    }
+
+    /// <summary>Why the loop stops before this step; null to go on.</summary>
+    public StopReason? StopRequested() => StopVotes() switch
+    {
+        >= CancelVote => StopReason.Cancelled,
+        > 0 => StopReason.TimeLimit,
+        _ => null,
+    };
+
+    protected abstract double StopVotes();
+
+    /// <summary>This process's stop vote: a cancel, the time limit, or none.</summary>
+    protected int OwnVote() => cancel.IsCancellationRequested ? CancelVote
+        : Settings.MaxTimeSeconds > 0 && runClock.Elapsed.TotalSeconds >= Settings.MaxTimeSeconds ? 1 : 0;
+
+    /// <summary>The step's forward and backward pass on the next batch of <paramref name="batches"/>, the gradients
+    /// ready for the optimiser's step.</summary>
+    public abstract void Backward(ClassifierNetwork model, IEnumerator<(Tensor Images, Tensor Labels)> batches,
+        int epoch, long step);
+
+    /// <summary>After the optimiser's step: reads the loss where a read is due.</summary>
+    public void AfterStep(int epoch, long step)
+    {
+        if (ReadsAfter(step)) ReadLoss(epoch, step + 1);
+    }
+
+    protected abstract bool ReadsAfter(long step);
+
+    /// <summary>Reads the loss summed over the epoch's first <paramref name="steps"/> steps, which must be finite.</summary>
+    public double ReadLoss(int epoch, long steps)
+    {
+        LossRead = LossSum.item<double>();
+        CheckFinite(LossRead, epoch, steps, reads: true);
+        return LossRead;
+    }
+
+    /// <summary>The mean loss of the next batch and its samples; null and 0 where there is none.</summary>
+    protected (Tensor? Loss, long Samples) Forward(ClassifierNetwork model,
+        IEnumerator<(Tensor Images, Tensor Labels)> batches)
+    {
+        if (!batches.MoveNext()) return (null, 0);
+        var x = batches.Current.Images.to(device);
+        var y = batches.Current.Labels.to(device);
+        return (model.Loss(model.call(x), y, nn.Reduction.Mean), y.shape[0]);
+    }
+
+    /// <param name="reads">The value is the loss summed up to <paramref name="step"/> steps, read from the device.</param>
+    protected void CheckFinite(double value, int epoch, long step, bool reads = false)
+    {
+        if (!double.IsFinite(value))
+            throw new TrainingDivergedException(
+                $"the training loss became {(float)value} at epoch {epoch}, {(reads ? "by step " + step : "step " + (step + 1))}; stopped" +
+                (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
+                "; try a lower --lr");
+    }
+
+    public void Dispose() => LossSum?.Dispose();
+}
+
+/// <summary>A process training alone: it stops at once when asked, and reads the loss every
+/// <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch.</summary>
+sealed class LocalSteps(TrainingSettings settings, long steps, Device device, ICheckpointStore? checkpoints,
+    CancellationToken cancel) : TrainingSteps(settings, steps, device, checkpoints, cancel)
+{
+    protected override double StopVotes() => OwnVote();
+
+    public override void Backward(ClassifierNetwork model, IEnumerator<(Tensor Images, Tensor Labels)> batches,
+        int epoch, long step)
+    {
+        var (loss, n) = Forward(model, batches);
+        if (loss is null) return;
+        loss.backward();
+        LossSum.add_(loss.detach(), n);
+        Samples += n;
+    }
+
+    protected override bool ReadsAfter(long step) => (step + 1) % Trainer.LossReadInterval == 0 || step + 1 == Steps;
+}
+
+/// <summary>A replica of several: the replicas stop together, at the step after any of them asked (the votes travel
+/// in the step's all-reduce), and the loss is read every step.</summary>
+sealed class ReplicaSteps(IReplicaGroup group, ClassifierNetwork model, long trainSamples, TrainingSettings settings,
+    long steps, Device device, ICheckpointStore? checkpoints, CancellationToken cancel)
+    : TrainingSteps(settings, steps, device, checkpoints, cancel)
+{
+    readonly GradientAverager averager = new(group, model.parameters());
+    double votes;
+
+    protected override double StopVotes() => votes;
+
+    public override void Backward(ClassifierNetwork model, IEnumerator<(Tensor Images, Tensor Labels)> batches,
+        int epoch, long step)
+    {
+        torch.manual_seed(ReplicaGroup.StepSeed(Settings.Seed, group.Rank, epoch, step));
+        long globalBatch = Math.Min(Settings.BatchSize, trainSamples - step * Settings.BatchSize);
+        // A replica's part of the last global batch may be empty; it then adds zero gradients.
+        var (loss, n) = Forward(model, batches);
+        if (loss is not null) (loss * ((double)n / globalBatch)).backward();
+        (double sum, votes) = averager.Sum(loss is null ? 0 : loss.item<float>() * n, OwnVote());
+        CheckFinite(sum / globalBatch, epoch, step);
+        LossSum.add_(sum);
+        Samples += globalBatch;
+    }
+
+    protected override bool ReadsAfter(long step) => true;
+}
