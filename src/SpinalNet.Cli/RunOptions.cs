@@ -141,7 +141,8 @@ sealed class RunOptions
         ["WeightDecay"] = "--weight-decay", ["Schedule"] = "--schedule", ["ValidationFraction"] = "--validation-fraction",
         ["Patience"] = "--patience", ["MaxTimeSeconds"] = "--max-time", ["Seed"] = "--seed", ["Threads"] = "--threads",
         ["HeadLearningRate"] = "--head-lr", ["Repeats"] = "--repeats", ["Jobs"] = "--jobs", ["Device"] = "--device",
-        ["Optimizer"] = "--optimizer", ["Target"] = "--target",
+        ["Optimizer"] = "--optimizer", ["Target"] = "--target", ["Time"] = "--time", ["Top"] = "--top",
+        ["Format"] = "--format", ["Run"] = "--run", ["Onnx"] = "--onnx", ["Shard"] = "--shard",
     };
 
     static bool Has(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };

@@ -2,6 +2,7 @@
 // bit-identical after real steps, batch-norm statistics included; a head at its own rate moves as a network trained at
 // that rate and the schedule scales both; runs in either mode, over a stage boundary, resume to the weights of an
 // uninterrupted run; the stages' rates are the hand-computed ones and a stage starts with a new optimiser.
+using SpinalNet.Layers;
 using System.Text.Json.Nodes;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -181,14 +182,14 @@ public sealed class FineTuningTests : IDisposable
         Assert.Equal(saved, RunJson.Serialize(Configuration.Resolve(new ConfigLayer("config.json",
             JsonNode.Parse(saved)!.AsObject()))));
 
-        var none = Assert.Throws<ArgumentException>(() => Configuration.Resolve(options: new RunOverrides(Schedule: "stages")));
-        Assert.Contains("--schedule parameter stages (none) must list at least one stage", none.Message);
-        var bad = Assert.Throws<ArgumentException>(() => (Sgd with
+        var none = Assert.Throws<SettingException>(() => Configuration.Resolve(options: new RunOverrides(Schedule: "stages")));
+        Assert.Contains("Schedule.stages (none) must list at least one stage", none.Message);
+        var bad = Assert.Throws<SettingException>(() => (Sgd with
         {
             Schedule = new StagesSchedule([new(0, 1)]),
         }).Validate());
-        Assert.Equal("--schedule parameter stages.epochs 0 must be at least 1 (Parameter 'schedule')", bad.Message);
-        Assert.Contains("--head-lr -1 must be a positive number",
-            Assert.Throws<ArgumentException>(() => (Sgd with { HeadLearningRate = -1 }).Validate()).Message);
+        Assert.Equal("Schedule.stages.epochs 0 must be at least 1 (Parameter 'Schedule.stages.epochs')", bad.Message);
+        Assert.Contains("HeadLearningRate -1 must be a positive number",
+            Assert.Throws<SettingException>(() => (Sgd with { HeadLearningRate = -1 }).Validate()).Message);
     }
 }

@@ -3,6 +3,7 @@
 // num_batches_tracked started at 0); resnet18-cntk loads offline from the NuGet package; downloads go through a server on
 // 127.0.0.1 and are checked against the SHA-256 prefix of torchvision's file name; and every bad input is a one-line
 // error naming the culprit, with nothing written to the cache and no run folder created.
+using SpinalNet.Layers;
 using System.Security.Cryptography;
 using SpinalNet.Data;
 using SpinalNet.Interop;
@@ -131,9 +132,9 @@ public class PretrainedWeightsTests : IDisposable
     [Fact]
     public void Pretrained_network_without_imagenet_weights_or_without_a_file_says_what_to_do()
     {
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<SettingException>(() =>
             Configuration.Validate(Recipes.DefaultsFor("mnist-cnn") with { Pretrained = true }));
-        AssertOneLine(error, "--pretrained: mnist-cnn has no ImageNet weights (networks with them: resnet18, resnet18-cntk");
+        AssertOneLine(error, "Pretrained: mnist-cnn has no ImageNet weights (networks with them: resnet18, resnet18-cntk");
 
         var missing = Assert.Throws<FileNotFoundException>(() => PretrainedWeights.Locate(ModelCatalog.Get("vgg19_bn"), Cache));
         AssertOneLine(missing, $"--pretrained: no ImageNet weights for vgg19_bn in {Cache} (looked for vgg19_bn.safetensors " +

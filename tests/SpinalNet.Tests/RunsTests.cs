@@ -66,8 +66,8 @@ public sealed class RunsTests : IDisposable
             Configuration.Resolve(preset, [Layer("""{"settings": {"schedule": {"name": "step", "power": 3}}}""")]));
         Assert.Contains("'settings.schedule.power'", e.Message);
         Assert.Contains("step_size", e.Message);
-        Assert.Equal("--schedule often is not one of " + string.Join(", ", Schedule.Names),
-            Assert.Throws<ArgumentException>(() => Schedule.Default("often")).Message.Split(" (Parameter")[0]);
+        Assert.Equal("Schedule often is not one of " + string.Join(", ", Schedule.Names),
+            Assert.Throws<SettingException>(() => Schedule.Default("often")).Message.Split(" (Parameter")[0]);
     }
 
     [Theory]
@@ -88,8 +88,8 @@ public sealed class RunsTests : IDisposable
         Assert.All(Enum.GetValues<OptimizerKind>(), o => Assert.Equal(o, Optimizers.Parse(o.Name())));
         Assert.Equal("\"adamw\"", RunJson.Serialize(OptimizerKind.AdamW));
         Assert.Equal("\"leaky_relu\"", RunJson.Serialize(Activation.LeakyRelu));
-        Assert.Contains("sgd, adam, adamw", Assert.Throws<ArgumentException>(() => Optimizers.Parse("lion")).Message);
-        Assert.Contains("cpu, cuda, auto", Assert.Throws<ArgumentException>(() => Devices.Parse("tpu")).Message);
+        Assert.Contains("sgd, adam, adamw", Assert.Throws<SettingException>(() => Optimizers.Parse("lion")).Message);
+        Assert.Contains("cpu, cuda, auto", Assert.Throws<SettingException>(() => Devices.Parse("tpu")).Message);
     }
 
     [Fact]

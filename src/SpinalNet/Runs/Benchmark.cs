@@ -44,7 +44,7 @@ public static class Benchmark
     public static BenchmarkReport Run(RunConfig config, double secondsPerMeasurement = 1.0)
     {
         if (!(secondsPerMeasurement > 0 && double.IsFinite(secondsPerMeasurement)))
-            throw new ArgumentException($"--time {secondsPerMeasurement} must be a positive number of seconds", "time");
+            throw new SettingException("Time", secondsPerMeasurement, "must be a positive number of seconds");
         config = Configuration.Validate(config);
         var settings = config.Settings;
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);

@@ -2,6 +2,7 @@
 // its conventional head and with a Spinal head, trained from the same seed on the same batches (once per seed: seed,
 // seed + 1, ...), each head's run in a folder of its own, then report.md with the table and the charts. Launched by
 // mpiexec, each training is data-parallel over the processes and rank 0 alone writes (docs/distributed.md §10).
+using SpinalNet.Layers;
 using SpinalNet.Cost;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -36,7 +37,7 @@ public sealed class HeadComparison : IDisposable
     public static HeadComparison Create(RunConfig config, int repeats = 1, string? folder = null,
         Action<string>? warn = null, IReplicaGroup? replicas = null)
     {
-        if (repeats < 1) throw new ArgumentException($"--repeats {repeats} must be at least 1", "repeats");
+        if (repeats < 1) throw new SettingException("Repeats", repeats, "must be at least 1");
         var group = replicas ?? ReplicaGroup.World;
         config = Configuration.Validate(config with { WorldSize = group.Size });
         group.RequireSame("configuration", RunJson.Serialize(config) + $" repeats {repeats}");

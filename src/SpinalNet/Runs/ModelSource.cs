@@ -1,6 +1,7 @@
 // Where a trained classifier comes from for `spinalnet evaluate` and `predict`: a run folder, a weights file (ours, a
 // checkpoint, the authors'), or an ONNX export served by ONNX Runtime (docs/deployment.md §8). One call picks the path,
 // so both commands, and a .NET user, evaluate and predict the same way whatever the source.
+using SpinalNet.Layers;
 using SpinalNet.Training;
 
 namespace SpinalNet.Runs;
@@ -40,7 +41,7 @@ public sealed record ModelSource(string? Run = null, string? Weights = null, str
 
     /// <summary>The ONNX file, refused together with another source of weights.</summary>
     string? OnnxFile() => Onnx is not null && (Run ?? Weights) is not null
-        ? throw new ArgumentException($"--onnx {Onnx} is the whole model; give it without " +
-                                      (Run is not null ? "--run" : "--weights"), "onnx")
+        ? throw new SettingException(nameof(Onnx), Onnx, "is the whole model; give it without " +
+                                     (Run is not null ? "--run" : "--weights"))
         : Onnx;
 }

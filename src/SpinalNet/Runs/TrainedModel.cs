@@ -4,6 +4,7 @@
 // run's class names. Prediction decodes each image, brings it to the network's input (channels, then size), applies the
 // run's evaluation preprocessing and returns the k most probable classes. Export writes the weights under the
 // authors' names, or the whole network as ONNX (docs/deployment.md §8.1).
+using SpinalNet.Layers;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
 using SpinalNet.Interop;
@@ -50,7 +51,7 @@ public sealed class TrainedModel : IDisposable
     {
         var folder = run is null ? null : RunDirectory.Open(run);
         if (folder is null && weights is null)
-            throw new ArgumentException("give a run folder (--run RUN_DIR) or a weights file (--weights FILE)", "run");
+            throw new SettingException("Run", "give a run folder or a weights file");
         var config = folder is null
             ? Configuration.Resolve(options: options)
             : Configuration.Validate(options?.Layer.ApplyTo(folder.ReadConfig()) ?? folder.ReadConfig());
@@ -91,7 +92,7 @@ public sealed class TrainedModel : IDisposable
     internal static IReadOnlyList<Prediction> Predict(RunConfig config, IReadOnlyList<string> classNames,
         Func<torch.Tensor, torch.Tensor> forward, IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
     {
-        if (top < 1) throw new ArgumentException($"--top {top} must be at least 1", "top");
+        if (top < 1) throw new SettingException("Top", top, "must be at least 1");
         var shape = config.InputShape;
         var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
         var prepare = new Compose(new Resize(height, width),
@@ -133,7 +134,7 @@ public sealed class TrainedModel : IDisposable
         "onnx" => ExportOnnxRun(run, output),
         "pt" => ExportRun(run, WeightsFormat.Pt, output),
         "safetensors" => ExportRun(run, WeightsFormat.Safetensors, output),
-        _ => throw new ArgumentException($"--format {format} is not one of pt, safetensors, onnx", "format"),
+        _ => throw new SettingException("Format", format, "is not one of pt, safetensors, onnx"),
     };
 
     /// <summary>A run's weights under the authors' names, by default as RUN/authors.pt or RUN/authors.safetensors.</summary>

@@ -14,6 +14,7 @@
 // Data-parallel (docs/distributed.md §10): with a replica group of N processes, every rank draws the same permutation
 // and takes its part of every global batch (ReplicaGroup.ShardBatches); each rank takes the same optimiser step from
 // the summed gradients. Evaluation is sharded and summed; rank 0 alone saves and reports.
+using SpinalNet.Layers;
 using System.Diagnostics;
 using SpinalNet.Data;
 using SpinalNet.Models;
@@ -41,8 +42,8 @@ public static class Trainer
         var group = replicas ?? SingleProcess.Instance;
         settings.Validate();
         if (settings.BatchSize < group.Size)
-            throw new ArgumentException($"--batch-size {settings.BatchSize} must be at least the number of ranks " +
-                                        $"({group.Size}): each takes a part of every batch", "batch-size");
+            throw new SettingException(nameof(settings.BatchSize), settings.BatchSize,
+                $"must be at least the number of ranks ({group.Size}): each takes a part of every batch");
         if (settings.Threads > 0 || group.Size > 1)
             torch.set_num_threads(settings.Threads > 0 ? settings.Threads : ReplicaGroup.ThreadsPerReplica);
         var device = Devices.Resolve(settings.Device);

@@ -102,7 +102,7 @@ abstract class TrainingSteps : IDisposable
             throw new TrainingDivergedException(
                 $"the training loss became {(float)value} at epoch {epoch}, {(reads ? "by step " + step : "step " + (step + 1))}; stopped" +
                 (checkpoints?.LastGood is { } good ? $" (last good checkpoint: {good})" : "") +
-                "; try a lower --lr");
+                "; try a lower learning rate");
     }
 
     public void Dispose() => LossSum?.Dispose();
