@@ -101,7 +101,7 @@ static class DataCommands
             string splitName = r.GetValue(split)!;
             var chosen = r.GetValue(pipeline) ?? (r.GetValue(augmented) ? info.Pipeline : null);
             string path = r.GetValue(output) ?? $"{info.Name}-{splitName}{(chosen is null ? "" : "-augmented")}.png";
-            int shown = SampleSheet.Write(path, info, Root(r, root), splitName, r.GetValue(count), chosen,
+            int shown = DatasetPreview.Write(path, info, Root(r, root), splitName, r.GetValue(count), chosen,
                 r.GetValue(seed), r.GetValue(strict), Commands.Warn);
             Console.WriteLine($"wrote {shown} samples of {info.Name} {splitName} to {path}");
             return 0;

@@ -6,7 +6,7 @@ using SpinalNet.Data;
 namespace SpinalNet.Augmentation;
 
 /// <summary>The samples `spinalnet data show` renders: spread over a split, optionally augmented, captioned.</summary>
-public static class SampleSheet
+public static class DatasetPreview
 {
     /// <summary>The use case behind `spinalnet data show`: <paramref name="count"/> samples of one split of a known
     /// set, through the training steps of <paramref name="pipeline"/> when one is named, written as a PNG file;
@@ -39,13 +39,13 @@ public static class SampleSheet
         {
             int index = (int)((long)i * source.Count / count);
             var image = source.ReadImage(index);
-            if (display is not null) image = display.Apply(image, SampleRandom.For(seed, 0, index));
+            if (display is not null) image = display.Apply(image, PerSampleRandom.For(seed, 0, index));
             int label = source.Label(index);
             tiles.Add((image, label < 0 ? $"#{index} unlabeled" : $"{label}: {source.ClassNames[label]}"));
         }
         int side = tiles.Max(t => Math.Max(t.Item1.Height, t.Item1.Width));
         int cell = side < 64 ? side * (96 / side) : Math.Min(side, 160);
-        return SampleGrid.Render(tiles, Math.Max(cell, 32));
+        return ContactSheet.Render(tiles, Math.Max(cell, 32));
     }
 
     /// <summary>The pipeline with its Normalize steps removed (values stay in [0, 1] for display).</summary>
