@@ -1,33 +1,14 @@
-// What `spinalnet data show` renders: samples spread evenly over a split, optionally sent through a training pipeline
-// of docs/experiments.md §3 (per-sample draws from the seed, normalisation left out so the picture shows what the
-// pixels are), each captioned with its label and class name.
+// A preview of a data set as the network gets it, what `spinalnet data show` draws: samples spread evenly over a split,
+// optionally sent through a training pipeline of docs/experiments.md §3 (per-sample draws from the seed, normalisation
+// left out so the picture shows what the pixels are), each captioned with its label and class name, on a contact
+// sheet.
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
-/// <summary>The samples `spinalnet data show` renders: spread over a split, optionally augmented, captioned.</summary>
+/// <summary>Samples of a split, spread over it, optionally augmented, captioned, as a contact sheet.</summary>
 public static class DatasetPreview
 {
-    /// <summary>The use case behind `spinalnet data show`: <paramref name="count"/> samples of one split of a known
-    /// set, through the training steps of <paramref name="pipeline"/> when one is named, written as a PNG file;
-    /// returns the number of samples shown.</summary>
-    public static int Write(string path, DatasetInfo info, string root, string split, int count, string? pipeline = null,
-        long seed = 0, bool strict = false, Action<string>? warn = null)
-    {
-        var transform = pipeline is null ? null : Pipelines.Get(pipeline).Train;
-        var source = DatasetCatalog.Open(info, root, split, warn, strict);
-        try
-        {
-            var png = Render(source, count, transform, seed);
-            AtomicFile.Write(path, temp => File.WriteAllBytes(temp, png));
-            return Math.Min(count, source.Count);
-        }
-        finally
-        {
-            (source as IDisposable)?.Dispose();
-        }
-    }
-
     /// <summary>PNG bytes of <paramref name="count"/> samples of <paramref name="source"/>.</summary>
     public static byte[] Render(ISampleSource source, int count, IImageTransform? pipeline = null, long seed = 0)
     {
