@@ -1,8 +1,6 @@
 // One factory per `spinalnet` command that builds or uses a network. Each action parses its options, makes one library
 // call (Runs/) and prints the result.
 using System.CommandLine;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Spectre.Console;
 using SpinalNet.Cost;
 using SpinalNet.Models;
@@ -33,7 +31,6 @@ static class Commands
             using var cancel = CancelOnCtrlC();
             var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(run.Config.Head.Id()), cancel.Token));
             Console.WriteLine(result.Summary);
-            return 0;
         });
         return command;
     }
@@ -66,7 +63,6 @@ static class Commands
             var e = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r)).Evaluate(Warn);
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
-            return 0;
         });
         return command;
     }
@@ -133,8 +129,8 @@ static class Commands
             var points = r.GetValue(shard) is { } part
                 ? sweep.Run(null, cancel.Token, r.GetValue(budget), SweepShard.Parse(part))
                 : r.GetValue(jobs) is > 1 and var n
-                    ? SweepWorkers.Run(sweep, n, s => Self("sweep", "--resume", sweep.Folder, "--shard", $"{s}",
-                        "--threads", $"{SweepWorkers.Threads(sweep.Plan, n)}", "--quiet"))
+                    ? SweepWorkers.Run(sweep, n, s => ThisProcess.StartWorker("sweep", "--resume", sweep.Folder,
+                        "--shard", $"{s}", "--threads", $"{SweepWorkers.Threads(sweep.Plan, n)}", "--quiet"))
                     : ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token, r.GetValue(budget)));
             if (r.GetValue(shard) is not null) return 0;
             Print(["head", "w", "L", "k", "head parameters", "head multiplications", "head step µs", "accuracy",
@@ -164,7 +160,6 @@ static class Commands
                     Count(l.Parameters), Count(l.Multiplications) }),
                 ["", "", "", "", ""], Total("backbone total", cost.Part("backbone")), Total("head total", cost.Part("head")),
                 Total("total", cost)]);
-            return 0;
         });
         return command;
     }
@@ -187,7 +182,6 @@ static class Commands
             Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
                               $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");
             if (r.GetValue(json) is { } file) report.WriteJson(file);
-            return 0;
         });
         return command;
     }
@@ -215,7 +209,6 @@ static class Commands
                     Warn($"{p.File} is dark on light; inverted as the network learnt (--invert no keeps it)");
                 Console.WriteLine($"{p.File}: " + string.Join(", ", p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
             }
-            return 0;
         });
         return command;
     }
@@ -227,7 +220,6 @@ static class Commands
         {
             Print(["preset", "head", "network", "script", "description"],
                 Recipes.All.Select(p => new[] { p.Name, p.HeadsName, p.Model, p.Script, p.Description }));
-            return 0;
         });
         return command;
     }
@@ -241,7 +233,6 @@ static class Commands
                 "description"], NetworkCosts.All().Select(n => new[] { n.Name, n.Head, Count(n.Total.Parameters),
                 Count(n.Total.Multiplications), Count(n.HeadCost.Parameters), Count(n.HeadCost.Multiplications),
                 n.Description }));
-            return 0;
         });
         return command;
     }
@@ -262,19 +253,8 @@ static class Commands
         {
             var path = TrainedModel.Export(r.GetValue(run)!, r.GetValue(format)!, r.GetValue(output));
             Console.WriteLine($"{(r.GetValue(format) == "onnx" ? "model" : "weights")} written to {path}");
-            return 0;
         });
         return command;
-    }
-
-    /// <summary>This program again, as a worker process (through `dotnet` when run as a .dll).</summary>
-    static Process Self(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!);
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-            start.ArgumentList.Add(typeof(Commands).Assembly.Location);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        return Process.Start(start)!;
     }
 
     static Option<string?> RunOption() => Opt<string?>("--run", "DIR", "Run folder written by `spinalnet train` " +
@@ -289,20 +269,6 @@ static class Commands
 
     /// <summary>Ctrl+C or SIGTERM asks training to stop after the current step, leaving a checkpoint; a second one
     /// ends the process at once.</summary>
-    static CancellationTokenSource CancelOnCtrlC()
-    {
-        var source = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            if (source.IsCancellationRequested) return;
-            context.Cancel = true;
-            source.Cancel();
-            Console.Error.WriteLine("spinalnet: stopping after the current step (again to abort)");
-        }
-        Signals = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)];
-        return source;
-    }
-
-    // Kept alive for the process's lifetime: a collected registration stops handling its signal.
-    static PosixSignalRegistration[] Signals = [];
+    static CancellationTokenSource CancelOnCtrlC() => ThisProcess.StopOnSignals(() =>
+        Console.Error.WriteLine("spinalnet: stopping after the current step (again to abort)"));
 }

@@ -3,7 +3,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
-using SpinalNet.Data;
+using SpinalNet.Runs;
 
 namespace SpinalNet.Cli;
 
@@ -34,5 +34,5 @@ static class Format
 
     /// <summary>--data-root, the same on every command that reads known data sets.</summary>
     public static Option<string?> DataRootOption() => Opt<string?>("--data-root", "DIR", "Folder holding the known " +
-        $"data sets, each in DIR/NAME (default: ${DatasetCatalog.RootVariable}, else ./data).");
+        $"data sets, each in DIR/NAME (default: ${DataSets.RootVariable}, else ./data).");
 }

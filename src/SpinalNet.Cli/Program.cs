@@ -7,10 +7,11 @@ using SpinalNet.Cli;
 using Spectre.Console;
 
 using SpinalNet.Data;
+using SpinalNet.Runs;
 
 // Tables keep their shape in logs and pipes, where the terminal width is unknown.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
-if (SpinalNet.Training.ReplicaGroup.Launched is { Rank: > 0 }) Console.SetOut(TextWriter.Null); // rank 0 prints
+if (!ThisProcess.Reports) Console.SetOut(TextWriter.Null); // rank 0 prints
 
 var options = new RunOptions();
 // A plain command as the root, so usage lines say `spinalnet`, not the assembly's name.
@@ -37,7 +38,7 @@ if (parsed.Errors.Count > 0)
 // otherwise (libtorch's own default counts hardware threads; docs/performance.md §9.3). The others need not load
 // libtorch to start.
 if (parsed.CommandResult.Command.Options.Contains(options.Threads))
-    TorchSharp.torch.set_num_threads(SpinalNet.Training.CpuCores.Physical);
+    ThisProcess.UseThreads();
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,7 +1,7 @@
 // `spinalnet regress`: the paper's Table I experiment on synthetic targets, or the same comparison on a CSV file.
+// Parses and prints only; the use cases are Runs/TableOne.cs and Runs/CsvRegressionRun.cs.
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using SpinalNet.Regression;
 using SpinalNet.Runs;
 using static SpinalNet.Cli.Format;
@@ -23,27 +23,22 @@ static class RegressCommand
         var lr = Defaulted("--lr", "RATE", "Adam learning rate, as the paper.", 0.01);
         var seed = Defaulted("--seed", "N", "Seed for weights, batch order and the split.", 0L, "-s");
         var threads = Defaulted("--threads", "N", "Torch CPU threads (networks this small run fastest on one).", 1, "-t");
-        var reuse = new Option<bool>("--script-layer-reuse")
-        {
-            Description = "Reproduce the script's bug: Spinal layers 5 and 6 reuse layers 3 and 4 (8,801 of the " +
-                          "14,301 parameters are trained).",
-        };
-        var broadcast = new Option<bool>("--script-broadcast-target")
-        {
-            Description = "Reproduce the script's bug: the noise vector broadcast into a 1000 × 1000 target, so the " +
-                          "loss averages over every noise draw (no test MSE is then reported).",
-        };
+        var reuse = new Option<bool>("--script-layer-reuse") { Description = "Reproduce the script's bug: Spinal " +
+            "layers 5 and 6 reuse layers 3 and 4 (8,801 of the 14,301 parameters are trained)." };
+        var broadcast = new Option<bool>("--script-broadcast-target") { Description = "Reproduce the script's bug: the " +
+            "noise vector broadcast into a 1000 × 1000 target, so the loss averages over every noise draw (no test MSE " +
+            "is then reported)." };
         var output = Opt<string?>("--out", "DIR", "With --data: run folder, one subfolder per network with config.json, " +
             "metrics.csv, model.safetensors, loss.png and scatter.png (default: runs/regress-FILE-TIME).", "-o");
         var command = new Command("regress", "Regression with a conventional and a Spinal network: the paper's " +
                                              "Table I experiment, or your CSV data.")
             { target, data, targetColumn, features, epochs, batch, lr, seed, threads, reuse, broadcast, output };
-        target.AcceptOnlyFromAmong([.. SyntheticRegression.Names, "all"]);
+        target.AcceptOnlyFromAmong([.. TableOne.Targets]);
         command.SetAction(r =>
         {
             int t = r.GetValue(threads);
             if (t < 1) throw new ArgumentException($"--threads {t} must be at least 1", "threads");
-            TorchSharp.torch.set_num_threads(t);
+            ThisProcess.UseThreads(t);
             var settings = new RegressionSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(seed));
             settings.Validate();
             if (r.GetValue(data) is { } csv)
@@ -55,28 +50,25 @@ static class RegressCommand
                 Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], results.Select(n =>
                     new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}", $"{n.Mae:G4}",
                         $"{n.R2:F4}" }));
-                return 0;
+                return;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
-            foreach (var name in chosen == "all" ? SyntheticRegression.Names : [chosen])
-                PrintTableOne(SyntheticRegression.Parse(name), name, settings,
-                    new TableOneOptions(r.GetValue(reuse), r.GetValue(broadcast)));
-            return 0;
+            var options = new TableOneOptions(r.GetValue(reuse), r.GetValue(broadcast));
+            foreach (var table in TableOne.Run(chosen, settings, options)) PrintTable(table, settings, options);
         });
         return command;
     }
 
-    static void PrintTableOne(Target target, string name, RegressionSettings settings, TableOneOptions options)
+    static void PrintTable(TableOneResult table, RegressionSettings settings, TableOneOptions options)
     {
-        var rows = TableOne.Run(target, settings, options);
-        Console.WriteLine($"target {name}, {options.Mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)");
-        int half = rows[0].HalfEpoch;
-        Print(["network", "parameters", "multiplications", "parameters trained", $"min @{half}", "paper @100",
-            $"min @{settings.Epochs}", "paper @200", "test MSE × 1e-3"], rows.Select(row => new[] { row.Net.Title(),
-            Count(row.Parameters), Count(row.Multiplications), Count(row.UsedParameters), Milli(row.MinLossAtHalf),
-            $"{TableOne.Paper(target, row.Net).At100:F3}", Milli(row.MinLossAtEnd), $"{TableOne.Paper(target, row.Net).At200:F3}",
+        var rows = table.Rows;
+        Console.WriteLine($"target {table.Target}, {options.Mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)");
+        Print(["network", "parameters", "multiplications", "parameters trained", $"min @{rows[0].HalfEpoch}",
+            "paper @100", $"min @{settings.Epochs}", "paper @200", "test MSE × 1e-3"], rows.Select(row => new[] {
+            row.Net.Title(), Count(row.Parameters), Count(row.Multiplications), Count(row.UsedParameters),
+            Milli(row.MinLossAtHalf), $"{row.Paper.At100:F3}", Milli(row.MinLossAtEnd), $"{row.Paper.At200:F3}",
             row.TestMse is double t ? Milli(t) : "—" }));
-        Console.WriteLine($"Spinal multiplications: {Percent(1 - (double)rows[1].Multiplications / rows[0].Multiplications)} fewer");
+        Console.WriteLine($"Spinal multiplications: {Percent(table.FewerMultiplications)} fewer");
     }
 
     static string Milli(double mse) => (mse * 1000).ToString("F3", CultureInfo.InvariantCulture);

@@ -26,7 +26,7 @@ sealed class RunOptions
     public readonly Option<string?> Head = Opt<string?>("--head", "spinal|fc", "Classifier head: spinal (the paper's " +
         "Spinal layer; default) or fc (the conventional fully-connected head of the authors' default script).");
     // The paper's head of the default network, for the help texts.
-    static readonly SpinalSettings Own = ModelCatalog.Get(Configuration.DefaultModel).Spinal;
+    static readonly SpinalSettings Own = Recipes.DefaultsFor(Configuration.DefaultModel).Spinal;
 
     public readonly Option<int?> SpinalWidth = Opt<int?>("--spinal-width", "W", "Neurons in each spinal layer, the " +
         $"authors' layer_width (default: the paper's for the model, {Own.Width} for {Configuration.DefaultModel}).");

@@ -1,6 +1,7 @@
 // The shape of the library (README "Layout"): one direction of dependencies between its folders, read from the compiled
-// assembly (every type, signature and instruction of a folder's types), each folder's files in the folder's namespace,
-// and every § the code cites resolving to a heading of the repository's docs/.
+// assembly (every type, signature and instruction of a folder's types), the CLI above them all calling the use cases in
+// Runs and using only values below them, each folder's files in the folder's namespace, and every § the code cites
+// resolving to a heading of the repository's docs/.
 using System.Text.RegularExpressions;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
@@ -108,6 +109,74 @@ public class ArchitectureTests
         foreach (var folder in edges.Keys) Visit(folder, []);
         Assert.Contains("Runs", edges.Keys);  // the graph was really read
         Assert.Contains("Training", edges["Runs"]);
+    }
+
+    // The CLI (src/SpinalNet.Cli) parses options, makes one call into Runs, the use cases, and prints. Below Runs it may
+    // use values only: what the options parse into and what the use cases hand back to print or to report progress
+    // through (enums, structs, records, interfaces such as ITrainingObserver, and exceptions it prints as one line).
+    // A static class, a service such as a downloader, or a network used by the CLI is a command doing a use case's work
+    // itself, and so is TorchSharp. Static members below Runs are off limits too, but for these name tables, which turn
+    // an option's text into such a value or a value into the text printed.
+    static readonly Dictionary<string, string[]> CliNameTables = new()
+    {
+        ["SpinalNet.Models.HeadKinds"] = ["Parse", "Id"],
+        ["SpinalNet.Training.Optimizers"] = ["Parse", "Names"],
+        ["SpinalNet.Training.Devices"] = ["Parse", "Names"],
+        ["SpinalNet.Training.Schedule"] = ["Default", "Names"],
+        ["SpinalNet.Data.DownloadProgress"] = ["EveryTenth"],  // a download's progress as a line per tenth
+    };
+
+    /// <summary>What the CLI uses of the library's folders below Runs and of TorchSharp beyond the values and the name
+    /// tables ("Type in CliType", "Type.Member in CliType"), and how many of its references go to Runs.</summary>
+    static (SortedSet<string> Around, int RunsUses) CliUses()
+    {
+        using var library = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "SpinalNet.dll"));
+        using var cli = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
+        var around = new SortedSet<string>();
+        int runs = 0;
+        TypeDefinition? Below(TypeReference type)
+        {
+            if (FolderOf(type) is not { } folder || folder == "Cli") return null;
+            if (folder == "Runs") runs++;
+            return folder == "Runs" ? null : library.GetType(type.GetElementType().FullName);
+        }
+        static bool IsValue(TypeDefinition t) => t.IsEnum || t.IsValueType || t.IsInterface ||
+            t.Methods.Any(m => m.Name == "<Clone>$") || t.BaseType?.Name.EndsWith("Exception") == true;
+        foreach (var type in cli.GetTypes())
+        {
+            string user = (type.DeclaringType ?? type).Name;
+            foreach (var used in UsedBy(type))
+            {
+                if (used.Scope.Name.StartsWith("TorchSharp")) around.Add($"{used.FullName} in {user}");
+                else if (Below(used) is { } t && !IsValue(t) && !CliNameTables.ContainsKey(t.FullName))
+                    around.Add($"{t.FullName} in {user}");
+            }
+            foreach (var instruction in type.Methods.Where(m => m.HasBody).SelectMany(m => m.Body.Instructions))
+            {
+                var (declaring, name) = instruction.Operand switch
+                {
+                    MethodReference m => (m.DeclaringType, m.Name),
+                    FieldReference f => (f.DeclaringType, f.Name),
+                    _ => (null, ""),
+                };
+                if (declaring is null || Below(declaring) is not { } t) continue;
+                bool isStatic = t.Methods.Any(m => m.Name == name && m.IsStatic) ||
+                                t.Fields.Any(f => f.Name == name && f.IsStatic);
+                string member = name.StartsWith("get_") ? name[4..] : name;
+                if (isStatic && !(CliNameTables.TryGetValue(t.FullName, out var allowed) && allowed.Contains(member)))
+                    around.Add($"{t.FullName}.{member} in {user}");
+            }
+        }
+        return (around, runs);
+    }
+
+    [Fact]
+    public void The_cli_calls_the_use_cases_and_uses_only_values_below_them()
+    {
+        var (around, runs) = CliUses();
+        Assert.True(runs > 0, "the CLI assembly was read, yet it calls nothing in Runs");
+        Assert.True(around.Count == 0, "the CLI goes around the use cases in Runs (call one there, or, for a name " +
+                                       "table, list it in CliNameTables): " + string.Join(", ", around));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class AugmentationTests
         return image;
     }
 
-    static SampleRandom R(long index = 0) => SampleRandom.For(42, 0, index);
+    static PerSampleRandom R(long index = 0) => PerSampleRandom.For(42, 0, index);
 
     [Fact]
     public void HorizontalFlipRateIsNearHalfAndMirrors()
@@ -73,7 +73,7 @@ public class AugmentationTests
             bool found = false;
             for (int top = 0; top <= 8 && !found; top++)
             for (int left = 0; left <= 8 && !found; left++)
-                found = Sampling.Crop(padded, top, left, 8, 8).Data.SequenceEqual(crop.Data);
+                found = Resampling.Crop(padded, top, left, 8, 8).Data.SequenceEqual(crop.Data);
             Assert.True(found);
         }
     }
@@ -121,15 +121,15 @@ public class AugmentationTests
     public void ResizeKeepsConstantsAndIdentityAndFollowsTheShorterSide()
     {
         var image = Ramp(2, 12, 18);
-        Assert.Same(image, Sampling.Resize(image, 12, 18));
+        Assert.Same(image, Resampling.Resize(image, 12, 18));
         var constant = new Image(1, 10, 15, Enumerable.Repeat(0.3f, 150).ToArray());
-        Assert.All(Sampling.Resize(constant, 4, 7).Data, v => Assert.Equal(0.3f, v, 5));
-        Assert.All(Sampling.Resize(constant, 23, 31).Data, v => Assert.Equal(0.3f, v, 5));
+        Assert.All(Resampling.Resize(constant, 4, 7).Data, v => Assert.Equal(0.3f, v, 5));
+        Assert.All(Resampling.Resize(constant, 23, 31).Data, v => Assert.Equal(0.3f, v, 5));
         var shorter = new Resize(6).Apply(image, R());
         Assert.Equal((6, 9), (shorter.Height, shorter.Width));
         // 2x downscale of [0, 1, 0, 1, ...] columns: antialiased (triangle of width 2) gives 0.5 everywhere inside.
         var stripes = new Image(1, 4, 8, Enumerable.Range(0, 32).Select(i => (float)(i % 2)).ToArray());
-        Assert.Equal(0.5f, Sampling.Resize(stripes, 4, 4)[0, 1, 1], 5);
+        Assert.Equal(0.5f, Resampling.Resize(stripes, 4, 4)[0, 1, 1], 5);
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public class AugmentationTests
     sealed class RandomResizedCropOddSize : IImageTransform
     {
         int calls;
-        public Image Apply(Image image, SampleRandom random) => Sampling.Resize(image, 4 + calls++, 4);
+        public Image Apply(Image image, PerSampleRandom random) => Resampling.Resize(image, 4 + calls++, 4);
     }
 
     [Theory]

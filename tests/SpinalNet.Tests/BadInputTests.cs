@@ -251,7 +251,7 @@ public sealed class BadInputTests : IDisposable
         var info = DatasetCatalog.Get(DatasetCatalog.Embedded);
         Assert.True(info.IsPresent("/nonexistent"));
         var png = temp.Combine("sheet.png");
-        Assert.Equal(9, Augmentation.SampleSheet.Write(png, info, "/nonexistent", "test", 9));
+        Assert.Equal(9, DataSets.Show(info.Name, "/nonexistent", "test", 9, path: png).Shown);
         Assert.True(new FileInfo(png).Length > 0);
     }
 

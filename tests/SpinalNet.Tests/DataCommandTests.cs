@@ -56,10 +56,10 @@ public class DataCommandTests
     {
         var set = new LabelledImages(DataTestFiles.RandomBytes(5 * 784, 3), [0, 1, 2, 3, 4], 1, 28, 28,
             ClassNames.FashionMnist, "five");
-        var png = SampleSheet.Render(set, 5, Pipelines.Get("fashion-arch2").Train, seed: 1);
+        var png = DatasetPreview.Render(set, 5, Pipelines.Get("fashion-arch2").Train, seed: 1);
         using var bitmap = SkiaSharp.SKBitmap.Decode(png);
         Assert.Equal(3 * (84 + 6) + 6, bitmap.Width); // 3 columns of 28 x 3 pixel tiles
-        var stripped = (Compose)SampleSheet.WithoutNormalization(Pipelines.Get("fashion-arch2").Train);
+        var stripped = (Compose)DatasetPreview.WithoutNormalization(Pipelines.Get("fashion-arch2").Train);
         Assert.Equal([typeof(RandomRotation), typeof(RandomResizedCrop)], stripped.Steps.Select(s => s.GetType()));
     }
 

@@ -88,7 +88,7 @@ public sealed class ImageInputTests : IDisposable
         config = config with { ImageSize = 32 };
         using var data = config.LoadData();
         var digit = Embedded(Split.Test).ReadImage(0);
-        var expected = Sampling.Resize(new Normalize(ChannelNormalization.Mnist).Apply(digit, SampleRandom.For(0, 0, 0)), 32, 32);
+        var expected = Resampling.Resize(new Normalize(ChannelNormalization.Mnist).Apply(digit, PerSampleRandom.For(0, 0, 0)), 32, 32);
         using var scope = torch.NewDisposeScope();
         foreach (var split in new[] { data.Train, data.Validation!, data.Test })
             Assert.Equal([1L, 3, 32, 32], split.Batches([0], 0, 0, 1).First().Images.shape);
@@ -110,7 +110,7 @@ public sealed class ImageInputTests : IDisposable
 
         // ImageNet statistics, torchvision's: (x − (0.485, 0.456, 0.406)) / (0.229, 0.224, 0.225).
         var grey = new Image(1, 300, 200, Enumerable.Repeat(0.5f, 60_000).ToArray());
-        var image = Pipelines.Fitted(Pipelines.Get("imagenet").Train, null, toRgb: true).Apply(grey, SampleRandom.For(0, 0, 0));
+        var image = Pipelines.Fitted(Pipelines.Get("imagenet").Train, null, toRgb: true).Apply(grey, PerSampleRandom.For(0, 0, 0));
         Assert.Equal((3, 224, 224), (image.Channels, image.Height, image.Width));
         Assert.Equal([(0.5f - 0.485f) / 0.229f, (0.5f - 0.456f) / 0.224f, (0.5f - 0.406f) / 0.225f],
             new[] { image[0, 7, 9], image[1, 100, 3], image[2, 223, 223] });

@@ -4,6 +4,7 @@ using SpinalNet.Cost;
 using SpinalNet.Data;
 using SpinalNet.Layers;
 using SpinalNet.Regression;
+using SpinalNet.Runs;
 using TorchSharp;
 
 namespace SpinalNet.Tests;

@@ -122,7 +122,7 @@ public sealed class TransferPresetTests : IDisposable
             foreach (var steps in new[] { pipeline.Train, pipeline.Eval })
             {
                 var fitted = Pipelines.Fitted(steps, config.ImageSize, config.InputShape[0] == 3 && info.Channels == 1);
-                var output = fitted.Apply(image, SampleRandom.For(1, 0, 0));
+                var output = fitted.Apply(image, PerSampleRandom.For(1, 0, 0));
                 Assert.True(config.InputShape.SequenceEqual([output.Channels, output.Height, output.Width]),
                     $"{recipe.Name}: {output.Channels} x {output.Height} x {output.Width}");
             }

@@ -1,7 +1,7 @@
 // Batches built sample by sample through a preprocessing pipeline (docs/experiments.md §3: torchvision's per-sample
 // transforms), from any sample source, for the training loop: the StreamingLoader builds them on worker threads ahead
 // of the training step, in the order the loop chose; each sample draws from its own generator
-// (SampleRandom.For(seed, epoch, index)), so the result does not depend on threads or timing.
+// (PerSampleRandom.For(seed, epoch, index)), so the result does not depend on threads or timing.
 using SpinalNet.Data;
 using static TorchSharp.torch;
 

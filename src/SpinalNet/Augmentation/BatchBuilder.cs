@@ -1,6 +1,6 @@
 // Builds one mini-batch from any sample source (docs/experiments.md §3): every sample is read and sent through the
-// pipeline with its own generator (SampleRandom.For(seed, epoch, index)), so samples of one batch get different draws
-// and the same run seed gives the same batch. All samples must come out of the pipeline with one shape.
+// pipeline with its own generator (PerSampleRandom.For(seed, epoch, index)), so samples of one batch get different
+// draws and the same run seed gives the same batch. All samples must come out of the pipeline with one shape.
 using SpinalNet.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +31,7 @@ public static class BatchBuilder
         for (int i = 0; i < indices.Count; i++)
         {
             int index = indices[i];
-            var image = pipeline.Apply(source.ReadImage(index), SampleRandom.For(seed, epoch, index));
+            var image = pipeline.Apply(source.ReadImage(index), PerSampleRandom.For(seed, epoch, index));
             if (images is null)
             {
                 (c, h, w) = (image.Channels, image.Height, image.Width);

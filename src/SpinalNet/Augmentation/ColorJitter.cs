@@ -10,7 +10,7 @@ namespace SpinalNet.Augmentation;
 public sealed record ColorJitter(double Brightness = 0, double Contrast = 0, double Saturation = 0, double Hue = 0)
     : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         if (Hue is < 0 or > 0.5) throw new ArgumentException($"colour jitter hue {Hue} is outside 0..0.5");
         var order = random.Permutation(4);
@@ -36,7 +36,7 @@ public sealed record ColorJitter(double Brightness = 0, double Contrast = 0, dou
         return output;
     }
 
-    static double? Factor(double v, SampleRandom random) => v > 0 ? random.Uniform(Math.Max(0, 1 - v), 1 + v) : null;
+    static double? Factor(double v, PerSampleRandom random) => v > 0 ? random.Uniform(Math.Max(0, 1 - v), 1 + v) : null;
 
     /// <summary>x ← clamp(f·x + (1 − f)·other(pixel)).</summary>
     static void Blend(Image image, double f, Func<int, double> other)

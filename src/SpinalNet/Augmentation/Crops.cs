@@ -9,8 +9,8 @@ namespace SpinalNet.Augmentation;
 /// <summary>Padding by a constant on every side.</summary>
 public sealed record Pad(int Padding, float Fill = 0) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random) =>
-        Sampling.Crop(image, -Padding, -Padding, image.Height + 2 * Padding, image.Width + 2 * Padding, Fill);
+    public Image Apply(Image image, PerSampleRandom random) =>
+        Resampling.Crop(image, -Padding, -Padding, image.Height + 2 * Padding, image.Width + 2 * Padding, Fill);
 }
 
 /// <summary>A random crop of a given size (torchvision's RandomCrop), optionally after padding.</summary>
@@ -18,13 +18,13 @@ public sealed record RandomCrop(int Height, int Width, int Padding = 0, float Fi
 {
     public RandomCrop(int size, int padding = 0) : this(size, size, padding) { }
 
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         int h = image.Height + 2 * Padding, w = image.Width + 2 * Padding;
         if (h < Height || w < Width)
             throw new ArgumentException($"random crop {Height} x {Width} is larger than the (padded) image {h} x {w}");
         int top = random.Next(0, h - Height + 1), left = random.Next(0, w - Width + 1);
-        return Sampling.Crop(image, top - Padding, left - Padding, Height, Width, Fill);
+        return Resampling.Crop(image, top - Padding, left - Padding, Height, Width, Fill);
     }
 }
 
@@ -33,8 +33,8 @@ public sealed record CenterCrop(int Height, int Width) : IImageTransform
 {
     public CenterCrop(int size) : this(size, size) { }
 
-    public Image Apply(Image image, SampleRandom random) =>
-        Sampling.Crop(image, Offset(image.Height, Height), Offset(image.Width, Width), Height, Width);
+    public Image Apply(Image image, PerSampleRandom random) =>
+        Resampling.Crop(image, Offset(image.Height, Height), Offset(image.Width, Width), Height, Width);
 
     /// <summary>torchvision: round((size − crop)/2) inside the image; when the crop is larger, the image is first
     /// padded by ⌊(crop − size)/2⌋ before it (the odd pixel after it).</summary>

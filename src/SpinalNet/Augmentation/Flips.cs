@@ -7,7 +7,7 @@ namespace SpinalNet.Augmentation;
 /// <summary>Mirrors a sample left to right with probability P.</summary>
 public sealed record RandomHorizontalFlip(double P = 0.5) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random) => random.Chance(P) ? Flip(image, horizontal: true) : image;
+    public Image Apply(Image image, PerSampleRandom random) => random.Chance(P) ? Flip(image, horizontal: true) : image;
 
     public static Image Flip(Image image, bool horizontal)
     {
@@ -23,6 +23,6 @@ public sealed record RandomHorizontalFlip(double P = 0.5) : IImageTransform
 /// <summary>Mirrors a sample top to bottom with probability P.</summary>
 public sealed record RandomVerticalFlip(double P = 0.5) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random) =>
+    public Image Apply(Image image, PerSampleRandom random) =>
         random.Chance(P) ? RandomHorizontalFlip.Flip(image, horizontal: false) : image;
 }

@@ -11,7 +11,7 @@ namespace SpinalNet.Augmentation;
 public sealed record RandomRotation(double Degrees, float Fill = 0, Interpolation Interpolation = Interpolation.Nearest)
     : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random) =>
+    public Image Apply(Image image, PerSampleRandom random) =>
         RandomAffine.Transform(image, -random.Uniform(-Degrees, Degrees), 0, 0, Interpolation, Fill);
 }
 
@@ -20,7 +20,7 @@ public sealed record RandomRotation(double Degrees, float Fill = 0, Interpolatio
 public sealed record RandomAffine(double Degrees, double TranslateX = 0, double TranslateY = 0, float Fill = 0,
     Interpolation Interpolation = Interpolation.Nearest) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         double angle = random.Uniform(-Degrees, Degrees);
         double maxDx = TranslateX * image.Width, maxDy = TranslateY * image.Height;
@@ -42,7 +42,7 @@ public sealed record RandomAffine(double Degrees, double TranslateX = 0, double 
             -sin, cos, cy + sin * (cx + tx) - cos * (cy + ty),
             0, 0,
         ];
-        return Sampling.Warp(image, k, interpolation, fill);
+        return Resampling.Warp(image, k, interpolation, fill);
     }
 }
 
@@ -51,7 +51,7 @@ public sealed record RandomAffine(double Degrees, double TranslateX = 0, double 
 public sealed record RandomPerspective(double Distortion = 0.5, double P = 0.5, float Fill = 0,
     Interpolation Interpolation = Interpolation.Bilinear) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         if (!random.Chance(P)) return image;
         int w = image.Width, h = image.Height;
@@ -64,7 +64,7 @@ public sealed record RandomPerspective(double Distortion = 0.5, double P = 0.5, 
             (random.Next(w - dx - 1, w), random.Next(h - dy - 1, h)),
             (random.Next(0, dx + 1), random.Next(h - dy - 1, h)),
         ];
-        return Sampling.Warp(image, Coefficients(start, end), Interpolation, Fill);
+        return Resampling.Warp(image, Coefficients(start, end), Interpolation, Fill);
     }
 
     /// <summary>The homography taking output points <paramref name="end"/> to input points <paramref name="start"/>.</summary>

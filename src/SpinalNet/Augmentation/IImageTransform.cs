@@ -7,7 +7,7 @@ namespace SpinalNet.Augmentation;
 /// <summary>One preprocessing step, applied to one sample with that sample's own random generator.</summary>
 public interface IImageTransform
 {
-    Image Apply(Image image, SampleRandom random);
+    Image Apply(Image image, PerSampleRandom random);
 }
 
 /// <summary>Steps applied in order (torchvision's Compose). Empty: the identity.</summary>
@@ -15,7 +15,7 @@ public sealed class Compose(params IImageTransform[] steps) : IImageTransform
 {
     public IReadOnlyList<IImageTransform> Steps => steps;
 
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         foreach (var step in steps) image = step.Apply(image, random);
         return image;
@@ -25,5 +25,5 @@ public sealed class Compose(params IImageTransform[] steps) : IImageTransform
 /// <summary>Converts to 1 or 3 channels (gray to RGB repeats the plane), as ImageFolder's convert('RGB').</summary>
 public sealed record ToChannels(int Channels) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random) => image.WithChannels(Channels);
+    public Image Apply(Image image, PerSampleRandom random) => image.WithChannels(Channels);
 }

@@ -7,7 +7,7 @@ namespace SpinalNet.Augmentation;
 /// <summary>Per-channel normalisation, x ← (x − mean_c) / std_c.</summary>
 public sealed record Normalize(ChannelNormalization Statistics) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         Statistics.Validate(image.Channels);
         var output = new Image(image.Channels, image.Height, image.Width);

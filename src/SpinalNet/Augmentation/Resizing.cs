@@ -10,10 +10,10 @@ namespace SpinalNet.Augmentation;
 /// (torchvision's Resize(int): the longer side truncated).</summary>
 public sealed record Resize(int Height, int? Width = null) : IImageTransform
 {
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         var (h, w) = Size(image.Height, image.Width);
-        return Sampling.Resize(image, h, w);
+        return Resampling.Resize(image, h, w);
     }
 
     public (int Height, int Width) Size(int height, int width)
@@ -30,13 +30,13 @@ public sealed record RandomResizedCrop(int Height, int Width, double ScaleMin = 
     public RandomResizedCrop(int size, double scaleMin = 0.08, double scaleMax = 1.0)
         : this(size, size, scaleMin, scaleMax) { }
 
-    public Image Apply(Image image, SampleRandom random)
+    public Image Apply(Image image, PerSampleRandom random)
     {
         var (top, left, h, w) = Box(image.Height, image.Width, random);
-        return Sampling.Resize(Sampling.Crop(image, top, left, h, w), Height, Width);
+        return Resampling.Resize(Resampling.Crop(image, top, left, h, w), Height, Width);
     }
 
-    public (int Top, int Left, int Height, int Width) Box(int height, int width, SampleRandom random)
+    public (int Top, int Left, int Height, int Width) Box(int height, int width, PerSampleRandom random)
     {
         double area = (double)height * width;
         double logMin = Math.Log(RatioMin), logMax = Math.Log(RatioMax);

@@ -39,7 +39,7 @@ public sealed class StreamingLoader
 
     /// <summary>The sample order of <paramref name="epoch"/>: a permutation drawn from the seed, or 0..N−1.</summary>
     public int[] Order(int epoch) => Shuffle
-        ? SampleRandom.For(Seed, epoch, -1).Permutation(source.Count)
+        ? PerSampleRandom.For(Seed, epoch, -1).Permutation(source.Count)
         : Enumerable.Range(0, source.Count).ToArray();
 
     /// <summary>The batches of one epoch in order; a sample that fails to load fails the enumeration with its error.</summary>

@@ -72,7 +72,7 @@ public static class CntkResNet18
     /// named in errors.</summary>
     public static Dictionary<string, Tensor> GraphWeights(ModelProto model, string source)
     {
-        var names = new Flow(model.Graph, source).Names();
+        var names = new ResNetGraphWalk(model.Graph, source).Names();
         var tensors = OnnxFile.Initializers(model, source);
         return tensors.ToDictionary(t => names[t.Key], t => t.Value);
     }
@@ -119,8 +119,9 @@ public static class CntkResNet18
         weights[key] = value;
     }
 
-    /// <summary>The walk through the graph from its input to its output, naming every initializer.</summary>
-    sealed class Flow(GraphProto graph, string source)
+    /// <summary>The walk through the ResNet graph from its input to its output, naming every initializer as torchvision
+    /// does.</summary>
+    sealed class ResNetGraphWalk(GraphProto graph, string source)
     {
         readonly ILookup<string, NodeProto> readers =
             graph.Node.SelectMany(n => n.Input.Select(input => (input, n))).ToLookup(p => p.input, p => p.n);

@@ -6,7 +6,7 @@
 // with shared blocks reading the same initializers. The ImageNet backbones (docs/transfer.md §11.1) add their residual
 // blocks (Add, then Relu) and the adaptive average pool: GlobalAveragePool to 1×1, else, for the sizes seen when the
 // graph is written, two MatMuls with constant averaging matrices (exact for any input and output size, so a VGG fed
-// 32 px images pools 1×1 up to its 7×7 as PyTorch does). A module the writer does not know is a one-line error naming
+// 32 px images pools 1×1 up to its 7×7 as PyTorch does). A module the export does not know is a one-line error naming
 // it.
 using Google.Protobuf;
 using Onnx;
@@ -60,7 +60,7 @@ public static class OnnxExport
             var stateDict = network.state_dict().ToDictionary(p => p.Key, p => p.Value);
             var builder = new OnnxGraphBuilder(network.GetName(), stateDict);
             builder.Fresh(InputName);
-            var last = new Writer(builder, pools).Emit(network, "", InputName);
+            var last = new ModuleTranslator(builder, pools).Emit(network, "", InputName);
             builder.Graph.Node.Add(new NodeProto
                 { OpType = "Identity", Name = OutputName, Input = { last }, Output = { OutputName } });
             builder.AddRemainingWeights();
@@ -108,7 +108,8 @@ public static class OnnxExport
         };
     }
 
-    sealed class Writer(OnnxGraphBuilder g, IReadOnlyDictionary<nn.Module, (long[] In, long[] Out)> pools)
+    /// <summary>Translates each module of the tree into the ONNX nodes that compute it.</summary>
+    sealed class ModuleTranslator(OnnxGraphBuilder g, IReadOnlyDictionary<nn.Module, (long[] In, long[] Out)> pools)
     {
         /// <summary>Writes the nodes of <paramref name="module"/> (state-dict prefix <paramref name="path"/>) reading
         /// value <paramref name="x"/>; returns the name of its output.</summary>

@@ -1,8 +1,8 @@
 // Regression on the user's CSV file as a run, the use case behind `spinalnet regress --data FILE.csv`
-// (docs/regression.md §4): both networks of the paper's regression experiment trained and tested by
-// TabularRegression, each leaving a folder (fc/, spinal/) with config.json, metrics.csv, model.safetensors, loss.png
-// and scatter.png (predicted against true test values); each network's folder exports as ONNX with its
-// standardisation inside the graph.
+// (docs/regression.md §4.6), beside its twin on the paper's synthetic targets, TableOne: both networks of the paper's
+// regression experiment trained and tested by TabularRegression, each leaving a folder (fc/, spinal/) with
+// config.json, metrics.csv, model.safetensors, loss.png and scatter.png (predicted against true test values); each
+// network's folder exports as ONNX with its standardisation inside the graph.
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -107,7 +107,7 @@ public sealed class TrainedModel : IDisposable
                           polarity == Polarity.Auto && channels == 1 && decoded.Data.Average() > 0.5;
             if (invert)
                 for (int i = 0; i < decoded.Data.Length; i++) decoded.Data[i] = 1 - decoded.Data[i];
-            var image = prepare.Apply(decoded, SampleRandom.For(0, 0, 0));
+            var image = prepare.Apply(decoded, PerSampleRandom.For(0, 0, 0));
             var output = forward(torch.tensor(image.Data, [1, image.Channels, image.Height, image.Width]));
             var probabilities = output.softmax(1)[0];
             var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));

@@ -1,10 +1,12 @@
-// Table I of the paper (docs/regression.md §4): the conventional and the Spinal network trained from the same seed on
-// the same batches for each synthetic target, compared on the minimum of the last-mini-batch MSE after 100 and 200
-// epochs, on cost, and (in the default mode, which the script lacks) on the MSE of 1,000 fresh test samples.
+// Table I of the paper as a use case, behind `spinalnet regress --target` (docs/regression.md §4.4), beside its twin on
+// the user's data, CsvRegressionRun: the conventional and the Spinal network trained from the same seed on the same
+// batches for each synthetic target, compared on the minimum of the last-mini-batch MSE after 100 and 200 epochs, on
+// cost, and (in the default mode, which the script lacks) on the MSE of 1,000 fresh test samples.
 using SpinalNet.Cost;
+using SpinalNet.Regression;
 using TorchSharp;
 
-namespace SpinalNet.Regression;
+namespace SpinalNet.Runs;
 
 /// <param name="ScriptLayerReuse">The script's Spinal forward: layers 5 and 6 reuse layers 3 and 4.</param>
 /// <param name="BroadcastNoise">The script's target: the noise vector broadcast into a samples × samples matrix.</param>
@@ -23,13 +25,36 @@ public sealed record TableOneOptions(bool ScriptLayerReuse = false, bool Broadca
 
 /// <param name="MinLossAtHalf">Minimum last-mini-batch MSE up to epoch 100 (or half the epochs, if fewer).</param>
 /// <param name="TestMse">MSE on fresh test samples with their own noise; null in the script's broadcast mode.</param>
+/// <param name="Paper">The paper's figures for the same target and network, MSE × 1e-3 after 100 / 200 epochs.</param>
 public sealed record TableOneRow(RegressionNet Net, long Parameters, long Multiplications, long UsedParameters,
-    int HalfEpoch, double MinLossAtHalf, double MinLossAtEnd, double? TestMse, IReadOnlyList<RegressionEpoch> History);
+    int HalfEpoch, double MinLossAtHalf, double MinLossAtEnd, double? TestMse, IReadOnlyList<RegressionEpoch> History,
+    (double At100, double At200) Paper);
+
+/// <summary>Table I for one target: the conventional network's row, then the Spinal network's.</summary>
+public sealed record TableOneResult(string Target, IReadOnlyList<TableOneRow> Rows)
+{
+    /// <summary>The share of the conventional network's multiplications the Spinal network does without.</summary>
+    public double FewerMultiplications => 1 - (double)Rows[1].Multiplications / Rows[0].Multiplications;
+}
 
 /// <summary>Table I of the paper: both regression networks on each synthetic target, beside the paper's
 /// figures.</summary>
 public static class TableOne
 {
+    /// <summary>The name that runs every target, in turn.</summary>
+    public const string All = "all";
+
+    /// <summary>The names of the synthetic targets, then <see cref="All"/>.</summary>
+    public static IReadOnlyList<string> Targets => [.. SyntheticRegression.Names, All];
+
+    /// <summary>Table I for the target called <paramref name="target"/>, or for each in turn with
+    /// <see cref="All"/>; each result comes as soon as its target is done.</summary>
+    public static IEnumerable<TableOneResult> Run(string target, RegressionSettings settings, TableOneOptions options)
+    {
+        foreach (var name in target == All ? SyntheticRegression.Names : [target])
+            yield return new TableOneResult(name, Run(SyntheticRegression.Parse(name), settings, options));
+    }
+
     /// <summary>The paper's Table I, MSE × 1e-3 after 100 / 200 epochs.</summary>
     public static (double At100, double At200) Paper(Target target, RegressionNet net) => (target, net) switch
     {
@@ -60,7 +85,7 @@ public static class TableOne
             var history = RegressionTrainer.Train(model, x, y, settings);
             double? test = options.BroadcastNoise ? null : RegressionTrainer.Evaluate(model, testX, testY);
             rows.Add(new TableOneRow(net, cost.Parameters, cost.Multiplications, used, half,
-                history[half - 1].MinLastBatchLoss, history[^1].MinLastBatchLoss, test, history));
+                history[half - 1].MinLastBatchLoss, history[^1].MinLastBatchLoss, test, history, Paper(target, net)));
         }
         return rows;
     }

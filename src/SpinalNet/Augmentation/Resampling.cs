@@ -11,7 +11,7 @@ public enum Interpolation { Nearest, Bilinear }
 
 /// <summary>Resampling shared by the geometric transforms: inverse maps, interpolation, padded crops,
 /// resizing.</summary>
-public static class Sampling
+public static class Resampling
 {
     /// <summary>Output pixel (x, y) takes the input at ((a x + b y + c) / w, (d x + e y + f) / w), w = g x + h y + 1,
     /// in pixel-index coordinates; coefficients = {a, b, c, d, e, f, g, h}.</summary>

@@ -6,10 +6,10 @@
 namespace SpinalNet.Augmentation;
 
 /// <summary>The per-sample random generators of augmentation, derived from (run seed, epoch, sample index).</summary>
-public sealed class SampleRandom(ulong state)
+public sealed class PerSampleRandom(ulong state)
 {
     /// <summary>The generator of sample <paramref name="index"/> in epoch <paramref name="epoch"/> of a run.</summary>
-    public static SampleRandom For(long seed, long epoch, long index) =>
+    public static PerSampleRandom For(long seed, long epoch, long index) =>
         new(Mix(Mix(Mix((ulong)seed) + (ulong)epoch) + (ulong)index));
 
     static ulong Mix(ulong z)

@@ -1,14 +1,14 @@
-// `spinalnet data show`: a PNG contact sheet of samples with their labels, so a person can see what the network gets
-// (docs/experiments.md §3: e.g. upright vs stored EMNIST, the effect of each augmentation). Tiles are scaled to a
-// common cell by nearest neighbour (small images stay crisp); labels are drawn under each tile with a system font when
-// one is found (DejaVu on Debian), else Skia's default.
+// A contact sheet: captioned images in a grid, drawn as a PNG (the picture `spinalnet data show` writes, so a person
+// can see what the network gets; docs/experiments.md §3: e.g. upright vs stored EMNIST, the effect of each
+// augmentation). Tiles are scaled to a common cell by nearest neighbour (small images stay crisp); captions are drawn
+// under each tile with a system font when one is found (DejaVu on Debian), else Skia's default.
 using SkiaSharp;
 using SpinalNet.Data;
 
 namespace SpinalNet.Augmentation;
 
-/// <summary>Draws labelled samples as a PNG contact sheet.</summary>
-public static class SampleGrid
+/// <summary>Draws captioned images as a PNG contact sheet.</summary>
+public static class ContactSheet
 {
     static readonly string[] FontFiles =
     [

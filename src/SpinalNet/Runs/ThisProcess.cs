@@ -1,0 +1,51 @@
+// The process a program that runs the use cases lives in: torch's CPU threads, one per physical core unless a run says
+// otherwise (libtorch's own default counts hardware threads; docs/performance.md §9.3); whether it is the replica that
+// reports (rank 0 of a data-parallel launch, docs/distributed.md §10.1); Ctrl+C and SIGTERM as a request to stop after
+// the current step, leaving a checkpoint; and a copy of the program as a worker process (a sweep's `--jobs`).
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using SpinalNet.Training;
+using TorchSharp;
+
+namespace SpinalNet.Runs;
+
+/// <summary>Process-wide settings and signals of a program that trains or times networks.</summary>
+public static class ThisProcess
+{
+    /// <summary>False in every replica but rank 0 of a data-parallel launch, which alone reports.</summary>
+    public static bool Reports => ReplicaGroup.Launched is not { Rank: > 0 };
+
+    /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core.</summary>
+    public static void UseThreads(int? threads = null) => torch.set_num_threads(threads ?? CpuCores.Physical);
+
+    /// <summary>A cancellation that Ctrl+C or SIGTERM requests (runs stop after the current step, leaving a
+    /// checkpoint), telling <paramref name="stopping"/>; a second signal ends the process at once.</summary>
+    public static CancellationTokenSource StopOnSignals(Action stopping)
+    {
+        var source = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            if (source.IsCancellationRequested) return;
+            context.Cancel = true;
+            source.Cancel();
+            stopping();
+        }
+        Signals = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop)];
+        return source;
+    }
+
+    // Kept alive for the process's lifetime: a collected registration stops handling its signal.
+    static PosixSignalRegistration[] Signals = [];
+
+    /// <summary>This program again with <paramref name="args"/>, as a worker process (through `dotnet` when it runs as
+    /// a .dll).</summary>
+    public static Process StartWorker(params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return Process.Start(start)!;
+    }
+}
