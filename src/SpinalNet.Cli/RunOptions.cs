@@ -75,7 +75,7 @@ sealed class RunOptions
     public readonly Option<long?> Seed = Opt<long?>("--seed", "N", "Seed of the weights, dropout and batch order" +
         FromRecipe, "-s");
     public readonly Option<int?> Threads = Opt<int?>("--threads", "N", "Torch CPU threads; results repeat for a fixed " +
-        "seed and thread count (default: one per physical core).", "-t");
+        "seed and thread count (default: the physical cores free when the run starts; recorded in config.json).", "-t");
     public readonly Option<string?> Device = Opt<string?>("--device", "NAME", "cpu, cuda, or auto: cuda where available " +
         "(default cpu).");
     public readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "Print only the final result." };
@@ -116,10 +116,11 @@ sealed class RunOptions
         ImageSize: r.GetValue(ImageSize), FreezeBackbone: r.GetValue(FreezeBackbone) ? true : null,
         HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null);
 
-    /// <summary>The model's defaults, then the preset, then the --config file, then the options.</summary>
-    public RunConfig Resolve(ParseResult r) => Configuration.Resolve(
+    /// <summary>The model's defaults, then the preset, then the --config file, then the options; the threads, where
+    /// none of them names a count, the cores free now.</summary>
+    public RunConfig Resolve(ParseResult r) => ThisProcess.WithThreads(Configuration.Resolve(
         r.GetValue(Preset) is { } preset ? Recipes.Get(preset) : null,
-        r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r));
+        r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r)), Commands.Warn);
 
     /// <summary>The names of the options given on this command line, among <paramref name="options"/>.</summary>
     public static IEnumerable<string> Given(ParseResult r, IEnumerable<Option> options) =>

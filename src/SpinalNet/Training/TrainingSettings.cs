@@ -11,8 +11,8 @@ namespace SpinalNet.Training;
 /// epoch is then chosen on the test split, as the authors' scripts do).</param>
 /// <param name="Patience">Stop after this many epochs without improvement of the selection metric (0: never).</param>
 /// <param name="MaxTimeSeconds">Stop after the step during which this much training time has passed (0: no limit).</param>
-/// <param name="Threads">Torch intra-op threads; 0 keeps the process's setting (the spinalnet command sets one per
-/// physical core, Training/CpuCores.cs).</param>
+/// <param name="Threads">Torch intra-op threads; 0 keeps the process's setting (the spinalnet command records the
+/// physical cores free when a run starts, Training/ThreadPolicy.cs).</param>
 /// <param name="Device">cpu, cuda or auto (cuda where available).</param>
 /// <param name="FreezeBackbone">Train the head alone: the backbone gets no gradient, no optimiser state, and runs in
 /// evaluation mode, so it ends bit-identical, batch-norm statistics included (docs/fine-tuning.md §13.1).</param>
