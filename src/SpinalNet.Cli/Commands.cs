@@ -27,6 +27,7 @@ static class Commands
             using var run = r.GetValue(resume) is { } folder
                 ? TrainingRun.Resume(folder, ResumeChanges(o, r), Warn)
                 : TrainingRun.Create(o.Resolve(r), r.GetValue(output), Warn);
+            o.SayIfBusy();
             if (!quiet) Console.WriteLine(run.Description);
             using var cancel = CancelOnCtrlC();
             var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(run.Config.Head.Id()), cancel.Token));
@@ -81,6 +82,7 @@ static class Commands
             bool quiet = r.GetValue(o.Quiet);
             using var comparison = HeadComparison.Create(o.Resolve(r), r.GetValue(repeats), r.GetValue(output), Warn);
             var (config, count) = (comparison.Config, comparison.Repeats);
+            o.SayIfBusy();
             if (!quiet) Console.WriteLine(comparison.Description);
             using var cancel = CancelOnCtrlC();
             var report = ConsoleReporter.Run(quiet, reporter => comparison.Run(
@@ -125,6 +127,7 @@ static class Commands
                 ? HeadSweep.Resume(folder, Warn, r.GetValue(o.Threads))
                 : HeadSweep.Create(o.Resolve(r), new SweepGrid(Values(widths), Values(layers), Values(splits)),
                     r.GetValue(repeats), r.GetValue(output), Warn);
+            o.SayIfBusy();
             using var cancel = CancelOnCtrlC();
             var points = r.GetValue(shard) is { } part
                 ? sweep.Run(null, cancel.Token, r.GetValue(budget), SweepShard.Parse(part))

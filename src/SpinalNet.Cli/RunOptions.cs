@@ -120,7 +120,11 @@ sealed class RunOptions
     /// none of them names a count, the cores free now.</summary>
     public RunConfig Resolve(ParseResult r) => ThisProcess.WithThreads(Configuration.Resolve(
         r.GetValue(Preset) is { } preset ? Recipes.Get(preset) : null,
-        r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r)), Commands.Warn);
+        r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r)), message => busy = message);
+
+    // Said once the use case exists, so that a refused run prints its one error line alone.
+    string? busy;
+    public void SayIfBusy() { if (busy is not null) Commands.Warn(busy); }
 
     /// <summary>The names of the options given on this command line, among <paramref name="options"/>.</summary>
     public static IEnumerable<string> Given(ParseResult r, IEnumerable<Option> options) =>
