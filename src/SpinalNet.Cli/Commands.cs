@@ -139,7 +139,7 @@ static class Commands
             Print(["head", "w", "L", "k", "head parameters", "head multiplications", "head step µs", "accuracy",
                 "front ×", "front time"], points.OrderBy(p => p.HeadMultiplications).Select(p => new[] { p.Head,
                 $"{p.Width}", $"{p.Layers}", $"{p.Splits}", Count(p.HeadParameters), Count(p.HeadMultiplications),
-                Fixed(p.HeadStepMicroseconds), p.Accuracy.Percent, p.OnMultiplicationFront ? "yes" : "",
+                p.HeadStep.Text(), p.Accuracy.Percent, p.OnMultiplicationFront ? "yes" : "",
                 p.OnTimeFront ? "yes" : "" }));
             Console.WriteLine($"accuracy picked on the {sweep.Plan.Config.Settings.SelectionSplit} split; " +
                               $"sweep in {sweep.Folder}");
@@ -179,8 +179,8 @@ static class Commands
             var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time));
             Print(["head", "head parameters", "head multiplications", "head step µs", "(plain path)", "network step ms",
                 "images/s", "images/s (batch 1)", "peak MB"], report.Heads.Select(h => new[] { h.Head,
-                Count(h.HeadParameters), Count(h.HeadMultiplications), Fixed(h.HeadStepUs),
-                h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs), Count((long)h.InferenceImagesPerS),
+                Count(h.HeadParameters), Count(h.HeadMultiplications),
+                $"{Fixed(h.HeadStepUs)} ({Fixed(h.HeadStepP10Us)}–{Fixed(h.HeadStepP90Us)})", h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs), Count((long)h.InferenceImagesPerS),
                 Count((long)h.InferenceImagesPerSBatch1), Count(h.PeakResidentBytes >> 20) }));
             Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
                               $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");

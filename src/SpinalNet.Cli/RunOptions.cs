@@ -118,9 +118,12 @@ sealed class RunOptions
 
     /// <summary>The model's defaults, then the preset, then the --config file, then the options; the threads, where
     /// none of them names a count, the cores free now.</summary>
-    public RunConfig Resolve(ParseResult r) => ThisProcess.WithThreads(Configuration.Resolve(
-        r.GetValue(Preset) is { } preset ? Recipes.Get(preset) : null,
-        r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r)), message => busy = message);
+    public RunConfig Resolve(ParseResult r)
+    {
+        var config = Configuration.Resolve(r.GetValue(Preset) is { } preset ? Recipes.Get(preset) : null,
+            r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r));
+        return ThisProcess.DefaultThreads(config, message => busy = message)?.ApplyTo(config) ?? config;
+    }
 
     // Said once the use case exists, so that a refused run prints its one error line alone.
     string? busy;

@@ -20,8 +20,13 @@ public class BenchmarkTests
         Assert.Null(fc.HeadPlainStepUs);
         Assert.True(spinal.HeadPlainStepUs > 0);
         foreach (var h in report.Heads)
+        {
             Assert.True(h.HeadStepUs > 0 && h.NetworkStepMs > 0 && h.InferenceImagesPerS > 0 &&
                         h.InferenceImagesPerSBatch1 > 0 && h.PeakResidentBytes > 0, h.ToString());
+            // The median of the interleaved rounds, within its spread.
+            Assert.True(h.HeadStepP10Us <= h.HeadStepUs && h.HeadStepUs <= h.HeadStepP90Us, h.ToString());
+            Assert.True(h.NetworkStepP10Ms <= h.NetworkStepMs && h.NetworkStepMs <= h.NetworkStepP90Ms, h.ToString());
+        }
         Assert.Equal(spinal.HeadStepUs / fc.HeadStepUs, report.SpinalOverFcHeadStep, 12);
         Assert.Equal((8, 16), (report.BatchSize, report.TestBatchSize));
     }
@@ -51,7 +56,8 @@ public class BenchmarkTests
             using var doc = JsonDocument.Parse(File.ReadAllText(json));
             var heads = doc.RootElement.GetProperty("heads");
             Assert.Equal(["fc", "spinal"], heads.EnumerateArray().Select(h => h.GetProperty("head").GetString()));
-            foreach (var name in new[] { "head_step_us", "network_step_ms", "inference_images_per_s" })
+            foreach (var name in new[] { "head_step_us", "head_step_p10_us", "head_step_p90_us", "network_step_ms",
+                         "inference_images_per_s" })
                 Assert.True(heads[1].GetProperty(name).GetDouble() > 0, name);
             Assert.Equal(1, doc.RootElement.GetProperty("threads").GetInt32());
         }

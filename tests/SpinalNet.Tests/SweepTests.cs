@@ -48,6 +48,18 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
+    public void Rows_keep_the_head_steps_spread_and_rows_of_earlier_versions_still_read()
+    {
+        var row = new SweepRow("spinal", 8, 6, 2, 1, 8_538, 8_480, 120.5, 0.94, 0.93, 117.25, 124.75);
+        Assert.Equal(row, SweepRow.Parse(row.Csv(), "sweep.csv"));
+        Assert.Equal(12, SweepRow.CsvHeader.Split(',').Length);
+        // An earlier version's row: one figure, which stands for its own spread.
+        var old = SweepRow.Parse("fc,,,,1,16560,16500,286.6,0.95,0.94", "old.csv");
+        Assert.Equal((286.6, 286.6, 286.6), (old.HeadStepMicroseconds, old.HeadStepP10, old.HeadStepP90));
+        Assert.Throws<InvalidDataException>(() => SweepRow.Parse("fc,1,2", "bad.csv"));
+    }
+
+    [Fact]
     public void Bad_grid_points_fail_before_any_training_or_writing()
     {
         var folder = temp.Combine("sweep");

@@ -35,7 +35,8 @@ public class ThreadPolicyTests
     public void A_run_that_names_no_thread_count_records_the_one_it_uses()
     {
         var warnings = new List<string>();
-        var config = ThisProcess.WithThreads(Recipes.DefaultsFor("mnist-cnn"), warnings.Add);
+        var defaults = Recipes.DefaultsFor("mnist-cnn");
+        var config = ThisProcess.DefaultThreads(defaults, warnings.Add)!.ApplyTo(defaults);
         Assert.InRange(config.Settings.Threads, 1, CpuCores.Physical);
         Assert.Contains($"\"threads\": {config.Settings.Threads}", RunJson.Serialize(config));
         // Said when fewer than all cores were free, and then only.
@@ -44,6 +45,6 @@ public class ThreadPolicyTests
         {
             Settings = Recipes.DefaultsFor("mnist-cnn").Settings with { Threads = 7 },
         };
-        Assert.Same(explicitly, ThisProcess.WithThreads(explicitly, warnings.Add));
+        Assert.Null(ThisProcess.DefaultThreads(explicitly, warnings.Add));
     }
 }

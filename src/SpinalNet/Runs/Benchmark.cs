@@ -9,38 +9,76 @@ using SpinalNet.Layers;
 using SpinalNet.Models;
 using SpinalNet.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Runs;
 
 /// <param name="Head">"spinal" or "fc", as --head names it.</param>
-/// <param name="HeadStepUs">Median µs of one training step of the head alone, at the training batch size.</param>
+/// <param name="HeadStepUs">Median µs of one training step of the head alone, at the training batch size;
+/// <paramref name="HeadStepP10Us"/> and <paramref name="HeadStepP90Us"/> its spread over the rounds.</param>
 /// <param name="HeadPlainStepUs">The same on the Spinal layer's plain path (its reference implementation); null for
 /// the fc head.</param>
-/// <param name="NetworkStepMs">Median ms of one training step of the whole network.</param>
+/// <param name="NetworkStepMs">Median ms of one training step of the whole network, with its spread.</param>
 /// <param name="InferenceImagesPerS">Evaluation-mode throughput at the test batch size; Batch1 at batch 1.</param>
-/// <param name="PeakResidentBytes">The process's peak resident memory once this head was measured.</param>
+/// <param name="PeakResidentBytes">The process's peak resident memory once this head had run each of its steps.</param>
 public sealed record HeadTiming(
     string Head, long Parameters, long Multiplications, long HeadParameters, long HeadMultiplications,
     double HeadStepUs, double? HeadPlainStepUs, double NetworkStepMs, double InferenceImagesPerS,
-    double InferenceImagesPerSBatch1, long PeakResidentBytes);
+    double InferenceImagesPerSBatch1, long PeakResidentBytes, double HeadStepP10Us = 0, double HeadStepP90Us = 0,
+    double NetworkStepP10Ms = 0, double NetworkStepP90Ms = 0);
 
 /// <summary>What `spinalnet bench` measured, for both heads.</summary>
 public sealed record BenchmarkReport(
     string Model, int BatchSize, int TestBatchSize, int Threads, IReadOnlyList<HeadTiming> Heads)
 {
-    /// <summary>The Spinal head's step over the fc head's: below 1, the Spinal head trains faster.</summary>
+    /// <summary>The Spinal head's step over the fc head's (medians): below 1, the Spinal head trains faster.</summary>
     public double SpinalOverFcHeadStep =>
         Heads.Single(h => h.Head == "spinal").HeadStepUs / Heads.Single(h => h.Head == "fc").HeadStepUs;
 
     public void WriteJson(string path) => AtomicFile.WriteText(path, RunJson.Serialize(this));
 }
 
+/// <summary>One training step of a network's head alone: forward, backward to its input (as when the backbone trains
+/// beneath it) and the run's optimiser update, on the backbone's features of one batch of random images. It trains
+/// the model it is given: time a copy where the weights matter.</summary>
+public sealed class HeadStep : IDisposable
+{
+    readonly ClassifierNetwork model;
+    readonly Tensor features, labels;
+    readonly OptimizerHelper optimizer;
+
+    public HeadStep(ClassifierNetwork model, RunConfig config)
+    {
+        this.model = model;
+        model.train();
+        using (torch.no_grad())
+            features = model.Features(torch.randn([config.Settings.BatchSize, .. config.InputShape])).requires_grad_();
+        labels = torch.randint(0, config.Classes, [config.Settings.BatchSize]);
+        optimizer = Optimizers.Create(config.Settings, model.Head.parameters());
+    }
+
+    public void Run()
+    {
+        optimizer.zero_grad();
+        nn.functional.cross_entropy(model.Head.call(features), labels).backward();
+        optimizer.step();
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        features.Dispose();
+        labels.Dispose();
+    }
+}
+
 /// <summary>Times both heads of a network on this machine (`spinalnet bench`).</summary>
 public static class Benchmark
 {
-    /// <summary>Measures both heads of the configuration's network, with its optimiser and batch sizes.</summary>
-    /// <param name="secondsPerMeasurement">Time spent on each timing, after warm-up (the median of its rounds).</param>
+    /// <summary>Measures both heads of the configuration's network, with its optimiser and batch sizes: each figure of
+    /// the two heads in interleaved rounds (InterleavedTimer), the median with its spread.</summary>
+    /// <param name="secondsPerMeasurement">Time spent on each figure of each head, after warm-up.</param>
     public static BenchmarkReport Run(RunConfig config, double secondsPerMeasurement = 1.0)
     {
         if (!(secondsPerMeasurement > 0 && double.IsFinite(secondsPerMeasurement)))
@@ -48,102 +86,99 @@ public static class Benchmark
         config = Configuration.Validate(config);
         var settings = config.Settings;
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
-        var heads = HeadComparison.Heads.Select(head => Measure(config with { Head = head }, secondsPerMeasurement))
-            .ToList();
+        using var fc = new HeadUnderTest(config with { Head = HeadKind.Fc });
+        using var spinal = new HeadUnderTest(config with { Head = HeadKind.Spinal });
+        var heads = new[] { fc, spinal };
+        var memory = heads.Select(h => h.WarmUp()).ToArray();
+        double s = secondsPerMeasurement;
+        var step = InterleavedTimer.Time([fc.HeadStep, spinal.HeadStep, spinal.PlainHeadStep], s);
+        var network = InterleavedTimer.Time([fc.NetworkStep, spinal.NetworkStep], s);
+        var inference = InterleavedTimer.Time([fc.Inference, spinal.Inference], s);
+        var single = InterleavedTimer.Time([fc.SingleInference, spinal.SingleInference], s);
+        var timings = heads.Select((h, i) =>
+        {
+            var (head, net) = (step[i].Times(1e6), network[i].Times(1e3));
+            return new HeadTiming(h.Config.Head.Id(), h.Cost.Parameters, h.Cost.Multiplications,
+                h.Cost.Part("head").Parameters, h.Cost.Part("head").Multiplications, head.Median,
+                h.Config.Head == HeadKind.Spinal ? step[2].Median * 1e6 : null, net.Median,
+                settings.TestBatchSize / inference[i].Median, 1 / single[i].Median, memory[i], head.P10, head.P90,
+                net.P10, net.P90);
+        }).ToList();
         return new BenchmarkReport(config.Model, settings.BatchSize, settings.TestBatchSize, torch.get_num_threads(),
-            heads);
+            timings);
     }
 
-    static HeadTiming Measure(RunConfig config, double seconds)
+    /// <summary>One head's network and the steps bench times on it.</summary>
+    sealed class HeadUnderTest : IDisposable
     {
-        var settings = config.Settings;
-        torch.manual_seed(settings.Seed);
-        using var model = config.CreateModel(settings.Seed, initialWeights: false);
-        var cost = CostReport.Measure(model, config.InputShape);
-        var head = model.Head;
-        int batch = settings.BatchSize;
-        double headStep = HeadStepMicroseconds(model, config, seconds), headPlain = double.NaN;
-        if (head is SpinalLayer layer)
+        public RunConfig Config { get; }
+        public CostReport Cost { get; }
+        readonly ClassifierNetwork model;
+        readonly HeadStep head;
+        readonly OptimizerHelper optimizer;
+        readonly Tensor images, labels, batch, one;
+
+        public HeadUnderTest(RunConfig config)
         {
-            layer.PreferFused = false;
-            headPlain = HeadStepMicroseconds(model, config, seconds);
-            layer.PreferFused = true;
+            Config = config;
+            var settings = config.Settings;
+            torch.manual_seed(settings.Seed);
+            model = config.CreateModel(settings.Seed, initialWeights: false);
+            Cost = CostReport.Measure(model, config.InputShape);
+            head = new HeadStep(model, config);
+            optimizer = Optimizers.Create(settings, model.parameters());
+            images = torch.randn([settings.BatchSize, .. config.InputShape]);
+            labels = torch.randint(0, config.Classes, [settings.BatchSize]);
+            batch = torch.randn([settings.TestBatchSize, .. config.InputShape]);
+            one = torch.randn([1, .. config.InputShape]);
         }
 
-        model.train();
-        using var labels = torch.randint(0, config.Classes, [batch]);
-        using var images = torch.randn([batch, .. config.InputShape]);
-        double networkStep;
-        using (var optimizer = Optimizers.Create(settings, model.parameters()))
-            networkStep = Median(() =>
-            {
-                optimizer.zero_grad();
-                model.Loss(model.call(images), labels, nn.Reduction.Mean).backward();
-                optimizer.step();
-            }, seconds) * 1e3;
-
-        model.eval();
-        double Throughput(int size)
+        /// <summary>Each step once, in this head's turn, for the peak memory it needs.</summary>
+        public long WarmUp()
         {
-            using var input = torch.randn([size, .. config.InputShape]);
-            return size / Median(() =>
-            {
-                using var noGrad = torch.no_grad();
-                model.call(input);
-            }, seconds);
-        }
-        double inference = Throughput(settings.TestBatchSize), single = Throughput(1);
-        var headCost = cost.Part("head");
-        return new HeadTiming(config.Head.Id(), cost.Parameters, cost.Multiplications, headCost.Parameters,
-            headCost.Multiplications, headStep, head is SpinalLayer ? headPlain : null, networkStep, inference, single,
-            PeakResidentBytes());
-    }
-
-    /// <summary>Median microseconds of one training step of the network's head alone: forward, backward to its input
-    /// (as when the backbone trains beneath it) and the run's optimiser update, on the backbone's features of one batch
-    /// of random images. It trains the model it is given: time a copy where the weights matter.</summary>
-    public static double HeadStepMicroseconds(ClassifierNetwork model, RunConfig config, double seconds)
-    {
-        var settings = config.Settings;
-        model.train();
-        using var scope = torch.NewDisposeScope();
-        Tensor x;
-        using (torch.no_grad()) x = model.Features(torch.randn([settings.BatchSize, .. config.InputShape]));
-        x.requires_grad_();
-        var labels = torch.randint(0, config.Classes, [settings.BatchSize]);
-        using var optimizer = Optimizers.Create(settings, model.Head.parameters());
-        return Median(() =>
-        {
-            optimizer.zero_grad();
-            nn.functional.cross_entropy(model.Head.call(x), labels).backward();
-            optimizer.step();
-        }, seconds) * 1e6;
-    }
-
-    /// <summary>Median seconds of one call, in rounds of calls (each in its own dispose scope) over about
-    /// <paramref name="seconds"/>, after a warm-up of a tenth of that.</summary>
-    static double Median(Action work, double seconds)
-    {
-        double Once()
-        {
-            var clock = Stopwatch.StartNew();
-            using (torch.NewDisposeScope()) work();
-            return clock.Elapsed.TotalSeconds;
-        }
-        double first = Once();
-        for (var warm = Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < seconds / 10;) first = Once();
-        // Rounds of enough calls to last about a millisecond, so that the clock's resolution does not matter.
-        int calls = (int)Math.Clamp(1e-3 / Math.Max(first, 1e-7), 1, 1000);
-        var rounds = new List<double>();
-        for (var clock = Stopwatch.StartNew(); rounds.Count < 5 || clock.Elapsed.TotalSeconds < seconds;)
-        {
-            var round = Stopwatch.StartNew();
-            for (int i = 0; i < calls; i++)
+            foreach (var work in new Action[] { HeadStep, PlainHeadStep, NetworkStep, Inference, SingleInference })
                 using (torch.NewDisposeScope()) work();
-            rounds.Add(round.Elapsed.TotalSeconds / calls);
+            return PeakResidentBytes();
         }
-        rounds.Sort();
-        return rounds[rounds.Count / 2];
+
+        public void HeadStep() => Fused(true, head.Run);
+
+        /// <summary>The Spinal layer's plain path (for the fc head, its one path).</summary>
+        public void PlainHeadStep() => Fused(false, head.Run);
+
+        void Fused(bool fused, Action step)
+        {
+            model.train();
+            if (model.Head is SpinalLayer layer) layer.PreferFused = fused;
+            step();
+        }
+
+        public void NetworkStep()
+        {
+            model.train();
+            optimizer.zero_grad();
+            model.Loss(model.call(images), labels, nn.Reduction.Mean).backward();
+            optimizer.step();
+        }
+
+        public void Inference() => Evaluate(batch);
+
+        public void SingleInference() => Evaluate(one);
+
+        void Evaluate(Tensor input)
+        {
+            model.eval();
+            using var noGrad = torch.no_grad();
+            model.call(input);
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in new[] { images, labels, batch, one }) t.Dispose();
+            optimizer.Dispose();
+            head.Dispose();
+            model.Dispose();
+        }
     }
 
     /// <summary>The process's peak resident memory: VmHWM of /proc/self/status where there is one, else the peak

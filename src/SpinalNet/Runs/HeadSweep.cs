@@ -104,34 +104,65 @@ public sealed class HeadSweep : IDisposable
         var mine = shard is null ? null : SweepRow.ReadFile(file).ToList();
         IReadOnlyList<SweepPoint> Done() => shard is null ? Finish(rows) : [];
         var clock = Stopwatch.StartNew();
-        int position = -1;
-        for (int i = 0; i < Plan.Repeats; i++)
-        foreach (var point in Plan.Points(Plan.Config.Settings.Seed + i))
+        var all = Enumerable.Range(0, Plan.Repeats).SelectMany(i => Plan.Points(Plan.Config.Settings.Seed + i)).ToList();
+        foreach (var seedPoints in all.Where((_, position) => shard is null || position % shard.Count == shard.Index)
+                     .Where(p => !rows.Any(r => r.Seed == p.Settings.Seed && r.Point == PointOf(p)))
+                     .GroupBy(p => p.Settings.Seed))
         {
-            if (shard is not null && ++position % shard.Count != shard.Index) continue;
-            var (seed, id) = (point.Settings.Seed, point.Head.Id());
-            int? width = null, layers = null, splits = null;
-            if (point.Head == HeadKind.Spinal) (width, layers, splits) = (point.Spinal.Width, point.Spinal.Layers, point.Spinal.Splits);
-            if (rows.Any(r => r.Seed == seed && r.Point == (id, width, layers, splits))) continue;
             if (cancel.IsCancellationRequested) return Done();
-            using var model = point.CreateModel(seed);
-            var cost = CostReport.Measure(model, point.InputShape).Part("head");
-            double step;
-            // Timed on a copy of the network, so the point trains from the weights its seed gives.
-            using (var copy = point.CreateModel(0, initialWeights: false))
-                step = Benchmark.HeadStepMicroseconds(copy, point, HeadStepSeconds);
-            var label = point.Head == HeadKind.Fc ? "fc" : SweepRow.Label(width, layers, splits);
-            var outcome = Trainer.Run(model, Data, point.Settings, null, observer?.Invoke($"{label} seed {seed}"), cancel);
-            if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Done();
-            var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy;
-            var row = new SweepRow(id, width, layers, splits, seed, cost.Parameters, cost.Multiplications, step, best,
-                outcome.History[^1].TestAccuracy);
-            rows.Add(row);
-            mine?.Add(row);
-            SweepRow.WriteFile(file, mine ?? rows);
-            if (budgetSeconds > 0 && clock.Elapsed.TotalSeconds >= budgetSeconds) return Done();
+            var points = seedPoints.ToList();
+            var steps = HeadSteps(points);
+            foreach (var (point, step) in points.Zip(steps))
+            {
+                if (cancel.IsCancellationRequested) return Done();
+                var (id, width, layers, splits) = PointOf(point);
+                long seed = point.Settings.Seed;
+                using var model = point.CreateModel(seed);
+                var cost = CostReport.Measure(model, point.InputShape).Part("head");
+                var label = point.Head == HeadKind.Fc ? "fc" : SweepRow.Label(width, layers, splits);
+                var outcome = Trainer.Run(model, Data, point.Settings, null, observer?.Invoke($"{label} seed {seed}"), cancel);
+                if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Done();
+                var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy;
+                var row = new SweepRow(id, width, layers, splits, seed, cost.Parameters, cost.Multiplications,
+                    step.Median, best, outcome.History[^1].TestAccuracy, step.P10, step.P90);
+                rows.Add(row);
+                mine?.Add(row);
+                SweepRow.WriteFile(file, mine ?? rows);
+                if (budgetSeconds > 0 && clock.Elapsed.TotalSeconds >= budgetSeconds) return Done();
+            }
         }
         return Done();
+    }
+
+    /// <summary>What a row calls a point: its head and, for a Spinal head, the values it trained.</summary>
+    static (string, int?, int?, int?) PointOf(RunConfig point) => point.Head == HeadKind.Spinal
+        ? ("spinal", point.Spinal.Width, point.Spinal.Layers, point.Spinal.Splits)
+        : ("fc", null, null, null);
+
+    /// <summary>The head step of each point in µs, timed on copies of the networks (so each point trains from the
+    /// weights its seed gives) in interleaved rounds, so that a burst of load falls on every point alike; one at a time
+    /// where the copies together would need more than 2 GB.</summary>
+    IReadOnlyList<Timing> HeadSteps(IReadOnlyList<RunConfig> points)
+    {
+        long bytes = points.Sum(p => p.Network.CountParameters() * sizeof(float) * 4);
+        if (bytes > 2_000_000_000L && points.Count > 1) return points.SelectMany(p => HeadSteps([p])).ToList();
+        var copies = new List<ClassifierNetwork>();
+        var steps = new List<HeadStep>();
+        try
+        {
+            foreach (var point in points)
+            {
+                copies.Add(point.CreateModel(0, initialWeights: false));
+                steps.Add(new HeadStep(copies[^1], point));
+            }
+            return InterleavedTimer.Time(steps.Select(s => (Action)s.Run).ToList(), HeadStepSeconds)
+                .Select(t => t.Times(1e6)).ToList();
+        }
+        finally
+        {
+            foreach (var s in steps) s.Dispose();
+            foreach (var c in copies) c.Dispose();
+        }
     }
 
     /// <summary>The points over their seeds, with their fronts; writes the report.</summary>
@@ -143,7 +174,8 @@ public sealed class HeadSweep : IDisposable
         var byTime = Pareto.Front(groups.Select(g =>
             (g.Average(r => r.HeadStepMicroseconds), g.Average(r => r.BestAccuracy))).ToList());
         var points = groups.Select((g, i) => new SweepPoint(g.Key.Item1, g.Key.Item2, g.Key.Item3, g.Key.Item4,
-            g.First().HeadParameters, g.First().HeadMultiplications, g.Average(r => r.HeadStepMicroseconds),
+            g.First().HeadParameters, g.First().HeadMultiplications,
+            new Timing(g.Average(r => r.HeadStepMicroseconds), g.Average(r => r.HeadStepP10), g.Average(r => r.HeadStepP90)),
             MeanSd.Of(g.Select(r => r.BestAccuracy).ToList()), byMultiplications[i], byTime[i])).ToList();
         SweepReport.Write(Folder, Plan, points);
         return points;

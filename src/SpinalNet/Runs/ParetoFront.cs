@@ -5,10 +5,14 @@ using SpinalNet.Training;
 namespace SpinalNet.Runs;
 
 /// <summary>A point over its seeds, and whether it lies on each Pareto front.</summary>
+/// <param name="HeadStep">The head step in µs (the seeds' mean median, with the mean spread).</param>
 public sealed record SweepPoint(
     string Head, int? Width, int? Layers, int? Splits, long HeadParameters, long HeadMultiplications,
-    double HeadStepMicroseconds, MeanSd Accuracy, bool OnMultiplicationFront, bool OnTimeFront)
+    Timing HeadStep, MeanSd Accuracy, bool OnMultiplicationFront, bool OnTimeFront)
 {
+    /// <summary>The median head step in µs, the time front's cost.</summary>
+    public double HeadStepMicroseconds => HeadStep.Median;
+
     public string Label => Head == "fc" ? "conventional" : SweepRow.Label(Width, Layers, Splits);
 }
 

@@ -31,13 +31,15 @@ public static class SweepReport
                       $"Accuracy: test accuracy at the best epoch, picked on the {s.SelectionSplit} split" +
                       (s.ValidationFraction > 0 ? "." : " (as the authors' scripts do: optimistic)."));
         md.AppendLine().AppendLine("Front: no other point has both higher (or equal) accuracy and fewer (or equal) head " +
-                                   "multiplications (× ) or a shorter head step (time).").AppendLine();
-        md.AppendLine("| head | w | L | k | head parameters | head multiplications | head step (µs) | accuracy | " +
+                                   "multiplications (× ) or a shorter head step (time). A head step is the median of rounds " +
+                                   "timed in turn with every other point of its seed (InterleavedTimer), with the 10th–90th " +
+                                   "percentile spread.").AppendLine();
+        md.AppendLine("| head | w | L | k | head parameters | head multiplications | head step µs (p10–p90) | accuracy | " +
                       "front (×) | front (time) |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|");
         foreach (var p in points.OrderBy(p => p.HeadMultiplications))
             md.AppendLine($"| {(p.Head == "fc" ? "conventional" : "Spinal")} | {p.Width} | {p.Layers} | {p.Splits} | " +
-                          $"{p.HeadParameters:N0} | {p.HeadMultiplications:N0} | {p.HeadStepMicroseconds:F0} | " +
+                          $"{p.HeadParameters:N0} | {p.HeadMultiplications:N0} | {p.HeadStep.Text()} | " +
                           $"{p.Accuracy.Percent} | {(p.OnMultiplicationFront ? "yes" : "")} | {(p.OnTimeFront ? "yes" : "")} |");
         return md.AppendLine().AppendLine($"![Accuracy against head multiplications]({ChartFile})").ToString();
     }

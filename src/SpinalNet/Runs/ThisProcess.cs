@@ -19,19 +19,20 @@ public static class ThisProcess
     /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core.</summary>
     public static void UseThreads(int? threads = null) => torch.set_num_threads(threads ?? CpuCores.Physical);
 
-    /// <summary>The configuration with its thread count decided where it names none (Threads 0), as the spinalnet
-    /// command does: the physical cores free now (Training/ThreadPolicy.cs), said once through <paramref name="warn"/>
-    /// when that is fewer than all; the count is recorded with the run. A data-parallel launch keeps 0 (each replica
-    /// takes its share of the cores), so all ranks resolve alike.</summary>
-    public static RunConfig WithThreads(RunConfig config, Action<string>? warn)
+    /// <summary>The thread count of a configuration that names none (Threads 0), as a layer over it, as the spinalnet
+    /// command decides it: the physical cores free now (Training/ThreadPolicy.cs), said once through
+    /// <paramref name="warn"/> when that is fewer than all; the count is then recorded with the run. Null where the
+    /// configuration names a count, or in a data-parallel launch (each replica takes its share of the cores, so all
+    /// ranks resolve alike).</summary>
+    public static ConfigLayer? DefaultThreads(RunConfig config, Action<string>? warn)
     {
-        if (config.Settings.Threads > 0 || ReplicaGroup.Launched is { Size: > 1 }) return config;
+        if (config.Settings.Threads > 0 || ReplicaGroup.Launched is { Size: > 1 }) return null;
         var (threads, busy) = ThreadPolicy.Choose();
         if (busy)
             warn?.Invoke($"the CPU is busy: {threads} of {CpuCores.Physical} cores free, so training on {threads} " +
                          $"thread{(threads == 1 ? "" : "s")} (more would wait for each other); a thread count given " +
                          "explicitly is used as it is");
-        return ConfigLayer.Of("thread default", [("settings.threads", threads)]).ApplyTo(config);
+        return ConfigLayer.Of("thread default", [("settings.threads", threads)]);
     }
 
     /// <summary>A cancellation that Ctrl+C or SIGTERM requests (runs stop after the current step, leaving a
