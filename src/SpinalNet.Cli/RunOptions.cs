@@ -51,6 +51,8 @@ sealed class RunOptions
         "backbone, batch-norm statistics included, stays as it started." };
     public readonly Option<double?> HeadLearningRate = Opt<double?>("--head-lr", "RATE", "The head's learning rate " +
         "(default: --lr); the schedule scales both.");
+    public readonly Option<bool> CacheFeatures = new("--cache-features") { Description = "With --freeze-backbone: " +
+        "compute the backbone's features of every image once (no random augmentation) and train the head on them." };
     public readonly Option<string?> Augmentation = Opt<string?>("--augmentation", "NAME", "Preprocessing pipeline for " +
         "training and evaluation: one of the paper's scripts', e.g. mnist, mnist-arch2, cifar-resnet" + FromRecipe, "-a");
     public readonly Option<int?> Epochs = Opt<int?>("--epochs", "N", "Passes over the training data" + FromRecipe, "-e");
@@ -96,7 +98,7 @@ sealed class RunOptions
     [
         Preset, Config, Data, DataRoot, Augmentation, Epochs, BatchSize, TestBatchSize, Optimizer, LearningRate,
         Momentum, WeightDecay, Schedule, ValidationFraction, Patience, MaxTime, Seed, Threads, Device, Quiet, Tensorboard,
-        FreezeBackbone, HeadLearningRate, Pretrained,
+        FreezeBackbone, HeadLearningRate, Pretrained, CacheFeatures,
     ];
 
     /// <summary>The options given on this command line, as typed changes.</summary>
@@ -114,7 +116,8 @@ sealed class RunOptions
         MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
         Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null,
         ImageSize: r.GetValue(ImageSize), FreezeBackbone: r.GetValue(FreezeBackbone) ? true : null,
-        HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null);
+        HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null,
+        CacheFeatures: r.GetValue(CacheFeatures) ? true : null);
 
     /// <summary>The model's defaults, then the preset, then the --config file, then the options; the threads, where
     /// none of them names a count, the cores free now.</summary>
@@ -133,24 +136,16 @@ sealed class RunOptions
     public static IEnumerable<string> Given(ParseResult r, IEnumerable<Option> options) =>
         options.Where(o => Has(r, o)).Select(o => o.Name);
 
-    /// <summary>The flag that sets a library setting (SettingException.Setting), or the setting's own name.</summary>
-    public static string FlagOf(string setting) =>
-        Flags.TryGetValue(setting, out var flag) ? flag
+    /// <summary>The flag that sets a library setting (SettingException.Setting): its name in kebab case (BatchSize is
+    /// --batch-size), but for the flags named otherwise.</summary>
+    public static string FlagOf(string setting) => Renamed.TryGetValue(setting, out var flag) ? flag
         : setting.StartsWith("Schedule.") ? $"--schedule parameter {setting["Schedule.".Length..]}"
-        : setting;
+        : "--" + System.Text.RegularExpressions.Regex.Replace(setting, "(?<=[a-z])([A-Z])", "-$1").ToLowerInvariant();
 
-    static readonly Dictionary<string, string> Flags = new()
+    static readonly Dictionary<string, string> Renamed = new()
     {
-        ["Model"] = "--model", ["Head"] = "--head", ["Classes"] = "--classes", ["ImageSize"] = "--image-size",
-        ["Data"] = "--data", ["Augmentation"] = "--augmentation", ["Pretrained"] = "--pretrained",
-        ["LayerWidth"] = "--spinal-width", ["Layers"] = "--spinal-layers", ["Splits"] = "--splits",
-        ["Dropout"] = "--spinal-dropout", ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size",
-        ["TestBatchSize"] = "--test-batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
-        ["WeightDecay"] = "--weight-decay", ["Schedule"] = "--schedule", ["ValidationFraction"] = "--validation-fraction",
-        ["Patience"] = "--patience", ["MaxTimeSeconds"] = "--max-time", ["Seed"] = "--seed", ["Threads"] = "--threads",
-        ["HeadLearningRate"] = "--head-lr", ["Repeats"] = "--repeats", ["Jobs"] = "--jobs", ["Device"] = "--device",
-        ["Optimizer"] = "--optimizer", ["Target"] = "--target", ["Time"] = "--time", ["Top"] = "--top",
-        ["Format"] = "--format", ["Run"] = "--run", ["Onnx"] = "--onnx", ["Shard"] = "--shard",
+        ["LayerWidth"] = "--spinal-width", ["Layers"] = "--spinal-layers", ["Dropout"] = "--spinal-dropout",
+        ["LearningRate"] = "--lr", ["HeadLearningRate"] = "--head-lr", ["MaxTimeSeconds"] = "--max-time",
     };
 
     static bool Has(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };

@@ -133,7 +133,7 @@ public sealed record RunOverrides(
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
     double? ValidationFraction = null, int? Patience = null, double? MaxTimeSeconds = null, long? Seed = null,
     int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? FreezeBackbone = null,
-    double? HeadLearningRate = null, bool? Pretrained = null)
+    double? HeadLearningRate = null, bool? Pretrained = null, bool? CacheFeatures = null)
 {
     /// <summary>These options as a configuration layer: each one at its place in config.json.</summary>
     public ConfigLayer Layer => ConfigLayer.Of("command line",
@@ -150,7 +150,7 @@ public sealed record RunOverrides(
         ("settings.validation_fraction", ValidationFraction), ("settings.patience", Patience),
         ("settings.max_time_seconds", MaxTimeSeconds), ("settings.seed", Seed), ("settings.threads", Threads),
         ("settings.device", Device), ("settings.freeze_backbone", FreezeBackbone),
-        ("settings.head_learning_rate", HeadLearningRate),
+        ("settings.head_learning_rate", HeadLearningRate), ("settings.cache_features", CacheFeatures),
     ]);
 }
 

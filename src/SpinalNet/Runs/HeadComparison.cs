@@ -90,7 +90,7 @@ public sealed class HeadComparison : IDisposable
             var run = new RunDirectory(RunFolder(config.Settings.Seed, head), create: group.IsRoot);
             if (group.IsRoot) run.WriteConfig(headConfig);
             if (group.IsRoot && Data.ClassNames is { } names) run.WriteClassNames(names);
-            var outcome = Trainer.Run(model, Data, config.Settings, new RunCheckpoints(run, headConfig),
+            var outcome = FeatureCache.Train(model, Data, config, Folder, new RunCheckpoints(run, headConfig),
                 group.IsRoot ? TensorboardLog.Around(headConfig, run.Path, observer(head)) : null, cancel, group);
             if (group.IsRoot)
             {

@@ -120,7 +120,8 @@ public sealed class HeadSweep : IDisposable
                 using var model = point.CreateModel(seed);
                 var cost = CostReport.Measure(model, point.InputShape).Part("head");
                 var label = point.Head == HeadKind.Fc ? "fc" : SweepRow.Label(width, layers, splits);
-                var outcome = Trainer.Run(model, Data, point.Settings, null, observer?.Invoke($"{label} seed {seed}"), cancel);
+                var outcome = FeatureCache.Train(model, Data, point, Folder, null, observer?.Invoke($"{label} seed {seed}"),
+                    cancel);
                 if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Done();
                 var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy;
                 var row = new SweepRow(id, width, layers, splits, seed, cost.Parameters, cost.Multiplications,

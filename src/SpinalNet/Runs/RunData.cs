@@ -26,11 +26,13 @@ public static class RunData
             ToBatches(samples, Steps(config, samples, training), settings.Seed);
 
         var testBatches = TestBatches(config, test);
+        // Cached features are of the evaluation steps' images: random augmentation would be one draw for every epoch.
+        bool augment = !settings.CacheFeatures;
         if (settings.ValidationFraction == 0)
-            return new TrainingData(Batches(train, true), testBatches) { ClassNames = train.ClassNames };
+            return new TrainingData(Batches(train, augment), testBatches) { ClassNames = train.ClassNames };
         var (remaining, held) = HoldOut.Indices(train.Count, settings.ValidationFraction, settings.Seed);
         ISampleSource Part(long[] indices, string what) => new SampleSubset(train, indices.Select(i => (int)i).ToArray(), what);
-        return new TrainingData(Batches(Part(remaining, "training part"), true), testBatches,
+        return new TrainingData(Batches(Part(remaining, "training part"), augment), testBatches,
             Batches(Part(held, "held out for validation"), false)) { ClassNames = train.ClassNames };
     }
 

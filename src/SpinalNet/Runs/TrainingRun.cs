@@ -128,7 +128,7 @@ public sealed class TrainingRun : IDisposable
     /// weights, evaluation and charts in the run folder.</summary>
     public RunResult Train(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        var outcome = Trainer.Run(Model, Data, Config.Settings, new RunCheckpoints(Run, Config, resume),
+        var outcome = FeatureCache.Train(Model, Data, Config, Run.Path, new RunCheckpoints(Run, Config, resume),
             group.IsRoot ? TensorboardLog.Around(Config, Run.Path, observer) : null, cancel, group);
         if (group.IsRoot)
         {

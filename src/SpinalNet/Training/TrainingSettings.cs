@@ -18,6 +18,9 @@ namespace SpinalNet.Training;
 /// evaluation mode, so it ends bit-identical, batch-norm statistics included (docs/fine-tuning.md §13.1).</param>
 /// <param name="HeadLearningRate">The head's learning rate where it differs from the backbone's (null: the same); the
 /// schedule scales both alike (docs/fine-tuning.md §13.1).</param>
+/// <param name="CacheFeatures">With the backbone frozen, compute its features of every image once (through the
+/// pipeline's evaluation steps, without random augmentation) and train the head on them alone (docs/fine-tuning.md
+/// §13.6).</param>
 public sealed record TrainingSettings(
     int Epochs = 8,
     int BatchSize = 64,
@@ -33,7 +36,8 @@ public sealed record TrainingSettings(
     int Threads = 0,
     DeviceKind Device = DeviceKind.Cpu,
     bool FreezeBackbone = false,
-    double? HeadLearningRate = null)
+    double? HeadLearningRate = null,
+    bool CacheFeatures = false)
 {
     /// <summary>The learning-rate rule (constant unless set).</summary>
     public Schedule Schedule { get; init; } = new ConstantSchedule();
@@ -59,6 +63,9 @@ public sealed record TrainingSettings(
         Require(HeadLearningRate is null || (HeadLearningRate > 0 && double.IsFinite(HeadLearningRate.Value)), nameof(HeadLearningRate),
             HeadLearningRate!, "must be a positive number");
         Require(Threads >= 0, nameof(Threads), Threads, "must be 0 (the default: one per physical core) or more");
+        if (CacheFeatures && !FreezeBackbone)
+            throw new SettingException(nameof(CacheFeatures),
+                "needs a frozen backbone: only a frozen backbone gives every image the same features every epoch");
         Schedule.Validate();
     }
 
