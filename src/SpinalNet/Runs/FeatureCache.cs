@@ -86,8 +86,12 @@ public static class FeatureCache
                 using var scope = torch.NewDisposeScope();
                 using var noGrad = torch.no_grad();
                 var device = backbone.parameters().FirstOrDefault()?.device ?? torch.CPU;
-                parts.Add((backbone.call(images.to(device)).cpu().MoveToOuterDisposeScope(),
-                    labels.cpu().MoveToOuterDisposeScope()));
+                var features = backbone.call(images.to(device)).cpu();
+                long bytes = split.Count * (features.numel() / Math.Max(1, features.shape[0])) * sizeof(float);
+                if (parts.Count == 0 && bytes > int.MaxValue)
+                    throw new SettingException(nameof(TrainingSettings.CacheFeatures), $"the backbone's features of " +
+                        $"{split.Source} would take {bytes / 1e9:F1} GB, more than one cache file holds (2.1 GB)");
+                parts.Add((features.MoveToOuterDisposeScope(), labels.cpu().MoveToOuterDisposeScope()));
             }
             var result = (torch.cat(parts.Select(p => p.Item1).ToList(), 0), torch.cat(parts.Select(p => p.Item2).ToList(), 0));
             foreach (var (f, l) in parts)
