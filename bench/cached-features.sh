@@ -4,16 +4,17 @@
 # ImageNet weights with the backbone frozen and a Spinal head (w = 128, L = 4), 3 epochs each way; prints each run's
 # training seconds per epoch (metrics.csv), the cache's one-time cost, the ratio of the epochs' medians and both final
 # test accuracies.
-#   bash bench/cached-features.sh [FOLDER]     (default /tmp/spinalnet-digits)
+#   bash bench/cached-features.sh [FOLDER [THREADS]]     (defaults /tmp/spinalnet-digits, the processor count)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folder="${1:-/tmp/spinalnet-digits}"
+threads="${2:-$(nproc)}"   # the same for both runs, whatever the load
 [ -d "$folder/train" ] || dotnet run -c Release --project bench/SpinalNet.Bench -- export-digits "$folder" 1000 300
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 common=(train --model resnet18-cntk --head spinal --data "$folder" --image-size 96 --epochs 3 --spinal-width 128
   --spinal-layers 4 --lr 1e-3 --momentum 0.9 --batch-size 24 --augmentation imagenet --pretrained --freeze-backbone
-  --quiet)
+  --threads "$threads" --quiet)
 for mode in frozen cached; do
   extra=(); [ "$mode" = cached ] && extra=(--cache-features)
   begin=$(date +%s.%N)
