@@ -46,10 +46,11 @@ static class RegressCommand
                 var column = r.GetValue(targetColumn)
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                var results = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
-                Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], results.Select(n =>
+                var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
+                Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], run.Networks.Select(n =>
                     new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}", $"{n.Mae:G4}",
                         $"{n.R2:F4}" }));
+                Console.WriteLine($"run folders in {run.Folder}");
                 return;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
