@@ -185,20 +185,28 @@ public class DistributedTests
         Assert.False(File.Exists(Path.Combine(folder, "model.safetensors")));
     }
 
-    [SkippableFact]
-    public void A_rank_that_fails_by_itself_mid_run_stops_every_rank_after_a_checkpoint_that_resumes()
+    /// <summary>Colour class folders a and b of 32 × 32 images, 48 each to train and 8 to test, with the image
+    /// <paramref name="cut"/> (split/class/NN.png) cut short: only the rank whose part holds it fails. Returns the
+    /// folder and the image's whole bytes.</summary>
+    static (string Root, byte[] Whole) ImagesWithOneCutShort(string cut)
     {
-        RequireMpi();
-        // Colour class folders; one training image is cut short, so only the rank whose part holds it fails, mid-epoch.
         var root = Directory.CreateTempSubdirectory("spinalnet-mpi-images-").FullName;
         foreach (var (split, count) in new[] { ("train", 48), ("test", 8) })
         foreach (var label in new[] { "a", "b" })
         for (int i = 0; i < count; i++)
             DataTestFiles.WriteImage(Path.Combine(Directory.CreateDirectory(Path.Combine(root, split, label)).FullName,
                 $"{i:D2}.png"), DataTestFiles.RandomBytes(3 * 32 * 32, i), 3, 32, 32);
+        var whole = File.ReadAllBytes(Path.Combine(root, cut));
+        File.WriteAllBytes(Path.Combine(root, cut), whole[..(whole.Length / 2)]);
+        return (root, whole);
+    }
+
+    [SkippableFact]
+    public void A_rank_that_fails_by_itself_mid_run_stops_every_rank_after_a_checkpoint_that_resumes()
+    {
+        RequireMpi();
+        var (root, whole) = ImagesWithOneCutShort(Path.Combine("train", "b", "20.png"));
         var bad = Path.Combine(root, "train", "b", "20.png");
-        var whole = File.ReadAllBytes(bad);
-        File.WriteAllBytes(bad, whole[..(whole.Length / 2)]);
         var folder = Path.Combine(Directory.CreateTempSubdirectory("spinalnet-mpi-run-").FullName, "run");
         var clock = Stopwatch.StartNew();
         var failed = Launch(["-n", "2", .. Spinalnet("train", "--data", root, "--model", "cifar10-cnn", "--classes", "2",
@@ -223,6 +231,21 @@ public class DistributedTests
         var resumed = Launch(["-n", "2", .. Spinalnet("train", "--resume", folder, "-q")]);
         Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "metrics.csv")).Length);
+    }
+
+    [SkippableFact]
+    public void A_rank_that_fails_outside_a_training_step_names_itself_and_the_job_ends()
+    {
+        RequireMpi();
+        // A test image cut short: one rank meets it in its shard of the first evaluation.
+        var (root, _) = ImagesWithOneCutShort(Path.Combine("test", "b", "05.png"));
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("spinalnet-mpi-run-").FullName, "run");
+        var result = Launch(["-n", "2", .. Spinalnet("train", "--data", root, "--model", "cifar10-cnn", "--classes", "2",
+            "--epochs", "1", "--batch-size", "16", "--threads", "1", "--out", folder, "-q")], seconds: 90);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches($@"spinalnet: rank \d of 2: {System.Text.RegularExpressions.Regex.Escape(
+            Path.Combine(root, "test", "b", "05.png"))}: cannot decode image", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
     }
 
     /// <summary>The process that mpiexec started as <paramref name="rank"/>, by its environment.</summary>

@@ -148,6 +148,12 @@ public sealed class TrainingRun : IDisposable
             throw new ReplicaFailedException($"{e.Message}; once that is fixed, resume with --resume {Run.Path} on " +
                                              $"{group.Size} ranks (mpiexec -n {group.Size})", e.InnerException);
         }
+        catch (Exception e) when (group.Size > 1 && e is not (TrainingDivergedException or ReplicaMismatchException))
+        {
+            // Outside a training step a rank fails alone and the launcher ends the others (docs/distributed.md §10.5):
+            // its line says which rank it was.
+            throw new ReplicaFailedException($"rank {group.Rank} of {group.Size}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
         if (group.IsRoot)
         {
             Run.SaveWeights(Model);
