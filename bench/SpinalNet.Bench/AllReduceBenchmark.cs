@@ -25,11 +25,11 @@ public static class AllReduceBenchmark
             using var network = ModelCatalog.Get(model).Create(head, 1);
             foreach (var p in network.parameters()) p.grad = torch.ones_like(p);
             var averager = new GradientAverager(group, network.parameters());
-            long values = averager.BufferLength - 2;
+            long values = averager.BufferLength - GradientAverager.Extras;
             long headValues = network.Head.parameters().Sum(p => p.numel());
             int repeats = values > 1_000_000 ? 30 : 300;
             double step = Median(repeats, () => averager.Sum(0, 0));
-            using var buffer = torch.ones(values + 2);
+            using var buffer = torch.ones(values + GradientAverager.Extras);
             double bare = Median(repeats, () => group.AllReduceSum(buffer));
             if (group.IsRoot)
                 Console.WriteLine($"| {model} | {head.Id()} | {values:N0} | {100.0 * headValues / values:F1}% | " +

@@ -219,24 +219,18 @@ static class Commands
     public static Command Presets()
     {
         var command = new Command("presets", "The paper's experiments, runnable with --preset NAME.");
-        command.SetAction(_ =>
-        {
-            Print(["preset", "head", "network", "script", "description"],
-                Recipes.All.Select(p => new[] { p.Name, p.HeadsName, p.Model, p.Script, p.Description }));
-        });
+        command.SetAction(_ => Print(["preset", "head", "network", "script", "description"],
+            Recipes.All.Select(p => new[] { p.Name, p.HeadsName, p.Model, p.Script, p.Description })));
         return command;
     }
 
     public static Command Models()
     {
         var command = new Command("models", "The networks the library builds, with the cost of each head.");
-        command.SetAction(_ =>
-        {
-            Print(["model", "head", "parameters", "multiplications", "head parameters", "head multiplications",
-                "description"], NetworkCosts.All().Select(n => new[] { n.Name, n.Head, Count(n.Total.Parameters),
-                Count(n.Total.Multiplications), Count(n.HeadCost.Parameters), Count(n.HeadCost.Multiplications),
-                n.Description }));
-        });
+        command.SetAction(_ => Print(["model", "head", "parameters", "multiplications", "head parameters",
+            "head multiplications", "description"], NetworkCosts.All().Select(n => new[] { n.Name, n.Head,
+            Count(n.Total.Parameters), Count(n.Total.Multiplications), Count(n.HeadCost.Parameters),
+            Count(n.HeadCost.Multiplications), n.Description })));
         return command;
     }
 

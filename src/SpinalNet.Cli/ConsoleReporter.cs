@@ -19,8 +19,7 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
     {
         if (quiet) return work(_ => null);
         if (!Interactive) return work(label => new ConsoleReporter(label, null));
-        return AnsiConsole.Progress()
-            .AutoClear(false)
+        return AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                 new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context => work(label => new ConsoleReporter(label, context.AddTask(label))));
@@ -32,15 +31,18 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
         {
             if (sinceLine.Elapsed < PlainInterval || p.Step == p.Steps) return;
             sinceLine.Restart();
-            Console.WriteLine($"{label} epoch {p.Epoch}/{p.Epochs}: step {p.Step}/{p.Steps}, loss {p.Loss:F4}, " +
+            Console.WriteLine($"{label} epoch {p.Epoch}/{p.Epochs}: step {p.Step}/{p.Steps}, {Loss(p, ", ")}" +
                               $"{p.SamplesPerSecond:F0} samples/s");
             return;
         }
         bar.MaxValue = (double)p.Steps * p.Epochs;
         bar.Value = (double)(p.Epoch - 1) * p.Steps + p.Step;
         bar.Description = Markup.Escape(
-            $"{label} epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:F4}  {p.SamplesPerSecond:F0} samples/s");
+            $"{label} epoch {p.Epoch}/{p.Epochs}  {Loss(p, "  ")}{p.SamplesPerSecond:F0} samples/s");
     }
+
+    // No loss is shown before the epoch's first read of it (Trainer.LossReadInterval).
+    static string Loss(StepProgress p, string separator) => p.Loss is { } loss ? $"loss {loss:F4}{separator}" : "";
 
     public void OnEpoch(EpochMetrics m)
     {

@@ -81,7 +81,7 @@ static class DataCommands
         var count = Defaulted("--count", "N", "Number of samples.", 25, "-n");
         var seed = Defaulted("--seed", "N", "Seed of the augmentation draws.", 0L, "-s");
         var strict = new Option<bool>("--strict") { Description = "Fail on an undecodable image instead of skipping it." };
-        var output = Opt<string?>("--out", "FILE", "PNG file to write (default: NAME-SPLIT.png).", "-o");
+        var output = Opt<string?>("--out", "FILE", "PNG file to write (default: runs/NAME-SPLIT.png).", "-o");
         var command = new Command("show", "Write a PNG grid of samples with their labels.")
             { name, root, split, augmented, pipeline, count, seed, strict, output };
         command.SetAction(r =>

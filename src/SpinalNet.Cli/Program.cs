@@ -3,9 +3,9 @@
 using SpinalNet.Layers;
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using SpinalNet.Cli;
 using Spectre.Console;
-
 using SpinalNet.Data;
 using SpinalNet.Runs;
 
@@ -30,31 +30,42 @@ var root = new Command("spinalnet",
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine("spinalnet: " + string.Join(" ", parsed.Errors[0].Message.Split((char[])[' ', '\t', '\r', '\n'],
-        StringSplitOptions.RemoveEmptyEntries)));
+    Console.Error.WriteLine($"spinalnet: {Mistake(parsed)}".ReplaceLineEndings(" "));
     return 2;
 }
-// The commands that take --threads train or time networks: one torch thread per physical core unless the run says
-// otherwise (libtorch's own default counts hardware threads; docs/performance.md §9.3). The others need not load
-// libtorch to start.
+// The commands that take --threads train or time networks: one torch thread per physical core until the run says
+// otherwise (docs/performance.md §9.3, §9.6); the others need not load libtorch to start.
 if (parsed.CommandResult.Command.Options.Contains(options.Threads))
     ThisProcess.UseThreads();
 try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (SettingException e)
-{
-    // The library names its settings; this command names the flags that set them.
-    Console.Error.WriteLine($"spinalnet: {e.Naming(RunOptions.FlagOf(e.Setting))}".ReplaceLineEndings(" "));
-    return 1;
-}
 catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or DataFormatException
                              or UnauthorizedAccessException or InvalidOperationException)
 {
-    var message = e is ArgumentException a && a.ParamName is not null
-        ? a.Message.Replace($" (Parameter '{a.ParamName}')", "")
-        : e.Message;
+    // The library names its settings; this command names the flags that set them.
+    var message = e switch
+    {
+        SettingException s => s.Naming(RunOptions.FlagOf(s.Setting)),
+        ArgumentException { ParamName: { } name } a => a.Message.Replace($" (Parameter '{name}')", ""),
+        _ => e.Message,
+    };
     Console.Error.WriteLine($"spinalnet: {message.ReplaceLineEndings(" ")}");
     return 1;
+}
+
+// A parse error in the words of CommandMistakes: the nearest command or option, the value an option expects.
+static string Mistake(ParseResult parsed)
+{
+    var (command, error, names) = (parsed.CommandResult.Command, parsed.Errors[0], new List<string>());
+    for (SymbolResult? r = parsed.CommandResult; r is CommandResult c; r = c.Parent) names.Insert(0, c.Command.Name);
+    var commands = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+    if (parsed.UnmatchedTokens.FirstOrDefault() is { } token)
+        return CommandMistakes.Unknown(string.Join(" ", names), token, command.Options
+            .Concat(parsed.RootCommandResult.Command.Options).SelectMany(o => o.Aliases.Prepend(o.Name)), commands);
+    var option = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as OptionResult;
+    if (option is { Tokens.Count: > 0 } && error.Message.StartsWith("Cannot parse"))
+        return CommandMistakes.BadValue(option.Option.Name, option.Tokens[^1].Value, option.Option.ValueType);
+    return commands.Count > 0 ? CommandMistakes.MissingCommand(string.Join(" ", names), commands) : error.Message;
 }

@@ -36,20 +36,18 @@ static class RegressCommand
         target.AcceptOnlyFromAmong([.. TableOne.Targets]);
         command.SetAction(r =>
         {
-            int t = r.GetValue(threads);
-            if (t < 1) throw new ArgumentException($"--threads {t} must be at least 1", "threads");
-            ThisProcess.UseThreads(t);
+            ThisProcess.UseThreads(r.GetValue(threads));
             var settings = new RegressionSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(seed));
-            settings.Validate();
             if (r.GetValue(data) is { } csv)
             {
                 var column = r.GetValue(targetColumn)
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                var results = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
-                Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], results.Select(n =>
+                var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
+                Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], run.Networks.Select(n =>
                     new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}", $"{n.Mae:G4}",
                         $"{n.R2:F4}" }));
+                Console.WriteLine($"run folders in {run.Folder}");
                 return;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");

@@ -128,8 +128,7 @@ sealed class RunOptions
         return ThisProcess.DefaultThreads(config, message => busy = message)?.ApplyTo(config) ?? config;
     }
 
-    // Said once the use case exists, so that a refused run prints its one error line alone.
-    string? busy;
+    string? busy;  // said once the use case exists, so that a refused run prints its one error line alone
     public void SayIfBusy() { if (busy is not null) Commands.Warn(busy); }
 
     /// <summary>The names of the options given on this command line, among <paramref name="options"/>.</summary>

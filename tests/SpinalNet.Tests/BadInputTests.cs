@@ -1,8 +1,10 @@
-// Bad input and faults, case by case: each ends in a typed one-line error naming the file, key, option or value at
-// fault (or in the right answer), before anything on disk changes; and random bytes fed to every reader end the same
-// way, never in a crash.
+// Bad input and faults, case by case and by surface (data files and image folders; sizes; run folders, resume and
+// checkpoints; configuration files; CSV data; weights files; downloads): each ends in a typed one-line error naming
+// the file, key, option or value at fault (or in the right answer), before anything on disk changes; and random bytes
+// fed to every reader end the same way, never in a crash. The command line's mistakes are CliTests'.
 using SpinalNet.Layers;
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using SpinalNet.Data;
 using SpinalNet.Interop;
@@ -68,6 +70,26 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void An_image_beyond_the_pixel_limit_in_an_image_folder_is_refused_naming_the_file_and_the_limit()
+    {
+        var root = temp.Folder("images");
+        foreach (var split in new[] { "train", "test" })
+        foreach (var label in new[] { "a", "b" })
+            DataTestFiles.WriteImage(Path.Combine(temp.Folder("images", split, label), "0.png"),
+                DataTestFiles.RandomBytes(3 * 32 * 32, 1), 3, 32, 32);
+        var huge = HugePng(Path.Combine(root, "train", "b", "1.png"));
+        const string limit = "declares an image of 16000 x 16000 pixels, beyond the limit of 40,000,000 pixels";
+        // A valid image refused by a limit, not an undecodable one: an error in strict mode and out of it alike.
+        foreach (var strict in new[] { false, true })
+            OneLine(Assert.Throws<DataFormatException>(() =>
+                ImageFolder.Open(root, "train", new ImageFolderOptions(Strict: strict))), $"{huge}: {limit}");
+        var run = temp.Combine("run");
+        CliTests.AssertOneLineError(CliRunner.Run("train", "--data", root, "--model", "cifar10-cnn", "--classes", "2",
+            "--out", run), $"{huge}: {limit}");
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
     public void Sizes_beyond_memory_or_the_width_limit_fail_before_allocation()
     {
         var spec = ModelCatalog.Get("mnist-cnn");
@@ -116,24 +138,46 @@ public sealed class BadInputTests : IDisposable
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
     }
 
-    [Fact]
-    public void Best_checkpoint_is_written_before_last_so_a_kill_between_them_loses_nothing()
+    static Dictionary<string, byte[]> Snapshot(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllBytes);
+
+    /// <summary>A finished one-epoch run of mnist-cnn on a slice of the sample, in its own folder.</summary>
+    string TrainedRun()
     {
-        var order = new List<CheckpointSlot>();
-        using var data = new TrainingData(
-            MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist).Take(100),
-            MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Test).ToImageDataset(ChannelNormalization.Mnist).Take(50));
-        using var model = ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 1);
-        Trainer.Run(model, data, new TrainingSettings(Epochs: 1), new RecordingStore(order));
-        Assert.Equal([CheckpointSlot.Best, CheckpointSlot.Last], order);
+        var folder = temp.Combine("run");
+        var config = Recipes.DefaultsFor("mnist-cnn") with { Data = Slice(100, 50), Settings = new TrainingSettings(Epochs: 1) };
+        using (var run = TrainingRun.Create(config, folder)) run.Train();
+        return folder;
     }
 
-    sealed class RecordingStore(List<CheckpointSlot> order) : ICheckpointStore
+    [Fact]
+    public void Resume_refuses_a_checkpoint_without_optimizer_state_and_leaves_the_folder_byte_identical()
     {
-        public TrainerState? Resume(nn.Module model, OptimizerHelper optimizer) => null;
-        public void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer) => order.Add(slot);
-        public void WriteMetrics(IReadOnlyList<EpochMetrics> history) { }
-        public string? LastGood => null;
+        var folder = TrainedRun();
+        using (var zip = ZipFile.Open(Path.Combine(folder, "last.ckpt"), ZipArchiveMode.Update))
+            zip.GetEntry("optimizer.bin")!.Delete();
+        File.WriteAllText(Path.Combine(folder, ".last.ckpt.999999999.tmp"), "half");  // kept: nothing changes
+        var before = Snapshot(folder);
+        OneLine(Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(folder, new ResumeChanges(Epochs: 2))),
+            "last.ckpt: checkpoint has no optimizer.bin");
+        var after = Snapshot(folder);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        Assert.All(before, f => Assert.Equal(f.Value, after[f.Key]));
+    }
+
+    [Fact]
+    public void A_run_removes_temporary_files_of_killed_writers_and_resume_says_which()
+    {
+        var folder = TrainedRun();
+        File.WriteAllText(Path.Combine(folder, ".last.ckpt.999999999.tmp"), "half");
+        File.WriteAllText(Path.Combine(folder, ".best.ckpt.999999998.tmp"), "half");
+        var live = Path.Combine(folder, $".metrics.csv.{Environment.ProcessId}.tmp");  // this process's: a live writer
+        File.WriteAllText(live, "being written");
+        var warnings = new List<string>();
+        using (TrainingRun.Resume(folder, new ResumeChanges(Epochs: 2), warnings.Add)) { }
+        Assert.Equal([$"{folder}: removed 2 temporary file(s) left by a killed writer: .best.ckpt.999999998.tmp, " +
+                      ".last.ckpt.999999999.tmp"], warnings);
+        Assert.Equal([live], Directory.GetFiles(folder, ".*.tmp"));
     }
 
     [Fact]
@@ -195,7 +239,7 @@ public sealed class BadInputTests : IDisposable
             "column 'flag' is constant in the training part (28 of 40 rows, drawn from seed 3)");
         var unwritable = Path.Combine(one, "run");  // under a file: cannot be a folder
         OneLine(Assert.Throws<IOException>(() => CsvRegressionRun.Run(table, "y", ["x"], new RegressionSettings(Epochs: 1),
-            unwritable)), "cannot write the run folder");
+            unwritable)), $"{unwritable}: cannot create the folder, {one} is a file");
     }
 
     [Theory]
@@ -206,53 +250,6 @@ public sealed class BadInputTests : IDisposable
         var path = temp.Combine("weights.pt");
         File.WriteAllBytes(path, DataTestFiles.RandomBytes(length, 5));
         OneLine(Assert.Throws<InvalidDataException>(() => WeightsFile.Read(path)), culprit);
-    }
-
-    [Fact]
-    public void Predict_inverts_dark_on_light_digits_and_says_so()
-    {
-        var data = Slice(600, 50);
-        var folder = temp.Combine("run");
-        var config = Recipes.DefaultsFor("mnist-cnn") with
-        {
-            Data = data, Settings = new TrainingSettings(Epochs: 2, LearningRate: 0.05),
-        };
-        using (var run = TrainingRun.Create(config, folder)) run.Train();
-        var digits = MnistFamily.Load(data, MnistVariant.Mnist, Split.Test);
-        var light = digits.ImageBytes(0).ToArray();
-        var dark = light.Select(b => (byte)(255 - b)).ToArray();
-        DataTestFiles.WriteImage(temp.Combine("light.png"), light, 1, 28, 28);
-        DataTestFiles.WriteImage(temp.Combine("dark.png"), dark, 1, 28, 28);
-        using var trained = TrainedModel.Open(folder);
-        var predictions = trained.Predict([temp.Combine("light.png"), temp.Combine("dark.png")], 1);
-        Assert.Equal([false, true], predictions.Select(p => p.Inverted));
-        Assert.Equal(predictions[0].Top[0].Class, predictions[1].Top[0].Class);
-        Assert.False(trained.Predict([temp.Combine("dark.png")], 1, Polarity.AsIs)[0].Inverted);
-        // A checkpoint is weights too, and the run's own evaluation is one call.
-        using var best = TrainedModel.Open(folder, Path.Combine(folder, "best.ckpt"));
-        Assert.InRange(best.Evaluate().Accuracy, 0, 1);
-    }
-
-    [Fact]
-    public void Tensorboard_events_are_written_when_asked_for()
-    {
-        var config = Recipes.DefaultsFor("mnist-cnn") with
-        {
-            Data = Slice(100, 20), Settings = new TrainingSettings(Epochs: 1), Tensorboard = true,
-        };
-        using (var run = TrainingRun.Create(config, temp.Combine("run"))) run.Train();
-        var events = Directory.GetFiles(temp.Combine("run", TensorboardLog.Folder), "*", SearchOption.AllDirectories);
-        Assert.Contains(events, f => Path.GetFileName(f).StartsWith("events.out.tfevents") && new FileInfo(f).Length > 0);
-    }
-
-    [Fact]
-    public void The_embedded_sample_is_a_data_set_like_the_others()
-    {
-        var info = DatasetCatalog.Get(DatasetCatalog.Embedded);
-        Assert.True(info.IsPresent("/nonexistent"));
-        var png = temp.Combine("sheet.png");
-        Assert.Equal(9, DataSets.Show(info.Name, "/nonexistent", "test", 9, path: png).Shown);
-        Assert.True(new FileInfo(png).Length > 0);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 // The `spinalnet` command line end to end: training on a slice of the embedded sample, evaluation of what it wrote,
-// the head comparison, the cost summary, help texts, and one-line errors for bad input.
+// the head comparison, the cost summary, help texts, one-line errors for bad input, and the nearest command, option or
+// name suggested for a mistake.
 using System.Globalization;
 using System.Text.Json;
 
@@ -313,4 +314,45 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Unknown_option_is_one_line() =>
         AssertOneLineError(CliRunner.Run("train", "--colour", "blue"), "--colour");
+
+    /// <summary>Mistakes get the nearest command, option or name and the value expected, never a .NET type.</summary>
+    [Theory]
+    [InlineData("trian", "unknown command 'trian'; did you mean train? (commands: train, evaluate,")]
+    [InlineData("train --epoch 1", "unknown option '--epoch'; did you mean --epochs? (`spinalnet train --help`")]
+    [InlineData("train --lr abc", "spinalnet: --lr abc: expected a number such as 0.01")]
+    [InlineData("train --epochs 1.5", "spinalnet: --epochs 1.5: expected a whole number such as 10")]
+    [InlineData("train --model mnist_cnn", "); did you mean mnist-cnn?")]
+    [InlineData("train --preset mnist-cnn-spinl", "); did you mean mnist-cnn-spinal?")]
+    [InlineData("data shwo", "unknown command 'shwo'; did you mean show? (commands: list, download, show)")]
+    [InlineData("data", "spinalnet: give a command: list, download, show (`spinalnet data --help`")]
+    public void Mistakes_get_the_nearest_name_and_the_value_expected(string line, string message)
+    {
+        string[] args = line.Split(' ');
+        var result = CliRunner.Run(args[0] == "train" ? [.. args, "--out", Path.Combine(folder, "r")] : args);
+        AssertOneLineError(result, message);
+        Assert.DoesNotContain("System.", result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(folder, "r")));
+    }
+
+    [Fact]
+    public void Output_under_a_regular_file_is_one_line_naming_the_file()
+    {
+        var file = Path.Combine(folder, "notes.txt");
+        File.WriteAllText(file, "a file");
+        var result = CliRunner.Run("train", "--epochs", "1", "--out", Path.Combine(file, "run"));
+        AssertOneLineError(result, $"{Path.Combine(file, "run")}: cannot create the folder, {file} is a file");
+        AssertOneLineError(CliRunner.Run("train", "--epochs", "1", "--out", file), $"{file}: a file, not a folder");
+        Assert.Equal("a file", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public void The_nearest_name_folds_case_and_underscores_and_leaves_far_names_alone()
+    {
+        string[] names = ["mnist-cnn", "cifar10-cnn", "cifar100-cnn", "train", "evaluate"];
+        Assert.Equal("mnist-cnn", SpinalNet.Data.NearestName.Of("MNIST_CNN", names));
+        Assert.Equal("train", SpinalNet.Data.NearestName.Of("trian", names));
+        Assert.Equal("cifar10-cnn", SpinalNet.Data.NearestName.Of("cifar10_cn", names));
+        Assert.Null(SpinalNet.Data.NearestName.Of("resnet50", names));
+        Assert.Equal("", SpinalNet.Data.NearestName.Suggestion("xyz", names));
+    }
 }

@@ -1,6 +1,8 @@
 // The catalog of known data sets: names resolve (unknown ones fail with the list), every download names a
-// well-formed checksum, and a set placed by hand under the data root is found and opened by split.
+// well-formed checksum, a set placed by hand under the data root is found and opened by split, and the embedded
+// sample is a set like the others.
 using SpinalNet.Data;
+using SpinalNet.Runs;
 
 namespace SpinalNet.Tests;
 
@@ -50,5 +52,16 @@ public class DataCatalogTests
         var test = DatasetCatalog.Open(mnist, dir.Path, "test");
         Assert.Equal(2, test.Count);
         Assert.Equal(10, test.ClassNames.Count);
+    }
+
+    [Fact]
+    public void The_embedded_sample_is_a_data_set_like_the_others()
+    {
+        var info = DatasetCatalog.Get(DatasetCatalog.Embedded);
+        Assert.True(info.IsPresent("/nonexistent"));
+        using var temp = new TempFolder();
+        var png = temp.Combine("sheet.png");
+        Assert.Equal(9, DataSets.Show(info.Name, "/nonexistent", "test", 9, path: png).Shown);
+        Assert.True(new FileInfo(png).Length > 0);
     }
 }

@@ -52,6 +52,18 @@ public class DataCommandTests
     }
 
     [Fact]
+    public void ShowWritesUnderRunsAndSaysWhere()
+    {
+        using var dir = new TempFolder();
+        var show = Cli(dir.Path, "data", "show", "embedded", "--count", "4");
+        Assert.True(show.Code == 0, show.Err);
+        var written = Path.Combine("runs", "embedded-train.png");
+        Assert.Contains($"wrote 4 samples of embedded train to {written}", show.Out);
+        Assert.True(File.Exists(dir.Combine(written)));
+        Assert.Equal(["runs"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void SampleSheetCaptionsEverySampleAndDropsNormalisation()
     {
         var set = new LabelledImages(DataTestFiles.RandomBytes(5 * 784, 3), [0, 1, 2, 3, 4], 1, 28, 28,

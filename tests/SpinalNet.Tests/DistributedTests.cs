@@ -154,7 +154,7 @@ public class DistributedTests
         string[] common = ["train", "--data", data, "--epochs", "1", "--out", folder];
         var result = Launch(["-n", "1", .. Spinalnet([.. common, "--seed", "1"]), ":", "-n", "1", .. Spinalnet([.. common, "--seed", "2"])]);
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("1 of 2 ranks differ from rank 0 in their configuration", result.Stderr);
+        Assert.Contains("1 of 2 ranks differ from rank 0 in their configuration (this is rank 1)", result.Stderr);
         Assert.False(File.Exists(Path.Combine(folder, "metrics.csv")));
     }
 
@@ -166,6 +166,7 @@ public class DistributedTests
         var folder = Path.Combine(Directory.CreateTempSubdirectory("spinalnet-mpi-run-").FullName, "run");
         string tag = Guid.NewGuid().ToString("N");
         var clock = Stopwatch.StartNew();
+        var killed = TimeSpan.Zero;
         var result = Launch(["-n", "2", .. Spinalnet("train", "--data", data, "--epochs", "200", "--out", folder, "-q")],
             seconds: 90, environment: new() { ["SPINALNET_TEST_TAG"] = tag }, during: _ =>
             {
@@ -175,11 +176,76 @@ public class DistributedTests
                 var rank1 = RankProcess(tag, 1);
                 Assert.True(rank1 is not null, "rank 1 not found");
                 rank1.Kill();
+                killed = clock.Elapsed;
             });
         Assert.NotEqual(0, result.ExitCode);
+        Assert.True(clock.Elapsed - killed < TimeSpan.FromSeconds(10), $"the job ended {clock.Elapsed - killed} after the kill");
         Assert.Contains("BAD TERMINATION", result.Stdout + result.Stderr);
         Assert.True(File.Exists(Path.Combine(folder, "config.json")));
         Assert.False(File.Exists(Path.Combine(folder, "model.safetensors")));
+    }
+
+    /// <summary>Colour class folders a and b of 32 × 32 images, 48 each to train and 8 to test, with the image
+    /// <paramref name="cut"/> (split/class/NN.png) cut short: only the rank whose part holds it fails. Returns the
+    /// folder and the image's whole bytes.</summary>
+    static (string Root, byte[] Whole) ImagesWithOneCutShort(string cut)
+    {
+        var root = Directory.CreateTempSubdirectory("spinalnet-mpi-images-").FullName;
+        foreach (var (split, count) in new[] { ("train", 48), ("test", 8) })
+        foreach (var label in new[] { "a", "b" })
+        for (int i = 0; i < count; i++)
+            DataTestFiles.WriteImage(Path.Combine(Directory.CreateDirectory(Path.Combine(root, split, label)).FullName,
+                $"{i:D2}.png"), DataTestFiles.RandomBytes(3 * 32 * 32, i), 3, 32, 32);
+        var whole = File.ReadAllBytes(Path.Combine(root, cut));
+        File.WriteAllBytes(Path.Combine(root, cut), whole[..(whole.Length / 2)]);
+        return (root, whole);
+    }
+
+    [SkippableFact]
+    public void A_rank_that_fails_by_itself_mid_run_stops_every_rank_after_a_checkpoint_that_resumes()
+    {
+        RequireMpi();
+        var (root, whole) = ImagesWithOneCutShort(Path.Combine("train", "b", "20.png"));
+        var bad = Path.Combine(root, "train", "b", "20.png");
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("spinalnet-mpi-run-").FullName, "run");
+        var clock = Stopwatch.StartNew();
+        var failed = Launch(["-n", "2", .. Spinalnet("train", "--data", root, "--model", "cifar10-cnn", "--classes", "2",
+            "--epochs", "2", "--batch-size", "16", "--threads", "1", "--out", folder, "-q")], seconds: 90);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the job took {clock.Elapsed}");
+        Assert.NotEqual(0, failed.ExitCode);
+        var match = System.Text.RegularExpressions.Regex.Match(failed.Stderr,
+            $@"spinalnet: rank (\d) of 2 failed at epoch 1, step (\d+): {System.Text.RegularExpressions.Regex.Escape(bad)}: " +
+            "cannot decode image [^\n]*; every rank stopped, the run saved before that step in ");
+        Assert.True(match.Success, failed.Stderr);
+        Assert.Contains($"spinalnet: rank {match.Groups[1].Value} of 2 failed at epoch 1, step {match.Groups[2].Value} " +
+                        "(its error is on its own line); every rank stopped", failed.Stderr);
+        Assert.Contains($"resume with --resume {folder} on 2 ranks", failed.Stderr);
+        Assert.DoesNotContain("   at ", failed.Stderr);
+        Assert.True(File.Exists(Path.Combine(folder, "last.ckpt")));
+        Assert.False(File.Exists(Path.Combine(folder, "model.safetensors")));
+
+        // A resume on another number of ranks is refused; fixed, the run resumes on 2 and completes.
+        var alone = CliRunner.Run("train", "--resume", folder);
+        Assert.Contains("trained on 2 MPI ranks, now launched on 1 process; resume it with mpiexec -n 2", alone.Stderr);
+        File.WriteAllBytes(bad, whole);
+        var resumed = Launch(["-n", "2", .. Spinalnet("train", "--resume", folder, "-q")]);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "metrics.csv")).Length);
+    }
+
+    [SkippableFact]
+    public void A_rank_that_fails_outside_a_training_step_names_itself_and_the_job_ends()
+    {
+        RequireMpi();
+        // A test image cut short: one rank meets it in its shard of the first evaluation.
+        var (root, _) = ImagesWithOneCutShort(Path.Combine("test", "b", "05.png"));
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("spinalnet-mpi-run-").FullName, "run");
+        var result = Launch(["-n", "2", .. Spinalnet("train", "--data", root, "--model", "cifar10-cnn", "--classes", "2",
+            "--epochs", "1", "--batch-size", "16", "--threads", "1", "--out", folder, "-q")], seconds: 90);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches($@"spinalnet: rank \d of 2: {System.Text.RegularExpressions.Regex.Escape(
+            Path.Combine(root, "test", "b", "05.png"))}: cannot decode image", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
     }
 
     /// <summary>The process that mpiexec started as <paramref name="rank"/>, by its environment.</summary>

@@ -2,7 +2,8 @@
 // what it holds (and a one-line error when it is neither), written back from a labelled set losslessly; the run's
 // image size, which resizes the samples at the end of the pipeline and travels with the run; grey samples repeated to
 // three channels for a colour network; the ImageNet pipeline; and an image size a network cannot take refused in one
-// line, before a run folder exists, with the smallest size that works found on the meta device.
+// line, before a run folder exists, with the smallest size that works found on the meta device; and predict on image
+// files, which inverts dark-on-light digits and says so.
 using SpinalNet.Layers;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
@@ -157,5 +158,31 @@ public sealed class ImageInputTests : IDisposable
         Assert.Equal("ImageSize 8 is too small for mnist-cnn: the smallest image size it takes is 28 (Parameter 'ImageSize')",
             Assert.Throws<SettingException>(() => TrainingRun.Create(config, folder)).Message);
         Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void Predict_inverts_dark_on_light_digits_and_says_so()
+    {
+        var data = temp.Folder("data");
+        CliRunner.WriteSampleSlice(data, 600, 50);
+        var folder = temp.Combine("run");
+        var config = Recipes.DefaultsFor("mnist-cnn") with
+        {
+            Data = data, Settings = new TrainingSettings(Epochs: 2, LearningRate: 0.05),
+        };
+        using (var run = TrainingRun.Create(config, folder)) run.Train();
+        var digits = MnistFamily.Load(data, MnistVariant.Mnist, Split.Test);
+        var light = digits.ImageBytes(0).ToArray();
+        var dark = light.Select(b => (byte)(255 - b)).ToArray();
+        DataTestFiles.WriteImage(temp.Combine("light.png"), light, 1, 28, 28);
+        DataTestFiles.WriteImage(temp.Combine("dark.png"), dark, 1, 28, 28);
+        using var trained = TrainedModel.Open(folder);
+        var predictions = trained.Predict([temp.Combine("light.png"), temp.Combine("dark.png")], 1);
+        Assert.Equal([false, true], predictions.Select(p => p.Inverted));
+        Assert.Equal(predictions[0].Top[0].Class, predictions[1].Top[0].Class);
+        Assert.False(trained.Predict([temp.Combine("dark.png")], 1, Polarity.AsIs)[0].Inverted);
+        // A checkpoint is weights too, and the run's own evaluation is one call.
+        using var best = TrainedModel.Open(folder, Path.Combine(folder, "best.ckpt"));
+        Assert.InRange(best.Evaluate().Accuracy, 0, 1);
     }
 }

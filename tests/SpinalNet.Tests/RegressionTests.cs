@@ -163,6 +163,7 @@ public sealed class RegressionTests : IDisposable
         var csv = CliRunner.Run("regress", "--data", Pendulum(200), "--target-column", "period_s", "--epochs", "5", "--out", run);
         Assert.True(csv.ExitCode == 0, csv.Stderr);
         Assert.Contains("test R²", csv.Stdout);
+        Assert.Contains($"run folders in {run}", csv.Stdout);
         foreach (var file in new[] { "config.json", "metrics.csv", "model.safetensors", "loss.png", "scatter.png" })
             Assert.True(File.Exists(Path.Combine(run, "spinal", file)), $"{file} missing");
         Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "fc", "metrics.csv")).Length);
@@ -178,7 +179,7 @@ public sealed class RegressionTests : IDisposable
     {
         var run = Path.Combine(folder, "onnx-run");
         var results = SpinalNet.Runs.CsvRegressionRun.Run(Pendulum(200), "period_s", null,
-            new RegressionSettings(Epochs: 3), run);
+            new RegressionSettings(Epochs: 3), run).Networks;
         var cli = CliRunner.Run("export", "--run", Path.Combine(run, "spinal"), "--format", "onnx");
         Assert.True(cli.ExitCode == 0, cli.Stderr);
         foreach (var net in new[] { RegressionNet.Conventional, RegressionNet.Spinal })

@@ -1,5 +1,6 @@
 // A run's life: checkpoints that resume to the same weights as an uninterrupted run, a failed checkpoint write that
-// leaves the previous checkpoint whole, early stopping, the time limit, and a clean stop on a diverging loss.
+// leaves the previous checkpoint whole, early stopping, the time limit, a clean stop on a diverging loss, and the
+// TensorBoard events a run writes when asked.
 using SpinalNet.Data;
 using SpinalNet.Models;
 using SpinalNet.Runs;
@@ -205,5 +206,19 @@ public sealed class RunLifecycleTests : IDisposable
         Assert.Equal(outcome.FinalTest.Accuracy, diagonal / 200.0, 9);
         using var evaluation = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.File(RunDirectory.EvaluationFile)));
         Assert.Equal(10, evaluation.RootElement.GetProperty("per_class_accuracy").GetArrayLength());
+    }
+
+    [Fact]
+    public void Tensorboard_events_are_written_when_asked_for()
+    {
+        var data = temp.Folder("data");
+        CliRunner.WriteSampleSlice(data, 100, 20);
+        var config = Recipes.DefaultsFor("mnist-cnn") with
+        {
+            Data = data, Settings = new TrainingSettings(Epochs: 1), Tensorboard = true,
+        };
+        using (var run = TrainingRun.Create(config, temp.Combine("run"))) run.Train();
+        var events = Directory.GetFiles(temp.Combine("run", TensorboardLog.Folder), "*", SearchOption.AllDirectories);
+        Assert.Contains(events, f => Path.GetFileName(f).StartsWith("events.out.tfevents") && new FileInfo(f).Length > 0);
     }
 }

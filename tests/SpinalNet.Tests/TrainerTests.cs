@@ -1,11 +1,13 @@
 // The training loop (docs/experiments.md §3.1): repeatable for a fixed seed and thread count, and the same batches in
-// the same order for any two models trained with the same seed, which is what makes the head comparison fair.
+// the same order for any two models trained with the same seed, which is what makes the head comparison fair; best.ckpt
+// saved before last.ckpt; no loss shown before the loop has read one.
 using SpinalNet.Data;
 using SpinalNet.Layers;
 using SpinalNet.Models;
 using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using TorchSharp.Modules;
 
 namespace SpinalNet.Tests;
 
@@ -90,5 +92,43 @@ public class TrainerTests
         Assert.Equal(output.argmax(1).eq(test.Labels).sum().item<long>() / 100.0, e.Accuracy, 12);
         Assert.Equal(nn.functional.nll_loss(output, test.Labels).item<float>(), e.Loss, 4);
         Assert.Equal(100, e.Samples);
+    }
+
+    [Fact]
+    public void Best_checkpoint_is_written_before_last_so_a_kill_between_them_loses_nothing()
+    {
+        var order = new List<CheckpointSlot>();
+        using var data = new TrainingData(
+            MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Train).ToImageDataset(ChannelNormalization.Mnist).Take(100),
+            MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Test).ToImageDataset(ChannelNormalization.Mnist).Take(50));
+        using var model = ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 1);
+        Trainer.Run(model, data, new TrainingSettings(Epochs: 1), new RecordingStore(order));
+        Assert.Equal([CheckpointSlot.Best, CheckpointSlot.Last], order);
+    }
+
+    sealed class RecordingStore(List<CheckpointSlot> order) : ICheckpointStore
+    {
+        public TrainerState? Resume(nn.Module model, OptimizerHelper optimizer) => null;
+        public void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer) => order.Add(slot);
+        public void WriteMetrics(IReadOnlyList<EpochMetrics> history) { }
+        public string? LastGood => null;
+    }
+
+    [Fact]
+    public void Progress_shows_no_loss_before_the_first_read_and_the_mean_of_the_steps_read_after()
+    {
+        var (train, test) = Slice(1000, 50);
+        using var model = ModelCatalog.Get("mnist-cnn").Create(HeadKind.Spinal, 1);
+        var steps = new List<StepProgress>();
+        var history = Trainer.Train(model, train, test, Short with { BatchSize = 50 }, new StepRecorder(steps));
+        Assert.Equal(20, steps.Count);
+        Assert.All(steps.Take(Trainer.LossReadInterval - 1), p => Assert.Null(p.Loss));
+        Assert.All(steps.Skip(Trainer.LossReadInterval - 1), p => Assert.InRange(p.Loss!.Value, 0.01, 10));
+        Assert.Equal(history[0].TrainLoss, steps[^1].Loss!.Value, 1e-9);
+    }
+
+    sealed class StepRecorder(List<StepProgress> steps) : ITrainingObserver
+    {
+        public void OnStep(StepProgress progress) => steps.Add(progress);
     }
 }

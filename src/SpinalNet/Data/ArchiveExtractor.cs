@@ -15,7 +15,7 @@ public static class ArchiveExtractor
 
     public static void Extract(string archive, string target)
     {
-        Directory.CreateDirectory(target);
+        AtomicFile.CreateFolder(target);
         string root = Path.GetFullPath(target);
         string staging = Path.Combine(root, $".extract-{Path.GetFileName(archive)}-{Environment.ProcessId}");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);

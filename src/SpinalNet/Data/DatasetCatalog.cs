@@ -216,7 +216,7 @@ public static class DatasetCatalog
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
     public static DatasetInfo Get(string name) => Find(name) ?? throw new ArgumentException(
-        $"unknown data set '{name}' (known: {string.Join(", ", All.Select(d => d.Name))})");
+        NearestName.Unknown("data set", name, All.Select(d => d.Name), "known"));
 
     /// <summary>One split of a known set as a sample source: in memory for the binary formats, streamed from disk
     /// for image folders and STL-10's unlabeled split.</summary>
@@ -258,7 +258,8 @@ public static class DatasetCatalog
         }
         if (!Directory.Exists(data))
             throw new DataFormatException(data,
-                $"neither a folder nor a known data set (known: {string.Join(", ", All.Select(d => d.Name))})");
+                $"neither a folder nor a known data set (known: {string.Join(", ", All.Select(d => d.Name))})" +
+                NearestName.Suggestion(data, All.Select(d => d.Name)));
         bool folders = Directory.Exists(System.IO.Path.Combine(data, "train"));
         string? test = FolderTestSplits.FirstOrDefault(s => Directory.Exists(System.IO.Path.Combine(data, s)));
         if (folders && test is not null)

@@ -49,7 +49,7 @@ public sealed class Downloader(HttpClient client, int attemptsPerUrl = 4, Action
     /// verified copy is already there.</summary>
     public string Download(RemoteFile file, string folder, CancellationToken cancel = default)
     {
-        Directory.CreateDirectory(folder);
+        AtomicFile.CreateFolder(folder);
         string target = Path.Combine(folder, file.Name);
         if (File.Exists(target))
         {

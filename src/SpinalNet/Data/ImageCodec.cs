@@ -15,18 +15,31 @@ public static class ImageCodec
 
     /// <summary>True when the file's header names an image format Skia can decode, of at most <see cref="MaxPixels"/>
     /// (reads the header only).</summary>
-    public static bool CanDecode(string path)
+    public static bool CanDecode(string path) => Size(path) is { Width: > 0, Height: > 0 } size &&
+                                                (long)size.Width * size.Height <= MaxPixels;
+
+    /// <summary>The width and height a file's header declares; null when no decoder recognises it (reads the header
+    /// only).</summary>
+    public static (int Width, int Height)? Size(string path)
     {
         try
         {
             using var codec = SKCodec.Create(path);
-            return codec is not null && codec.Info.Width > 0 && codec.Info.Height > 0 &&
-                   (long)codec.Info.Width * codec.Info.Height <= MaxPixels;
+            return codec is null ? null : (codec.Info.Width, codec.Info.Height);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>Fails, naming the file and the limit, when a header declares no pixels or more than
+    /// <see cref="MaxPixels"/> (docs/data.md §6.14): such a file is refused, never skipped.</summary>
+    public static void CheckSize(string path, (int Width, int Height) size)
+    {
+        if ((long)size.Width * size.Height > MaxPixels || size.Width <= 0 || size.Height <= 0)
+            throw new DataFormatException(path, $"declares an image of {size.Width} x {size.Height} pixels, beyond " +
+                                                $"the limit of {MaxPixels:N0} pixels");
     }
 
     /// <summary>Decodes <paramref name="path"/> to a float image in [0, 1] with 1 or 3 channels.</summary>
@@ -35,10 +48,7 @@ public static class ImageCodec
         if (!File.Exists(path)) throw new DataFormatException(path, "image not found");
         using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path,
             "not an image this program decodes (PNG, JPEG, BMP, GIF, WebP)");
-        long pixels = (long)codec.Info.Width * codec.Info.Height;
-        if (pixels > MaxPixels || codec.Info.Width <= 0 || codec.Info.Height <= 0)
-            throw new DataFormatException(path, $"declares an image of {codec.Info.Width} x {codec.Info.Height} " +
-                                                $"pixels, beyond the limit of {MaxPixels:N0} pixels");
+        CheckSize(path, (codec.Info.Width, codec.Info.Height));
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[info.BytesSize];
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);

@@ -3,8 +3,10 @@
 // folders, files sorted the same way, images converted to RGB (or gray when the network wants 1 channel). Used by
 // Fruits 360, Bird-225, Caltech-101, Stanford Cars, Oxford-102 (folders "1".."102" sort as strings: 1, 10, 100, ...),
 // CINIC-10, hymenoptera and any user data. Images are decoded when read, so the set never has to fit in memory. Files
-// whose header no decoder recognises are skipped and counted (or rejected with Strict). Write lays any labelled set out
-// the same way, as PNG files (docs/fine-tuning.md §13.5: the embedded digits as the image folder of a demonstration).
+// whose header no decoder recognises are skipped and counted (or rejected with Strict); an image beyond the decoder's
+// pixel limit is refused in every mode, naming the file and the limit (docs/data.md §6.14). Write lays any labelled
+// set out the same way, as PNG files (docs/fine-tuning.md §13.5: the embedded digits as the image folder of a
+// demonstration).
 namespace SpinalNet.Data;
 
 /// <param name="Channels">3 (RGB, the default, as PIL's convert('RGB')) or 1 (luminance).</param>
@@ -64,7 +66,12 @@ public sealed class ImageFolder : ISampleSource
             int before = found.Count;
             foreach (var file in images)
             {
-                if (ImageCodec.CanDecode(file)) found.Add((file, label));
+                // An image beyond the pixel limit is refused, not skipped (docs/data.md §6.14).
+                if (ImageCodec.Size(file) is { } size)
+                {
+                    ImageCodec.CheckSize(file, size);
+                    found.Add((file, label));
+                }
                 else if (options.Strict) throw new DataFormatException(file, "not a decodable image");
                 else skipped.Add(file);
             }

@@ -182,7 +182,7 @@ public static class PretrainedWeights
                 return 0;
             });
             string target = Path.Combine(folder ?? DefaultFolder, ImportedName(architecture));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            AtomicFile.CreateFolder(Path.GetDirectoryName(target)!);
             WeightsFile.Write(tensors, target, WeightsFormat.Safetensors);
             return target;
         }

@@ -4,6 +4,7 @@
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
+using SpinalNet.Data;
 
 namespace SpinalNet.Layers;
 
@@ -48,7 +49,7 @@ public static class Activations
     public static Activation Parse(string name, string option = "activation") =>
         Table.FirstOrDefault(t => t.Name == name) is { Name: not null } found
             ? found.Value
-            : throw new ArgumentException($"unknown activation '{name}' (valid: {string.Join(", ", Names)})", option);
+            : throw new ArgumentException(NearestName.Unknown("activation", name, Names), option);
 
     /// <summary>A new module computing the activation.</summary>
     public static nn.Module<Tensor, Tensor> Create(this Activation activation) =>

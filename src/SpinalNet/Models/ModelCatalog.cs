@@ -3,6 +3,8 @@
 // trained by default (the authors' recipe for it) is the business of the run layer (Runs/Recipes.cs), not of the
 // model.
 
+using SpinalNet.Data;
+
 namespace SpinalNet.Models;
 
 /// <summary>A network of the catalogue: its name, input shape, classes, the paper's Spinal head for it and how to build
@@ -92,5 +94,5 @@ public static class ModelCatalog
     public static ModelSpec Get(string name) =>
         Specs.FirstOrDefault(s => s.Name == name)
         ?? throw new ArgumentException(
-            $"unknown model '{name}' (valid: {string.Join(", ", Specs.Select(s => s.Name))})", "Model");
+            NearestName.Unknown("model", name, Specs.Select(s => s.Name)), "Model");
 }

@@ -89,7 +89,9 @@ public static class Checkpoint
             using var zip = ZipFile.OpenRead(path);
             return read(zip);
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException or EndOfStreamException)
+        // An InvalidDataException of ours already names the file and what is wrong.
+        catch (Exception e) when (e is JsonException or ArgumentException or EndOfStreamException ||
+                                  e is InvalidDataException && !e.Message.StartsWith(path))
         {
             throw new InvalidDataException($"{path}: not a readable checkpoint ({e.Message.ReplaceLineEndings(" ")})", e);
         }

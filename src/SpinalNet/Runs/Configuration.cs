@@ -12,6 +12,7 @@ using SpinalNet.Augmentation;
 using SpinalNet.Interop;
 using SpinalNet.Models;
 using SpinalNet.Training;
+using SpinalNet.Data;
 
 namespace SpinalNet.Runs;
 
@@ -100,7 +101,7 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
             string at = path.Length == 0 ? key : $"{path}.{key}";
             if (!target.ContainsKey(key))
                 throw new ArgumentException(
-                    $"{Source}: unknown key '{at}' (valid here: {string.Join(", ", target.Select(p => p.Key))})", "config");
+                    $"{Source}: " + NearestName.Unknown("key", at, target.Select(p => p.Key), "valid here"), "config");
             if (value is null && target[key] is JsonObject)
                 throw new ArgumentException($"{Source}: '{at}' must be an object, not null", "config");
             if (value is null && !Optional.Contains(at))
@@ -110,7 +111,7 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
             if (at == "settings.schedule" && value is JsonObject { } schedule && schedule["name"] is JsonValue name &&
                 name.TryGetValue(out string? rule) && target[key]?["name"]?.GetValue<string>() != rule)
                 target[key] = JsonSerializer.SerializeToNode(Schedule.Find(rule) ?? throw new ArgumentException(
-                    $"{Source}: unknown schedule '{rule}' (valid: {string.Join(", ", Schedule.Names)})", "Schedule"),
+                    $"{Source}: " + NearestName.Unknown("schedule", rule, Schedule.Names), "Schedule"),
                     RunJson.Options);
             if (target[key] is JsonObject inner && value is JsonObject overrides)
                 Merge(inner, overrides, at, own);

@@ -73,10 +73,11 @@ public static class CsvRegressionRun
         return output;
     }
 
-    /// <summary>Trains and tests both networks on <paramref name="csv"/>, one run folder each.</summary>
+    /// <summary>Trains and tests both networks on <paramref name="csv"/>, one run folder each, in the folder it
+    /// returns.</summary>
     /// <param name="features">The feature columns (null: every column but the target).</param>
     /// <param name="folder">The run folder (null: runs/regress-FILE-TIME).</param>
-    public static IReadOnlyList<TabularResult> Run(string csv, string targetColumn, IReadOnlyList<string>? features,
+    public static CsvRegressionResult Run(string csv, string targetColumn, IReadOnlyList<string>? features,
         RegressionSettings settings, string? folder = null)
     {
         settings.Validate();
@@ -103,6 +104,9 @@ public static class CsvRegressionRun
             Charts.Scatter(run.File("scatter.png"), $"{r.Net.Title()}: test predictions of '{table.TargetName}'",
                 r.True.Select(v => (double)v).ToArray(), r.Predicted.Select(v => (double)v).ToArray());
         }
-        return results;
+        return new CsvRegressionResult(folder, results);
     }
 }
+
+/// <summary>A CSV regression run: its folder and each network's result.</summary>
+public sealed record CsvRegressionResult(string Folder, IReadOnlyList<TabularResult> Networks);

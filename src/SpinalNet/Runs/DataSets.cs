@@ -71,14 +71,15 @@ public static class DataSets
     /// <param name="seed">The seed of the pipeline's per-sample draws.</param>
     /// <param name="strict">Fail on an undecodable image instead of skipping it (and telling
     /// <paramref name="warn"/>).</param>
-    /// <param name="path">The PNG file (default: NAME-SPLIT.png, NAME-SPLIT-augmented.png through a pipeline).</param>
+    /// <param name="path">The PNG file (default: runs/NAME-SPLIT.png, runs/NAME-SPLIT-augmented.png through a
+    /// pipeline), returned with the sheet.</param>
     public static SampleSheetFile Show(string name, string? root = null, string split = "train", int count = 25,
         string? pipeline = null, bool augmented = false, long seed = 0, bool strict = false, string? path = null,
         Action<string>? warn = null)
     {
         var info = DatasetCatalog.Get(name);
         pipeline ??= augmented ? info.Pipeline : null;
-        path ??= $"{info.Name}-{split}{(pipeline is null ? "" : "-augmented")}.png";
+        path ??= Path.Combine("runs", $"{info.Name}-{split}{(pipeline is null ? "" : "-augmented")}.png");
         var transform = pipeline is null ? null : Pipelines.Get(pipeline).Train;
         var source = DatasetCatalog.Open(info, root ?? DefaultRoot, split, warn, strict);
         try

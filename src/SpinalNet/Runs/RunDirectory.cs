@@ -25,7 +25,7 @@ public sealed class RunDirectory
     public RunDirectory(string path, bool create = true)
     {
         Path = path;
-        if (create) Directory.CreateDirectory(path);
+        if (create) AtomicFile.CreateFolder(path);
     }
 
     /// <summary>Fails in one line, before any work, when <paramref name="path"/> cannot be created or written; leaves
@@ -36,11 +36,11 @@ public sealed class RunDirectory
         var probe = System.IO.Path.Combine(path, $".write-test.{Environment.ProcessId}");
         try
         {
-            Directory.CreateDirectory(path);
+            AtomicFile.CreateFolder(path);   // a file in the way: its own one-line error
             System.IO.File.WriteAllText(probe, "");
             System.IO.File.Delete(probe);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !e.Message.StartsWith(path))
         {
             throw new IOException($"{path}: cannot write the run folder ({e.Message.ReplaceLineEndings(" ")})", e);
         }

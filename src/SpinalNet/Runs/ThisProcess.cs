@@ -2,6 +2,7 @@
 // otherwise (libtorch's own default counts hardware threads; docs/performance.md §9.3); whether it is the replica that
 // reports (rank 0 of a data-parallel launch, docs/distributed.md §10.1); Ctrl+C and SIGTERM as a request to stop after
 // the current step, leaving a checkpoint; and a copy of the program as a worker process (a sweep's `--jobs`).
+using SpinalNet.Layers;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -17,7 +18,11 @@ public static class ThisProcess
     public static bool Reports => ReplicaGroup.Launched is not { Rank: > 0 };
 
     /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core.</summary>
-    public static void UseThreads(int? threads = null) => torch.set_num_threads(threads ?? CpuCores.Physical);
+    public static void UseThreads(int? threads = null)
+    {
+        if (threads < 1) throw new SettingException("Threads", threads, "must be at least 1");
+        torch.set_num_threads(threads ?? CpuCores.Physical);
+    }
 
     /// <summary>The thread count of a configuration that names none (Threads 0), as a layer over it, as the spinalnet
     /// command decides it: the physical cores free now (Training/ThreadPolicy.cs), said once through

@@ -6,6 +6,7 @@
 // count may change. Launched by mpiexec, the run trains data-parallel over the processes (docs/distributed.md §10):
 // every rank loads the data and builds the network, the ranks check that they resolved the same configuration, and
 // rank 0 alone writes the run folder; a resumed run needs as many ranks as the run had.
+using SpinalNet.Data;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -67,8 +68,12 @@ public sealed class TrainingRun : IDisposable
         try
         {
             Model = config.CreateModel(config.Settings.Seed, initialWeights: !resume);
-            // A checkpoint that does not fit is refused before the folder is touched.
-            if (resume) Checkpoint.Restore(Path.Combine(folder, RunDirectory.LastCheckpoint), Model, null);
+            // The whole checkpoint, weights and optimiser state, must fit before the folder is touched.
+            if (resume)
+            {
+                using var optimizer = Optimizers.Create(config.Settings, FineTuning.Groups(Model, config.Settings));
+                Checkpoint.Restore(Path.Combine(folder, RunDirectory.LastCheckpoint), Model, optimizer);
+            }
         }
         catch
         {
@@ -78,6 +83,10 @@ public sealed class TrainingRun : IDisposable
         }
         Run = new RunDirectory(folder, create: group.IsRoot);
         if (!group.IsRoot) return;
+        // Files that writers killed mid-write left behind (docs/architecture.md §14.7).
+        if (AtomicFile.RemoveStale(folder) is { Count: > 0 } stale)
+            warn?.Invoke($"{folder}: removed {stale.Count} temporary file(s) left by a killed writer: " +
+                         string.Join(", ", stale));
         Run.WriteConfig(config);
         if (Data.ClassNames is { } names) Run.WriteClassNames(names);
     }
@@ -128,8 +137,23 @@ public sealed class TrainingRun : IDisposable
     /// weights, evaluation and charts in the run folder.</summary>
     public RunResult Train(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
-        var outcome = FeatureCache.Train(Model, Data, Config, Run.Path, new RunCheckpoints(Run, Config, resume),
-            group.IsRoot ? TensorboardLog.Around(Config, Run.Path, observer) : null, cancel, group);
+        TrainingOutcome outcome;
+        try
+        {
+            outcome = FeatureCache.Train(Model, Data, Config, Run.Path, new RunCheckpoints(Run, Config, resume),
+                group.IsRoot ? TensorboardLog.Around(Config, Run.Path, observer) : null, cancel, group);
+        }
+        catch (ReplicaFailedException e)
+        {
+            throw new ReplicaFailedException($"{e.Message}; once that is fixed, resume with --resume {Run.Path} on " +
+                                             $"{group.Size} ranks (mpiexec -n {group.Size})", e.InnerException);
+        }
+        catch (Exception e) when (group.Size > 1 && e is not (TrainingDivergedException or ReplicaMismatchException))
+        {
+            // Outside a training step a rank fails alone and the launcher ends the others (docs/distributed.md §10.5):
+            // its line says which rank it was.
+            throw new ReplicaFailedException($"rank {group.Rank} of {group.Size}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
         if (group.IsRoot)
         {
             Run.SaveWeights(Model);

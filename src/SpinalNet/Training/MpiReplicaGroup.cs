@@ -4,8 +4,9 @@
 // calls run on Linux. Open MPI's handles are pointers, not those integers, so a process that Open MPI's launcher
 // started is refused in one line rather than left to crash. A process that exits with status 0 calls MPI_Finalize on
 // its way out; one that fails exits without it, and MPICH's launcher then ends the whole job (as when a rank is
-// killed), so no rank is left waiting in a collective for a partner that is gone. SPINALNET_MPI_LIBRARY names another library of
-// MPICH's interface (Intel MPI's libmpi.so.12, MVAPICH, Cray MPICH, or MPICH installed elsewhere).
+// killed), so no rank is left waiting in a collective for a partner that is gone; ranks that stopped together on one
+// rank's failure (docs/distributed.md §10.5) finalise too, each after printing its error. SPINALNET_MPI_LIBRARY names
+// another library of MPICH's interface (Intel MPI's libmpi.so.12, MVAPICH, Cray MPICH, or MPICH installed elsewhere).
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +20,10 @@ public sealed class MpiReplicaGroup : IReplicaGroup
 
     public int Rank { get; }
     public int Size { get; }
+
+    /// <summary>Every rank stopped with an error together (ReplicaGroup.StopTogether): each finalises MPI on its way out,
+    /// as after a success, instead of leaving the launcher to end the others.</summary>
+    internal static volatile bool FinalizeOnError;
 
     MpiReplicaGroup(int rank, int size) => (Rank, Size) = (rank, size);
 
@@ -39,7 +44,7 @@ public sealed class MpiReplicaGroup : IReplicaGroup
         Check(MPI.Unsafe.MPI_Init(ref argc, ref argv), "start");
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            if (Environment.ExitCode == 0) MPI.Unsafe.MPI_Finalize();
+            if (Environment.ExitCode == 0 || FinalizeOnError) MPI.Unsafe.MPI_Finalize();
         };
         MPI.Unsafe.MPI_Comm_rank(MPI.Unsafe.MPI_COMM_WORLD, out int mpiRank);
         MPI.Unsafe.MPI_Comm_size(MPI.Unsafe.MPI_COMM_WORLD, out int mpiSize);

@@ -43,6 +43,29 @@ public sealed class SingleProcess : IReplicaGroup
 /// <summary>A replica does not hold the same values as rank 0; the run stops.</summary>
 public sealed class ReplicaMismatchException(string message) : InvalidOperationException(message);
 
+/// <summary>A replica failed in a training step; every replica stopped after it, rank 0 leaving a checkpoint
+/// (docs/distributed.md §10.5). <see cref="Exception.InnerException"/> is the failing replica's own error.</summary>
+public sealed class ReplicaFailedException(string message, Exception? own) : InvalidOperationException(message, own);
+
+/// <summary>Which replicas failed in which step, as the step's all-reduce told every replica, and this replica's own
+/// error if it was one of them.</summary>
+public sealed record ReplicaFailure(IReplicaGroup Group, int Epoch, long Step, int Failures, long FailedRankSum,
+    Exception? Own)
+{
+    /// <summary>The error every replica stops with: the failing rank's own message on that rank, its rank on the
+    /// others; and where the run can continue from.</summary>
+    public ReplicaFailedException Stopped(string? checkpoint)
+    {
+        string who = Failures == 1 ? $"rank {FailedRankSum} of {Group.Size}" : $"{Failures} of {Group.Size} ranks";
+        string what = Own is not null ? $": {Own.Message.ReplaceLineEndings(" ")}"
+            : Failures == 1 ? " (its error is on its own line)" : " (their errors are on their own lines)";
+        string at = $"{(Own is not null ? $"rank {Group.Rank} of {Group.Size}" : who)} failed at epoch {Epoch}, " +
+                    $"step {Step + 1}{what}; every rank stopped";
+        string saved = checkpoint is null ? "" : $", the run saved before that step in {checkpoint}";
+        return new ReplicaFailedException(at + saved, Own);
+    }
+}
+
 /// <summary>How a process finds its replica group, and the arithmetic of sharding batches and samples over it.</summary>
 public static class ReplicaGroup
 {
@@ -102,6 +125,16 @@ public static class ReplicaGroup
             throw new ReplicaMismatchException(
                 $"{differs.item<long>()} of {group.Size} ranks differ from rank 0 in their {what}" +
                 (root.item<long>() == hash ? "" : $" (this is rank {group.Rank})") + $"; {advice}");
+    }
+
+    /// <summary>Ends a stop that every replica agreed on (docs/distributed.md §10.5): waits until all are here, rank 0
+    /// with its checkpoint written, and has each finalise MPI as it exits with its error, so that the launcher ends no
+    /// rank before it has said why it stopped.</summary>
+    public static void StopTogether(IReplicaGroup group)
+    {
+        using var here = torch.zeros(1);
+        group.AllReduceSum(here);
+        MpiReplicaGroup.FinalizeOnError = true;
     }
 
     /// <summary>Fails on every replica when the network's weights and buffers are not bit-identical to rank 0's.</summary>

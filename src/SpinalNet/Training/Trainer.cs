@@ -93,10 +93,17 @@ public static class Trainer
                 Optimizers.SetLearningRate(optimizer, rate, settings.LearningRate);
                 optimizer.zero_grad();
                 training.Backward(model, batches, epoch, step);
+                if (training.Failure is { } failure)
+                {
+                    // Every replica stops together: rank 0 saves the run as it was before this step, then all part.
+                    checkpointing.SaveStop(loop, step, training, optimizer);
+                    ReplicaGroup.StopTogether(group);
+                    throw failure.Stopped(checkpoints?.LastGood);
+                }
                 optimizer.step();
                 training.AfterStep(epoch, step);
                 observer?.OnStep(new StepProgress(epoch, settings.Epochs, step + 1, steps,
-                    training.LossRead / training.Samples, training.Samples / training.Seconds));
+                    training.MeanLossRead, training.Samples / training.Seconds));
             }
             if (loop.Stop != StopReason.Completed) break;
 

@@ -10,10 +10,10 @@ public sealed record EpochMetrics(
     double TestAccuracy, double TestTop5Accuracy, double LearningRate, double TrainSeconds, double EvalSeconds,
     double SamplesPerSecond);
 
-/// <param name="Loss">Mean training loss over the epoch as of the last progress tick: the loss is summed on the device
+/// <param name="Loss">Mean training loss over the epoch's steps up to the last read: the loss is summed on the device
 /// and read back every <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch
-/// (docs/performance.md §9.3).</param>
-public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double Loss, double SamplesPerSecond);
+/// (docs/performance.md §9.3); null before the epoch's first read.</param>
+public sealed record StepProgress(int Epoch, int Epochs, long Step, long Steps, double? Loss, double SamplesPerSecond);
 
 /// <summary>Receives progress; the CLI renders it, tests ignore it.</summary>
 public interface ITrainingObserver

@@ -3,8 +3,9 @@
 // summed on the device (in float64) and read every Trainer.LossReadInterval steps and at the end of the epoch: a read
 // is a host round trip (docs/performance.md §9.3), and each read checks that the loss is finite. A replica weights its
 // mean loss by its share of the global batch, and one all-reduce per step sums the gradients, the loss and the stop
-// votes, which brings the loss to the host every step anyway; its dropout draws are reseeded every step from (seed,
-// rank, epoch, step), so they differ between ranks and a resumed run replays them.
+// votes (and a replica's failure in the step: docs/distributed.md §10.5), which brings the loss to the host every
+// step anyway; its dropout draws are reseeded every step from (seed, rank, epoch, step), so they differ between ranks
+// and a resumed run replays them.
 using System.Diagnostics;
 using SpinalNet.Models;
 using TorchSharp;
@@ -38,6 +39,11 @@ abstract class TrainingSteps : IDisposable
     /// <summary>The epoch's training-loss sum as last read from the device.</summary>
     public double LossRead { get; private set; }
 
+    long samplesRead;
+
+    /// <summary>The epoch's mean training loss as last read; null before the first read (no loss to show yet).</summary>
+    public double? MeanLossRead => samplesRead > 0 ? LossRead / samplesRead : null;
+
     /// <summary>The epoch's training time so far, with that before a resume.</summary>
     public double Seconds => previousSeconds + epochClock.Elapsed.TotalSeconds;
 
@@ -46,7 +52,7 @@ abstract class TrainingSteps : IDisposable
     {
         LossSum?.Dispose();
         LossSum = torch.tensor(done.Loss, ScalarType.Float64, device);
-        (previousSeconds, LossRead, Samples) = (done.Seconds, done.Loss, done.Samples);
+        (previousSeconds, LossRead, Samples, samplesRead) = (done.Seconds, done.Loss, done.Samples, done.Samples);
         epochClock.Restart();
     }
 
@@ -59,6 +65,10 @@ abstract class TrainingSteps : IDisposable
     };
 
     protected abstract double StopVotes();
+
+    /// <summary>The failure of a replica in the last step, which stops every replica; null while none failed (always
+    /// alone, where an error is thrown as it happens).</summary>
+    public ReplicaFailure? Failure { get; protected set; }
 
     /// <summary>This process's stop vote: a cancel, the time limit, or none.</summary>
     protected int OwnVote() => cancel.IsCancellationRequested ? CancelVote
@@ -80,7 +90,7 @@ abstract class TrainingSteps : IDisposable
     /// <summary>Reads the loss summed over the epoch's first <paramref name="steps"/> steps, which must be finite.</summary>
     public double ReadLoss(int epoch, long steps)
     {
-        LossRead = LossSum.item<double>();
+        (LossRead, samplesRead) = (LossSum.item<double>(), Samples);
         CheckFinite(LossRead, epoch, steps, reads: true);
         return LossRead;
     }
@@ -144,10 +154,28 @@ sealed class ReplicaSteps(IReplicaGroup group, ClassifierNetwork model, long tra
     {
         torch.manual_seed(ReplicaGroup.StepSeed(Settings.Seed, group.Rank, epoch, step));
         long globalBatch = Math.Min(Settings.BatchSize, trainSamples - step * Settings.BatchSize);
-        // A replica's part of the last global batch may be empty; it then adds zero gradients.
-        var (loss, n) = Forward(model, batches);
-        if (loss is not null) (loss * ((double)n / globalBatch)).backward();
-        (double sum, votes) = averager.Sum(loss is null ? 0 : loss.item<float>() * n, OwnVote());
+        // A replica's part of the last global batch may be empty; it then adds zero gradients. A replica that fails
+        // here (a sample it cannot read, no memory) says so in the all-reduce instead of leaving the others waiting
+        // in it; every replica then stops, rank 0 saving the run as it was before this step (docs/distributed.md §10.5).
+        (Tensor? Loss, long N) part = (null, 0);
+        Exception? own = null;
+        try
+        {
+            part = Forward(model, batches);
+            if (part.Loss is { } mean) (mean * ((double)part.N / globalBatch)).backward();
+        }
+        catch (Exception e)
+        {
+            own = e;
+        }
+        var sums = averager.Sum(part.Loss is null || own is not null ? 0 : part.Loss.item<float>() * part.N, OwnVote(),
+            own is not null);
+        if (sums.Failures > 0)
+        {
+            Failure = new ReplicaFailure(group, epoch, step, sums.Failures, sums.FailedRankSum, own);
+            return;
+        }
+        (double sum, votes) = (sums.LossSum, sums.StopVotes);
         CheckFinite(sum / globalBatch, epoch, step);
         LossSum.add_(sum);
         Samples += globalBatch;
