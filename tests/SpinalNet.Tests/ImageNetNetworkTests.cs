@@ -32,6 +32,21 @@ public class ImageNetNetworkTests
         { "vgg16_bn", 134_309_962, 91, "f29486b495678d83" },
         { "vgg19_bn", 139_622_218, 112, "5edd76968e6e89fa" },
         { "alexnet", 57_044_810, 10, "4244d66373f6f701" },
+        { "densenet121", 6_964_106, 725, "7df3d3eb0796aab6" },
+        { "densenet169", 12_501_130, 1013, "a1f04bf2c4d4918a" },
+        { "densenet201", 18_112_138, 1205, "544cb72833c703c6" },
+        { "efficientnet_b0", 4_020_358, 358, "601641cd20013ae4" },
+        { "efficientnet_b1", 6_525_994, 506, "03bb8eead82360f9" },
+        { "efficientnet_b2", 7_715_084, 506, "26a98c41dc32315b" },
+        { "efficientnet_b3", 10_711_602, 572, "992a33788a4e5c01" },
+        { "mobilenet_v3_large", 4_214_842, 308, "295bfda3acb8b2e6" },
+        { "mobilenet_v3_small", 1_528_106, 240, "9c1c3ac898869b7b" },
+        { "convnext_tiny", 27_827_818, 180, "9e405f81489539ae" },
+        { "convnext_small", 49_462_378, 342, "31958375b5750349" },
+        { "convnext_base", 87_576_714, 342, "84fa402e0e8cf5d8" },
+        { "vit_b_16", 85_806_346, 150, "06a4f734e108928f" },
+        { "vit_b_32", 87_462_922, 150, "b8368d79dd3692e6" },
+        { "vit_l_16", 303_311_882, 294, "dd9fbfbf93ff1158" },
     };
 
     [Theory]
