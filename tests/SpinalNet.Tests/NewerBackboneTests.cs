@@ -4,6 +4,7 @@
 // key map names the head where torchvision has it, the cost report counts the new layers by the stated conventions,
 // and the image size is checked against what each backbone takes.
 using SpinalNet.Cost;
+using SpinalNet.Interop;
 using SpinalNet.Layers;
 using SpinalNet.Models;
 using static TorchSharp.torch;
@@ -126,5 +127,30 @@ public class NewerBackboneTests
         var e = Assert.Throws<SettingException>(() =>
             (ModelCatalog.Get("vit_b_32").Network() with { ImageSize = 96 }).CheckImageSize());
         Assert.Contains("224", e.Message);
+    }
+
+    /// <summary>torchvision's published DenseNet and ViT files use older names (`denselayer1.norm.1`, `mlp.linear_1`),
+    /// which torchvision renames when it loads them; so does the strict loader. A state dict under the old names fills
+    /// the backbone exactly.</summary>
+    [Fact]
+    public void Older_torchvision_names_load_strictly()
+    {
+        Assert.Equal("features.denseblock1.denselayer1.norm1.weight",
+            PretrainedWeights.CurrentName("features.denseblock1.denselayer1.norm.1.weight"));
+        Assert.Equal("encoder.layers.encoder_layer_0.mlp.3.bias",
+            PretrainedWeights.CurrentName("encoder.layers.encoder_layer_0.mlp.linear_2.bias"));
+        var spec = ModelCatalog.Get("densenet121");
+        using var scope = NewDisposeScope();
+        using var source = spec.Create(HeadKind.Fc, seed: 1);
+        var keys = spec.Network(HeadKind.Fc).AuthorsKeys;
+        var old = source.state_dict().ToDictionary(
+            p => System.Text.RegularExpressions.Regex.Replace(keys.Theirs(p.Key)!, @"(denselayer\d+\.(norm|conv))([12])\.", "$1.$3."),
+            p => p.Value);
+        Assert.Contains("features.denseblock1.denselayer1.conv.2.weight", old.Keys);
+        using var target = spec.Create(HeadKind.Spinal, seed: 2);
+        PretrainedWeights.LoadBackbone(target, spec, old, "old names");
+        var loaded = target.Backbone.state_dict();
+        foreach (var (key, value) in source.Backbone.state_dict())
+            Assert.True(value.equal(loaded[key]).all().item<bool>(), key);
     }
 }
