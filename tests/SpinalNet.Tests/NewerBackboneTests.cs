@@ -153,4 +153,24 @@ public class NewerBackboneTests
         foreach (var (key, value) in source.Backbone.state_dict())
             Assert.True(value.equal(loaded[key]).all().item<bool>(), key);
     }
+
+    /// <summary>`spinalnet models` traces each ImageNet backbone once and the second head alone on its features: the
+    /// same report, layer by layer, as a trace of the whole network.</summary>
+    [Fact]
+    public void Cost_from_the_backbone_once_equals_the_whole_trace()
+    {
+        var spec = ModelCatalog.Get("mobilenet_v3_small");
+        var spinal = spec.Network(HeadKind.Spinal);
+        using var first = spinal.Create(0);
+        var backbone = CostReport.Measure(first, 3, 64, 64).Part("backbone");
+        foreach (var head in new[] { HeadKind.Spinal, HeadKind.Fc })
+        {
+            var network = spec.Network(head);
+            using var whole = network.Create(0);
+            var expected = CostReport.Measure(whole, 3, 64, 64);
+            var composed = SpinalNet.Runs.NetworkCosts.WithBackbone(network, backbone);
+            Assert.Equal(expected.Layers.Select(l => (l.Name, l.Parameters, l.Multiplications)),
+                composed.Layers.Select(l => (l.Name, l.Parameters, l.Multiplications)));
+        }
+    }
 }

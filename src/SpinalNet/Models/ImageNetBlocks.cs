@@ -75,6 +75,9 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
     readonly TorchSharp.Modules.Parameter weight, bias;
     readonly double eps;
 
+    /// <summary>ε of the normalisation.</summary>
+    public double Eps => eps;
+
     public LayerNorm2d(int channels, double eps = 1e-6) : base(nameof(LayerNorm2d))
     {
         weight = new TorchSharp.Modules.Parameter(torch.ones(channels));
@@ -93,6 +96,9 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
 /// <summary>torchvision's Permute (ConvNeXt's block: channels last for the layer norm and the linear maps).</summary>
 public sealed class Permute(params long[] order) : nn.Module<Tensor, Tensor>(nameof(Permute))
 {
+    /// <summary>The new order of the axes.</summary>
+    public IReadOnlyList<long> Order => order;
+
     public override Tensor forward(Tensor x) => x.permute(order);
 }
 
@@ -104,11 +110,15 @@ public sealed class InvertedResidual : nn.Module<Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor> block, stochastic_depth;
     readonly Func<Tensor, Tensor, Tensor> combine;
 
+    /// <summary>Whether the input is added to the block's output.</summary>
+    public bool Residual { get; }
+
     public InvertedResidual(IEnumerable<nn.Module<Tensor, Tensor>> layers, bool residual, double stochasticDepth = 0)
         : base(nameof(InvertedResidual))
     {
         block = VggFeatures.Numbered(layers);
         stochastic_depth = new StochasticDepth(stochasticDepth);
+        Residual = residual;
         combine = residual ? (x, y) => stochastic_depth.call(y).add(x) : (_, y) => y;
         RegisterComponents();
     }

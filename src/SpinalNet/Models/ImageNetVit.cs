@@ -30,6 +30,12 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>, SpinalNet.Layers.
     readonly nn.Module<Tensor, Tensor> out_proj;
     readonly int heads;
 
+    /// <summary>D, the token width.</summary>
+    public long Width => out_proj is TorchSharp.Modules.Linear l ? l.in_features : 0;
+
+    /// <summary>The attention heads, each D / heads wide.</summary>
+    public int Heads => heads;
+
     public SelfAttention(int width, int heads) : base(nameof(SelfAttention))
     {
         in_proj_weight = new TorchSharp.Modules.Parameter(torch.empty(3 * width, width));
