@@ -1,7 +1,11 @@
 // Logit parity of the newer torchvision backbones with their own heads (docs/transfer.md §11.4): torchvision 0.14's
 // networks with 10 classes, their weights filled by the formula of tests/fixtures/make_pretrained_fixtures.py, gave the
 // logits stored by tests/fixtures/make_torchvision_fixtures.py (one 32 px image; ViT one 224 px image); our networks,
-// filled by the same formula under torchvision's names through the key map, give the same logits in eval mode.
+// filled by the same formula under torchvision's names through the key map, give the same logits in eval mode; a
+// state dict under torchvision's names gives torchvision's probabilities through `predict --weights` (ImageNet
+// normalisation, an image already at the input size not resized).
+using System.Globalization;
+using SpinalNet.Interop;
 using SpinalNet.Models;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -27,5 +31,29 @@ public class TorchvisionParityTests(ITestOutputHelper log)
         double scale = io["output"].abs().max().item<float>();
         log.WriteLine($"{name}: max |C# − torchvision| {difference:G3}, relative {difference / scale:G3}");
         Assert.True(difference <= 1e-4 * Math.Max(1, scale), $"{name}: max difference {difference} on logits up to {scale}");
+    }
+
+    [Fact]
+    public void Torchvision_named_weights_give_torchvisions_probabilities_through_predict()
+    {
+        const string name = "mobilenet_v3_small";
+        using var temp = new TempFolder();
+        var weights = temp.Combine($"{name}.pth");
+        var choice = ModelCatalog.Get(name).Network(HeadKind.Fc);
+        using (var network = PretrainedFixtureTests.FilledByFormula(choice, name))
+            AuthorsWeights.Save(choice, network, weights, WeightsFormat.Pt);
+        var image = InteropFixtureTests.Fixture("pattern-32.png", "torchvision");
+        var result = CliRunner.Run("predict", "--model", name, "--head", "fc", "--weights", weights, "--image-size", "32",
+            "--top", "10", image);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        log.WriteLine(result.Stdout);
+        var ours = result.Stdout.Trim().Split(": ")[1].Split(", ").Select(p => p.Split(' '))
+            .ToDictionary(p => p[0], p => double.Parse(p[1].TrimEnd('%'), CultureInfo.InvariantCulture) / 100);
+        foreach (var line in File.ReadAllLines(InteropFixtureTests.Fixture($"{name}.predict.txt", "torchvision")))
+        {
+            var parts = line.Split(' ');
+            double theirs = double.Parse(parts[1], CultureInfo.InvariantCulture);
+            Assert.True(Math.Abs(ours[parts[0]] - theirs) < 1e-4, $"class {parts[0]}: {ours[parts[0]]} against {theirs}");
+        }
     }
 }

@@ -117,6 +117,17 @@ public static class ImageNetNetworks
         .. ImageNetVit.Variants.Keys.Select(Vit),
     ];
 
+    /// <summary>The newer backbones (docs/transfer.md §11.4): DenseNet, EfficientNet, MobileNetV3, ConvNeXt, and ViT,
+    /// which takes 224 px only.</summary>
+    public static IReadOnlyList<string> Newer => [.. NewerConvolutional, .. ImageNetVit.Variants.Keys];
+
+    /// <summary>The newer backbones that take any image size from their smallest up.</summary>
+    public static IReadOnlyList<string> NewerConvolutional =>
+    [
+        .. ImageNetDenseNet.Variants.Keys, .. ImageNetEfficientNet.Variants.Keys, .. ImageNetMobileNet.Variants.Keys,
+        .. ImageNetConvNeXt.Variants.Keys,
+    ];
+
     /// <summary>The catalogue's entries for these networks.</summary>
     public static IEnumerable<ModelSpec> Specs => Entries.Select(e => new ModelSpec(
         e.Name, $"torchvision {e.Name} ({e.Uses}); Spinal head on the {e.Features:N0} features at `{e.HeadKey}`",
