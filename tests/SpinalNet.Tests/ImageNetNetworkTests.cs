@@ -47,6 +47,9 @@ public class ImageNetNetworkTests
         { "vit_b_16", 85_806_346, 150, "06a4f734e108928f" },
         { "vit_b_32", 87_462_922, 150, "b8368d79dd3692e6" },
         { "vit_l_16", 303_311_882, 294, "dd9fbfbf93ff1158" },
+        { "swin_t", 27_527_044, 183, "a3984b2ee81aa32d" },
+        { "swin_s", 48_844_948, 351, "3737bf2abb15fa21" },
+        { "swin_b", 86_753_474, 351, "9b2a57e2d36fda2a" },
     };
 
     [Theory]

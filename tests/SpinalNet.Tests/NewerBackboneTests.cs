@@ -20,6 +20,7 @@ public class NewerBackboneTests
         { "efficientnet_b0", 32 }, { "efficientnet_b1", 32 }, { "efficientnet_b2", 32 }, { "efficientnet_b3", 32 },
         { "mobilenet_v3_large", 32 }, { "mobilenet_v3_small", 32 },
         { "convnext_tiny", 32 }, { "convnext_small", 32 }, { "convnext_base", 32 },
+        { "swin_t", 32 }, { "swin_s", 32 }, { "swin_b", 32 },
         { "vit_b_32", 224 }, { "vit_b_16", 224 },
     };
 
@@ -58,6 +59,7 @@ public class NewerBackboneTests
     [InlineData("mobilenet_v3_large", 960)]
     [InlineData("convnext_tiny", 768)]
     [InlineData("vit_b_16", 768)]
+    [InlineData("swin_t", 768)]
     public void Spinal_head_variants_count_as_their_modules(string name, int features)
     {
         var spec = ModelCatalog.Get(name);
@@ -171,6 +173,29 @@ public class NewerBackboneTests
             var composed = SpinalNet.Runs.NetworkCosts.WithBackbone(network, backbone);
             Assert.Equal(expected.Layers.Select(l => (l.Name, l.Parameters, l.Multiplications)),
                 composed.Layers.Select(l => (l.Name, l.Parameters, l.Multiplications)));
+        }
+    }
+
+    /// <summary>Swin's shifted windows (cyclic roll, padding, region masks) have no ONNX translation yet: the export
+    /// names the first module it cannot write.</summary>
+    [Fact]
+    public void Swin_export_to_onnx_names_the_module_it_cannot_write()
+    {
+        using var model = ModelCatalog.Get("swin_t").Create(HeadKind.Fc, 0, classes: 3);
+        var e = Assert.Throws<InvalidOperationException>(() => OnnxExport.ToModel(model, [3, 32, 32]));
+        Assert.Contains("backbone.features.1.0", e.Message);
+        Assert.Contains("SwinBlock", e.Message);
+    }
+
+    /// <summary>Every newer architecture has torchvision's IMAGENET1K_V1 file for `weights download`.</summary>
+    [Fact]
+    public void Each_newer_architecture_has_torchvisions_weights_file()
+    {
+        foreach (var name in ImageNetNetworks.Newer)
+        {
+            var file = PretrainedWeights.Torchvision.Single(f => f.Architecture == name);
+            Assert.StartsWith(name, file.Name);
+            Assert.Matches("^[0-9a-f]{8}$", file.Sha256Prefix);
         }
     }
 }

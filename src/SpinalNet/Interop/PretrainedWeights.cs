@@ -62,6 +62,7 @@ public static class PretrainedWeights
         ("convnext_base", "convnext_base-6075fbad.pth"),
         ("vit_b_16", "vit_b_16-c867db91.pth"), ("vit_b_32", "vit_b_32-d86f8d99.pth"),
         ("vit_l_16", "vit_l_16-852ce7e3.pth"),
+        ("swin_t", "swin_t-704ceda3.pth"), ("swin_s", "swin_s-5e29d889.pth"), ("swin_b", "swin_b-68c6b09e.pth"),
     }.Select(f => new TorchvisionFile(f.Item1, f.Item2)).ToArray();
 
     /// <summary>The cache: $SPINALNET_WEIGHTS, else $XDG_CACHE_HOME/spinalnet/weights, else

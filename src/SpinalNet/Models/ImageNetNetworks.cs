@@ -81,6 +81,13 @@ public static class ImageNetNetworks
             "classifier.2", "classifier.2");
     }
 
+    static Entry Swin(string name)
+    {
+        var config = ImageNetSwin.Variants[name];
+        return Linear(name, $"Swin width {config.Embedding}, blocks [{string.Join(", ", config.Blocks)}], 7 × 7 windows",
+            () => ImageNetSwin.Backbone(config), config.Features, "head", "head");
+    }
+
     static Entry Vit(string name)
     {
         var config = ImageNetVit.Variants[name];
@@ -115,9 +122,10 @@ public static class ImageNetNetworks
         .. ImageNetMobileNet.Variants.Keys.Select(MobileNet),
         .. ImageNetConvNeXt.Variants.Keys.Select(ConvNeXt),
         .. ImageNetVit.Variants.Keys.Select(Vit),
+        .. ImageNetSwin.Variants.Keys.Select(Swin),
     ];
 
-    /// <summary>The newer backbones (docs/transfer.md §11.4): DenseNet, EfficientNet, MobileNetV3, ConvNeXt, and ViT,
+    /// <summary>The newer backbones (docs/transfer.md §11.4): DenseNet, EfficientNet, MobileNetV3, ConvNeXt, Swin and ViT,
     /// which takes 224 px only.</summary>
     public static IReadOnlyList<string> Newer => [.. NewerConvolutional, .. ImageNetVit.Variants.Keys];
 
@@ -125,7 +133,7 @@ public static class ImageNetNetworks
     public static IReadOnlyList<string> NewerConvolutional =>
     [
         .. ImageNetDenseNet.Variants.Keys, .. ImageNetEfficientNet.Variants.Keys, .. ImageNetMobileNet.Variants.Keys,
-        .. ImageNetConvNeXt.Variants.Keys,
+        .. ImageNetConvNeXt.Variants.Keys, .. ImageNetSwin.Variants.Keys,
     ];
 
     /// <summary>The catalogue's entries for these networks.</summary>
