@@ -6,8 +6,10 @@
 // with shared blocks reading the same initializers. The ImageNet backbones (docs/transfer.md §11.1) add their residual
 // blocks (Add, then Relu) and the adaptive average pool: GlobalAveragePool to 1×1, else, for the sizes seen when the
 // graph is written, two MatMuls with constant averaging matrices (exact for any input and output size, so a VGG fed
-// 32 px images pools 1×1 up to its 7×7 as PyTorch does). A module the export does not know is a one-line error naming
-// it.
+// 32 px images pools 1×1 up to its 7×7 as PyTorch does). The newer backbones (docs/transfer.md §11.4) add dense
+// blocks (Concat), AveragePool, SiLU, Hardswish / Hardsigmoid, squeeze-excitation, layer norms written out (opset 13
+// has no LayerNormalization), Linear maps on tokens as MatMul + Add, ViT's class token and self-attention; Swin's
+// shifted windows are not written. A module the export does not know is a one-line error naming it.
 using Google.Protobuf;
 using Onnx;
 using SpinalNet.Data;

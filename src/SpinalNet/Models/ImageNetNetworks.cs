@@ -7,7 +7,10 @@
 //                       Dropout 0.5 → Linear
 // and any other variant (k, L, LeakyReLU, shared weights) is other SpinalSettings. State-dict keys: the backbone's
 // are torchvision's under `backbone.`, so ImageNet weights load by name; the key map gives torchvision's names for the
-// backbone and the authors' for the head (fc.fc_spinal_layer1.0.weight, ..., classifier.fc_out.1.weight).
+// backbone and the authors' for the head (fc.fc_spinal_layer1.0.weight, ..., classifier.fc_out.1.weight). The newer
+// backbones (docs/transfer.md §11.4: DenseNet, EfficientNet, MobileNetV3, ConvNeXt, Swin, ViT) are entries of the same
+// kind, their Spinal head where torchvision's classifier reads the pooled features (`classifier`, ConvNeXt's
+// `classifier.2`, Swin's `head`, ViT's `heads`).
 using SpinalNet.Layers;
 using static TorchSharp.torch;
 
