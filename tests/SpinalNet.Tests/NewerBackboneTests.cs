@@ -13,15 +13,13 @@ namespace SpinalNet.Tests;
 
 public class NewerBackboneTests
 {
-    /// <summary>Each newer network with the side it trains at here (vit_l_16, 303M parameters, is counted only).</summary>
+    /// <summary>One network of each family with the side it trains at here (ViT at its 224 px); the other variants
+    /// are the same modules from the same tables, counted exactly in ImageNetNetworkTests and run against torchvision
+    /// in TorchvisionParityTests (the suite's time on 2 cores is the limit).</summary>
     public static TheoryData<string, int> Trainable => new()
     {
-        { "densenet121", 32 }, { "densenet169", 32 }, { "densenet201", 32 },
-        { "efficientnet_b0", 32 }, { "efficientnet_b1", 32 }, { "efficientnet_b2", 32 }, { "efficientnet_b3", 32 },
-        { "mobilenet_v3_large", 32 }, { "mobilenet_v3_small", 32 },
-        { "convnext_tiny", 32 }, { "convnext_small", 32 }, { "convnext_base", 32 },
-        { "swin_t", 32 }, { "swin_s", 32 }, { "swin_b", 32 },
-        { "vit_b_32", 224 }, { "vit_b_16", 224 },
+        { "densenet121", 32 }, { "efficientnet_b0", 32 }, { "mobilenet_v3_small", 32 }, { "mobilenet_v3_large", 32 },
+        { "convnext_tiny", 32 }, { "swin_t", 32 }, { "vit_b_32", 224 },
     };
 
     [Theory]
