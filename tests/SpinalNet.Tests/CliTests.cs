@@ -165,6 +165,14 @@ public sealed class CliTests : IDisposable
         Assert.Contains("22,001", Row("regression-fc", "fc"));
         Assert.Contains("14,301", Row("regression-spinal", "spinal"));
         Assert.Contains("14,000", Row("regression-spinal", "spinal"));
+        // The newer backbones (docs/transfer.md §11.4), torchvision's counts with 10 classes.
+        Assert.Contains("6,964,106", Row("densenet121", "fc"));
+        Assert.Contains("4,020,358", Row("efficientnet_b0", "fc"));
+        Assert.Contains("4,214,842", Row("mobilenet_v3_large", "fc"));
+        Assert.Contains("27,827,818", Row("convnext_tiny", "fc"));
+        Assert.Contains("27,527,044", Row("swin_t", "fc"));
+        Assert.Contains("85,806,346", Row("vit_b_16", "fc"));
+        Assert.Contains("303,344,682", Row("vit_l_16", "spinal"));
     }
 
     [Theory]
