@@ -42,18 +42,23 @@ public class PretrainedFixtureTests(ITestOutputHelper log)
         return v.to(ScalarType.Float32).reshape(shape).MoveToOuterDisposeScope();
     }
 
-    static (ModelSpec Spec, ClassifierNetwork Network) Filled(string name)
+    static (ModelSpec Spec, ClassifierNetwork Network) Filled(string name) =>
+        (Networks[name].Spec, FilledByFormula(Networks[name], name));
+
+    /// <summary>The network of <paramref name="choice"/> with every tensor set by <see cref="Formula"/> under its
+    /// PyTorch name (the key map's), as the generators fill theirs.</summary>
+    internal static ClassifierNetwork FilledByFormula(NetworkChoice choice, string name)
     {
-        var choice = Networks[name];
-        var spec = choice.Spec;
         var network = choice.Create(0);
         var keys = choice.AuthorsKeys;
-        var shapes = network.state_dict().ToDictionary(p => keys.Theirs(p.Key)!, p => p.Value.shape);
-        var order = shapes.Keys.Order(StringComparer.Ordinal).ToList();
-        var theirs = shapes.ToDictionary(p => p.Key, p => Formula(p.Key, order.IndexOf(p.Key), p.Value));
+        var state = network.state_dict().ToDictionary(p => keys.Theirs(p.Key)!, p => p.Value);
+        var order = state.Keys.Order(StringComparer.Ordinal).ToList();
+        // Swin's relative_position_index is a fixed table of the architecture, not a weight: it keeps its value.
+        var theirs = state.ToDictionary(p => p.Key, p => p.Key.EndsWith("relative_position_index")
+            ? p.Value.clone() : Formula(p.Key, order.IndexOf(p.Key), p.Value.shape));
         AuthorsWeights.Load(network, keys, theirs, name, name);
         foreach (var t in theirs.Values) t.Dispose();
-        return (spec, network);
+        return network;
     }
 
     static double MaxDifference(nn.Module<Tensor, Tensor> network, string name) =>

@@ -5,6 +5,10 @@
 // because at inference it folds into the preceding linear map or convolution. Activations, pooling and dropout cost
 // nothing. Counts come from one traced forward pass of a single sample, so every layer the model really runs is
 // counted, as often as it runs (a shared layer run twice costs twice its multiplications, its parameters once).
+// Modules that multiply outside their Linear and convolution children say how much (Layers/IMultiplies.cs):
+// self-attention adds its input projection (3·D² per token) and 2·T²·D for the query-key and weight-value products,
+// squeeze-excitation's gate and ConvNeXt's layer scale one per output element; layer norms, like batch norms, and
+// softmax count none (docs/transfer.md §11.4).
 using SpinalNet.Layers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -89,6 +93,7 @@ public sealed record CostReport(IReadOnlyList<LayerCost> Layers)
         TorchSharp.Modules.Conv1d conv => OutputElements(output) * conv.weight!.numel() / conv.weight!.shape[0],
         TorchSharp.Modules.Conv2d conv => OutputElements(output) * conv.weight!.numel() / conv.weight!.shape[0],
         TorchSharp.Modules.Conv3d conv => OutputElements(output) * conv.weight!.numel() / conv.weight!.shape[0],
+        IMultiplies own => own.Multiplications(output),
         _ => 0,
     };
 

@@ -6,8 +6,10 @@
 // with shared blocks reading the same initializers. The ImageNet backbones (docs/transfer.md §11.1) add their residual
 // blocks (Add, then Relu) and the adaptive average pool: GlobalAveragePool to 1×1, else, for the sizes seen when the
 // graph is written, two MatMuls with constant averaging matrices (exact for any input and output size, so a VGG fed
-// 32 px images pools 1×1 up to its 7×7 as PyTorch does). A module the export does not know is a one-line error naming
-// it.
+// 32 px images pools 1×1 up to its 7×7 as PyTorch does). The newer backbones (docs/transfer.md §11.4) add dense
+// blocks (Concat), AveragePool, SiLU, Hardswish / Hardsigmoid, squeeze-excitation, layer norms written out (opset 13
+// has no LayerNormalization), Linear maps on tokens as MatMul + Add, ViT's class token and self-attention; Swin's
+// shifted windows are not written. A module the export does not know is a one-line error naming it.
 using Google.Protobuf;
 using Onnx;
 using SpinalNet.Data;
@@ -147,6 +149,30 @@ public static class OnnxExport
             ImageNetBasicBlock => Residual(module, path, x, "conv1", "bn1", "relu", "conv2", "bn2"),
             Bottleneck => Residual(module, path, x, "conv1", "bn1", "relu", "conv2", "bn2", "relu", "conv3", "bn3"),
             AdaptiveAvgPool2d => AdaptivePool(module, path, x),
+            SiLU => g.Node("Mul", path, [x, g.Node("Sigmoid", path, [x])]),
+            Hardswish => g.Node("Mul", path, [x, HardSigmoid(path, x)]),
+            Hardsigmoid => HardSigmoid(path, x),
+            AvgPool2d p => g.Node("AveragePool", path, [x], Ints("kernel_shape", p.kernel_size),
+                Ints("strides", p.stride ?? p.kernel_size)),
+            LayerNorm n => LayerNorm(path, x, -1, g.Weight(path + "weight"), g.Weight(path + "bias"), n.eps),
+            Models.LayerNorm2d n => LayerNorm(path, x, 1, Channels(path, g.Weight(path + "weight")),
+                Channels(path, g.Weight(path + "bias")), n.Eps),
+            Models.Permute p => g.Node("Transpose", path, [x], Ints("perm", p.Order)),
+            Models.StochasticDepth => x,
+            Models.DenseNetBlock => module.named_children().Aggregate(x, (input, child) => g.Node("Concat", path,
+                [input, Emit(child.module, $"{path}{child.name}.", input)], Int("axis", 1))),
+            Models.InvertedResidual r => r.Residual
+                ? g.Node("Add", path, [Chain(module, path, x, "block"), x])
+                : Chain(module, path, x, "block"),
+            Models.SqueezeExcitation => g.Node("Mul", path,
+                [x, Chain(module, path, x, "avgpool", "fc1", "activation", "fc2", "scale_activation")]),
+            Models.ConvNeXtBlock => g.Node("Add", path, [g.Node("Mul", path,
+                [Tokens(Child(module, "block"), path + "block.", x), g.Weight(path + "layer_scale")]), x]),
+            Models.VitBackbone => VitBackbone(module, path, x),
+            Models.VitEncoder => Chain(module, path, g.Node("Add", path, [x, g.Weight(path + "pos_embedding")]),
+                "layers", "ln"),
+            Models.VitEncoderBlock => VitEncoderBlock(module, path, x),
+            Models.SelfAttention a => SelfAttention(a, path, x),
             Models.Arch2Features => Arch2Features(module, path, x),
             Models.Arch2Head => Arch2Head(module, path, x),
             _ => throw new InvalidOperationException(
@@ -252,8 +278,84 @@ public static class OnnxExport
             return Emit(Child(spinal, "output"), path + "output.", g.Node("Concat", path, hidden, Int("axis", 1)));
         }
 
-        string Slice(string path, string x, long start, long end) =>
-            g.Node("Slice", path, [x, g.Constant(path, start), g.Constant(path, end), g.Constant(path, 1)]);
+        string Slice(string path, string x, long start, long end, long axis = 1) =>
+            g.Node("Slice", path, [x, g.Constant(path, start), g.Constant(path, end), g.Constant(path, axis)]);
+
+        /// <summary>PyTorch's Hardsigmoid, ReLU6(x + 3) / 6 = clip(x / 6 + ½, 0, 1).</summary>
+        string HardSigmoid(string path, string x) =>
+            g.Node("HardSigmoid", path, [x], Float("alpha", 1.0 / 6), Float("beta", 0.5));
+
+        /// <summary>A per-channel vector as [C, 1, 1], to scale [N, C, H, W].</summary>
+        string Channels(string path, string vector) => g.Node("Reshape", path, [vector, g.Constant(path, -1, 1, 1)]);
+
+        /// <summary>Layer norm over one axis (opset 13 has no LayerNormalization): (x − mean) / √(var + eps) · γ + β,
+        /// the variance biased, as PyTorch's.</summary>
+        string LayerNorm(string path, string x, long axis, string weight, string bias, double eps)
+        {
+            var centred = g.Node("Sub", path, [x, g.Node("ReduceMean", path, [x], Ints("axes", [axis]))]);
+            var variance = g.Node("ReduceMean", path, [g.Node("Mul", path, [centred, centred])], Ints("axes", [axis]));
+            var normed = g.Node("Div", path,
+                [centred, g.Node("Sqrt", path, [g.Node("Add", path, [variance, g.Constant(path, (float)eps)])])]);
+            return g.Node("Add", path, [g.Node("Mul", path, [normed, weight]), bias]);
+        }
+
+        /// <summary>A Linear map on the last axis of a tensor of any rank (Gemm takes matrices only): x · Wᵀ + b.</summary>
+        string LinearLastAxis(string path, string x) => g.Node("Add", path, [g.Node("MatMul", path,
+            [x, g.Node("Transpose", path, [g.Weight(path + "weight")], Ints("perm", [1, 0]))]), g.Weight(path + "bias")]);
+
+        /// <summary>A chain whose Linear maps act on tokens or channels-last pixels (ConvNeXt's block, ViT's MLP).</summary>
+        string Tokens(nn.Module module, string path, string x)
+        {
+            foreach (var (name, child) in module.named_children())
+                x = child is Linear ? LinearLastAxis($"{path}{name}.", x) : Emit(child, $"{path}{name}.", x);
+            return x;
+        }
+
+        /// <summary>conv_proj's patches as tokens [N, T, D] after the class token, then the encoder; the class
+        /// token's features out.</summary>
+        string VitBackbone(nn.Module module, string path, string x)
+        {
+            var patches = g.Node("Transpose", path, [g.Node("Reshape", path,
+                [Emit(Child(module, "conv_proj"), path + "conv_proj.", x), g.Constant(path, 0, 0, -1)])],
+                Ints("perm", [0, 2, 1]));
+            var width = g.Node("Shape", path, [g.Weight(path + "class_token")]);
+            var shape = g.Node("Concat", path, [Slice(path, g.Node("Shape", path, [patches]), 0, 1, axis: 0),
+                g.Constant(path, 1), Slice(path, width, 2, 3, axis: 0)], Int("axis", 0));
+            var tokens = g.Node("Concat", path,
+                [g.Node("Expand", path, [g.Weight(path + "class_token"), shape]), patches], Int("axis", 1));
+            var encoded = Emit(Child(module, "encoder"), path + "encoder.", tokens);
+            return g.Node("Flatten", path, [Slice(path, encoded, 0, 1)], Int("axis", 1));
+        }
+
+        string VitEncoderBlock(nn.Module module, string path, string x)
+        {
+            var attended = g.Node("Add", path, [Chain(module, path, x, "ln_1", "self_attention"), x]);
+            return g.Node("Add", path, [Tokens(Child(module, "mlp"), path + "mlp.",
+                Emit(Child(module, "ln_2"), path + "ln_2.", attended)), attended]);
+        }
+
+        /// <summary>Multi-head self-attention: queries, keys and values from the rows of in_proj, per head
+        /// softmax(q·kᵀ / √d) · v, the heads side by side, then out_proj.</summary>
+        string SelfAttention(Models.SelfAttention attention, string path, string x)
+        {
+            long width = attention.Width, heads = attention.Heads, side = width / heads;
+            string Projection(int part, long[] perm)
+            {
+                var weight = Slice(path, g.Weight(path + "in_proj_weight"), part * width, (part + 1) * width, axis: 0);
+                var bias = Slice(path, g.Weight(path + "in_proj_bias"), part * width, (part + 1) * width, axis: 0);
+                var projected = g.Node("Add", path,
+                    [g.Node("MatMul", path, [x, g.Node("Transpose", path, [weight], Ints("perm", [1, 0]))]), bias]);
+                return g.Node("Transpose", path,
+                    [g.Node("Reshape", path, [projected, g.Constant(path, 0, 0, heads, side)])], Ints("perm", perm));
+            }
+            var scores = g.Node("Mul", path, [g.Node("MatMul", path, [Projection(0, [0, 2, 1, 3]),
+                Projection(1, [0, 2, 3, 1])]), g.Constant(path, (float)(1 / Math.Sqrt(side)))]);
+            var weighted = g.Node("MatMul", path,
+                [g.Node("Softmax", path, [scores], Int("axis", -1)), Projection(2, [0, 2, 1, 3])]);
+            var merged = g.Node("Reshape", path, [g.Node("Transpose", path, [weighted], Ints("perm", [0, 2, 1, 3])),
+                g.Constant(path, 0, 0, width)]);
+            return LinearLastAxis(path + "out_proj.", merged);
+        }
 
         /// <summary>Raw pixels, conv1's and conv2's activations, flattened side by side (docs/networks.md §2.2).</summary>
         string Arch2Features(nn.Module module, string path, string x)

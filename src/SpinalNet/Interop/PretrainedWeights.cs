@@ -50,6 +50,19 @@ public static class PretrainedWeights
         ("wide_resnet101_2", "wide_resnet101_2-32ee1156.pth"), ("resnext50_32x4d", "resnext50_32x4d-7cdf4587.pth"),
         ("vgg16_bn", "vgg16_bn-6c64b313.pth"), ("vgg19_bn", "vgg19_bn-c79401a0.pth"),
         ("alexnet", "alexnet-owt-7be5be79.pth"),
+        ("densenet121", "densenet121-a639ec97.pth"), ("densenet169", "densenet169-b2777c0a.pth"),
+        ("densenet201", "densenet201-c1103571.pth"),
+        ("efficientnet_b0", "efficientnet_b0_rwightman-3dd342df.pth"),
+        ("efficientnet_b1", "efficientnet_b1_rwightman-533bc792.pth"),
+        ("efficientnet_b2", "efficientnet_b2_rwightman-bcdf34b7.pth"),
+        ("efficientnet_b3", "efficientnet_b3_rwightman-cf984f9c.pth"),
+        ("mobilenet_v3_large", "mobilenet_v3_large-8738ca79.pth"),
+        ("mobilenet_v3_small", "mobilenet_v3_small-047dcff4.pth"),
+        ("convnext_tiny", "convnext_tiny-983f1562.pth"), ("convnext_small", "convnext_small-0c510722.pth"),
+        ("convnext_base", "convnext_base-6075fbad.pth"),
+        ("vit_b_16", "vit_b_16-c867db91.pth"), ("vit_b_32", "vit_b_32-d86f8d99.pth"),
+        ("vit_l_16", "vit_l_16-852ce7e3.pth"),
+        ("swin_t", "swin_t-704ceda3.pth"), ("swin_s", "swin_s-5e29d889.pth"), ("swin_b", "swin_b-68c6b09e.pth"),
     }.Select(f => new TorchvisionFile(f.Item1, f.Item2)).ToArray();
 
     /// <summary>The cache: $SPINALNET_WEIGHTS, else $XDG_CACHE_HOME/spinalnet/weights, else
@@ -138,7 +151,8 @@ public static class PretrainedWeights
         var imageNet = ImageNetOf(spec);
         var keys = spec.Network(HeadKind.Fc).AuthorsKeys;
         string? NameOf(string ours) => keys.Theirs($"backbone.{ours}");
-        var backbone = tensors.Where(t => t.Key != imageNet.HeadKey && !t.Key.StartsWith(imageNet.HeadKey + "."))
+        var backbone = tensors.Select(t => (Key: CurrentName(t.Key), t.Value))
+            .Where(t => t.Key != imageNet.HeadKey && !t.Key.StartsWith(imageNet.HeadKey + "."))
             .ToDictionary(t => t.Key, t => t.Value);
         var added = new List<Tensor>();
         foreach (var ours in network.Backbone.state_dict().Keys.Where(k => k.EndsWith(".num_batches_tracked")))
@@ -154,6 +168,17 @@ public static class PretrainedWeights
             foreach (var t in added) t.Dispose();
         }
     }
+
+    /// <summary>The names torchvision's older files use, as torchvision renames them when it loads them: DenseNet's
+    /// `denselayerN.norm.1` → `denselayerN.norm1` (and conv, relu), ViT's `mlp.linear_1` / `mlp.linear_2` →
+    /// `mlp.0` / `mlp.3`; any other key is unchanged.</summary>
+    public static string CurrentName(string key) =>
+        LegacyMlp.Replace(LegacyDenseLayer.Replace(key, "$1$2"), m => m.Groups[1].Value == "1" ? "mlp.0." : "mlp.3.");
+
+    static readonly System.Text.RegularExpressions.Regex LegacyDenseLayer =
+        new(@"^(.*denselayer\d+\.(?:norm|relu|conv))\.((?:[12])\.(?:weight|bias|running_mean|running_var|num_batches_tracked))$");
+
+    static readonly System.Text.RegularExpressions.Regex LegacyMlp = new(@"mlp\.linear_([12])\.");
 
     /// <summary>Downloads torchvision's file for <paramref name="architecture"/> into the cache (or
     /// <paramref name="folder"/>), checking its SHA-256 prefix; returns its path.</summary>

@@ -22,6 +22,8 @@ public enum Activation
     [JsonStringEnumMemberName("gelu")] Gelu,
     /// <summary>sigmoid.</summary>
     [JsonStringEnumMemberName("sigmoid")] Sigmoid,
+    /// <summary>hardswish: x · ReLU6(x + 3) / 6 (MobileNetV3's classifier).</summary>
+    [JsonStringEnumMemberName("hardswish")] Hardswish,
     /// <summary>identity: no activation.</summary>
     [JsonStringEnumMemberName("identity")] Identity,
 }
@@ -36,6 +38,7 @@ public static class Activations
         (Activation.Tanh, "tanh", () => nn.Tanh()),
         (Activation.Gelu, "gelu", () => nn.GELU()),
         (Activation.Sigmoid, "sigmoid", () => nn.Sigmoid()),
+        (Activation.Hardswish, "hardswish", () => nn.Hardswish()),
         (Activation.Identity, "identity", () => nn.Identity()),
     ];
 

@@ -58,7 +58,8 @@ sealed class FusedSpinalPlan
 
     /// <summary>Whether the node computes this configuration: nothing stateful or random in the layers.</summary>
     internal static bool Covers(SpinalConfig config, bool training) =>
-        !config.BatchNorm && (config.Dropout == 0 || !training) && config.Activation != Activation.Gelu;
+        !config.BatchNorm && (config.Dropout == 0 || !training) &&
+        config.Activation is not (Activation.Gelu or Activation.Hardswish);
 
     /// <summary>The widest layers for which the fused path is the faster one: it saves operations, which is what
     /// narrow layers cost, but stacks and concatenates weights, which is what wide ones cost (bench/RESULTS.md).</summary>

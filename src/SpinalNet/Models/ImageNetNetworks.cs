@@ -7,7 +7,10 @@
 //                       Dropout 0.5 → Linear
 // and any other variant (k, L, LeakyReLU, shared weights) is other SpinalSettings. State-dict keys: the backbone's
 // are torchvision's under `backbone.`, so ImageNet weights load by name; the key map gives torchvision's names for the
-// backbone and the authors' for the head (fc.fc_spinal_layer1.0.weight, ..., classifier.fc_out.1.weight).
+// backbone and the authors' for the head (fc.fc_spinal_layer1.0.weight, ..., classifier.fc_out.1.weight). The newer
+// backbones (docs/transfer.md §11.4: DenseNet, EfficientNet, MobileNetV3, ConvNeXt, Swin, ViT) are entries of the same
+// kind, their Spinal head where torchvision's classifier reads the pooled features (`classifier`, ConvNeXt's
+// `classifier.2`, Swin's `head`, ViT's `heads`).
 using SpinalNet.Layers;
 using static TorchSharp.torch;
 
@@ -38,11 +41,61 @@ public static class ImageNetNetworks
     sealed record Entry(string Name, string Uses, Func<nn.Module<Tensor, Tensor>> Backbone, int Features,
         string HeadKey, SpinalSettings Spinal, Func<int, FullyConnectedConfig> Conventional, string[] ConventionalKeys);
 
+    /// <summary>A network whose own head is one linear map at <paramref name="linearKey"/> (behind a dropout where
+    /// torchvision has one), its Spinal head replacing <paramref name="headKey"/>.</summary>
+    static Entry Linear(string name, string uses, Func<nn.Module<Tensor, Tensor>> backbone, int features,
+        string headKey, string linearKey, double dropout = 0, SpinalSettings? spinal = null) =>
+        new(name, uses, backbone, features, headKey, spinal ?? SpinalResNet(20),
+            classes => new FullyConnectedConfig(features, [], classes, InputDropout: dropout > 0 ? [dropout] : null),
+            [linearKey]);
+
     static Entry ResNet(string name, string uses, SpinalSettings? spinal = null)
     {
         var config = ImageNetResNet.Variants[name];
-        return new(name, uses, () => ImageNetResNet.Backbone(config), config.Features, "fc", spinal ?? SpinalResNet(20),
-            classes => new FullyConnectedConfig(config.Features, [], classes), ["fc"]);
+        return Linear(name, uses, () => ImageNetResNet.Backbone(config), config.Features, "fc", "fc", spinal: spinal);
+    }
+
+    static Entry DenseNet(string name)
+    {
+        var config = ImageNetDenseNet.Variants[name];
+        return Linear(name, $"DenseNet growth {config.Growth}, blocks [{string.Join(", ", config.Blocks)}]",
+            () => ImageNetDenseNet.Backbone(config), config.Features, "classifier", "classifier");
+    }
+
+    static Entry EfficientNet(string name)
+    {
+        var config = ImageNetEfficientNet.Variants[name];
+        return Linear(name, $"EfficientNet width × {config.Width}, depth × {config.Depth}",
+            () => ImageNetEfficientNet.Backbone(config), config.Features, "classifier", "classifier.1", config.Dropout);
+    }
+
+    static Entry MobileNet(string name)
+    {
+        var config = ImageNetMobileNet.Variants[name];
+        return new(name, $"MobileNetV3, {config.Rows.Length} bottlenecks", () => ImageNetMobileNet.Backbone(config),
+            config.Features, "classifier", SpinalResNet(20), config.Classifier, ["classifier.0", "classifier.3"]);
+    }
+
+    static Entry ConvNeXt(string name)
+    {
+        var config = ImageNetConvNeXt.Variants[name];
+        return Linear(name, $"ConvNeXt channels [{string.Join(", ", config.Channels)}], blocks " +
+            $"[{string.Join(", ", config.Blocks)}]", () => ImageNetConvNeXt.Backbone(config), config.Features,
+            "classifier.2", "classifier.2");
+    }
+
+    static Entry Swin(string name)
+    {
+        var config = ImageNetSwin.Variants[name];
+        return Linear(name, $"Swin width {config.Embedding}, blocks [{string.Join(", ", config.Blocks)}], 7 × 7 windows",
+            () => ImageNetSwin.Backbone(config), config.Features, "head", "head");
+    }
+
+    static Entry Vit(string name)
+    {
+        var config = ImageNetVit.Variants[name];
+        return Linear(name, $"ViT patch {config.Patch}, {config.Layers} layers, {config.Heads} heads; 224 px only",
+            () => new VitBackbone(config), config.Hidden, "heads", "heads.head");
     }
 
     static Entry Vgg(string name, string uses, SpinalSettings spinal)
@@ -67,6 +120,23 @@ public static class ImageNetNetworks
         Vgg("vgg16_bn", "ImageNet VGG-16-bn", SpinalVgg(1024)),
         Vgg("vgg19_bn", "MNIST transfer script and Bird-225", SpinalVgg(1024)),
         Vgg("alexnet", "10 Monkey notebook", SpinalResNet(20)),
+        .. ImageNetDenseNet.Variants.Keys.Select(DenseNet),
+        .. ImageNetEfficientNet.Variants.Keys.Select(EfficientNet),
+        .. ImageNetMobileNet.Variants.Keys.Select(MobileNet),
+        .. ImageNetConvNeXt.Variants.Keys.Select(ConvNeXt),
+        .. ImageNetVit.Variants.Keys.Select(Vit),
+        .. ImageNetSwin.Variants.Keys.Select(Swin),
+    ];
+
+    /// <summary>The newer backbones (docs/transfer.md §11.4): DenseNet, EfficientNet, MobileNetV3, ConvNeXt, Swin and ViT,
+    /// which takes 224 px only.</summary>
+    public static IReadOnlyList<string> Newer => [.. NewerConvolutional, .. ImageNetVit.Variants.Keys];
+
+    /// <summary>The newer backbones that take any image size from their smallest up.</summary>
+    public static IReadOnlyList<string> NewerConvolutional =>
+    [
+        .. ImageNetDenseNet.Variants.Keys, .. ImageNetEfficientNet.Variants.Keys, .. ImageNetMobileNet.Variants.Keys,
+        .. ImageNetConvNeXt.Variants.Keys, .. ImageNetSwin.Variants.Keys,
     ];
 
     /// <summary>The catalogue's entries for these networks.</summary>

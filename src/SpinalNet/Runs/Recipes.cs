@@ -140,7 +140,7 @@ public static class Recipes
         "resnet18 from ImageNet weights, LeakyReLU Spinal head w = 5, L = 6 (6 distinct layers; the script reuses its " +
         "layers 3 and 4 as 5 and 6), random resized crop + flip, ImageNet statistics, SGD 1e-3 m 0.9, StepLR 7/0.1, " +
         "batch 4, 25 epochs", "resnet18", RecipeHeads.Spinal, "hymenoptera", "tl-hymenoptera", Transfer(4, (1e-3, 25)),
-        [.. ImageNetNetworks.Specs.Select(s => s.Name).Where(n => n != "resnet18")],
+        [.. ImageNetNetworks.Specs.Select(s => s.Name).Where(n => n != "resnet18" && !ImageNetNetworks.Newer.Contains(n))],
         SpinalResNet(5) with { Layers = 6, Activation = Layers.Activation.LeakyRelu }, Classes: 2);
 
     /// <summary>The transfer scripts and notebooks on ImageNet backbones.</summary>
@@ -296,9 +296,24 @@ public static class Recipes
             "resnet18-cntk (the offline ImageNet weights' network), its Spinal head w = 128, L = 4, on the embedded " +
             "digits repeated to RGB at 96 px, ImageNet statistics; SGD 1e-3 m 0.9, batch 24, 2 epochs",
             "resnet18-cntk", RecipeHeads.Spinal, DatasetCatalog.Embedded, "imagenet",
-            new TrainingSettings(Epochs: 2, BatchSize: 24, TestBatchSize: 100, LearningRate: 1e-3, Momentum: 0.9, Seed: 0),
-            ImageSize: 96),
+            Demonstration, ImageSize: 96),
+        // The newer backbones (docs/transfer.md §11.4) fine-tune the same way: torchvision's input (Resize to the
+        // network's size, ImageNet statistics), the network's own Spinal head; ViT at its 224 px.
+        new("digits-convnets", "this project's demonstration", "13.5",
+            "efficientnet_b0 (and every DenseNet, EfficientNet, MobileNetV3 and ConvNeXt), its own Spinal head, on the " +
+            "embedded digits repeated to RGB at 96 px, ImageNet statistics; SGD 1e-3 m 0.9, batch 24, 2 epochs",
+            "efficientnet_b0", RecipeHeads.Spinal, DatasetCatalog.Embedded, "imagenet", Demonstration,
+            [.. ImageNetNetworks.NewerConvolutional.Where(n => n != "efficientnet_b0")], ImageSize: 96),
+        new("digits-vit", "this project's demonstration", "13.5",
+            "vit_b_16 (and vit_b_32, vit_l_16), its own Spinal head on the class token, on the embedded digits " +
+            "repeated to RGB at 224 px (the only size ViT takes), ImageNet statistics; SGD 1e-3 m 0.9, batch 24, 2 epochs",
+            "vit_b_16", RecipeHeads.Spinal, DatasetCatalog.Embedded, "imagenet", Demonstration,
+            [.. ImageNetVit.Variants.Keys.Where(n => n != "vit_b_16")]),
     ];
+
+    /// <summary>The demonstration's training: SGD 1e-3 momentum 0.9, batch 24, 2 epochs.</summary>
+    static TrainingSettings Demonstration =>
+        new(Epochs: 2, BatchSize: 24, TestBatchSize: 100, LearningRate: 1e-3, Momentum: 0.9, Seed: 0);
 
     public static readonly IReadOnlyList<Recipe> All =
     [
