@@ -141,16 +141,32 @@ public static class Benchmark
             return PeakResidentBytes();
         }
 
-        public void HeadStep() => Fused(true, head.Run);
-
-        /// <summary>The Spinal layer's plain path (for the fc head, its one path).</summary>
-        public void PlainHeadStep() => Fused(false, head.Run);
-
-        void Fused(bool fused, Action step)
+        /// <summary>The head's step in training mode (inference, timed beside it, leaves the model evaluating).</summary>
+        public void HeadStep()
         {
             model.train();
-            if (model.Head is SpinalLayer layer) layer.PreferFused = fused;
-            step();
+            head.Run();
+        }
+
+        /// <summary>The Spinal layer's plain path (for the fc head, its one path); every other step keeps the path the
+        /// layer chooses.</summary>
+        public void PlainHeadStep()
+        {
+            model.train();
+            if (model.Head is not SpinalLayer layer)
+            {
+                head.Run();
+                return;
+            }
+            layer.PreferFused = false;
+            try
+            {
+                head.Run();
+            }
+            finally
+            {
+                layer.PreferFused = true;
+            }
         }
 
         public void NetworkStep()
