@@ -1,5 +1,6 @@
-// The shape of the library (README "Layout"): one direction of dependencies between its folders, read from the compiled
-// assembly (every type, signature and instruction of a folder's types), the CLI above them all calling the use cases in
+// The shape of the library (docs/architecture.md): one direction of dependencies between its folders, read from the
+// compiled assemblies of every package (every type, signature and instruction of a folder's types), the core package
+// referencing none of the optional ones (docs/platform.md §7.6), the CLI above them all calling the use cases in
 // Runs and using only values below them, each folder's files in the folder's namespace, and every § the code cites
 // resolving to a heading of the repository's docs/.
 using System.Text.RegularExpressions;
@@ -18,6 +19,50 @@ public class ArchitectureTests
         ["Training"] = 2, ["Regression"] = 2, ["Interop"] = 2,
         ["Runs"] = 3,
     };
+
+    /// <summary>The library's packages, core first (docs/platform.md §7.6); a folder's types may live in several (the
+    /// Runs folder's charts in SpinalNet.Charts, say), keeping their folder's namespace.</summary>
+    public static readonly string[] Packages =
+        ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts", "SpinalNet.Runs"];
+
+    /// <summary>The packages each package may reference, and the third-party assemblies only optional packages may.</summary>
+    static readonly Dictionary<string, string[]> MayReference = new()
+    {
+        ["SpinalNet"] = [], ["SpinalNet.Onnx"] = ["SpinalNet"], ["SpinalNet.Distributed"] = ["SpinalNet"],
+        ["SpinalNet.Charts"] = ["SpinalNet"], ["SpinalNet.Pretrained"] = ["SpinalNet", "SpinalNet.Onnx"],
+        ["SpinalNet.Runs"] = ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts"],
+    };
+
+    static readonly string[] OptionalThirdParty =
+        ["OnnxSharp", "Google.Protobuf", "Microsoft.ML.OnnxRuntime", "ScottPlot", "SkiaSharp", "MPI", "Spectre.Console"];
+
+    static List<ModuleDefinition> ReadPackages() =>
+        Packages.Select(p => ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, p + ".dll"))).ToList();
+
+    [Fact]
+    public void Packages_reference_only_those_below_them_and_the_core_no_optional_dependency()
+    {
+        var modules = ReadPackages();
+        try
+        {
+            foreach (var module in modules)
+            {
+                string name = module.Assembly.Name.Name;
+                var references = module.AssemblyReferences.Select(r => r.Name).ToList();
+                var packages = references.Where(r => Packages.Contains(r) || r == "SpinalNet.Cli").ToList();
+                Assert.True(packages.All(MayReference[name].Contains),
+                    $"{name} references {string.Join(", ", packages.Except(MayReference[name]))}");
+                if (name == "SpinalNet")
+                    Assert.True(!references.Any(r => OptionalThirdParty.Any(o => r == o || r.StartsWith(o + "."))),
+                        "the core references an optional package's dependency: " + string.Join(", ", references));
+            }
+            Assert.Contains("SpinalNet.Charts", modules[^1].AssemblyReferences.Select(r => r.Name));  // really read
+        }
+        finally
+        {
+            foreach (var m in modules) m.Dispose();
+        }
+    }
 
     public static string RepositoryRoot
     {
@@ -73,15 +118,19 @@ public class ArchitectureTests
 
     static Dictionary<string, HashSet<string>> FolderDependencies()
     {
-        using var module = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "SpinalNet.dll"));
+        var modules = ReadPackages();
         var edges = new Dictionary<string, HashSet<string>>();
+        static string ScopeName(TypeReference t) => t.Scope is ModuleDefinition m ? m.Assembly.Name.Name
+            : t.Scope is AssemblyNameReference a ? a.Name : t.Scope.Name;
+        foreach (var module in modules)
         foreach (var type in module.GetTypes())
         {
             if (FolderOf(type) is not { } from) continue;
-            foreach (var used in UsedBy(type).Where(t => t.Scope == module || t.Module == module))
+            foreach (var used in UsedBy(type).Where(t => Packages.Contains(ScopeName(t))))
                 if (FolderOf(used) is { } to && to != from)
                     (edges.TryGetValue(from, out var set) ? set : edges[from] = []).Add(to);
         }
+        foreach (var m in modules) m.Dispose();
         return edges;
     }
 
@@ -130,7 +179,7 @@ public class ArchitectureTests
     /// tables ("Type in CliType", "Type.Member in CliType"), and how many of its references go to Runs.</summary>
     static (SortedSet<string> Around, int RunsUses) CliUses()
     {
-        using var library = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "SpinalNet.dll"));
+        var libraries = ReadPackages();
         using var cli = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"));
         var around = new SortedSet<string>();
         int runs = 0;
@@ -138,7 +187,8 @@ public class ArchitectureTests
         {
             if (FolderOf(type) is not { } folder || folder == "Cli") return null;
             if (folder == "Runs") runs++;
-            return folder == "Runs" ? null : library.GetType(type.GetElementType().FullName);
+            return folder == "Runs" ? null
+                : libraries.Select(l => l.GetType(type.GetElementType().FullName)).FirstOrDefault(t => t is not null);
         }
         static bool IsValue(TypeDefinition t) => t.IsEnum || t.IsValueType || t.IsInterface ||
             t.Methods.Any(m => m.Name == "<Clone>$") || t.BaseType?.Name.EndsWith("Exception") == true;
@@ -167,6 +217,7 @@ public class ArchitectureTests
                     around.Add($"{t.FullName}.{member} in {user}");
             }
         }
+        foreach (var l in libraries) l.Dispose();
         return (around, runs);
     }
 
@@ -182,13 +233,17 @@ public class ArchitectureTests
     [Fact]
     public void Every_file_of_the_library_is_in_its_folders_namespace()
     {
-        var library = Path.Combine(RepositoryRoot, "src", "SpinalNet");
+        foreach (var package in Packages)
+        {
+        var library = Path.Combine(RepositoryRoot, "src", package);
         foreach (var file in Directory.GetFiles(library, "*.cs", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")))
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
+                                 !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")))
         {
             string folder = Path.GetRelativePath(library, Path.GetDirectoryName(file)!);
             Assert.True(Level.ContainsKey(folder), $"{file}: folder {folder} has no place in the layering");
             Assert.Contains($"namespace SpinalNet.{folder};", File.ReadAllText(file));
+        }
         }
     }
 

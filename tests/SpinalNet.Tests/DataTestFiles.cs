@@ -111,6 +111,7 @@ static class DataTestFiles
             File.WriteAllBytes(path, data.ToArray());
             return;
         }
-        File.WriteAllBytes(path, ImageCodec.Encode(Image.FromBytes(chw, channels, height, width), format));
+        File.WriteAllBytes(path, ImageCodec.Encode(Image.FromBytes(chw, channels, height, width),
+            format == SkiaSharp.SKEncodedImageFormat.Jpeg ? ImageFormat.Jpeg : ImageFormat.Png));
     }
 }

@@ -1,20 +1,27 @@
-// PNG/JPEG (and BMP, GIF, WebP) decoding and PNG encoding through SkiaSharp (a direct dependency, with its Linux
-// natives; TorchVision's SkiaImager uses it too, docs/platform.md §7.4). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the
-// plane, alpha is dropped without compositing.
-using System.Runtime.InteropServices;
-using SkiaSharp;
+// PNG/JPEG (and BMP, GIF, TGA) decoding and PNG/JPEG encoding through StbImageSharp and StbImageWriteSharp, managed
+// ports of stb_image and stb_image_write: no native library, so the core package runs wherever .NET does and brings no
+// platform's natives (docs/data.md §6.14). Decoding gives RGB like PIL's convert('RGB'): grayscale repeats the plane,
+// alpha is dropped without compositing. WebP is not read (stb has no WebP decoder).
+using StbImageSharp;
+using Writer = StbImageWriteSharp;
 
 namespace SpinalNet.Data;
 
-/// <summary>Image decoding (PNG, JPEG, BMP, GIF, WebP) to RGB or grey, and PNG encoding.</summary>
+/// <summary>The formats <see cref="ImageCodec.Encode"/> writes.</summary>
+public enum ImageFormat { Png, Jpeg }
+
+/// <summary>Image decoding (PNG, JPEG, BMP, GIF, TGA) to RGB or grey, and PNG or JPEG encoding.</summary>
 public static class ImageCodec
 {
     /// <summary>The largest image decoded (pixels): a header is checked against it before any pixel is allocated, so a
     /// small file that declares a huge image costs nothing.</summary>
     public const long MaxPixels = 40_000_000;
 
-    /// <summary>True when the file's header names an image format Skia can decode, of at most <see cref="MaxPixels"/>
-    /// (reads the header only).</summary>
+    /// <summary>What <see cref="Decode"/> reads, as its error names them.</summary>
+    public const string Formats = "PNG, JPEG, BMP, GIF, TGA";
+
+    /// <summary>True when the file's header names an image format this codec decodes, of at most
+    /// <see cref="MaxPixels"/> (reads the header only).</summary>
     public static bool CanDecode(string path) => Size(path) is { Width: > 0, Height: > 0 } size &&
                                                 (long)size.Width * size.Height <= MaxPixels;
 
@@ -24,12 +31,30 @@ public static class ImageCodec
     {
         try
         {
-            using var codec = SKCodec.Create(path);
-            return codec is null ? null : (codec.Info.Width, codec.Info.Height);
+            using var stream = File.OpenRead(path);
+            return Header(stream);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    static (int Width, int Height)? Header(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Header(stream);
+    }
+
+    static (int Width, int Height)? Header(Stream stream)
+    {
+        try
+        {
+            return ImageInfo.FromStream(stream) is { } info ? (info.Width, info.Height) : null;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or IOException))
+        {
+            return null;  // a header the decoder cannot parse: not an image it reads
         }
     }
 
@@ -46,57 +71,50 @@ public static class ImageCodec
     public static Image Decode(string path, int channels)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "image not found");
-        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path,
-            "not an image this program decodes (PNG, JPEG, BMP, GIF, WebP)");
-        CheckSize(path, (codec.Info.Width, codec.Info.Height));
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[info.BytesSize];
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
-        SKCodecResult result;
+        var bytes = File.ReadAllBytes(path);
+        var size = Header(bytes) ?? throw new DataFormatException(path, $"not an image this program decodes ({Formats})");
+        CheckSize(path, size);
+        ImageResult decoded;
         try
         {
-            result = codec.GetPixels(info, handle.AddrOfPinnedObject());
+            decoded = ImageResult.FromMemory(bytes, ColorComponents.RedGreenBlue);
         }
-        finally
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            handle.Free();
+            throw new DataFormatException(path, $"cannot decode image ({e.Message.ReplaceLineEndings(" ")})");
         }
-        if (result != SKCodecResult.Success)
-            throw new DataFormatException(path, $"cannot decode image ({result})");
-        var image = new Image(3, info.Height, info.Width);
+        var image = new Image(3, decoded.Height, decoded.Width);
         int plane = image.Plane;
+        var rgb = decoded.Data;
+        if (rgb.Length < 3 * plane) throw new DataFormatException(path, "cannot decode image (truncated pixels)");
         for (int i = 0; i < plane; i++)
         {
-            image.Data[i] = rgba[4 * i] / 255f;
-            image.Data[plane + i] = rgba[4 * i + 1] / 255f;
-            image.Data[2 * plane + i] = rgba[4 * i + 2] / 255f;
+            image.Data[i] = rgb[3 * i] / 255f;
+            image.Data[plane + i] = rgb[3 * i + 1] / 255f;
+            image.Data[2 * plane + i] = rgb[3 * i + 2] / 255f;
         }
         return image.WithChannels(channels);
     }
 
-    /// <summary>Encodes a 1- or 3-channel image (values clamped to [0, 1]) as PNG or JPEG.</summary>
-    public static byte[] Encode(Image image, SKEncodedImageFormat format = SKEncodedImageFormat.Png, int quality = 100)
-    {
-        using var bitmap = ToBitmap(image);
-        using var data = bitmap.Encode(format, quality);
-        return data.ToArray();
-    }
-
-    /// <summary>An RGBA bitmap of the image (gray repeated into R, G and B).</summary>
-    public static SKBitmap ToBitmap(Image image)
+    /// <summary>Encodes a 1- or 3-channel image (values clamped to [0, 1]) as an RGB PNG or JPEG (gray repeated into
+    /// R, G and B).</summary>
+    public static byte[] Encode(Image image, ImageFormat format = ImageFormat.Png, int quality = 100)
     {
         var rgb = image.WithChannels(3);
-        var bytes = rgb.ToBytes();
-        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        var rgba = new byte[4 * rgb.Plane];
+        var planes = rgb.ToBytes();
+        var interleaved = new byte[3 * rgb.Plane];
         for (int i = 0; i < rgb.Plane; i++)
         {
-            rgba[4 * i] = bytes[i];
-            rgba[4 * i + 1] = bytes[rgb.Plane + i];
-            rgba[4 * i + 2] = bytes[2 * rgb.Plane + i];
-            rgba[4 * i + 3] = 255;
+            interleaved[3 * i] = planes[i];
+            interleaved[3 * i + 1] = planes[rgb.Plane + i];
+            interleaved[3 * i + 2] = planes[2 * rgb.Plane + i];
         }
-        Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        return bitmap;
+        using var output = new MemoryStream();
+        var writer = new Writer.ImageWriter();
+        if (format == ImageFormat.Jpeg)
+            writer.WriteJpg(interleaved, image.Width, image.Height, Writer.ColorComponents.RedGreenBlue, output, quality);
+        else
+            writer.WritePng(interleaved, image.Width, image.Height, Writer.ColorComponents.RedGreenBlue, output);
+        return output.ToArray();
     }
 }

@@ -4,7 +4,8 @@
 // through the one strict loader (WeightsFile.Load) on the backbone alone, through the network's key map: every backbone
 // key is filled, every key of the file is used except those of torchvision's own head (`fc.*`, `classifier.*`), every
 // shape is checked; a batch norm's num_batches_tracked missing from a file saved before PyTorch 0.4.1 starts at 0, as
-// PyTorch itself loads such files.
+// PyTorch itself loads such files. The offline weights live in the optional package SpinalNet.Pretrained, which registers
+// them here (Packaged), so the core references neither it nor its 62 MB of ONNX files.
 using SpinalNet.Data;
 using SpinalNet.Models;
 using static TorchSharp.torch;
@@ -29,6 +30,10 @@ public sealed record TorchvisionFile(string Architecture, string Name)
 /// <param name="Source">imported, torchvision, the NuGet package, or missing.</param>
 public sealed record PretrainedStatus(string Architecture, string? File, string Source);
 
+/// <summary>Weights that come with a NuGet package rather than from the cache: the package's name, its graph file (a
+/// FileNotFoundException naming what to add when missing) and its weights under torchvision's names.</summary>
+public sealed record PackagedWeights(string Package, Func<string> File, Func<Dictionary<string, Tensor>> Read);
+
 /// <summary>ImageNet weights by architecture: the cache, download, import, and strict loading into a backbone.</summary>
 public static class PretrainedWeights
 {
@@ -40,6 +45,17 @@ public static class PretrainedWeights
 
     /// <summary>The architecture whose weights come from the NuGet package (CntkResNet18), not from the cache.</summary>
     public const string Offline = "resnet18-cntk";
+
+    /// <summary>Where <see cref="Offline"/>'s weights come from: set by SpinalNet.Pretrained's
+    /// CntkResNet18.Register (the spinalnet tool calls it at start).</summary>
+    public static PackagedWeights? Packaged { get; set; }
+
+    /// <summary>The package that carries <see cref="Offline"/>'s weights.</summary>
+    public const string OfflinePackage = "SpinalNet.Pretrained";
+
+    static PackagedWeights OfflineSource => Packaged ?? throw new FileNotFoundException(
+        $"{Offline}'s weights come with the package {OfflinePackage}: reference it and call " +
+        "SpinalNet.Interop.CntkResNet18.Register() before loading them (the spinalnet tool does)");
 
     /// <summary>torchvision's IMAGENET1K_V1 files (torchvision/models/*.py).</summary>
     public static readonly IReadOnlyList<TorchvisionFile> Torchvision = new (string, string)[]
@@ -93,19 +109,19 @@ public static class PretrainedWeights
         if (File.Exists(imported)) return new(architecture, imported, "imported");
         if (architecture == Offline)
         {
-            try { return new(architecture, CntkResNet18.GraphFile, Package); }
+            try { return new(architecture, OfflineSource.File(), Package); }
             catch (FileNotFoundException) { return new(architecture, null, "missing"); }
         }
         string official = Path.Combine(folder, FileOf(architecture).Name);
         return File.Exists(official) ? new(architecture, official, "torchvision") : new(architecture, null, "missing");
     }
 
-    static readonly string Package = $"NuGet package {CntkResNet18.Package}";
+    static string Package => $"NuGet package {Packaged?.Package ?? OfflinePackage}";
 
     static TorchvisionFile FileOf(string architecture) =>
         Torchvision.FirstOrDefault(f => f.Architecture == architecture)
         ?? throw new ArgumentException(architecture == Offline
-            ? $"{Offline}'s weights come with the NuGet package {CntkResNet18.Package}; there is nothing to download"
+            ? $"{Offline}'s weights come with the NuGet package {Packaged?.Package ?? OfflinePackage}; there is nothing to download"
             : $"no ImageNet weights for '{architecture}' (architectures: {string.Join(", ", Architectures)})", "model");
 
     /// <summary>The ImageNet architecture of a network, or a one-line error for one trained from scratch.</summary>
@@ -120,7 +136,7 @@ public static class PretrainedWeights
         folder ??= DefaultFolder;
         var status = Status(architecture, folder);
         if (status.File is not null) return status;
-        if (architecture == Offline) _ = CntkResNet18.GraphFile;  // its error names the package
+        if (architecture == Offline) _ = OfflineSource.File();  // its error names the package
         throw new FileNotFoundException($"--pretrained: no ImageNet weights for {architecture} in {folder} (looked for " +
             $"{ImportedName(architecture)} and {FileOf(architecture).Name}); get them with `spinalnet weights download " +
             $"{architecture}` or `spinalnet weights import FILE --model {architecture}`",
@@ -132,7 +148,7 @@ public static class PretrainedWeights
     public static void Load(ClassifierNetwork network, ModelSpec spec, string? folder = null)
     {
         var (_, path, source) = Locate(spec, folder);
-        var tensors = source == Package ? CntkResNet18.ImageNetWeights() : WeightsFile.Read(path!);
+        var tensors = source == Package ? OfflineSource.Read() : WeightsFile.Read(path!);
         try
         {
             LoadBackbone(network, spec, tensors, path!);

@@ -3,7 +3,8 @@
 // (broadcast). One process alone is the group of one, whose collectives do nothing, so the loop reads the same either
 // way. Which group this process belongs to is read from the launcher's environment: MPICH's Hydra sets PMI_RANK and
 // PMI_SIZE, Open MPI sets OMPI_COMM_WORLD_RANK and OMPI_COMM_WORLD_SIZE; without them, or with a size of 1, the process
-// trains alone and never loads an MPI library.
+// trains alone and never loads an MPI library. The transport that connects a launched process to its group lives in the
+// optional package SpinalNet.Distributed (MPI), which registers itself here (Connect), so the core references no MPI.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,7 +71,21 @@ public sealed record ReplicaFailure(IReplicaGroup Group, int Epoch, long Step, i
 public static class ReplicaGroup
 {
     static readonly Lazy<IReplicaGroup> world = new(() =>
-        Launched is { Size: > 1 } launch ? MpiReplicaGroup.Start(launch.Rank, launch.Size, launch.Launcher) : SingleProcess.Instance);
+        Launched is not { Size: > 1 } launch ? SingleProcess.Instance
+        : Connect is { } connect ? connect(launch.Rank, launch.Size, launch.Launcher)
+        : throw new InvalidOperationException($"launched by {launch.Launcher} as rank {launch.Rank} of {launch.Size}, " +
+            "but no replica group transport is registered: reference the package SpinalNet.Distributed and call " +
+            "SpinalNet.Training.MpiReplicaGroup.Register() first (the spinalnet tool does)"));
+
+    /// <summary>Joins a launched process (rank, size, launcher) to its group: set by the package that carries the
+    /// transport (SpinalNet.Distributed's MpiReplicaGroup.Register), before <see cref="World"/> is first read.</summary>
+    public static Func<int, int, string, IReplicaGroup>? Connect { get; set; }
+
+    /// <summary>Every replica stopped with an error together (<see cref="StopTogether"/>): a transport ends its session
+    /// cleanly on the way out, as after a success, instead of leaving the launcher to end the others.</summary>
+    public static bool StoppedTogether => stoppedTogether;
+
+    static volatile bool stoppedTogether;
 
     /// <summary>The group this process was launched in (MPI is started on first use, and only under a launcher with
     /// more than one process).</summary>
@@ -134,7 +149,7 @@ public static class ReplicaGroup
     {
         using var here = torch.zeros(1);
         group.AllReduceSum(here);
-        MpiReplicaGroup.FinalizeOnError = true;
+        stoppedTogether = true;
     }
 
     /// <summary>Fails on every replica when the network's weights and buffers are not bit-identical to rank 0's.</summary>

@@ -40,7 +40,7 @@ public static class ContactSheet
             int x = pad + i % columns * (cell + pad), y = pad + i / columns * (cell + captionHeight + pad);
             double scale = (double)cell / Math.Max(image.Height, image.Width);
             int w = Math.Max(1, (int)(image.Width * scale)), h = Math.Max(1, (int)(image.Height * scale));
-            using var bitmap = ImageCodec.ToBitmap(image);
+            using var bitmap = ToBitmap(image);
             using var tile = SKImage.FromBitmap(bitmap);
             // Nearest-neighbour: each pixel of a small image stays a crisp square.
             canvas.DrawImage(tile, new SKRect(x + (cell - w) / 2f, y + (cell - h) / 2f,
@@ -51,5 +51,23 @@ public static class ContactSheet
         using var snapshot = surface.Snapshot();
         using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
+    }
+
+    /// <summary>An RGBA bitmap of the image (gray repeated into R, G and B).</summary>
+    static SKBitmap ToBitmap(Image image)
+    {
+        var rgb = image.WithChannels(3);
+        var bytes = rgb.ToBytes();
+        var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var rgba = new byte[4 * rgb.Plane];
+        for (int i = 0; i < rgb.Plane; i++)
+        {
+            rgba[4 * i] = bytes[i];
+            rgba[4 * i + 1] = bytes[rgb.Plane + i];
+            rgba[4 * i + 2] = bytes[2 * rgb.Plane + i];
+            rgba[4 * i + 3] = 255;
+        }
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        return bitmap;
     }
 }

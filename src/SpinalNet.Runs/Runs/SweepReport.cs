@@ -16,7 +16,8 @@ public static class SweepReport
     public static void Write(string folder, SweepPlan plan, IReadOnlyList<SweepPoint> points)
     {
         if (points.Count == 0) return;
-        Charts.Pareto(Path.Combine(folder, ChartFile), $"{plan.Config.Model}: accuracy against head cost", points);
+        Charts.Pareto(Path.Combine(folder, ChartFile), $"{plan.Config.Model}: accuracy against head cost",
+            points.Select(p => (p.Head, p.HeadMultiplications, p.Accuracy.Mean, p.Accuracy.Sd, p.OnMultiplicationFront)).ToList());
         AtomicFile.WriteText(Path.Combine(folder, ReportFile), Markdown(plan, points));
     }
 

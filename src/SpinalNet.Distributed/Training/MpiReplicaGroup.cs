@@ -21,9 +21,9 @@ public sealed class MpiReplicaGroup : IReplicaGroup
     public int Rank { get; }
     public int Size { get; }
 
-    /// <summary>Every rank stopped with an error together (ReplicaGroup.StopTogether): each finalises MPI on its way out,
-    /// as after a success, instead of leaving the launcher to end the others.</summary>
-    internal static volatile bool FinalizeOnError;
+    /// <summary>Makes <see cref="ReplicaGroup.World"/> join a process that mpiexec launched to its group over MPI (the
+    /// spinalnet tool calls it at start; a program of its own calls it once before training).</summary>
+    public static void Register() => ReplicaGroup.Connect ??= Start;
 
     MpiReplicaGroup(int rank, int size) => (Rank, Size) = (rank, size);
 
@@ -44,7 +44,7 @@ public sealed class MpiReplicaGroup : IReplicaGroup
         Check(MPI.Unsafe.MPI_Init(ref argc, ref argv), "start");
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            if (Environment.ExitCode == 0 || FinalizeOnError) MPI.Unsafe.MPI_Finalize();
+            if (Environment.ExitCode == 0 || ReplicaGroup.StoppedTogether) MPI.Unsafe.MPI_Finalize();
         };
         MPI.Unsafe.MPI_Comm_rank(MPI.Unsafe.MPI_COMM_WORLD, out int mpiRank);
         MPI.Unsafe.MPI_Comm_size(MPI.Unsafe.MPI_COMM_WORLD, out int mpiSize);

@@ -86,10 +86,11 @@ public static class Charts
 
     /// <summary>A sweep's points: accuracy (mean ± sd over seeds) against head multiplications on a log scale, the
     /// conventional head as a distinct marker, the Pareto front drawn through its points.</summary>
-    public static void Pareto(string path, string title, IReadOnlyList<SweepPoint> points)
+    public static void Pareto(string path, string title,
+        IReadOnlyList<(string Head, long HeadMultiplications, double Mean, double Sd, bool OnMultiplicationFront)> points)
     {
         var plot = new Plot();
-        double X(SweepPoint p) => Math.Log10(Math.Max(1, p.HeadMultiplications));
+        double X((string Head, long HeadMultiplications, double Mean, double Sd, bool OnMultiplicationFront) p) => Math.Log10(Math.Max(1, p.HeadMultiplications));
         foreach (var (group, label, shape) in new[]
                  {
                      (points.Where(p => p.Head != "fc").ToList(), "Spinal heads", MarkerShape.FilledCircle),
@@ -98,18 +99,18 @@ public static class Charts
         {
             if (group.Count == 0) continue;
             var xs = group.Select(X).ToArray();
-            var ys = group.Select(p => 100 * p.Accuracy.Mean).ToArray();
+            var ys = group.Select(p => 100 * p.Mean).ToArray();
             var markers = plot.Add.Markers(xs, ys);
             markers.LegendText = label;
             markers.MarkerShape = shape;
             markers.MarkerSize = 9;
-            var bars = plot.Add.ErrorBar(xs, ys, group.Select(p => 100 * p.Accuracy.Sd).ToArray());
+            var bars = plot.Add.ErrorBar(xs, ys, group.Select(p => 100 * p.Sd).ToArray());
             bars.Color = markers.Color;
         }
         var front = points.Where(p => p.OnMultiplicationFront).OrderBy(p => p.HeadMultiplications).ToList();
         if (front.Count > 1)
         {
-            var line = plot.Add.ScatterLine(front.Select(X).ToArray(), front.Select(p => 100 * p.Accuracy.Mean).ToArray());
+            var line = plot.Add.ScatterLine(front.Select(X).ToArray(), front.Select(p => 100 * p.Mean).ToArray());
             line.LegendText = "Pareto front";
             line.LinePattern = LinePattern.Dashed;
         }

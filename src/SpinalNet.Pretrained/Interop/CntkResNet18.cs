@@ -21,6 +21,11 @@ public static class CntkResNet18
     /// <summary>The NuGet package that carries the ONNX files.</summary>
     public const string Package = "Microsoft.ML.DnnImageFeaturizer.ResNet18", PackageVersion = "0.23.1";
 
+    /// <summary>Makes PretrainedWeights (--pretrained, `weights list`) find resnet18-cntk's weights here (the spinalnet
+    /// tool calls it at start; a program of its own calls it once before loading them).</summary>
+    public static void Register() =>
+        PretrainedWeights.Packaged ??= new PackagedWeights(Package, () => GraphFile, ImageNetWeights);
+
     /// <summary>The package's folder of models, which its build props copy beside every program that references it.</summary>
     const string ModelsFolder = "DnnImageModels";
 
