@@ -1,16 +1,18 @@
-// The library as a user gets it (README "Install"): packed into a temporary feed, restored by projects made from
-// scratch (nothing in them but their references) and by the examples (examples/), then built, tested, published and
-// run on this machine, where the package's buildTransitive targets make torch load on Debian 12 (docs/platform.md
-// §7.1). The application references SpinalNet directly; the test project only through a class library, as a program
-// gets it through another package. Offline: the feed and the machine's NuGet cache are the only package sources.
-// One pack and one build serve every test of the class.
+// The library as a user gets it (README "Install", docs/platform.md §7.6): every package packed into a temporary feed,
+// restored by projects made from scratch (nothing in them but their references) and by the examples (examples/), then
+// built, tested, published and run on this machine, where the core's buildTransitive targets make torch load on
+// Debian 12 (docs/platform.md §7.1). One consumer takes the core alone (the layer in a network of its own), one each
+// optional package alone, and a console app takes TorchSharp and its CPU backend alone, the floor the core's bin folder
+// is measured against. The test project references the core only through a class library, as a program gets it
+// through another package. Offline: the feed and the machine's NuGet cache are the only package sources. One pack and
+// one build serve every test of the class.
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace SpinalNet.Tests;
 
-/// <summary>The package in a temporary feed, and the consumer projects built against it.</summary>
+/// <summary>The packages in a temporary feed, and the consumer projects built against it.</summary>
 public sealed class PackedLibrary : IDisposable
 {
 #if DEBUG
@@ -20,6 +22,19 @@ public sealed class PackedLibrary : IDisposable
 #endif
     static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
 
+    /// <summary>The library's packages, core first (the tool, SpinalNet.Cli, is packed by build/pack-local.sh).</summary>
+    public static readonly string[] Packages = ArchitectureTests.Packages;
+
+    /// <summary>The consumer of each optional package and what its program prints when it works.</summary>
+    public static readonly Dictionary<string, string> OptionalConsumers = new()
+    {
+        ["SpinalNet.Onnx"] = "onnx: exported and ran a Spinal head, output 1x10",
+        ["SpinalNet.Pretrained"] = "pretrained: resnet18-cntk from NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18",
+        ["SpinalNet.Distributed"] = "distributed: rank 0 of 1",
+        ["SpinalNet.Charts"] = "charts: scatter.png and a contact sheet of 2 digits",
+        ["SpinalNet.Runs"] = "runs: mnist-cnn, 2 epochs",
+    };
+
     public string Root { get; } = Directory.CreateTempSubdirectory("spinalnet-package-").FullName;
     public string Feed => Path.Combine(Root, "feed");
     public string Consumers => Path.Combine(Root, "consumers");
@@ -28,17 +43,23 @@ public sealed class PackedLibrary : IDisposable
     /// never extracted into any NuGet cache before, so the consumers get this build of the library.</summary>
     public string Version { get; } = $"{PackageFacts.Version}-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
 
-    public string Package => Path.Combine(Feed, $"SpinalNet.{Version}.nupkg");
+    public string PackageOf(string id) => Path.Combine(Feed, $"{id}.{Version}.nupkg");
+    public string Package => PackageOf("SpinalNet");
     public string Symbols => Path.Combine(Feed, $"SpinalNet.{Version}.snupkg");
-    public CliResult Pack { get; }
+    public CliResult Pack { get; } = new(-1, "", "not packed");
     public CliResult Build { get; } = new(-1, "", "not built: the pack failed");
+
+    public static string ConsumerName(string package) => "Consumer." + package.Replace("SpinalNet.", "");
 
     public PackedLibrary()
     {
-        string library = Path.Combine(ArchitectureTests.RepositoryRoot, "src", "SpinalNet", "SpinalNet.csproj");
-        Pack = Dotnet(Root, "pack", library, "--no-build", "-c", Configuration, "-o", Feed,
-            $"-p:PackageVersion={Version}");
-        if (Pack.ExitCode != 0) return;
+        foreach (var package in Packages)
+        {
+            string project = Path.Combine(ArchitectureTests.RepositoryRoot, "src", package, package + ".csproj");
+            Pack = Dotnet(Root, "pack", project, "--no-build", "-c", Configuration, "-o", Feed,
+                $"-p:PackageVersion={Version}");
+            if (Pack.ExitCode != 0) return;
+        }
 
         Directory.CreateDirectory(Consumers);
         File.WriteAllText(Path.Combine(Consumers, "nuget.config"), $"""
@@ -49,8 +70,15 @@ public sealed class PackedLibrary : IDisposable
             """);
         var spinalNet = ("SpinalNet", Version);
         var backend = ("libtorch-cpu-linux-x64", PackageFacts.Property("LibTorchCpuVersion"));
+        var torchSharp = ("TorchSharp", PackageFacts.CoreVersionOf("TorchSharp"));
         WriteProject("Consumer.Steps", "", TrainStep, [spinalNet]);
         WriteProject("Consumer", "<OutputType>Exe</OutputType>", TrainStep + ConsumerProgram, [spinalNet, backend]);
+        WriteProject("TorchSharpAlone", "<OutputType>Exe</OutputType>", TorchSharpAloneProgram, [torchSharp, backend]);
+        // Only the ONNX consumer runs torch (it exports a network); the others use no tensor, so they build without a
+        // backend and their bin folders stay small.
+        foreach (var (package, _) in OptionalConsumers)
+            WriteProject(ConsumerName(package), "<OutputType>Exe</OutputType>", OptionalPrograms[package],
+                package is "SpinalNet.Onnx" or "SpinalNet.Runs" ? [(package, Version), backend] : [(package, Version)]);
         // The test packages of this test project, so that the machine's cache has them.
         var testPackages = new[] { "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio" }
             .Select(id => (id, PackageFacts.TestProjectVersionOf(id)));
@@ -68,15 +96,16 @@ public sealed class PackedLibrary : IDisposable
             }
         }
         string[] projects = ["Consumer.Steps/Consumer.Steps.csproj", "Consumer/Consumer.csproj",
-            "Consumer.Tests/Consumer.Tests.csproj",
+            "Consumer.Tests/Consumer.Tests.csproj", "TorchSharpAlone/TorchSharpAlone.csproj",
+            .. OptionalConsumers.Keys.Select(p => $"{ConsumerName(p)}/{ConsumerName(p)}.csproj"),
             .. PackageFacts.Examples.Select(e => $"{e}/{e}.csproj")];
         File.WriteAllText(Path.Combine(Consumers, "consumers.slnx"),
             $"<Solution>{string.Concat(projects.Select(p => $"<Project Path=\"{p}\" />"))}</Solution>");
         Build = Dotnet(Consumers, "build", "consumers.slnx");
     }
 
-    /// <summary>`dotnet ...` with a cache of the consumers' own (SpinalNet is extracted there), no build servers left
-    /// behind, and no package audit (it would need the registry).</summary>
+    /// <summary>`dotnet ...` with a cache of the consumers' own (the packages are extracted there), no build servers
+    /// left behind, and no package audit (it would need the registry).</summary>
     public CliResult Dotnet(string workingDirectory, params string[] args) =>
         CliRunner.Dotnet(workingDirectory, Patience, new Dictionary<string, string?>
         {
@@ -90,6 +119,10 @@ public sealed class PackedLibrary : IDisposable
         }, args);
 
     public string Output(string project) => Path.Combine(Consumers, project, "bin", "Debug", "net10.0");
+
+    /// <summary>Bytes of every file under <paramref name="folder"/>.</summary>
+    public static long SizeOf(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     void WriteProject(string name, string property, string code, (string Id, string Version)[] packages,
         string? project = null)
@@ -151,6 +184,58 @@ public sealed class PackedLibrary : IDisposable
         }
         """;
 
+    const string TorchSharpAloneProgram = """
+        Console.WriteLine($"torch: {TorchSharp.torch.ones(2, 3).sum().item<float>()}");
+        """;
+
+    // A tiny program per optional package, each using what the package adds (and the core it brings).
+    static readonly Dictionary<string, string> OptionalPrograms = new()
+    {
+        ["SpinalNet.Onnx"] = """
+            using SpinalNet.Interop;
+            using SpinalNet.Layers;
+
+            var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, LayerWidth: 16, Layers: 4, Outputs: 10));
+            head.eval();
+            OnnxExport.Write(head, [784], "head.onnx");
+            using var session = OnnxSession.Open("head.onnx");
+            var (values, shape) = session.Run(new float[784], [1, 784]);
+            Console.WriteLine($"onnx: exported and ran a Spinal head, output {string.Join("x", shape)}");
+            """,
+        ["SpinalNet.Pretrained"] = """
+            using SpinalNet.Interop;
+
+            CntkResNet18.Register();
+            var status = PretrainedWeights.List().Single(s => s.Architecture == PretrainedWeights.Offline);
+            if (!status.File!.StartsWith(AppContext.BaseDirectory)) throw new Exception($"not beside the app: {status.File}");
+            Console.WriteLine($"pretrained: {status.Architecture} from {status.Source}");
+            """,
+        ["SpinalNet.Distributed"] = """
+            using SpinalNet.Training;
+
+            MpiReplicaGroup.Register();
+            var group = ReplicaGroup.World;
+            Console.WriteLine($"distributed: rank {group.Rank} of {group.Size}");
+            """,
+        ["SpinalNet.Charts"] = """
+            using SpinalNet.Augmentation;
+            using SpinalNet.Data;
+            using SpinalNet.Runs;
+
+            Charts.Scatter("scatter.png", "predictions", [1, 2, 3], [1.1, 1.9, 3.2]);
+            var digits = MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Test);
+            var sheet = ContactSheet.Render([(digits.ReadImage(0), "a"), (digits.ReadImage(1), "b")]);
+            if (!File.Exists("scatter.png") || sheet.Length < 100) throw new Exception("no pictures");
+            Console.WriteLine("charts: scatter.png and a contact sheet of 2 digits");
+            """,
+        ["SpinalNet.Runs"] = """
+            using SpinalNet.Runs;
+
+            var config = Configuration.Resolve(ConfigLayer.Of("example", [("model", "mnist-cnn"), ("settings.epochs", 2)]));
+            Console.WriteLine($"runs: {config.Model}, {config.Settings.Epochs} epochs");
+            """,
+    };
+
     const string ConsumerTest = """
 
         public class StepTests
@@ -180,7 +265,17 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         Assert.True(packed.Build.ExitCode == 0, "dotnet build of the consumers: " + Describe(packed.Build));
     }
 
-    CliResult RunProgram(string folder, string dll) => packed.Dotnet(packed.Consumers, Path.Combine(folder, dll));
+    CliResult RunProgram(string folder, string dll) => packed.Dotnet(folder, Path.Combine(folder, dll));
+
+    static XElement Metadata(ZipArchive zip)
+    {
+        using var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open();
+        return XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    static Dictionary<string, string> Dependencies(XElement metadata) =>
+        metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => (string)e.Attribute("id")!, e => (string)e.Attribute("version")!);
 
     [Fact]
     public void Package_holds_readme_docs_licence_targets_and_sample_and_no_libtorch()
@@ -194,7 +289,6 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
                      "data/mnist-sample/train-images-idx3-ubyte.gz", "data/mnist-sample/t10k-labels-idx1-ubyte.gz",
                      "data/mnist-sample/README.md" })
             Assert.Contains(expected, entries);
-        // The offline ResNet-18 reaches consumers through its own package's props, not as content of this one.
         Assert.DoesNotContain(entries, e => e.EndsWith(".onnx"));
 
         using (var docs = new StreamReader(zip.GetEntry("lib/net10.0/SpinalNet.xml")!.Open()))
@@ -203,12 +297,10 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
             var undocumented = typeof(SpinalNet.Layers.SpinalLayer).Assembly.GetExportedTypes()
                 .Select(t => "T:" + t.FullName!.Replace('+', '.')).Except(members).ToList();
             Assert.Empty(undocumented);   // every public type has a summary
-            Assert.True(members.Count > 550, $"only {members.Count} documented members");
+            Assert.True(members.Count > 450, $"only {members.Count} documented members");
         }
 
-        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec"));
-        using var nuspecStream = nuspecEntry.Open();
-        var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        var metadata = Metadata(zip);
         string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
         Assert.Equal("SpinalNet", Field("id"));
         Assert.Equal(packed.Version, Field("version"));
@@ -219,17 +311,47 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         Assert.Contains("Spinal layer", Field("description"));
         var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
         Assert.StartsWith("https://", (string)repository.Attribute("url")!);
-        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
-            .Select(e => (string)e.Attribute("id")!).ToHashSet();
-        Assert.Superset(
-            new HashSet<string> { "TorchSharp", "TorchVision", "TorchSharp.PyBridge", "ScottPlot", "SkiaSharp",
-                "Microsoft.ML.DnnImageFeaturizer.ResNet18" },
-            dependencies);
+        // The core takes TorchSharp with no backend and managed packages only: no ONNX Runtime, charts, SkiaSharp, MPI,
+        // pretrained files or console UI (docs/platform.md §7.6).
+        var dependencies = Dependencies(metadata).Keys.ToHashSet();
+        Assert.Superset(new HashSet<string> { "TorchSharp", "TorchSharp.PyBridge", "System.Numerics.Tensors",
+            "StbImageSharp", "StbImageWriteSharp" }, dependencies);
+        foreach (var heavy in new[] { "Microsoft.ML.OnnxRuntime", "ScottPlot", "SkiaSharp", "MPI.NET",
+                     "Microsoft.ML.DnnImageFeaturizer.ResNet18", "Spectre.Console", "OnnxSharp", "TorchVision" })
+            Assert.DoesNotContain(dependencies, d => d.StartsWith(heavy, StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(dependencies, d => d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase)
                                                  || d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase));
 
         using var symbols = ZipFile.OpenRead(packed.Symbols);
         Assert.Contains("lib/net10.0/SpinalNet.pdb", symbols.Entries.Select(e => e.FullName));
+    }
+
+    [Fact]
+    public void Every_optional_package_has_readme_docs_licence_and_the_core_at_its_own_version()
+    {
+        Assert.True(packed.Pack.ExitCode == 0, "dotnet pack: " + Describe(packed.Pack));
+        var expected = new Dictionary<string, string[]>
+        {
+            ["SpinalNet.Onnx"] = ["Microsoft.ML.OnnxRuntime", "OnnxSharp"],
+            ["SpinalNet.Pretrained"] = ["SpinalNet.Onnx", "Microsoft.ML.DnnImageFeaturizer.ResNet18"],
+            ["SpinalNet.Distributed"] = ["MPI.NET"],
+            ["SpinalNet.Charts"] = ["ScottPlot", "SkiaSharp"],
+            ["SpinalNet.Runs"] = ["SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts"],
+        };
+        foreach (var (package, dependsOn) in expected)
+        {
+            using var zip = ZipFile.OpenRead(packed.PackageOf(package));
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+            foreach (var file in new[] { "README.md", "LICENSE", $"lib/net10.0/{package}.dll", $"lib/net10.0/{package}.xml" })
+                Assert.True(entries.Contains(file), $"{package} lacks {file}");
+            Assert.DoesNotContain(entries, e => e.EndsWith(".onnx"));   // the ResNet-18 files come through their package
+            var metadata = Metadata(zip);
+            Assert.Equal(packed.Version, metadata.Elements().Single(e => e.Name.LocalName == "version").Value);
+            var dependencies = Dependencies(metadata);
+            Assert.True(dependencies.TryGetValue("SpinalNet", out var core), $"{package} does not depend on the core");
+            Assert.Equal(packed.Version, core);
+            foreach (var dependency in dependsOn) Assert.True(dependencies.ContainsKey(dependency), $"{package}: no {dependency}");
+        }
     }
 
     [Fact]
@@ -243,8 +365,22 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         Assert.True(double.Parse(m.Groups[2].Value) < double.Parse(m.Groups[1].Value), run.Stdout);
         string sample = Path.Combine(packed.Output("Consumer"), "data", "mnist-sample");
         Assert.True(File.Exists(Path.Combine(sample, "train-images-idx3-ubyte.gz")), "no sample beside the app");
-        Assert.True(File.Exists(Path.Combine(packed.Output("Consumer"), "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx")),
-            "no offline ResNet-18 beside the app");
+        Assert.False(Directory.Exists(Path.Combine(packed.Output("Consumer"), "DnnImageModels")),
+            "the core alone brought the offline ResNet-18");
+    }
+
+    // The floor: TorchSharp and its CPU backend alone, measured in the same build (Debug, linux-x64 backend). The core
+    // adds its managed dependencies (TorchSharp.PyBridge, Razorvine.Pickle, System.Numerics.Tensors, stb) and the
+    // embedded sample, 1.6 MB; the issue's goal is at most 25 MB more. Measured: docs/platform.md §7.6.
+    [Fact]
+    public void A_layer_only_app_is_at_most_25_MB_larger_than_TorchSharp_alone()
+    {
+        AssertBuilt();
+        long layer = PackedLibrary.SizeOf(packed.Output("Consumer")), floor = PackedLibrary.SizeOf(packed.Output("TorchSharpAlone"));
+        Assert.True(layer - floor <= 25_000_000, $"layer-only app {layer:N0} bytes, TorchSharp alone {floor:N0}");
+        var natives = Directory.GetDirectories(Path.Combine(packed.Output("Consumer"), "runtimes")).Select(Path.GetFileName)
+            .Except(Directory.GetDirectories(Path.Combine(packed.Output("TorchSharpAlone"), "runtimes")).Select(Path.GetFileName));
+        Assert.Empty(natives);   // no platform's natives beyond TorchSharp's own
     }
 
     [Fact]
@@ -257,7 +393,33 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
         var run = RunProgram(folder, "Consumer.dll");
         Assert.True(run.ExitCode == 0, Describe(run));
         Assert.Contains("fallback copy: False", run.Stdout);
-        Assert.True(File.Exists(Path.Combine(folder, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx")));
+    }
+
+    // Each optional package alone, built, run, published and its publish run: the core's buildTransitive targets reach
+    // it through the core (the sample beside it; torch loading on Debian 12 for the ONNX one, which exports a network).
+    [Theory]
+    [InlineData("SpinalNet.Onnx")]
+    [InlineData("SpinalNet.Pretrained")]
+    [InlineData("SpinalNet.Distributed")]
+    [InlineData("SpinalNet.Charts")]
+    [InlineData("SpinalNet.Runs")]
+    public void A_consumer_of_an_optional_package_alone_builds_runs_and_publishes(string package)
+    {
+        AssertBuilt();
+        string name = PackedLibrary.ConsumerName(package), said = PackedLibrary.OptionalConsumers[package];
+        var run = RunProgram(packed.Output(name), name + ".dll");
+        Assert.True(run.ExitCode == 0, Describe(run));
+        Assert.Contains(said, run.Stdout);
+        Assert.True(File.Exists(Path.Combine(packed.Output(name), "data", "mnist-sample", "t10k-images-idx3-ubyte.gz")),
+            $"{package}: the core's targets did not copy the sample");
+        Assert.Equal(package is "SpinalNet.Pretrained" or "SpinalNet.Runs",
+            File.Exists(Path.Combine(packed.Output(name), "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx")));
+        string folder = Path.Combine(packed.Root, "published-" + name);
+        var publish = packed.Dotnet(packed.Consumers, "publish", $"{name}/{name}.csproj", "-o", folder);
+        Assert.True(publish.ExitCode == 0, Describe(publish));
+        var published = RunProgram(folder, name + ".dll");
+        Assert.True(published.ExitCode == 0, Describe(published));
+        Assert.Contains(said, published.Stdout);
     }
 
     [Fact]
@@ -313,6 +475,12 @@ public class PackageFacts
 
     /// <summary>The packages' version, from its one place.</summary>
     public static string Version => Property("Version");
+
+    /// <summary>The version of a package the core references (src/SpinalNet/SpinalNet.csproj).</summary>
+    public static string CoreVersionOf(string package) =>
+        (string)XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "src", "SpinalNet", "SpinalNet.csproj"))
+            .Descendants("PackageReference").Single(r => (string?)r.Attribute("Include") == package)
+            .Attribute("Version")!;
 
     public static string TestProjectVersionOf(string package) =>
         (string)XDocument.Load(Path.Combine(ArchitectureTests.RepositoryRoot, "tests", "SpinalNet.Tests",
