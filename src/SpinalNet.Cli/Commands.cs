@@ -56,14 +56,28 @@ static class Commands
     public static Command Evaluate(RunOptions o)
     {
         var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Evaluate"));
+        var json = Opt<string?>("--json", "FILE", "Also write accuracy, top-5, macro and weighted F1, per-class " +
+            "precision/recall/F1/support, confusion, ROC-AUC and calibration error as JSON (docs/serving.md §4), and " +
+            "print the per-class table.");
         var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, a file's, or an " +
-                                              "ONNX model's).") { run, weights, onnx, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
+                                              "ONNX model's).") { run, weights, onnx, json, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var e = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r)).Evaluate(Warn);
+            var source = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r));
+            var detailed = r.GetValue(json) is not null ? source.EvaluateInDetail(Warn) : null;
+            var e = detailed?.Evaluation ?? source.Evaluate(Warn);
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
+            if (detailed is null) return;
+            var m = detailed.Metrics;
+            Print(["class", "precision", "recall", "F1", "support", "ROC-AUC"], m.PerClass.Select(c => new[] { c.Name,
+                Score(c.Precision), Score(c.Recall), Score(c.F1), c.Support.ToString(), c.RocAuc is { } a ? Score(a) : "-" }));
+            Console.WriteLine($"macro F1 {Score(m.MacroF1)}, weighted F1 {Score(m.WeightedF1)}, macro ROC-AUC " +
+                              $"{(m.MacroRocAuc is { } auc ? Score(auc) : "-")}, expected calibration error " +
+                              $"{Score(m.CalibrationError ?? 0)}");
+            detailed.WriteJson(r.GetValue(json)!);
+            Console.WriteLine($"metrics written to {r.GetValue(json)}");
         });
         return command;
     }

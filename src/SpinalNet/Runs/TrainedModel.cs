@@ -74,11 +74,12 @@ public sealed class TrainedModel : IDisposable
         }
     }
 
-    /// <summary>Top-1 and top-5 accuracy and loss on the test split of the configuration's data.</summary>
-    public Evaluation Evaluate(Action<string>? warn = null)
+    /// <summary>Top-1 and top-5 accuracy and loss on the test split of the configuration's data (with
+    /// <paramref name="keepScores"/>, each sample's probabilities too).</summary>
+    public Evaluation Evaluate(Action<string>? warn = null, bool keepScores = false)
     {
         using var test = RunData.LoadTest(Config, warn);
-        return Evaluator.Evaluate(Model, test, Config.Settings.TestBatchSize);
+        return Evaluator.Evaluate(Model, test, Config.Settings.TestBatchSize, keepScores: keepScores);
     }
 
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
