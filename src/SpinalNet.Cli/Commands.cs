@@ -230,6 +230,35 @@ static class Commands
         return command;
     }
 
+    public static Command Explain(RunOptions o)
+    {
+        var (run, weights) = (RunOption(), WeightsOption());
+        var output = Opt<string?>("--out", "DIR", "Folder for explanations.json and the pictures (default: " +
+            "RUN/explanations with --run, else explanations).", "-o");
+        var target = Opt<string?>("--class", "C", "Explain this class (name or index) instead of each image's " +
+            "predicted class.");
+        var layer = Opt<string?>("--layer", "NAME", "Grad-CAM at this block (e.g. backbone.conv2; default: the last " +
+            "block with a spatial output).");
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore,
+            Description = "PNG or JPEG files, prepared as predict prepares them." };
+        var command = new Command("explain", "Grad-CAM overlays and, for a Spinal head, each spinal layer's exact " +
+            "share of every logit (docs/serving.md §3).") { run, weights, output, target, layer, images };
+        Add(command, o.NetworkOptions);
+        command.SetAction(r =>
+        {
+            var folder = r.GetValue(output) ?? (r.GetValue(run) is { } dir ? Path.Combine(dir, "explanations") : "explanations");
+            var explained = ImageExplanations.Write(new ModelSource(r.GetValue(run), r.GetValue(weights), null,
+                o.Overrides(r)), r.GetValue(images)!, folder, r.GetValue(target), r.GetValue(layer));
+            foreach (var e in explained)
+                Console.WriteLine($"{e.Prediction.File}: {e.Prediction.Top[0].Name} {Percent(e.Prediction.Top[0].Probability)}" +
+                                  (e.Shares is { } s ? "; layer shares of " + e.ExplainedName + ": " + string.Join(" ",
+                                      s.Contributions.Select(c => c[e.ExplainedClass].ToString("F2",
+                                          System.Globalization.CultureInfo.InvariantCulture))) : ""));
+            Console.WriteLine($"explanations written to {Path.Combine(folder, ImageExplanations.JsonFile)}");
+        });
+        return command;
+    }
+
     public static Command Presets()
     {
         var command = new Command("presets", "The paper's experiments, runnable with --preset NAME.");

@@ -46,9 +46,27 @@ public static class ImageCodec
     public static Image Decode(string path, int channels)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "image not found");
-        using var codec = SKCodec.Create(path) ?? throw new DataFormatException(path,
-            "not an image this program decodes (PNG, JPEG, BMP, GIF, WebP)");
-        CheckSize(path, (codec.Info.Width, codec.Info.Height));
+        using var codec = SKCodec.Create(path);
+        return Decode(codec, path, channels, MaxPixels);
+    }
+
+    /// <summary>Decodes an image held in memory (a request's body, say), refusing one whose header declares more than
+    /// <paramref name="maxPixels"/> before any pixel is allocated; <paramref name="name"/> names it in errors.</summary>
+    public static Image Decode(byte[] bytes, int channels, string name, long maxPixels = MaxPixels)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        return Decode(codec, name, channels, maxPixels);
+    }
+
+    static Image Decode(SKCodec? codec, string name, int channels, long maxPixels)
+    {
+        if (codec is null)
+            throw new DataFormatException(name, "not an image this program decodes (PNG, JPEG, BMP, GIF, WebP)");
+        CheckSize(name, (codec.Info.Width, codec.Info.Height));
+        if ((long)codec.Info.Width * codec.Info.Height > maxPixels)
+            throw new DataFormatException(name, $"declares an image of {codec.Info.Width} x {codec.Info.Height} " +
+                                                $"pixels, beyond the limit of {maxPixels:N0} pixels");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var rgba = new byte[info.BytesSize];
         var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
@@ -62,7 +80,7 @@ public static class ImageCodec
             handle.Free();
         }
         if (result != SKCodecResult.Success)
-            throw new DataFormatException(path, $"cannot decode image ({result})");
+            throw new DataFormatException(name, $"cannot decode image ({result})");
         var image = new Image(3, info.Height, info.Width);
         int plane = image.Plane;
         for (int i = 0; i < plane; i++)

@@ -34,6 +34,10 @@ public sealed class OnnxClassifier : IDisposable
 
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
     public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto) =>
+        Predict(images.Select(ImageSource.File), top, polarity);
+
+    /// <summary>The <paramref name="top"/> most probable classes of each image (files or bytes).</summary>
+    public IReadOnlyList<Prediction> Predict(IEnumerable<ImageSource> images, int top, Polarity polarity = Polarity.Auto) =>
         TrainedModel.Predict(Card.Config, Card.ClassNames, Session.Forward, images, top, polarity);
 
     /// <summary>Top-1 and top-5 accuracy and loss on a test split: the run's data, or <paramref name="data"/>.</summary>
