@@ -259,6 +259,25 @@ static class Commands
         return command;
     }
 
+    public static Command Serve(RunOptions o)
+    {
+        var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Serve"));
+        var defaults = new SpinalNet.Serving.ServerOptions();
+        var port = Defaulted("--port", "N", "Port to listen on.", defaults.Port, "-p");
+        var host = Defaulted("--host", "ADDRESS", "Address to bind: 127.0.0.1 serves this machine only; 0.0.0.0 " +
+            "serves others (put a reverse proxy in front, docs/serving.md §6).", defaults.Host);
+        var workers = Defaulted("--workers", "N", "Requests computed at once.", defaults.Workers);
+        var queue = Defaulted("--queue-limit", "N", "Requests that may wait; more are answered 503.", defaults.QueueLimit);
+        var command = new Command("serve", "A web service and page for a trained model: POST /predict, POST /explain, " +
+            "GET /health, GET /metrics (docs/serving.md).") { run, weights, onnx, port, host, workers, queue };
+        Add(command, o.NetworkOptions);
+        command.SetAction(r => SpinalNet.Serving.SpinalServer.Run(
+            new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r)),
+            defaults with { Port = r.GetValue(port), Host = r.GetValue(host)!, Workers = r.GetValue(workers),
+                QueueLimit = r.GetValue(queue) }, Console.WriteLine));
+        return command;
+    }
+
     public static Command Presets()
     {
         var command = new Command("presets", "The paper's experiments, runnable with --preset NAME.");
