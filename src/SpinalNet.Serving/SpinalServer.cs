@@ -195,8 +195,13 @@ public static class SpinalServer
     static JsonArray Top(Prediction prediction) => new(prediction.Top.Select(c => (JsonNode)new JsonObject
         { ["class"] = c.Name, ["probability"] = c.Probability }).ToArray());
 
-    static IResult Error(HttpContext context, int status, string message) =>
-        Results.Json(new { error = message, status }, statusCode: status);
+    static IResult Error(HttpContext context, int status, string message)
+    {
+        // A body over the limit is not read to its end, so the connection cannot carry another request: say so,
+        // or a client would send its next request on a connection the server is closing.
+        if (status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
+        return Results.Json(new { error = message, status }, statusCode: status);
+    }
 
     /// <summary>The endpoint a path counts under in /metrics (unknown paths under one name).</summary>
     static string EndpointName(PathString path) => path.Value switch
