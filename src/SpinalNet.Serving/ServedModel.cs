@@ -1,4 +1,4 @@
-// The model a server answers with (docs/serving.md §2): a trained run's network (predict and explain) or an ONNX
+// The model a server answers with (docs/serving.md §15.5): a trained run's network (predict and explain) or an ONNX
 // export (predict only), opened once and kept. Answers come from the same library calls as `spinalnet predict` and
 // `explain` (Runs/InputPreparation: decoding, inversion rule, resizing, preprocessing), so they are the same.
 using SpinalNet.Layers;
@@ -12,6 +12,9 @@ public sealed class ServedModel : IDisposable
 {
     readonly TrainedModel? trained;
     readonly OnnxClassifier? onnx;
+    // A TorchSharp network computes one request at a time: Grad-CAM hooks its modules for the length of a call, and
+    // evaluation mode is the module's state. ONNX Runtime's sessions take concurrent calls.
+    readonly Lock network = new();
 
     ServedModel(TrainedModel? trained, OnnxClassifier? onnx, string description) =>
         (this.trained, this.onnx, Description) = (trained, onnx, description);
@@ -42,13 +45,18 @@ public sealed class ServedModel : IDisposable
     }
 
     /// <summary>The <paramref name="top"/> most probable classes of one image, as `spinalnet predict` answers.</summary>
-    public Prediction Predict(ImageSource image, int top) =>
-        trained is not null ? trained.Predict([image], top)[0] : onnx!.Predict([image], top)[0];
+    public Prediction Predict(ImageSource image, int top)
+    {
+        if (trained is null) return onnx!.Predict([image], top)[0];
+        lock (network) return trained.Predict([image], top)[0];
+    }
 
     /// <summary>The explanation of one image, as `spinalnet explain` makes it.</summary>
-    public ImageExplanation Explain(ImageSource image, int top) =>
-        ImageExplanations.Explain(trained ?? throw new InvalidOperationException("an ONNX model has no explanation"),
-            image, top);
+    public ImageExplanation Explain(ImageSource image, int top)
+    {
+        if (trained is null) throw new InvalidOperationException("an ONNX model has no explanation");
+        lock (network) return ImageExplanations.Explain(trained, image, top);
+    }
 
     public void Dispose()
     {

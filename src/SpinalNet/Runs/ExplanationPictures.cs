@@ -1,4 +1,4 @@
-// The pictures of an explanation (docs/serving.md §3): the input with its Grad-CAM map as a colour heat map over it and
+// The pictures of an explanation (docs/serving.md §15.4): the input with its Grad-CAM map as a colour heat map over it and
 // the class and probability written on it (SkiaSharp), and a small bar chart of each spinal layer's share of the
 // explained class's logit, with the bias (ScottPlot). Both are returned as PNG bytes, for files and for the server.
 using ScottPlot;
