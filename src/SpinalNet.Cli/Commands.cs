@@ -263,7 +263,7 @@ static class Commands
     {
         var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Serve"));
         var defaults = new SpinalNet.Serving.ServerOptions();
-        var port = Defaulted("--port", "N", "Port to listen on.", defaults.Port, "-p");
+        var port = Defaulted("--port", "N", "Port to listen on.", defaults.Port);
         var host = Defaulted("--host", "ADDRESS", "Address to bind: 127.0.0.1 serves this machine only; 0.0.0.0 " +
             "serves others (put a reverse proxy in front, docs/serving.md §15.7).", defaults.Host);
         var workers = Defaulted("--workers", "N", "Requests computed at once.", defaults.Workers);
