@@ -42,6 +42,10 @@ public sealed record ImageExplanation(Prediction Prediction, int ExplainedClass,
         ["contributions"] = Shares is null ? null : new JsonArray(Shares.Contributions.Select(c => (JsonNode)Numbers(c)).ToArray()),
         ["bias"] = Shares is null ? null : Numbers(Shares.Bias),
         ["grad_cam_layer"] = Map?.Layer,
+        // The map at the block's resolution before scaling: an all-zero map means no positive evidence there.
+        ["grad_cam_coarse"] = Map is null ? null : new JsonArray(Enumerable.Range(0, Map.CoarseHeight).Select(y =>
+            (JsonNode)Numbers(Map.Coarse[(y * Map.CoarseWidth)..((y + 1) * Map.CoarseWidth)]
+                .Select(v => (double)v).ToArray())).ToArray()),
         ["overlay"] = overlayFile,
         ["shares_chart"] = sharesFile,
     };
