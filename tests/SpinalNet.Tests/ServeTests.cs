@@ -172,6 +172,43 @@ public sealed class ServeTests(ServeFixture server) : IClassFixture<ServeFixture
     }
 
     [Fact]
+    public void Spinalnet_serve_binds_loopback_says_so_answers_and_stops_gracefully_on_sigterm()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        string? answer = null;
+        var result = CliRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), "serve",
+            "--model", "mnist-cnn", "--head", "spinal", "--weights", ServeFixture.WeightsPath(), "--port", port.ToString()],
+            during: process =>
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+                var deadline = DateTime.UtcNow.AddSeconds(90);
+                while (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    try
+                    {
+                        using var response = http.PostAsync("/predict?top=1", Png(File.ReadAllBytes(server.Digits[0])))
+                            .GetAwaiter().GetResult();
+                        answer = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                        break;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Thread.Sleep(200);  // not listening yet
+                    }
+                }
+                System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+            });
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains($"http://127.0.0.1:{port} (this machine only", result.Stdout);
+        Assert.Contains("stopped", result.Stdout);
+        var expected = server.Source.Predict([server.Digits[0]], 1)[0].Top[0].Name;
+        Assert.Contains($"\"class\":\"{expected}\"", answer);
+    }
+
+    [Fact]
     public async Task The_page_is_self_contained_and_health_says_what_is_served()
     {
         var page = await client.GetStringAsync("/");
