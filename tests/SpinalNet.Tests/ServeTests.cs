@@ -39,7 +39,7 @@ public sealed class ServeTests(ServeFixture server) : IClassFixture<ServeFixture
             var (status, body) = await Post("/predict?top=3", Png(File.ReadAllBytes(file)));
             Assert.Equal(HttpStatusCode.OK, status);
             var answered = body.GetProperty("predictions").EnumerateArray()
-                .Select(p => (p.GetProperty("class").GetString(), p.GetProperty("probability").GetDouble())).ToArray();
+                .Select(p => (p.GetProperty("class").GetString()!, p.GetProperty("probability").GetDouble())).ToArray();
             Assert.Equal(prediction.Top.Select(c => (c.Name, c.Probability)), answered);
             Assert.Equal(prediction.Inverted, body.GetProperty("inverted").GetBoolean());
         }

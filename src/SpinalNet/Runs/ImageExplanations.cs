@@ -11,11 +11,11 @@ using TorchSharp;
 
 namespace SpinalNet.Runs;
 
-/// <summary>One image's explanation: its prediction, the class explained, the logits (the head's output), the Spinal
-/// shares (null for another head), the Grad-CAM map (null for a backbone with no spatial block) and the image as the
-/// network saw it (before normalisation), for the overlay.</summary>
-public sealed record ImageExplanation(Prediction Prediction, int ExplainedClass, string ExplainedName, double[] Logits,
-    SpinalShares? Shares, GradCamMap? Map, Image Resized)
+/// <summary>One image's explanation: its prediction, the class explained and its probability, the logits (the head's
+/// output), the Spinal shares (null for another head), the Grad-CAM map (null for a backbone with no spatial block) and
+/// the image as the network saw it (before normalisation), for the overlay.</summary>
+public sealed record ImageExplanation(Prediction Prediction, int ExplainedClass, string ExplainedName,
+    double Probability, double[] Logits, SpinalShares? Shares, GradCamMap? Map, Image Resized)
 {
     /// <summary>The overlay PNG: the map over the image, with the class and its probability.</summary>
     public byte[]? OverlayPng() => Map is null
@@ -24,9 +24,6 @@ public sealed record ImageExplanation(Prediction Prediction, int ExplainedClass,
 
     /// <summary>The bar chart PNG of the explained class's shares.</summary>
     public byte[]? SharesPng() => Shares is null ? null : ExplanationPictures.SharesChart(Shares, ExplainedClass, ExplainedName);
-
-    /// <summary>The explained class's probability.</summary>
-    public double Probability { get; init; }
 
     /// <summary>The entry of explanations.json (docs/serving.md §15.4), with the pictures' file names where written.</summary>
     public JsonObject ToJson(string? overlayFile = null, string? sharesFile = null) => new()
@@ -87,8 +84,8 @@ public static class ImageExplanations
         var map = layer is not null || GradCam.SpatialLayers(network, prepared.Input).Count > 0
             ? GradCam.Compute(network, prepared.Input, target, layer)
             : null;
-        return new ImageExplanation(prediction, target, Name(model.ClassNames, target),
-            shares?.Logits ?? logits, shares, map, prepared.Resized) { Probability = probabilities[target] };
+        return new ImageExplanation(prediction, target, Name(model.ClassNames, target), probabilities[target],
+            shares?.Logits ?? logits, shares, map, prepared.Resized);
     }
 
     /// <summary>Explains each image and writes DIR/explanations.json, DIR/NAME.gradcam.png and DIR/NAME.shares.png
