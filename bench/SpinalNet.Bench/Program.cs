@@ -6,6 +6,7 @@
 // Epochs: each invocation is a whole training epoch, long enough to time on its own (monitoring strategy).
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
 // `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
+// `serve-speed [MODEL...]`: spinalnet serve --onnx over HTTP against predict --onnx in process (ServeSpeed.cs).
 // `memory [EPOCHS] [THREADS]` reads the resident memory after every epoch of a training run (MemoryGrowth.cs).
 // `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
 // bench/transfer-demo.sh).
@@ -33,6 +34,12 @@ if (args is ["onnx-fidelity"] or ["onnx-speed"])
 {
     if (args[0] == "onnx-fidelity") SpinalNet.Bench.OnnxFidelity.Run();
     else SpinalNet.Bench.OnnxSpeed.Run();
+    return;
+}
+
+if (args is ["serve-speed", .. var serveModels])
+{
+    SpinalNet.Bench.ServeSpeed.Run(serveModels);
     return;
 }
 

@@ -56,14 +56,28 @@ static class Commands
     public static Command Evaluate(RunOptions o)
     {
         var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Evaluate"));
+        var json = Opt<string?>("--json", "FILE", "Also write accuracy, top-5, macro and weighted F1, per-class " +
+            "precision/recall/F1/support, confusion, ROC-AUC and calibration error as JSON (docs/serving.md §15.1), and " +
+            "print the per-class table.");
         var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, a file's, or an " +
-                                              "ONNX model's).") { run, weights, onnx, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
+                                              "ONNX model's).") { run, weights, onnx, json, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var e = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r)).Evaluate(Warn);
+            var source = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r));
+            var detailed = r.GetValue(json) is not null ? source.EvaluateInDetail(Warn) : null;
+            var e = detailed?.Evaluation ?? source.Evaluate(Warn);
             Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
                               $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
+            if (detailed is null) return;
+            var m = detailed.Metrics;
+            Print(["class", "precision", "recall", "F1", "support", "ROC-AUC"], m.PerClass.Select(c => new[] { c.Name,
+                Score(c.Precision), Score(c.Recall), Score(c.F1), c.Support.ToString(), c.RocAuc is { } a ? Score(a) : "-" }));
+            Console.WriteLine($"macro F1 {Score(m.MacroF1)}, weighted F1 {Score(m.WeightedF1)}, macro ROC-AUC " +
+                              $"{(m.MacroRocAuc is { } auc ? Score(auc) : "-")}, expected calibration error " +
+                              $"{Score(m.CalibrationError ?? 0)}");
+            detailed.WriteJson(r.GetValue(json)!);
+            Console.WriteLine($"metrics written to {r.GetValue(json)}");
         });
         return command;
     }
@@ -213,6 +227,54 @@ static class Commands
                 Console.WriteLine($"{p.File}: " + string.Join(", ", p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
             }
         });
+        return command;
+    }
+
+    public static Command Explain(RunOptions o)
+    {
+        var (run, weights) = (RunOption(), WeightsOption());
+        var output = Opt<string?>("--out", "DIR", "Folder for explanations.json and the pictures (default: " +
+            "RUN/explanations with --run, else explanations).", "-o");
+        var target = Opt<string?>("--class", "C", "Explain this class (name or index) instead of each image's " +
+            "predicted class.");
+        var layer = Opt<string?>("--layer", "NAME", "Grad-CAM at this block (e.g. backbone.conv2; default: the last " +
+            "block with a spatial output).");
+        var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore,
+            Description = "PNG or JPEG files, prepared as predict prepares them." };
+        var command = new Command("explain", "Grad-CAM overlays and, for a Spinal head, each spinal layer's exact " +
+            "share of every logit (docs/serving.md §15.4).") { run, weights, output, target, layer, images };
+        Add(command, o.NetworkOptions);
+        command.SetAction(r =>
+        {
+            var folder = r.GetValue(output) ?? (r.GetValue(run) is { } dir ? Path.Combine(dir, "explanations") : "explanations");
+            var explained = ImageExplanations.Write(new ModelSource(r.GetValue(run), r.GetValue(weights), null,
+                o.Overrides(r)), r.GetValue(images)!, folder, r.GetValue(target), r.GetValue(layer));
+            foreach (var e in explained)
+                Console.WriteLine($"{e.Prediction.File}: {e.Prediction.Top[0].Name} {Percent(e.Prediction.Top[0].Probability)}" +
+                                  (e.Shares is { } s ? "; layer shares of " + e.ExplainedName + ": " + string.Join(" ",
+                                      s.Contributions.Select(c => c[e.ExplainedClass].ToString("F2",
+                                          System.Globalization.CultureInfo.InvariantCulture))) : ""));
+            Console.WriteLine($"explanations written to {Path.Combine(folder, ImageExplanations.JsonFile)}");
+        });
+        return command;
+    }
+
+    public static Command Serve(RunOptions o)
+    {
+        var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Serve"));
+        var defaults = new SpinalNet.Serving.ServerOptions();
+        var port = Defaulted("--port", "N", "Port to listen on.", defaults.Port);
+        var host = Defaulted("--host", "ADDRESS", "Address to bind: 127.0.0.1 serves this machine only; 0.0.0.0 " +
+            "serves others (put a reverse proxy in front, docs/serving.md §15.7).", defaults.Host);
+        var workers = Defaulted("--workers", "N", "Requests computed at once.", defaults.Workers);
+        var queue = Defaulted("--queue-limit", "N", "Requests that may wait; more are answered 503.", defaults.QueueLimit);
+        var command = new Command("serve", "A web service and page for a trained model: POST /predict, POST /explain, " +
+            "GET /health, GET /metrics (docs/serving.md).") { run, weights, onnx, port, host, workers, queue };
+        Add(command, o.NetworkOptions);
+        command.SetAction(r => SpinalNet.Serving.SpinalServer.Run(
+            new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r)),
+            defaults with { Port = r.GetValue(port), Host = r.GetValue(host)!, Workers = r.GetValue(workers),
+                QueueLimit = r.GetValue(queue) }, Console.WriteLine));
         return command;
     }
 

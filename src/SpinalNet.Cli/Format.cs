@@ -13,6 +13,9 @@ static class Format
 
     public static string Fixed(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
+    /// <summary>A fraction or score to four decimals (precision, recall, F1, ROC-AUC).</summary>
+    public static string Score(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>A table on the console (cells are text, never markup).</summary>

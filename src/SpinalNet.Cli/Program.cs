@@ -24,7 +24,7 @@ var root = new Command("spinalnet",
     help, new VersionOption(),
     Commands.Train(options), Commands.Evaluate(options), Commands.Compare(options), Commands.Sweep(options),
     Commands.Summary(options), Commands.Bench(options), Commands.Models(), Commands.Presets(), Commands.Predict(options),
-    Commands.Export(), DataCommands.Data(), WeightsCommands.Create(), RegressCommand.Create(),
+    Commands.Explain(options), Commands.Serve(options),    Commands.Export(), DataCommands.Data(), WeightsCommands.Create(), RegressCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -16,7 +16,7 @@ public class ArchitectureTests
     {
         ["Layers"] = 0, ["Data"] = 0,
         ["Models"] = 1, ["Augmentation"] = 1, ["Cost"] = 1,
-        ["Training"] = 2, ["Regression"] = 2, ["Interop"] = 2,
+        ["Training"] = 2, ["Regression"] = 2, ["Interop"] = 2, ["Explanation"] = 2,
         ["Runs"] = 3,
     };
 

@@ -65,6 +65,27 @@ public sealed class CliTests : IDisposable
         Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
         Assert.Contains($"({Math.Round(accuracy * 500)}/500)", evaluate.Stdout);
 
+        // evaluate --json: the metrics agree with the confusion matrix they come with (docs/serving.md §15.1).
+        var metricsFile = Path.Combine(folder, "metrics-detail.json");
+        var detailed = CliRunner.Run("evaluate", "--run", run, "--data", data, "--json", metricsFile);
+        Assert.True(detailed.ExitCode == 0, detailed.Stderr);
+        Assert.Contains("macro F1", detailed.Stdout);
+        using (var metrics = JsonDocument.Parse(File.ReadAllText(metricsFile)))
+        {
+            var root = metrics.RootElement;
+            var confusion = root.GetProperty("confusion").EnumerateArray()
+                .Select(r => r.EnumerateArray().Select(v => v.GetInt64()).ToArray()).ToArray();
+            Assert.Equal(500, confusion.Sum(r => r.Sum()));
+            Assert.Equal(Math.Round(accuracy * 500), Enumerable.Range(0, 10).Sum(c => confusion[c][c]));
+            Assert.Equal(accuracy, root.GetProperty("accuracy").GetDouble(), 6);
+            var perClass = root.GetProperty("per_class").EnumerateArray().ToArray();
+            Assert.Equal(10, perClass.Length);
+            Assert.Equal(confusion.Select(r => r.Sum()), perClass.Select(c => c.GetProperty("support").GetInt64()));
+            Assert.InRange(root.GetProperty("macro_roc_auc").GetDouble(), 0.8, 1.0);
+            Assert.InRange(root.GetProperty("expected_calibration_error").GetDouble(), 0, 0.5);
+        }
+        Assert.Contains("| class | precision | recall | F1 | support |", File.ReadAllText(Path.Combine(run, "report.md")));
+
         // Predict on real test digits saved as PNG files, as a user would pass them.
         var digits = SpinalNet.Data.MnistFamily.Load(data, SpinalNet.Data.MnistVariant.Mnist, SpinalNet.Data.Split.Test);
         var files = Enumerable.Range(0, 4).Select(i =>
@@ -116,6 +137,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("| Spinal | 13,818 | 472,480 | 8,538 | 8,480 |", report);
         Assert.Contains("Best epoch picked on the test split", report);
         Assert.Contains("![Test accuracy per epoch](accuracy.png)", report);
+        Assert.Contains("Per-class test metrics of the Spinal head", report);
         AssertPng(Path.Combine(folder, "cmp", "accuracy.png"), 800, 500);
         AssertPng(Path.Combine(folder, "cmp", "spinal", "confusion.png"), 700, 600);
     }
@@ -138,7 +160,7 @@ public sealed class CliTests : IDisposable
         var report = File.ReadAllText(Path.Combine(folder, "rep", "report.md"));
         Assert.Contains("seeds 3, 4", report);
         Assert.Contains("validation split of 10%", report);
-        Assert.Equal(4, report.Split('\n').Count(l => l.StartsWith("| 3 |") || l.StartsWith("| 4 |")));
+        Assert.Equal(4, report.Split('\n').Count(l => (l.StartsWith("| 3 |") || l.StartsWith("| 4 |")) && l.Contains('%')));
         Assert.True(File.Exists(Path.Combine(folder, "rep", "seed-4", "fc", "last.ckpt")));
     }
 

@@ -94,6 +94,15 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
             foreach (var r in rows)
                 md.AppendLine($"| {seed} | {r.Head.Title()} | {100 * r.BestAccuracy:F2}% | {100 * r.FinalAccuracy:F2}% |");
         }
+        // Per-class precision, recall and F1 of each head's final test evaluation, over all seeds' predictions.
+        foreach (var head in RowsBySeed.SelectMany(r => r).GroupBy(r => r.Head))
+        {
+            var confusion = head.Select(r => r.Outcome.FinalTest.Confusion).Aggregate((a, b) =>
+                a.Zip(b, (x, y) => x.Zip(y, (u, v) => u + v).ToArray()).ToArray());
+            md.AppendLine().AppendLine($"Per-class test metrics of the {head.Key.Title()} head (final epoch" +
+                                       (Seeds.Count > 1 ? ", all seeds' predictions" : "") + "):").AppendLine();
+            md.Append(DetailedEvaluation.PerClassMarkdown(ClassificationMetrics.FromConfusion(confusion)));
+        }
         foreach (var (title, file) in charts ?? [])
             md.AppendLine().AppendLine($"![{title}]({file})");
         return md.ToString();

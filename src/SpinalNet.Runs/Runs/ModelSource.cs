@@ -27,6 +27,21 @@ public sealed record ModelSource(string? Run = null, string? Weights = null, str
         return trained.Evaluate(warn);
     }
 
+    /// <summary>The evaluation with every metric of <see cref="ClassificationMetrics"/> (per class, ROC-AUC,
+    /// calibration), under the model's class names: `spinalnet evaluate --json`.</summary>
+    public DetailedEvaluation EvaluateInDetail(Action<string>? warn = null)
+    {
+        if (OnnxFile() is { } file)
+        {
+            using var served = OnnxClassifier.Open(file);
+            return DetailedEvaluation.Of(
+                served.Evaluate(Options?.Data, Options?.DataRoot, Options?.TestBatchSize, warn, keepScores: true),
+                served.Card.ClassNames);
+        }
+        using var trained = TrainedModel.Open(Run, Weights, Options);
+        return DetailedEvaluation.Of(trained.Evaluate(warn, keepScores: true), trained.ClassNames);
+    }
+
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
     public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
     {

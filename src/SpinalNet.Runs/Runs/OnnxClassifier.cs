@@ -34,17 +34,21 @@ public sealed class OnnxClassifier : IDisposable
 
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
     public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto) =>
+        Predict(images.Select(ImageSource.File), top, polarity);
+
+    /// <summary>The <paramref name="top"/> most probable classes of each image (files or bytes).</summary>
+    public IReadOnlyList<Prediction> Predict(IEnumerable<ImageSource> images, int top, Polarity polarity = Polarity.Auto) =>
         TrainedModel.Predict(Card.Config, Card.ClassNames, Session.Forward, images, top, polarity);
 
     /// <summary>Top-1 and top-5 accuracy and loss on a test split: the run's data, or <paramref name="data"/>.</summary>
     public Evaluation Evaluate(string? data = null, string? dataRoot = null, int? batchSize = null,
-        Action<string>? warn = null)
+        Action<string>? warn = null, bool keepScores = false)
     {
         var config = Card.Config with { Data = data ?? Card.Config.Data, DataRoot = dataRoot ?? Card.Config.DataRoot };
         using var test = RunData.LoadTest(config, warn);
         return Evaluator.Evaluate(Session.Forward, (output, y, reduction) =>
                 ClassifierNetwork.LossOf(Card.LogProbabilities, output, y, reduction), test,
-            batchSize ?? config.Settings.TestBatchSize, CPU);
+            batchSize ?? config.Settings.TestBatchSize, CPU, keepScores: keepScores);
     }
 
     public void Dispose() => Session.Dispose();

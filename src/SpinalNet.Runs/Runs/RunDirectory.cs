@@ -17,7 +17,8 @@ public sealed class RunDirectory
 {
     public const string ConfigFile = "config.json", MetricsCsv = "metrics.csv", MetricsJson = "metrics.json",
         WeightsFile = "model.safetensors", LastCheckpoint = "last.ckpt", BestCheckpoint = "best.ckpt",
-        EvaluationFile = "evaluation.json", ConfusionCsv = "confusion.csv", ClassesFile = "classes.json";
+        EvaluationFile = "evaluation.json", ConfusionCsv = "confusion.csv", ClassesFile = "classes.json",
+        ReportFile = "report.md";
 
     public string Path { get; }
 
@@ -95,8 +96,14 @@ public sealed class RunDirectory
     {
         WriteEvaluation(outcome.FinalTest);
         Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
+        var names = ReadClassNames(outcome.FinalTest.Confusion.Length);
         Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
-            ReadClassNames(outcome.FinalTest.Confusion.Length));
+            names);
+        AtomicFile.WriteText(File(ReportFile), $"# {title}\n\nFinal test evaluation: accuracy " +
+            $"{100 * outcome.FinalTest.Accuracy:F2}%, top-5 {100 * outcome.FinalTest.Top5Accuracy:F2}%, loss " +
+            $"{outcome.FinalTest.Loss:F4} ({outcome.FinalTest.Samples} samples).\n\n" +
+            DetailedEvaluation.PerClassMarkdown(ClassificationMetrics.FromConfusion(outcome.FinalTest.Confusion, names)) +
+            $"\n![Test confusion matrix]({Charts.ConfusionPng})\n");
     }
 
     /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>

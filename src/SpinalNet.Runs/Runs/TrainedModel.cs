@@ -74,15 +74,20 @@ public sealed class TrainedModel : IDisposable
         }
     }
 
-    /// <summary>Top-1 and top-5 accuracy and loss on the test split of the configuration's data.</summary>
-    public Evaluation Evaluate(Action<string>? warn = null)
+    /// <summary>Top-1 and top-5 accuracy and loss on the test split of the configuration's data (with
+    /// <paramref name="keepScores"/>, each sample's probabilities too).</summary>
+    public Evaluation Evaluate(Action<string>? warn = null, bool keepScores = false)
     {
         using var test = RunData.LoadTest(Config, warn);
-        return Evaluator.Evaluate(Model, test, Config.Settings.TestBatchSize);
+        return Evaluator.Evaluate(Model, test, Config.Settings.TestBatchSize, keepScores: keepScores);
     }
 
     /// <summary>The <paramref name="top"/> most probable classes of each image file.</summary>
-    public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
+    public IReadOnlyList<Prediction> Predict(IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto) =>
+        Predict(images.Select(ImageSource.File), top, polarity);
+
+    /// <summary>The <paramref name="top"/> most probable classes of each image (files or bytes).</summary>
+    public IReadOnlyList<Prediction> Predict(IEnumerable<ImageSource> images, int top, Polarity polarity = Polarity.Auto)
     {
         Model.eval();
         return Predict(Config, ClassNames, Model.call, images, top, polarity);
@@ -90,34 +95,32 @@ public sealed class TrainedModel : IDisposable
 
     /// <summary>Prediction with any forward pass over a batch of preprocessed images (ours, or ONNX Runtime's).</summary>
     internal static IReadOnlyList<Prediction> Predict(RunConfig config, IReadOnlyList<string> classNames,
-        Func<torch.Tensor, torch.Tensor> forward, IEnumerable<string> images, int top, Polarity polarity = Polarity.Auto)
+        Func<torch.Tensor, torch.Tensor> forward, IEnumerable<ImageSource> images, int top,
+        Polarity polarity = Polarity.Auto)
     {
         if (top < 1) throw new SettingException("Top", top, "must be at least 1");
-        var shape = config.InputShape;
-        var (channels, height, width) = ((int)shape[0], (int)shape[1], (int)shape[2]);
-        var prepare = new Compose(new Resize(height, width),
-            Pipelines.Fitted(Pipelines.Get(config.Augmentation).Eval, config.ImageSize, toRgb: false));
+        var preparation = new InputPreparation(config);
         using var noGrad = torch.no_grad();
         var predictions = new List<Prediction>();
-        foreach (var file in images)
+        foreach (var source in images)
         {
             using var scope = torch.NewDisposeScope();
-            var decoded = ImageCodec.Decode(file, channels);
-            bool invert = polarity == Polarity.Invert ||
-                          polarity == Polarity.Auto && channels == 1 && decoded.Data.Average() > 0.5;
-            if (invert)
-                for (int i = 0; i < decoded.Data.Length; i++) decoded.Data[i] = 1 - decoded.Data[i];
-            var image = prepare.Apply(decoded, PerSampleRandom.For(0, 0, 0));
-            var output = forward(torch.tensor(image.Data, [1, image.Channels, image.Height, image.Width]));
-            var probabilities = output.softmax(1)[0];
-            var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));
-            var best = values.data<float>().ToArray().Zip(indexes.data<long>().ToArray())
-                .Select(p => new ClassProbability((int)p.Second,
-                    (int)p.Second < classNames.Count ? classNames[(int)p.Second] : p.Second.ToString(), p.First))
-                .ToList();
-            predictions.Add(new Prediction(file, best, invert));
+            var prepared = preparation.Prepare(source, polarity);
+            var probabilities = forward(prepared.Input).softmax(1)[0];
+            predictions.Add(new Prediction(source.Name, TopClasses(probabilities, top, classNames), prepared.Inverted));
         }
         return predictions;
+    }
+
+    /// <summary>The <paramref name="top"/> most probable classes of one row of probabilities, most probable first.</summary>
+    internal static IReadOnlyList<ClassProbability> TopClasses(torch.Tensor probabilities, int top,
+        IReadOnlyList<string> classNames)
+    {
+        var (values, indexes) = probabilities.topk(Math.Min(top, (int)probabilities.shape[0]));
+        return values.data<float>().ToArray().Zip(indexes.data<long>().ToArray())
+            .Select(p => new ClassProbability((int)p.Second,
+                (int)p.Second < classNames.Count ? classNames[(int)p.Second] : p.Second.ToString(), p.First))
+            .ToList();
     }
 
     /// <summary>Writes the weights under the authors' PyTorch key names; returns the file written.</summary>

@@ -71,9 +71,18 @@ public static class ImageCodec
     public static Image Decode(string path, int channels)
     {
         if (!File.Exists(path)) throw new DataFormatException(path, "image not found");
-        var bytes = File.ReadAllBytes(path);
-        var size = Header(bytes) ?? throw new DataFormatException(path, $"not an image this program decodes ({Formats})");
-        CheckSize(path, size);
+        return Decode(File.ReadAllBytes(path), channels, path);
+    }
+
+    /// <summary>Decodes an image held in memory (a request's body, say), refusing one whose header declares more than
+    /// <paramref name="maxPixels"/> before any pixel is allocated; <paramref name="name"/> names it in errors.</summary>
+    public static Image Decode(byte[] bytes, int channels, string name, long maxPixels = MaxPixels)
+    {
+        var size = Header(bytes) ?? throw new DataFormatException(name, $"not an image this program decodes ({Formats})");
+        CheckSize(name, size);
+        if ((long)size.Width * size.Height > maxPixels)
+            throw new DataFormatException(name, $"declares an image of {size.Width} x {size.Height} pixels, beyond " +
+                                                $"the limit of {maxPixels:N0} pixels");
         ImageResult decoded;
         try
         {
@@ -81,12 +90,12 @@ public static class ImageCodec
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new DataFormatException(path, $"cannot decode image ({e.Message.ReplaceLineEndings(" ")})");
+            throw new DataFormatException(name, $"cannot decode image ({e.Message.ReplaceLineEndings(" ")})");
         }
         var image = new Image(3, decoded.Height, decoded.Width);
         int plane = image.Plane;
         var rgb = decoded.Data;
-        if (rgb.Length < 3 * plane) throw new DataFormatException(path, "cannot decode image (truncated pixels)");
+        if (rgb.Length < 3 * plane) throw new DataFormatException(name, "cannot decode image (truncated pixels)");
         for (int i = 0; i < plane; i++)
         {
             image.Data[i] = rgb[3 * i] / 255f;

@@ -175,15 +175,25 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The plain path, module by module as the configuration reads.</summary>
-    public Tensor ForwardPlain(Tensor x)
+    public Tensor ForwardPlain(Tensor x) => output.call(torch.cat(HiddenOutputs(x), 1));
+
+    /// <summary>The spinal layers' outputs h_0 .. h_{L-1} ([batch, w] each) by the plain path: what the output layer
+    /// reads, concatenated, and what the exact per-layer shares of the logits are made of
+    /// (Explanation/SpinalDecomposition.cs, docs/serving.md §15.3).</summary>
+    public Tensor[] HiddenOutputs(Tensor x)
     {
         CheckInput(x);
         var hidden = new Tensor[Config.Layers];
         hidden[0] = layers[blockOfStep[0]].call(splitOfStep[0](x));
         for (int i = 1; i < hidden.Length; i++)
             hidden[i] = layers[blockOfStep[i]].call(torch.cat([splitOfStep[i](x), hidden[i - 1]], 1));
-        return output.call(torch.cat(hidden, 1));
+        return hidden;
     }
+
+    /// <summary>The output layer's linear map, W_out [C, L·w] and its bias [C]; null for a bare stack (C = 0).</summary>
+    public TorchSharp.Modules.Linear? OutputLinear => Config.Outputs == 0
+        ? null
+        : (TorchSharp.Modules.Linear)((TorchSharp.Modules.Sequential)output)[1];
 
     void CheckInput(Tensor x)
     {
