@@ -1,4 +1,4 @@
-// `-- serve-speed [MODEL...]`: `spinalnet serve --onnx` against `predict --onnx` in this process (docs/serving.md §15.8):
+// `-- serve-speed [MODEL...]`: `spinalnet serve --onnx` against `predict --onnx` in this process (docs/serving.md §16.8):
 // throughput and p50/p99 latency of one image's top-5 prediction at 1 and 8 concurrent clients. The network is the
 // model's with the Spinal head and fresh weights (speed does not depend on them), exported to ONNX; both sides run
 // ONNX Runtime with 2 threads on the same PNG. The server is a real Kestrel on 127.0.0.1 with its default single worker

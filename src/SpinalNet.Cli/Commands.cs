@@ -57,7 +57,7 @@ static class Commands
     {
         var (run, weights, onnx) = (RunOption(), WeightsOption(), OnnxOption("Evaluate"));
         var json = Opt<string?>("--json", "FILE", "Also write accuracy, top-5, macro and weighted F1, per-class " +
-            "precision/recall/F1/support, confusion, ROC-AUC and calibration error as JSON (docs/serving.md §15.1), and " +
+            "precision/recall/F1/support, confusion, ROC-AUC and calibration error as JSON (docs/serving.md §16.1), and " +
             "print the per-class table.");
         var command = new Command("evaluate", "Test accuracy and loss of trained weights (a run's, a file's, or an " +
                                               "ONNX model's).") { run, weights, onnx, json, o.Data, o.DataRoot, o.Augmentation, o.TestBatchSize };
@@ -242,7 +242,7 @@ static class Commands
         var images = new Argument<string[]>("IMAGE") { Arity = ArgumentArity.OneOrMore,
             Description = "PNG or JPEG files, prepared as predict prepares them." };
         var command = new Command("explain", "Grad-CAM overlays and, for a Spinal head, each spinal layer's exact " +
-            "share of every logit (docs/serving.md §15.4).") { run, weights, output, target, layer, images };
+            "share of every logit (docs/serving.md §16.4).") { run, weights, output, target, layer, images };
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
@@ -265,7 +265,7 @@ static class Commands
         var defaults = new SpinalNet.Serving.ServerOptions();
         var port = Defaulted("--port", "N", "Port to listen on.", defaults.Port);
         var host = Defaulted("--host", "ADDRESS", "Address to bind: 127.0.0.1 serves this machine only; 0.0.0.0 " +
-            "serves others (put a reverse proxy in front, docs/serving.md §15.7).", defaults.Host);
+            "serves others (put a reverse proxy in front, docs/serving.md §16.7).", defaults.Host);
         var workers = Defaulted("--workers", "N", "Requests computed at once.", defaults.Workers);
         var queue = Defaulted("--queue-limit", "N", "Requests that may wait; more are answered 503.", defaults.QueueLimit);
         var command = new Command("serve", "A web service and page for a trained model: POST /predict, POST /explain, " +

@@ -1,4 +1,4 @@
-// The page of `spinalnet serve` (docs/serving.md §15.5): choose or drop an image, see the top classes with their
+// The page of `spinalnet serve` (docs/serving.md §16.5): choose or drop an image, see the top classes with their
 // probabilities, the Grad-CAM overlay and the Spinal layers' shares. One HTML document with its style and script inline:
 // no external script, style sheet or font, so it works offline and behind any proxy.
 using System.Net;

@@ -1,4 +1,4 @@
-// What /metrics reports (docs/serving.md §15.6), in the Prometheus text format (version 0.0.4): requests answered by
+// What /metrics reports (docs/serving.md §16.6), in the Prometheus text format (version 0.0.4): requests answered by
 // endpoint and status, requests refused because the queue was full, requests in flight, and latency percentiles
 // (p50, p90, p99 over the last 10,000 requests of each endpoint) with the count and sum of all latencies.
 using System.Collections.Concurrent;

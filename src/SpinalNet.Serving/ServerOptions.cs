@@ -1,4 +1,4 @@
-// The settings of `spinalnet serve` (docs/serving.md §15.5): where it listens (this machine only unless told otherwise),
+// The settings of `spinalnet serve` (docs/serving.md §16.5): where it listens (this machine only unless told otherwise),
 // what a request may be, and how many requests may wait for the model before the server answers 503.
 namespace SpinalNet.Serving;
 

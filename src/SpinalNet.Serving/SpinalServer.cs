@@ -1,4 +1,4 @@
-// The web service of `spinalnet serve` (docs/serving.md §15.5): ASP.NET Core's Kestrel serving
+// The web service of `spinalnet serve` (docs/serving.md §16.5): ASP.NET Core's Kestrel serving
 //   GET  /          the page (Page.cs)
 //   POST /predict   image bytes (image/png, image/jpeg, or a multipart form's file) -> the top classes (?top=K)
 //   POST /explain   the same -> the explanation entry of explanations.json with the overlay and chart PNGs in base64

@@ -65,7 +65,7 @@ public sealed class CliTests : IDisposable
         Assert.True(evaluate.ExitCode == 0, evaluate.Stderr);
         Assert.Contains($"({Math.Round(accuracy * 500)}/500)", evaluate.Stdout);
 
-        // evaluate --json: the metrics agree with the confusion matrix they come with (docs/serving.md §15.1).
+        // evaluate --json: the metrics agree with the confusion matrix they come with (docs/serving.md §16.1).
         var metricsFile = Path.Combine(folder, "metrics-detail.json");
         var detailed = CliRunner.Run("evaluate", "--run", run, "--data", data, "--json", metricsFile);
         Assert.True(detailed.ExitCode == 0, detailed.Stderr);

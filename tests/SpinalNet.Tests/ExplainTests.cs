@@ -1,4 +1,4 @@
-// Explanations (docs/serving.md §15.4): the Spinal head's per-layer shares sum to its logits for every variant of the
+// Explanations (docs/serving.md §16.4): the Spinal head's per-layer shares sum to its logits for every variant of the
 // layer; Grad-CAM equals PyTorch's on the committed fixture tests/fixtures/gradcam/mnist-cnn-spinal.json (made once by
 // tests/fixtures/make_gradcam_fixture.py with Debian's python3-torch, weights tests/fixtures/authors/mnist-cnn-spinal.pt);
 // the map changes when the weights are randomised (Adebayo et al., "Sanity Checks for Saliency Maps"); `spinalnet

@@ -1,4 +1,4 @@
-// The metrics of `evaluate --json` (docs/serving.md §15.1) against scikit-learn 1.2.1 on the same predictions: the fixture
+// The metrics of `evaluate --json` (docs/serving.md §16.1) against scikit-learn 1.2.1 on the same predictions: the fixture
 // tests/fixtures/metrics/sklearn.json was made once by tests/fixtures/make_metrics_fixture.py with Debian's
 // python3-sklearn (300 samples, 10 classes, one class never predicted).
 using System.Text.Json;

@@ -1,4 +1,4 @@
-// The page of `spinalnet serve` (docs/serving.md §15.5) in a real headless Chromium (Debian's chromium at /usr/bin/chromium,
+// The page of `spinalnet serve` (docs/serving.md §16.5) in a real headless Chromium (Debian's chromium at /usr/bin/chromium,
 // which .ci/run installs where missing; driven by PuppeteerSharp with no browser download): choose a real test digit,
 // the predicted classes appear, equal to predict's, with the Grad-CAM overlay and the shares chart; the page asks
 // nothing of any other host. Screenshots are kept as test artifacts (artifacts/ beside the test assembly, or

@@ -1,4 +1,4 @@
-// `spinalnet serve` (docs/serving.md §15.5): a real Kestrel in this process on 127.0.0.1 (ServeFixture). Its answers equal
+// `spinalnet serve` (docs/serving.md §16.5): a real Kestrel in this process on 127.0.0.1 (ServeFixture). Its answers equal
 // `spinalnet predict`'s for the same image (inversion included); bad requests get their status and a JSON error and the
 // server goes on; 200 requests from 8 concurrent clients are all answered and /metrics counts them; a full queue
 // answers 503; /explain's shares sum to its logits.

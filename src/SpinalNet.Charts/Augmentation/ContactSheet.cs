@@ -54,7 +54,7 @@ public static class ContactSheet
     }
 
     /// <summary>An RGBA bitmap of the image (gray repeated into R, G and B).</summary>
-    static SKBitmap ToBitmap(Image image)
+    internal static SKBitmap ToBitmap(Image image)
     {
         var rgb = image.WithChannels(3);
         var bytes = rgb.ToBytes();

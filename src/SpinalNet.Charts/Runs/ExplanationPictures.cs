@@ -1,4 +1,4 @@
-// The pictures of an explanation (docs/serving.md §15.4): the input with its Grad-CAM map as a colour heat map over it and
+// The pictures of an explanation (docs/serving.md §16.4): the input with its Grad-CAM map as a colour heat map over it and
 // the class and probability written on it (SkiaSharp), and a small bar chart of each spinal layer's share of the
 // explained class's logit, with the bias (ScottPlot). Both are returned as PNG bytes, for files and for the server.
 using ScottPlot;
@@ -20,7 +20,7 @@ public static class ExplanationPictures
     {
         double scale = Math.Max(1, (double)OverlaySide / Math.Min(image.Height, image.Width));
         int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
-        using var input = ImageCodec.ToBitmap(image);
+        using var input = SpinalNet.Augmentation.ContactSheet.ToBitmap(image);
         using var heat = new SKBitmap(new SKImageInfo(map.Width, map.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         for (int y = 0; y < map.Height; y++)
         for (int x = 0; x < map.Width; x++)
@@ -56,7 +56,7 @@ public static class ExplanationPictures
         plot.Add.HorizontalLine(0, 1, Colors.Black);
         plot.Title($"class {className}: logit {shares.Logits[classIndex]:F3} = Σ layer shares + bias");
         plot.YLabel("share of the logit");
-        return plot.GetImageBytes(480, 300, ImageFormat.Png);
+        return plot.GetImageBytes(480, 300, ScottPlot.ImageFormat.Png);
     }
 
     /// <summary>The jet colour map: 0 blue, 0.5 green-yellow, 1 red.</summary>

@@ -1,4 +1,4 @@
-// `spinalnet evaluate --json FILE` (docs/serving.md §15.1): an evaluation with every metric of ClassificationMetrics, written
+// `spinalnet evaluate --json FILE` (docs/serving.md §16.1): an evaluation with every metric of ClassificationMetrics, written
 // as JSON under scikit-learn's names and as the per-class Markdown table that reports of runs and comparisons carry.
 using System.Globalization;
 using System.Text;
@@ -19,7 +19,7 @@ public sealed record DetailedEvaluation(Evaluation Evaluation, ClassificationMet
                 classNames)
             : ClassificationMetrics.FromConfusion(evaluation.Confusion, classNames));
 
-    /// <summary>The JSON document of `evaluate --json` (docs/serving.md §15.1).</summary>
+    /// <summary>The JSON document of `evaluate --json` (docs/serving.md §16.1).</summary>
     public string ToJson()
     {
         var m = Metrics;

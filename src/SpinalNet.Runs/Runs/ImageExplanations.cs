@@ -1,4 +1,4 @@
-// `spinalnet explain` and the server's /explain (docs/serving.md §15.4): for each image, the prediction (as predict makes
+// `spinalnet explain` and the server's /explain (docs/serving.md §16.4): for each image, the prediction (as predict makes
 // it, InputPreparation), the Grad-CAM map of the explained class (the predicted one unless given) at the last
 // convolutional block or a named one, and, for a Spinal head, each spinal layer's exact share of every logit. Written
 // as DIR/explanations.json (one entry per image, in the order given), an overlay PNG and a shares chart PNG per image.
@@ -25,7 +25,7 @@ public sealed record ImageExplanation(Prediction Prediction, int ExplainedClass,
     /// <summary>The bar chart PNG of the explained class's shares.</summary>
     public byte[]? SharesPng() => Shares is null ? null : ExplanationPictures.SharesChart(Shares, ExplainedClass, ExplainedName);
 
-    /// <summary>The entry of explanations.json (docs/serving.md §15.4), with the pictures' file names where written.</summary>
+    /// <summary>The entry of explanations.json (docs/serving.md §16.4), with the pictures' file names where written.</summary>
     public JsonObject ToJson(string? overlayFile = null, string? sharesFile = null) => new()
     {
         ["image"] = Prediction.File,

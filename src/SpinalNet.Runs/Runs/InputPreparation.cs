@@ -1,5 +1,5 @@
 // How `spinalnet predict`, `explain` and `serve` bring one image to a network's input (docs/deployment.md §8,
-// docs/serving.md §15.5): decode it (a file, or a request's bytes) to the network's channels, invert a mostly light grey
+// docs/serving.md §16.5): decode it (a file, or a request's bytes) to the network's channels, invert a mostly light grey
 // image for a network that learnt light strokes on dark (Polarity), resize it to the input size and apply the run's
 // evaluation preprocessing. One path, so the three commands give the same answer for the same image.
 using SpinalNet.Augmentation;

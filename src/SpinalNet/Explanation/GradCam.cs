@@ -1,4 +1,4 @@
-// Grad-CAM (Selvaraju et al., arXiv 1610.02391; docs/serving.md §15.2) by TorchSharp's autograd: the activations A of one
+// Grad-CAM (Selvaraju et al., arXiv 1610.02391; docs/serving.md §16.2) by TorchSharp's autograd: the activations A of one
 // block with a spatial output ([1, K, h, w]), captured by a forward hook, and the gradient of the chosen class's logit
 // (the head's output, before any log_softmax) with respect to them give the weights α_k = mean over positions of
 // ∂logit/∂A_k, and the map ReLU(Σ_k α_k A_k): where the block saw evidence for the class. The map is brought to the

@@ -1,4 +1,4 @@
-// The exact per-layer decomposition of a Spinal head's logits (docs/serving.md §15.3), which only this layer has: its
+// The exact per-layer decomposition of a Spinal head's logits (docs/serving.md §16.3), which only this layer has: its
 // output layer is linear over [h_0; ...; h_{L-1}] (docs/spinal-layer.md §1.2), so
 //   logit_c = Σ_i W_out[c, block_i] · h_i + b_c,   block_i = columns i·w .. (i+1)·w − 1,
 // and each spinal layer's share of each logit is W_out[c, block_i] · h_i. The shares are computed in float64 from the

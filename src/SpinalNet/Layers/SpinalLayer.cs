@@ -179,7 +179,7 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
 
     /// <summary>The spinal layers' outputs h_0 .. h_{L-1} ([batch, w] each) by the plain path: what the output layer
     /// reads, concatenated, and what the exact per-layer shares of the logits are made of
-    /// (Explanation/SpinalDecomposition.cs, docs/serving.md §15.3).</summary>
+    /// (Explanation/SpinalDecomposition.cs, docs/serving.md §16.3).</summary>
     public Tensor[] HiddenOutputs(Tensor x)
     {
         CheckInput(x);

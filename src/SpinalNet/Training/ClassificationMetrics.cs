@@ -1,4 +1,4 @@
-// The metrics practitioners report for a classifier (docs/serving.md §15.1), as scikit-learn defines them:
+// The metrics practitioners report for a classifier (docs/serving.md §16.1), as scikit-learn defines them:
 // accuracy, top-5 accuracy, per-class precision, recall, F1 and support, macro and weighted F1, the confusion matrix
 // (row = true class), one-vs-rest ROC-AUC per class and their macro mean, and the expected calibration error (15 equal
 // bins of the top probability). Precision, recall and F1 follow from the confusion matrix alone, so the reports of runs
