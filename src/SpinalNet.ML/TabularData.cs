@@ -1,0 +1,116 @@
+// The training rows of an IDataView as the Spinal trainers read them (docs/mlnet.md §3): the feature vector of each
+// row as floats and its label as a float (a class index for multiclass, 0/1 for binary, the target for regression).
+// Every check of the input happens here, before any training, as ML.NET's trainers check theirs: a missing column or
+// one of the wrong type is an ArgumentOutOfRangeException naming the column and what was expected; NaN or infinity in
+// a feature, or no usable row, an InvalidOperationException. Rows whose label is missing (key 0, NaN) are skipped, as
+// ML.NET's trainers skip them.
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace SpinalNet.ML;
+
+/// <summary>Rows × features as one row-major float array, and one label per row.</summary>
+internal sealed record TabularData(float[] Features, float[] Labels, int Rows, int Width, int Classes)
+{
+    /// <summary>The feature column's type the trainer accepts: a known-size vector of Single.</summary>
+    public static int FeatureWidth(DataViewSchema schema, string column, string parameter)
+    {
+        var type = Find(schema, column, "feature", parameter).Type;
+        if (type is not VectorDataViewType { ItemType: var item, IsKnownSize: true, Size: > 0 } vector ||
+            item != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(parameter,
+                $"Schema mismatch for feature column '{column}': expected a known-size vector of Single, got {type} " +
+                "(concatenate numeric columns with mlContext.Transforms.Concatenate, convert with ConvertType)");
+        return vector.Size;
+    }
+
+    /// <summary>Reads and checks the label and feature columns of <paramref name="data"/>.</summary>
+    public static TabularData Read(IDataView data, SpinalTask task, string labelColumn, string featureColumn)
+    {
+        const string parameter = "trainData";
+        int width = FeatureWidth(data.Schema, featureColumn, parameter);
+        var label = Find(data.Schema, labelColumn, "label", parameter);
+        if (!task.Accepts(label.Type))
+            throw new ArgumentOutOfRangeException(parameter,
+                $"Schema mismatch for label column '{labelColumn}': the {task.Name()} Spinal trainer expects " +
+                $"{task.ExpectedLabel()}, got {label.Type}");
+        var feature = data.Schema[featureColumn];
+        int classes = task switch
+        {
+            SpinalTask.Multiclass => (int)((KeyDataViewType)label.Type).Count,
+            SpinalTask.Binary => 2,
+            _ => 1,
+        };
+
+        var features = new List<float>();
+        var labels = new List<float>();
+        var buffer = default(VBuffer<float>);
+        long row = 0;
+        using (var cursor = data.GetRowCursor([label, feature]))
+        {
+            var getFeatures = cursor.GetGetter<VBuffer<float>>(feature);
+            var getLabel = LabelGetter(cursor, label, task);
+            while (cursor.MoveNext())
+            {
+                float y = getLabel();
+                getFeatures(ref buffer);
+                if (!float.IsNaN(y))
+                {
+                    int at = features.Count;
+                    features.AddRange(new float[width]);
+                    var values = buffer.GetValues();
+                    var indices = buffer.GetIndices();
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        float v = values[i];
+                        int slot = buffer.IsDense ? i : indices[i];
+                        if (!float.IsFinite(v))
+                            throw new InvalidOperationException(
+                                $"Feature column '{featureColumn}' holds {v} in row {row}, slot {slot}: the Spinal " +
+                                "trainer needs finite features (mlContext.Transforms.ReplaceMissingValues or " +
+                                "mlContext.Data.FilterRowsByMissingValues deal with missing ones)");
+                        features[at + slot] = v;
+                    }
+                    labels.Add(y);
+                }
+                row++;
+            }
+        }
+        if (labels.Count == 0)
+            throw new InvalidOperationException(row == 0
+                ? "The training data of the Spinal trainer has no rows"
+                : $"The training data of the Spinal trainer has {row} rows but none with a label in column '{labelColumn}'");
+        return new TabularData(features.ToArray(), labels.ToArray(), labels.Count, width, classes);
+    }
+
+    static DataViewSchema.Column Find(DataViewSchema schema, string column, string role, string parameter) =>
+        schema.GetColumnOrNull(column) is { } found && !found.IsHidden
+            ? found
+            : throw new ArgumentOutOfRangeException(parameter, $"Could not find {role} column '{column}'");
+
+    /// <summary>The label as a float: the class index (NaN for the missing key 0), 0/1, or the target.</summary>
+    static Func<float> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column label, SpinalTask task)
+    {
+        switch (task)
+        {
+            case SpinalTask.Multiclass:
+            {
+                var get = cursor.GetGetter<uint>(label);
+                uint key = 0;
+                return () => { get(ref key); return key == 0 ? float.NaN : key - 1; };
+            }
+            case SpinalTask.Binary:
+            {
+                var get = cursor.GetGetter<bool>(label);
+                bool value = false;
+                return () => { get(ref value); return value ? 1 : 0; };
+            }
+            default:
+            {
+                var get = cursor.GetGetter<float>(label);
+                float value = 0;
+                return () => { get(ref value); return float.IsFinite(value) ? value : float.NaN; };
+            }
+        }
+    }
+}
