@@ -93,32 +93,51 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
+        const string parameter = nameof(inputSchema);
         if (Find(inputSchema, options.FeatureColumnName) is not { } feature)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find feature column '{options.FeatureColumnName}'");
+            throw TabularData.MissingColumn(parameter, "feature", options.FeatureColumnName);
         if (feature.Kind != SchemaShape.Column.VectorKind.Vector || feature.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema),
-                $"Schema mismatch for feature column '{options.FeatureColumnName}': expected a known-size vector of Single");
+            throw TabularData.FeatureMismatch(parameter, options.FeatureColumnName, Describe(feature));
         if (Find(inputSchema, options.LabelColumnName) is not { } label)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Could not find label column '{options.LabelColumnName}'");
+            throw TabularData.MissingColumn(parameter, "label", options.LabelColumnName);
+        bool scalar = label.Kind == SchemaShape.Column.VectorKind.Scalar;
+        bool fits = Task switch
+        {
+            SpinalTask.Multiclass => scalar && label.IsKey && label.ItemType.RawType == typeof(uint),
+            SpinalTask.Binary => scalar && label.ItemType == BooleanDataViewType.Instance,
+            _ => scalar && label.ItemType == NumberDataViewType.Single && !label.IsKey,
+        };
+        if (!fits) throw TabularData.LabelMismatch(parameter, Task, options.LabelColumnName, Describe(label));
         var columns = inputSchema.ToDictionary(c => c.Name);
-        var scalar = SchemaShape.Column.VectorKind.Scalar;
+        var one = SchemaShape.Column.VectorKind.Scalar;
         foreach (var column in Task switch
                  {
                      SpinalTask.Multiclass =>
                      [
                          MlNetInternals.Column("Score", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false),
-                         MlNetInternals.Column("PredictedLabel", scalar, label.ItemType, true, label.Annotations),
+                         MlNetInternals.Column("PredictedLabel", one, label.ItemType, true, label.Annotations),
                      ],
                      SpinalTask.Binary =>
                      [
-                         MlNetInternals.Column("Score", scalar, NumberDataViewType.Single, false),
-                         MlNetInternals.Column("Probability", scalar, NumberDataViewType.Single, false),
-                         MlNetInternals.Column("PredictedLabel", scalar, BooleanDataViewType.Instance, false),
+                         MlNetInternals.Column("Score", one, NumberDataViewType.Single, false),
+                         MlNetInternals.Column("Probability", one, NumberDataViewType.Single, false),
+                         MlNetInternals.Column("PredictedLabel", one, BooleanDataViewType.Instance, false),
                      ],
-                     _ => new[] { MlNetInternals.Column("Score", scalar, NumberDataViewType.Single, false) },
+                     _ => new[] { MlNetInternals.Column("Score", one, NumberDataViewType.Single, false) },
                  })
             columns[column.Name] = column;
         return new SchemaShape(columns.Values);
+    }
+
+    static string Describe(SchemaShape.Column column)
+    {
+        string item = column.IsKey ? $"Key<{column.ItemType.RawType.Name}>" : column.ItemType.RawType.Name;
+        return column.Kind switch
+        {
+            SchemaShape.Column.VectorKind.Scalar => item,
+            SchemaShape.Column.VectorKind.Vector => $"Vector<{item}, known size>",
+            _ => $"Vector<{item}> of variable size",
+        };
     }
 
     static SchemaShape.Column? Find(SchemaShape shape, string name) =>

@@ -18,9 +18,7 @@ internal sealed record TabularData(float[] Features, float[] Labels, int Rows, i
         var type = Find(schema, column, "feature", parameter).Type;
         if (type is not VectorDataViewType { ItemType: var item, IsKnownSize: true, Size: > 0 } vector ||
             item != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(parameter,
-                $"Schema mismatch for feature column '{column}': expected a known-size vector of Single, got {type} " +
-                "(concatenate numeric columns with mlContext.Transforms.Concatenate, convert with ConvertType)");
+            throw FeatureMismatch(parameter, column, Describe(type));
         return vector.Size;
     }
 
@@ -30,10 +28,7 @@ internal sealed record TabularData(float[] Features, float[] Labels, int Rows, i
         const string parameter = "trainData";
         int width = FeatureWidth(data.Schema, featureColumn, parameter);
         var label = Find(data.Schema, labelColumn, "label", parameter);
-        if (!task.Accepts(label.Type))
-            throw new ArgumentOutOfRangeException(parameter,
-                $"Schema mismatch for label column '{labelColumn}': the {task.Name()} Spinal trainer expects " +
-                $"{task.ExpectedLabel()}, got {label.Type}");
+        if (!task.Accepts(label.Type)) throw LabelMismatch(parameter, task, labelColumn, Describe(label.Type));
         var feature = data.Schema[featureColumn];
         int classes = task switch
         {
@@ -83,10 +78,32 @@ internal sealed record TabularData(float[] Features, float[] Labels, int Rows, i
         return new TabularData(features.ToArray(), labels.ToArray(), labels.Count, width, classes);
     }
 
+    /// <summary>A column type as ML.NET's messages write it: Single, Vector&lt;Double, 4&gt;, Vector&lt;Single&gt;
+    /// (unknown size), Key&lt;UInt32, 0-9&gt;.</summary>
+    public static string Describe(DataViewType type) => type switch
+    {
+        VectorDataViewType v => v.IsKnownSize ? $"Vector<{Describe(v.ItemType)}, {v.Size}>" : $"Vector<{Describe(v.ItemType)}>",
+        KeyDataViewType => type.ToString() ?? "Key",
+        _ => type.RawType.Name,
+    };
+
     static DataViewSchema.Column Find(DataViewSchema schema, string column, string role, string parameter) =>
         schema.GetColumnOrNull(column) is { } found && !found.IsHidden
             ? found
-            : throw new ArgumentOutOfRangeException(parameter, $"Could not find {role} column '{column}'");
+            : throw MissingColumn(parameter, role, column);
+
+    public static ArgumentOutOfRangeException MissingColumn(string parameter, string role, string column) =>
+        new(parameter, $"Could not find {role} column '{column}'");
+
+    public static ArgumentOutOfRangeException FeatureMismatch(string parameter, string column, string got) =>
+        new(parameter, $"Schema mismatch for feature column '{column}': expected a known-size vector of Single, got " +
+                       $"{got} (mlContext.Transforms.Concatenate gathers numeric columns into one, ConvertType makes " +
+                       "them Single)");
+
+    public static ArgumentOutOfRangeException LabelMismatch(string parameter, SpinalTask task, string column,
+        string got) =>
+        new(parameter, $"Schema mismatch for label column '{column}': the {task.Name()} Spinal trainer expects " +
+                       $"{task.ExpectedLabel()}, got {got}");
 
     /// <summary>The label as a float: the class index (NaN for the missing key 0), 0/1, or the target.</summary>
     static Func<float> LabelGetter(DataViewRowCursor cursor, DataViewSchema.Column label, SpinalTask task)
