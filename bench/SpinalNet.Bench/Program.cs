@@ -6,6 +6,7 @@
 // Epochs: each invocation is a whole training epoch, long enough to time on its own (monitoring strategy).
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
 // `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
+// `mlnet [DIGIT ROWS...] [-- REGRESSION ROWS...]` times the Spinal trainers for ML.NET against ML.NET's own (MlNetFitTimes.cs).
 // `memory [EPOCHS] [THREADS]` reads the resident memory after every epoch of a training run (MemoryGrowth.cs).
 // `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
 // bench/transfer-demo.sh).
@@ -33,6 +34,17 @@ if (args is ["onnx-fidelity"] or ["onnx-speed"])
 {
     if (args[0] == "onnx-fidelity") SpinalNet.Bench.OnnxFidelity.Run();
     else SpinalNet.Bench.OnnxSpeed.Run();
+    return;
+}
+
+if (args is ["mlnet", .. var mlnetArgs])
+{
+    // Digit training sizes, then "--" and regression sizes (MlNetFitTimes.cs).
+    int cut = Array.IndexOf(mlnetArgs, "--");
+    var digitRows = (cut < 0 ? mlnetArgs : mlnetArgs[..cut]).Select(int.Parse).ToArray();
+    var regressionRows = cut < 0 ? [] : mlnetArgs[(cut + 1)..].Select(int.Parse).ToArray();
+    MlNetFitTimes.Run(digitRows.Length > 0 ? digitRows : [1000, 4000, 8000],
+        digitRows.Length > 0 || cut >= 0 ? regressionRows : [1000, 10_000, 100_000, 300_000]);
     return;
 }
 

@@ -1,4 +1,4 @@
-// A CSV in an ordinary ML.NET pipeline with the Spinal trainer (docs/mlnet.md): LoadFromTextFile -> MapValueToKey ->
+// A CSV in an ordinary ML.NET pipeline with the Spinal trainer (docs/mlnet.md §15.1): LoadFromTextFile -> MapValueToKey ->
 // NormalizeMinMax -> Spinal -> Evaluate (beside SdcaMaximumEntropy in the same pipeline) -> model.zip -> Load ->
 // PredictionEngine. The CSV has a header, the label first and numeric features after it:
 //   dotnet run --project examples/mlnet-tabular [-- data.csv]

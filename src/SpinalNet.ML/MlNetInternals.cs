@@ -1,4 +1,4 @@
-// The ML.NET objects a Spinal trainer hands back that ML.NET builds only internally (docs/mlnet.md §4): its own
+// The ML.NET objects a Spinal trainer hands back that ML.NET builds only internally (docs/mlnet.md §15.4): its own
 // prediction transformers (the columns Score, Probability and PredictedLabel exactly as its trainers make them, with
 // the label's key values) over its own linear models, and the environment of a catalog. ML.NET 6 keeps those
 // constructors internal, and keeps custom transformers out of model.zip unless the loading program registers their

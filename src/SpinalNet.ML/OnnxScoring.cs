@@ -1,4 +1,4 @@
-// The trained Spinal MLP as the ONNX graph ML.NET scores (docs/mlnet.md §4): the library's exporter writes the Spinal
+// The trained Spinal MLP as the ONNX graph ML.NET scores (docs/mlnet.md §15.4): the library's exporter writes the Spinal
 // layer (docs/deployment.md §8.1); this adds the standardisation around it, (x − mean) / std on the way in and, for
 // regression, · std + mean on the way out, and names the graph's input after the feature column, as ML.NET's
 // OnnxTransformer binds graph inputs to columns by name. The output is reshaped to one dimension of C values: ML.NET

@@ -1,4 +1,4 @@
-// The Spinal trainers on ML.NET's catalogs (docs/mlnet.md §1): mlContext.MulticlassClassification.Trainers.Spinal,
+// The Spinal trainers on ML.NET's catalogs (docs/mlnet.md §15.1): mlContext.MulticlassClassification.Trainers.Spinal,
 // mlContext.BinaryClassification.Trainers.Spinal and mlContext.Regression.Trainers.Spinal, each with a simple overload
 // of the common settings and one taking the task's options, as ML.NET's own trainers (SdcaMaximumEntropy) have.
 using Microsoft.ML;

@@ -1,4 +1,4 @@
-// Training of the Spinal MLP behind the ML.NET trainers (docs/mlnet.md §3): a Spinal layer (docs/spinal-layer.md §1)
+// Training of the Spinal MLP behind the ML.NET trainers (docs/mlnet.md §15.3): a Spinal layer (docs/spinal-layer.md §1)
 // over the standardised features, trained with the library's fused optimisers on mini-batches in a seeded order, one
 // torch.NewDisposeScope per step. Features are standardised with the training part's mean and standard deviation
 // (constant features keep a deviation of 1), and a regression target with its own, so the default learning rate suits

@@ -1,4 +1,4 @@
-// The three tasks the Spinal trainers serve (docs/mlnet.md §1) and what each asks of its label column and gives as
+// The three tasks the Spinal trainers serve (docs/mlnet.md §15.1) and what each asks of its label column and gives as
 // output columns, the same as ML.NET's own trainers of the task.
 using Microsoft.ML.Data;
 

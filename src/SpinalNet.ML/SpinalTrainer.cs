@@ -1,4 +1,4 @@
-// The Spinal trainer as an ML.NET estimator (docs/mlnet.md): Fit reads and checks the label and feature columns
+// The Spinal trainer as an ML.NET estimator (docs/mlnet.md §15.4): Fit reads and checks the label and feature columns
 // (TabularData), trains the Spinal MLP in TorchSharp (SpinalFit) and returns a chain of ML.NET's own transformers, all
 // of which ML.NET saves in model.zip and loads with no code of this package: the network as an ONNX graph scored by
 // ML.NET's OnnxTransformer (OnnxScoring), ML.NET's prediction transformer of the task over the graph's output

@@ -1,9 +1,10 @@
-// The training rows of an IDataView as the Spinal trainers read them (docs/mlnet.md §3): the feature vector of each
+// The training rows of an IDataView as the Spinal trainers read them (docs/mlnet.md §15.5): the feature vector of each
 // row as floats and its label as a float (a class index for multiclass, 0/1 for binary, the target for regression).
 // Every check of the input happens here, before any training, as ML.NET's trainers check theirs: a missing column or
 // one of the wrong type is an ArgumentOutOfRangeException naming the column and what was expected; NaN or infinity in
 // a feature, or no usable row, an InvalidOperationException. Rows whose label is missing (key 0, NaN) are skipped, as
 // ML.NET's trainers skip them.
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -37,8 +38,10 @@ internal sealed record TabularData(float[] Features, float[] Labels, int Rows, i
             _ => 1,
         };
 
-        var features = new List<float>();
-        var labels = new List<float>();
+        // Rows are appended to one growing buffer, sized up front where the data view knows its row count.
+        long? known = data.GetRowCount();
+        var features = new List<float>(known is { } count && count * width < int.MaxValue ? (int)count * width : 0);
+        var labels = new List<float>((int)Math.Min(known ?? 0, int.MaxValue));
         var buffer = default(VBuffer<float>);
         long row = 0;
         using (var cursor = data.GetRowCursor([label, feature]))
@@ -52,7 +55,13 @@ internal sealed record TabularData(float[] Features, float[] Labels, int Rows, i
                 if (!float.IsNaN(y))
                 {
                     int at = features.Count;
-                    features.AddRange(new float[width]);
+                    if ((long)at + width > Array.MaxLength)
+                        throw new InvalidOperationException(
+                            $"The training data of the Spinal trainer is larger than one array holds ({labels.Count} " +
+                            $"rows of {width} features); train on a sample");
+                    CollectionsMarshal.SetCount(features, at + width);
+                    var slots = CollectionsMarshal.AsSpan(features).Slice(at, width);
+                    slots.Clear();
                     var values = buffer.GetValues();
                     var indices = buffer.GetIndices();
                     for (int i = 0; i < values.Length; i++)
@@ -64,7 +73,7 @@ internal sealed record TabularData(float[] Features, float[] Labels, int Rows, i
                                 $"Feature column '{featureColumn}' holds {v} in row {row}, slot {slot}: the Spinal " +
                                 "trainer needs finite features (mlContext.Transforms.ReplaceMissingValues or " +
                                 "mlContext.Data.FilterRowsByMissingValues deal with missing ones)");
-                        features[at + slot] = v;
+                        slots[slot] = v;
                     }
                     labels.Add(y);
                 }

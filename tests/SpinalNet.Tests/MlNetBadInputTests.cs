@@ -1,4 +1,4 @@
-// Bad input to the Spinal trainers (docs/mlnet.md §5): ML.NET's exceptions, naming the column and what was expected,
+// Bad input to the Spinal trainers (docs/mlnet.md §15.5): ML.NET's exceptions, naming the column and what was expected,
 // before any training; never a native crash. At scoring time, a schema that does not match the training one is
 // ML.NET's own error (the transformers are ML.NET's).
 using Microsoft.ML;

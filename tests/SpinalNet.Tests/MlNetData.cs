@@ -1,4 +1,4 @@
-// Data the ML.NET tests make (docs/mlnet.md §6): the embedded digits' pixels as a 784-column CSV (label first, pixels
+// Data the ML.NET tests make (docs/mlnet.md §15.6): the embedded digits' pixels as a 784-column CSV (label first, pixels
 // / 255), and a CSV of the regression experiment's synthetic data (docs/regression.md §4.1), written once per test run
 // into a temporary folder.
 using System.Globalization;

@@ -1,4 +1,4 @@
-// The Spinal trainers in ML.NET pipelines (docs/mlnet.md): fit on data the tests make (MlNetData), evaluate with
+// The Spinal trainers in ML.NET pipelines (docs/mlnet.md §15.6): fit on data the tests make (MlNetData), evaluate with
 // ML.NET's evaluators against ML.NET's own trainers in the same pipeline, save to model.zip, load in a fresh MLContext
 // and score again. Subsets keep each test to seconds; the numbers are pinned (MLContext(seed: 1) trains the same
 // network every time).
