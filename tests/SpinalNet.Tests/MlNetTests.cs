@@ -217,4 +217,19 @@ public class MlNetTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Epochs_reach_ml_nets_log()
+    {
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var (train, _) = Digits(ml, 300, 20);
+        var trainer = ml.MulticlassClassification.Trainers.Spinal(new SpinalMulticlassOptions { NumberOfEpochs = 3 });
+        ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Fit(train);
+        Assert.Equal(3, trainer.LastHistory.Count);
+        Assert.Equal(3, messages.Count(m => m.Contains("Spinal epoch ")));
+        Assert.Contains(messages, m => m.Contains("300 rows of 784 features"));
+        Assert.Contains(messages, m => m.Contains("Spinal: kept epoch 3 of 3"));
+    }
 }
