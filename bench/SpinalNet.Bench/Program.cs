@@ -39,12 +39,12 @@ if (args is ["onnx-fidelity"] or ["onnx-speed"])
 
 if (args is ["mlnet", .. var mlnetArgs])
 {
-    // Digit training sizes, then "--" and regression sizes (MlNetFitTimes.cs).
+    // Digit training sizes, then "--" and regression sizes (MlNetFitTimes.cs); no sizes at all: the defaults of both.
     int cut = Array.IndexOf(mlnetArgs, "--");
     var digitRows = (cut < 0 ? mlnetArgs : mlnetArgs[..cut]).Select(int.Parse).ToArray();
     var regressionRows = cut < 0 ? [] : mlnetArgs[(cut + 1)..].Select(int.Parse).ToArray();
-    MlNetFitTimes.Run(digitRows.Length > 0 ? digitRows : [1000, 4000, 8000],
-        digitRows.Length > 0 || cut >= 0 ? regressionRows : [1000, 10_000, 100_000, 300_000]);
+    bool defaults = mlnetArgs.Length == 0;
+    MlNetFitTimes.Run(defaults ? [1000, 4000, 8000] : digitRows, defaults ? [1000, 10_000, 100_000, 300_000] : regressionRows);
     return;
 }
 
