@@ -66,7 +66,7 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
         // environment only for messages, and model.zip records none of it.
         var ml = new MLContext();
         var onnx = ml.Transforms.ApplyOnnxModel([network], [options.FeatureColumnName], new MemoryStream(bytes))
-            .Fit(EmptyOf(ml, schema));
+            .Fit(EmptyOf(schema));
         var scored = onnx.GetOutputSchema(schema);
         var predictor = Task switch
         {
@@ -74,7 +74,7 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
             SpinalTask.Binary => MlNetInternals.Binary(env, scored, network),
             _ => MlNetInternals.Regression(env, scored, network),
         };
-        var drop = ml.Transforms.DropColumns(network).Fit(EmptyOf(ml, predictor.GetOutputSchema(scored)));
+        var drop = ml.Transforms.DropColumns(network).Fit(EmptyOf(predictor.GetOutputSchema(scored)));
         return new TransformerChain<ITransformer>(onnx, predictor, drop);
     }
 
@@ -87,7 +87,7 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
     }
 
     /// <summary>An IDataView of no rows with this schema: the transforms' Fit reads only the schema.</summary>
-    static IDataView EmptyOf(MLContext ml, DataViewSchema schema) => new EmptyData(schema);
+    static IDataView EmptyOf(DataViewSchema schema) => new EmptyData(schema);
 
     /// <summary>What Fit adds to the input's shape: the task's output columns, as ML.NET's trainers add them.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
