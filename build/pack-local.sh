@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 feed="$(mkdir -p "${1:-$here/nupkg}" && cd "${1:-$here/nupkg}" && pwd)"
-for project in SpinalNet SpinalNet.Onnx SpinalNet.Pretrained SpinalNet.Distributed SpinalNet.Charts SpinalNet.Runs \
+for project in SpinalNet SpinalNet.Onnx SpinalNet.Pretrained SpinalNet.Distributed SpinalNet.Charts SpinalNet.Runs SpinalNet.ML \
                SpinalNet.Cli; do
   dotnet pack "$here/src/$project/$project.csproj" -c Release -o "$feed" -v q -nologo >/dev/null
 done

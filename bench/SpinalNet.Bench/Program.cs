@@ -7,6 +7,7 @@
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
 // `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
 // `serve-speed [MODEL...]`: spinalnet serve --onnx over HTTP against predict --onnx in process (ServeSpeed.cs).
+// `mlnet [DIGIT ROWS...] [-- REGRESSION ROWS...]` times the Spinal trainers for ML.NET against ML.NET's own (MlNetFitTimes.cs).
 // `memory [EPOCHS] [THREADS]` reads the resident memory after every epoch of a training run (MemoryGrowth.cs).
 // `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
 // bench/transfer-demo.sh).
@@ -40,6 +41,17 @@ if (args is ["onnx-fidelity"] or ["onnx-speed"])
 if (args is ["serve-speed", .. var serveModels])
 {
     SpinalNet.Bench.ServeSpeed.Run(serveModels);
+    return;
+}
+
+if (args is ["mlnet", .. var mlnetArgs])
+{
+    // Digit training sizes, then "--" and regression sizes (MlNetFitTimes.cs); no sizes at all: the defaults of both.
+    int cut = Array.IndexOf(mlnetArgs, "--");
+    var digitRows = (cut < 0 ? mlnetArgs : mlnetArgs[..cut]).Select(int.Parse).ToArray();
+    var regressionRows = cut < 0 ? [] : mlnetArgs[(cut + 1)..].Select(int.Parse).ToArray();
+    bool defaults = mlnetArgs.Length == 0;
+    MlNetFitTimes.Run(defaults ? [1000, 4000, 8000] : digitRows, defaults ? [1000, 10_000, 100_000, 300_000] : regressionRows);
     return;
 }
 

@@ -1,0 +1,32 @@
+// The three tasks the Spinal trainers serve (docs/mlnet.md §15.1) and what each asks of its label column and gives as
+// output columns, the same as ML.NET's own trainers of the task.
+using Microsoft.ML.Data;
+
+namespace SpinalNet.ML;
+
+/// <summary>Multiclass (key label; Score vector, PredictedLabel key), binary (Boolean label; Score, Probability,
+/// PredictedLabel Boolean) or regression (Single label; Score).</summary>
+public enum SpinalTask { Multiclass, Binary, Regression }
+
+internal static class SpinalTasks
+{
+    /// <summary>What the label column must be, in the words of the error when it is not.</summary>
+    public static string ExpectedLabel(this SpinalTask task) => task switch
+    {
+        SpinalTask.Multiclass => "a key type of UInt32 with at least 2 values (add mlContext.Transforms.Conversion.MapValueToKey)",
+        SpinalTask.Binary => "Boolean",
+        _ => "Single",
+    };
+
+    public static bool Accepts(this SpinalTask task, DataViewType label) => task switch
+    {
+        SpinalTask.Multiclass => label is KeyDataViewType { Count: >= 2 and <= int.MaxValue } key && key.RawType == typeof(uint),
+        SpinalTask.Binary => label == BooleanDataViewType.Instance,
+        _ => label == NumberDataViewType.Single,
+    };
+
+    public static string Name(this SpinalTask task) => task switch
+    {
+        SpinalTask.Multiclass => "multiclass", SpinalTask.Binary => "binary", _ => "regression",
+    };
+}
