@@ -17,7 +17,7 @@ public static class ImageCodec
     /// small file that declares a huge image costs nothing.</summary>
     public const long MaxPixels = 40_000_000;
 
-    /// <summary>What <see cref="Decode"/> reads, as its error names them.</summary>
+    /// <summary>What <see cref="Decode(string, int)"/> reads, as its error names them.</summary>
     public const string Formats = "PNG, JPEG, BMP, GIF, TGA";
 
     /// <summary>True when the file's header names an image format this codec decodes, of at most
@@ -50,12 +50,26 @@ public static class ImageCodec
     {
         try
         {
-            return ImageInfo.FromStream(stream) is { } info ? (info.Width, info.Height) : null;
+            if (ImageInfo.FromStream(stream) is { } info) return (info.Width, info.Height);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or IOException))
         {
-            return null;  // a header the decoder cannot parse: not an image it reads
         }
+        return PngSize(stream);  // else a header the decoder cannot parse: not an image it reads
+    }
+
+    /// <summary>The size a PNG's IHDR declares, for a PNG stb refuses to size (it refuses any over 2³⁰ bytes
+    /// decoded): such a file is then refused by <see cref="CheckSize"/> naming its size, not as "not an image".</summary>
+    static (int Width, int Height)? PngSize(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[24];
+        stream.Position = 0;
+        if (stream.ReadAtLeast(header, 24, throwOnEndOfStream: false) < 24 ||
+            !header[..8].SequenceEqual(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }) ||
+            !header[12..16].SequenceEqual("IHDR"u8))
+            return null;
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header[16..20]),
+                System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header[20..24]));
     }
 
     /// <summary>Fails, naming the file and the limit, when a header declares no pixels or more than
