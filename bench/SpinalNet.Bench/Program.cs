@@ -7,6 +7,7 @@
 // Head steps: from microseconds to seconds; BenchmarkDotNet picks the invocation count, few iterations.
 // `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
 // `memory [EPOCHS] [THREADS]` reads the resident memory after every epoch of a training run (MemoryGrowth.cs).
+// `finetune-profile FOLDER [THREADS] [STEPS]` times a resnet18-cntk fine-tuning step's parts (FineTuneProfile.cs).
 // `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
 // bench/transfer-demo.sh).
 using BenchmarkDotNet.Configs;
@@ -26,6 +27,13 @@ if (args is ["allreduce"])
 if (args is ["export-digits", var digitFolder, .. var counts])
 {
     DigitFolders.Run(digitFolder, counts.Length > 0 ? int.Parse(counts[0]) : 1000, counts.Length > 1 ? int.Parse(counts[1]) : 300);
+    return;
+}
+
+if (args is ["finetune-profile", var profileFolder, .. var profileArgs])
+{
+    FineTuneProfile.Run(profileFolder, profileArgs.Length > 0 ? int.Parse(profileArgs[0]) : 1,
+        profileArgs.Length > 1 ? int.Parse(profileArgs[1]) : 8);
     return;
 }
 
