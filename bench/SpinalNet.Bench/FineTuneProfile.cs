@@ -2,7 +2,8 @@
 // (bench/pytorch/finetune_epoch.py --steps): the batches of an epoch read, decoded and resized by the training loop's
 // loader with nothing else running; and on one fixed batch of 24 at 96 px, the forward pass, the backward pass and the
 // optimiser's step, each the median of several steps, with the convolutions' tensors in the default (NCHW) layout and
-// in channels-last strides (NHWC in memory, which oneDNN's convolutions take without reordering).
+// in channels-last strides (NHWC in memory, which oneDNN's convolutions take without reordering). On a loaded machine
+// the process's CPU time per step is the steadier figure (wall time includes waiting for a core).
 //   dotnet run -c Release --project bench/SpinalNet.Bench -- finetune-profile FOLDER [THREADS] [STEPS]
 using System.Diagnostics;
 using SpinalNet.Augmentation;
@@ -37,42 +38,54 @@ static class FineTuneProfile
                           $"{decodeResize:F2} s (one thread), the loader's epoch of batches {loader:F2} s");
 
         var (images, labels) = batches.Batches(order, 1, 0, 24).First();
-        string[] layouts = ["NCHW", "channels-last input", "channels-last", "NCHW", "channels-last input", "channels-last"];
-        foreach (var layout in layouts)
+        // The layouts step in turn (one step each, round after round), so that a change in the machine's load falls
+        // on all of them alike.
+        string[] layouts = ["NCHW", "channels-last input", "channels-last"];
+        var runs = layouts.Select(layout =>
         {
-            using var model = ModelCatalog.Get("resnet18-cntk").Create(HeadKind.Fc, 1, 10);
+            var model = ModelCatalog.Get("resnet18-cntk").Create(HeadKind.Fc, 1, 10);
             if (layout == "channels-last") ToChannelsLast(model);
-            var x = layout == "NCHW" ? images : ChannelsLast(images);
             var optimizer = Optimizers.Create(new TrainingSettings(LearningRate: 1e-3, Momentum: 0.9), model.parameters());
             model.train();
-            var (forward, backward, step) = (new List<double>(), new List<double>(), new List<double>());
-            for (int s = 0; s < steps + 2; s++)
+            return (Layout: layout, Model: model, Optimizer: optimizer, Times: new List<(double, double, double)>(), Cpu: new List<double>());
+        }).ToList();
+        for (int s = 0; s < steps + 2; s++)
+            foreach (var run in runs)
             {
                 using var scope = torch.NewDisposeScope();
-                optimizer.zero_grad();
+                // The network's own input: channels-last where it reads it so (ClassifierNetwork); here the backbone
+                // is called directly, so that NCHW can be timed on the same network.
+                var x = run.Layout == "NCHW" ? images : ChannelsLast(images);
+                run.Optimizer.zero_grad();
+                var c0 = Environment.CpuUsage.TotalTime;
                 var t0 = Stopwatch.GetTimestamp();
-                var loss = model.Loss(model.call(x), labels, nn.Reduction.Mean);
+                var loss = run.Model.Loss(run.Model.Head.call(run.Model.Backbone.call(x)), labels, nn.Reduction.Mean);
                 var t1 = Stopwatch.GetTimestamp();
                 loss.backward();
                 var t2 = Stopwatch.GetTimestamp();
-                optimizer.step();
+                run.Optimizer.step();
                 var t3 = Stopwatch.GetTimestamp();
-                if (s < 2) continue;
-                forward.Add(Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds);
-                backward.Add(Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds);
-                step.Add(Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds);
+                if (s >= 2) run.Cpu.Add((Environment.CpuUsage.TotalTime - c0).TotalMilliseconds);
+                if (s >= 2)
+                    run.Times.Add((Stopwatch.GetElapsedTime(t0, t1).TotalMilliseconds,
+                        Stopwatch.GetElapsedTime(t1, t2).TotalMilliseconds, Stopwatch.GetElapsedTime(t2, t3).TotalMilliseconds));
             }
-            optimizer.Dispose();
-            Console.WriteLine($"C# {threads} threads, {layout}: forward " +
-                              $"{Median(forward):F1} ms, backward {Median(backward):F1} ms, optimiser {Median(step):F2} ms " +
-                              $"(medians of {steps} steps)");
+        foreach (var run in runs)
+        {
+            Console.WriteLine($"C# {threads} threads, {run.Layout}: forward {Median(run.Times.Select(t => t.Item1))}, " +
+                              $"backward {Median(run.Times.Select(t => t.Item2))}, optimiser " +
+                              $"{Median(run.Times.Select(t => t.Item3))} ms (median, p10–p90 of {steps} steps, interleaved); " +
+                              $"the process's CPU time per step {Median(run.Cpu)} ms");
+            run.Optimizer.Dispose();
+            run.Model.Dispose();
         }
     }
 
-    static double Median(List<double> v)
+    static string Median(IEnumerable<double> values)
     {
-        var s = v.Order().ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+        var s = values.Order().ToArray();
+        double At(double q) => s[(int)Math.Round(q * (s.Length - 1))];
+        return $"{At(0.5):F1} ({At(0.1):F0}–{At(0.9):F0})";
     }
 
     /// <summary>The same values with NHWC strides (the shape stays N, C, H, W).</summary>

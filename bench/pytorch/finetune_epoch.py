@@ -64,17 +64,21 @@ def profile_steps(loader, loss_fn, args):
         pass
     print(f"PyTorch {args.threads} threads: the DataLoader's epoch of batches {time.perf_counter() - start:.2f} s")
     x, y = next(iter(loader))
-    for channels_last in (False, True, False, True):
+    # The layouts step in turn, one step each, so that a change in the machine's load falls on both alike.
+    runs = []
+    for channels_last in (False, True):
         model = ResNet(BasicBlock, [2, 2, 2, 3], num_classes=10)
         xs = x
         if channels_last:
             model = model.to(memory_format=torch.channels_last)
             xs = x.contiguous(memory_format=torch.channels_last)
-        optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
         model.train()
-        times = []
-        for s in range(args.steps + 2):
+        runs.append(("channels-last" if channels_last else "NCHW", model, xs,
+                     torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9), []))
+    for s in range(args.steps + 2):
+        for name, model, xs, optimizer, times in runs:
             optimizer.zero_grad()
+            c0 = time.process_time()
             t0 = time.perf_counter()
             loss = loss_fn(model(xs), y)
             t1 = time.perf_counter()
@@ -83,10 +87,18 @@ def profile_steps(loader, loss_fn, args):
             optimizer.step()
             t3 = time.perf_counter()
             if s >= 2:
-                times.append((t1 - t0, t2 - t1, t3 - t2))
-        med = [statistics.median(t[i] for t in times) * 1000 for i in range(3)]
-        print(f"PyTorch {args.threads} threads, {'channels-last' if channels_last else 'NCHW'}: forward {med[0]:.1f} ms, "
-              f"backward {med[1]:.1f} ms, optimiser {med[2]:.2f} ms (medians of {args.steps} steps)", flush=True)
+                times.append(((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000, (time.process_time() - c0) * 1000))
+
+    def spread(values):
+        v = sorted(values)
+        at = lambda q: v[round(q * (len(v) - 1))]
+        return f"{at(0.5):.1f} ({at(0.1):.0f}–{at(0.9):.0f})"
+
+    for name, model, xs, optimizer, times in runs:
+        print(f"PyTorch {args.threads} threads, {name}: forward {spread(t[0] for t in times)}, backward "
+              f"{spread(t[1] for t in times)}, optimiser {spread(t[2] for t in times)} ms (median, p10–p90 of "
+              f"{args.steps} steps, interleaved); the process's CPU time per step {spread(t[3] for t in times)} ms",
+              flush=True)
 
 
 if __name__ == "__main__":
