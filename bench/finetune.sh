@@ -14,7 +14,7 @@ shift $(( $# > 2 ? 2 : $# )) || true
 threads=("$@")
 [ ${#threads[@]} -eq 0 ] && threads=(1 2)
 [ -d "$folder/train" ] || dotnet run -c Release --project bench/SpinalNet.Bench -- export-digits "$folder" 1000 300
-./spinalnet models > /dev/null   # build once, outside the timings
+./spinalnet --version > /dev/null   # build once, outside the timings
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
