@@ -25,7 +25,7 @@ for r in $(seq "$rounds"); do
     cs=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "train_seconds") c = i } NR == 3 { print $c }' \
       "$out/cs-$t-$r/metrics.csv")
     py=$(/usr/bin/python3 bench/pytorch/finetune_epoch.py "$folder" --threads "$t" --epochs 2 | tail -1 |
-      grep -o '[0-9.]* s,' | grep -o '[0-9.]*')
+      sed 's/.*epoch 2: \([0-9.]*\) s.*/\1/')
     echo "$t $r $cs $py" | tee -a "$out/times"
   done
 done

@@ -5,6 +5,8 @@
 // in channels-last strides (NHWC in memory, which oneDNN's convolutions take without reordering). On a loaded machine
 // the process's CPU time per step is the steadier figure (wall time includes waiting for a core).
 //   dotnet run -c Release --project bench/SpinalNet.Bench -- finetune-profile FOLDER [THREADS] [STEPS]
+// `finetune-epochs FOLDER [THREADS] [EPOCHS]` trains whole epochs instead and prints each one's wall-clock and CPU
+// seconds (bench/pytorch/finetune_epoch.py prints the same).
 using System.Diagnostics;
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
@@ -15,8 +17,32 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Bench;
 
-static class FineTuneProfile
+sealed class FineTuneProfile : ITrainingObserver
 {
+    TimeSpan cpu = Environment.CpuUsage.TotalTime;
+
+    public void OnEpoch(EpochMetrics metrics)
+    {
+        var now = Environment.CpuUsage.TotalTime;
+        Console.WriteLine($"C# finetune epoch {metrics.Epoch}: {metrics.TrainSeconds:F3} s, CPU {(now - cpu).TotalSeconds:F3} s, " +
+                          $"{torch.get_num_threads()} threads");
+        cpu = now;
+    }
+
+    /// <summary>Whole training epochs through the training loop (the loader on worker threads, the flat-buffer SGD),
+    /// with the process's CPU seconds per epoch beside the wall-clock ones (evaluation: one image).</summary>
+    public static void Epochs(string folder, int threads, int epochs)
+    {
+        torch.set_num_threads(threads);
+        var samples = ImageFolder.Open(folder, "train");
+        var pipeline = Pipelines.Fitted(Pipelines.Get("imagenet").Train, 96, toRgb: true);
+        using var train = new AugmentedBatches(samples, pipeline, 1);
+        using var test = new AugmentedBatches(new SampleSubset(samples, [0], "one image"), pipeline, 1);
+        using var model = ModelCatalog.Get("resnet18-cntk").Create(HeadKind.Fc, 1, 10);
+        Trainer.Train(model, train, test, new TrainingSettings(Epochs: epochs, BatchSize: 24, LearningRate: 1e-3,
+            Momentum: 0.9, Threads: threads), new FineTuneProfile());
+    }
+
     public static void Run(string folder, int threads, int steps)
     {
         torch.set_num_threads(threads);

@@ -37,6 +37,13 @@ if (args is ["finetune-profile", var profileFolder, .. var profileArgs])
     return;
 }
 
+if (args is ["finetune-epochs", var epochsFolder, .. var epochsArgs])
+{
+    FineTuneProfile.Epochs(epochsFolder, epochsArgs.Length > 0 ? int.Parse(epochsArgs[0]) : 1,
+        epochsArgs.Length > 1 ? int.Parse(epochsArgs[1]) : 2);
+    return;
+}
+
 if (args is ["onnx-fidelity"] or ["onnx-speed"])
 {
     if (args[0] == "onnx-fidelity") SpinalNet.Bench.OnnxFidelity.Run();

@@ -44,6 +44,7 @@ def main():
     for epoch in range(1, args.epochs + 1):
         model.train()
         start = time.perf_counter()
+        cpu = time.process_time()
         loading = 0.0
         t = time.perf_counter()
         for x, y in loader:
@@ -55,7 +56,8 @@ def main():
             t = time.perf_counter()
         seconds = time.perf_counter() - start
         extra = f", loading {loading:.2f} s" if args.profile else ""
-        print(f"PyTorch finetune epoch {epoch}: {seconds:.3f} s, {args.threads} threads{extra}", flush=True)
+        print(f"PyTorch finetune epoch {epoch}: {seconds:.3f} s, CPU {time.process_time() - cpu:.3f} s, "
+              f"{args.threads} threads{extra}", flush=True)
 
 
 def profile_steps(loader, loss_fn, args):
