@@ -19,14 +19,17 @@ namespace SpinalNet.Bench;
 
 sealed class FineTuneProfile : ITrainingObserver
 {
-    TimeSpan cpu = Environment.CpuUsage.TotalTime;
+    Environment.ProcessCpuUsage cpu = Environment.CpuUsage;
+    int collections = GC.CollectionCount(2);
 
     public void OnEpoch(EpochMetrics metrics)
     {
-        var now = Environment.CpuUsage.TotalTime;
-        Console.WriteLine($"C# finetune epoch {metrics.Epoch}: {metrics.TrainSeconds:F3} s, CPU {(now - cpu).TotalSeconds:F3} s, " +
-                          $"{torch.get_num_threads()} threads");
-        cpu = now;
+        var now = Environment.CpuUsage;
+        Console.WriteLine($"C# finetune epoch {metrics.Epoch}: {metrics.TrainSeconds:F3} s, CPU " +
+                          $"{(now.TotalTime - cpu.TotalTime).TotalSeconds:F3} s (kernel " +
+                          $"{(now.PrivilegedTime - cpu.PrivilegedTime).TotalSeconds:F3} s), {torch.get_num_threads()} " +
+                          $"threads, {GC.CollectionCount(2) - collections} full collections");
+        (cpu, collections) = (now, GC.CollectionCount(2));
     }
 
     /// <summary>Whole training epochs through the training loop (the loader on worker threads, the flat-buffer SGD),
