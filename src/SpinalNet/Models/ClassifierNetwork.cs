@@ -49,7 +49,8 @@ public sealed class ClassifierNetwork : nn.Module<Tensor, Tensor>
     /// logits (cross-entropy).</param>
     /// <param name="channelsLast">Whether the backbone reads its images in channels-last strides (docs/performance.md
     /// §9.7): the values and shapes are the same; oneDNN's convolutions then run on NHWC without reordering every
-    /// activation, which took 4.5% off a ResNet-18 step's CPU time (its forward pass 16%). Only where measured to help.</param>
+    /// activation, which took 4.5% off a ResNet-18 step's CPU time (its forward pass 16%). Only where measured to
+    /// help.</param>
     public ClassifierNetwork(nn.Module<Tensor, Tensor> backbone, nn.Module<Tensor, Tensor> head, bool logSoftmax,
         bool channelsLast = false)
         : base(nameof(ClassifierNetwork))
