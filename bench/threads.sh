@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 cores=$(nproc)
-./spinalnet models > /dev/null   # build once, outside the timings
+./spinalnet --version > /dev/null   # build once, outside the timings
 out=$(mktemp -d)
 loops=()
 stop_loops() { for p in "${loops[@]}"; do kill "$p" 2>/dev/null || true; done; loops=(); }

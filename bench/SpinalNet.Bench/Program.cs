@@ -9,6 +9,7 @@
 // `serve-speed [MODEL...]`: spinalnet serve --onnx over HTTP against predict --onnx in process (ServeSpeed.cs).
 // `mlnet [DIGIT ROWS...] [-- REGRESSION ROWS...]` times the Spinal trainers for ML.NET against ML.NET's own (MlNetFitTimes.cs).
 // `memory [EPOCHS] [THREADS]` reads the resident memory after every epoch of a training run (MemoryGrowth.cs).
+// `finetune-profile FOLDER [THREADS] [STEPS]` times a resnet18-cntk fine-tuning step's parts (FineTuneProfile.cs).
 // `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
 // bench/transfer-demo.sh).
 using BenchmarkDotNet.Configs;
@@ -28,6 +29,20 @@ if (args is ["allreduce"])
 if (args is ["export-digits", var digitFolder, .. var counts])
 {
     DigitFolders.Run(digitFolder, counts.Length > 0 ? int.Parse(counts[0]) : 1000, counts.Length > 1 ? int.Parse(counts[1]) : 300);
+    return;
+}
+
+if (args is ["finetune-profile", var profileFolder, .. var profileArgs])
+{
+    FineTuneProfile.Run(profileFolder, profileArgs.Length > 0 ? int.Parse(profileArgs[0]) : 1,
+        profileArgs.Length > 1 ? int.Parse(profileArgs[1]) : 8);
+    return;
+}
+
+if (args is ["finetune-epochs", var epochsFolder, .. var epochsArgs])
+{
+    FineTuneProfile.Epochs(epochsFolder, epochsArgs.Length > 0 ? int.Parse(epochsArgs[0]) : 1,
+        epochsArgs.Length > 1 ? int.Parse(epochsArgs[1]) : 2);
     return;
 }
 

@@ -65,7 +65,7 @@ public static class FeatureCache
             config.Augmentation, config.ImageSize, split.Source, split.Count, heldOut, name)));
         var path = Path.Combine(folder, $"{name}-{key[..16]}.bin");
         if (File.Exists(path)) return Read(path, split);
-        var (features, labels) = Compute(model.Backbone, split, s.TestBatchSize);
+        var (features, labels) = Compute(model, split, s.TestBatchSize);
         Directory.CreateDirectory(folder);
         AtomicFile.Write(path, temp => Write(temp, features, labels));
         log?.Invoke($"cached the backbone's features of {split.Count} {name} samples in {path}");
@@ -73,8 +73,9 @@ public static class FeatureCache
     }
 
     /// <summary>The backbone's output for every sample in order, in evaluation mode, without gradients.</summary>
-    static (Tensor Features, Tensor Labels) Compute(nn.Module<Tensor, Tensor> backbone, IBatchSource split, int batch)
+    static (Tensor Features, Tensor Labels) Compute(ClassifierNetwork model, IBatchSource split, int batch)
     {
+        var backbone = model.Backbone;
         bool training = backbone.training;
         backbone.eval();
         try
@@ -86,7 +87,7 @@ public static class FeatureCache
                 using var scope = torch.NewDisposeScope();
                 using var noGrad = torch.no_grad();
                 var device = backbone.parameters().FirstOrDefault()?.device ?? torch.CPU;
-                var features = backbone.call(images.to(device)).cpu();
+                var features = model.Features(images.to(device)).cpu();
                 long bytes = split.Count * (features.numel() / Math.Max(1, features.shape[0])) * sizeof(float);
                 if (parts.Count == 0 && bytes > int.MaxValue)
                     throw new SettingException(nameof(TrainingSettings.CacheFeatures), $"the backbone's features of " +

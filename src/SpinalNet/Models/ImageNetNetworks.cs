@@ -39,7 +39,12 @@ public static class ImageNetNetworks
     /// <summary>One network: its torchvision name, its backbone, where the head goes and the paper's Spinal head for
     /// it.</summary>
     sealed record Entry(string Name, string Uses, Func<nn.Module<Tensor, Tensor>> Backbone, int Features,
-        string HeadKey, SpinalSettings Spinal, Func<int, FullyConnectedConfig> Conventional, string[] ConventionalKeys);
+        string HeadKey, SpinalSettings Spinal, Func<int, FullyConnectedConfig> Conventional, string[] ConventionalKeys)
+    {
+        /// <summary>Whether the backbone reads channels-last images (ClassifierNetwork, docs/performance.md §9.7):
+        /// set where it was measured to be faster (the ResNets).</summary>
+        public bool ChannelsLast { get; init; }
+    }
 
     /// <summary>A network whose own head is one linear map at <paramref name="linearKey"/> (behind a dropout where
     /// torchvision has one), its Spinal head replacing <paramref name="headKey"/>.</summary>
@@ -52,7 +57,8 @@ public static class ImageNetNetworks
     static Entry ResNet(string name, string uses, SpinalSettings? spinal = null)
     {
         var config = ImageNetResNet.Variants[name];
-        return Linear(name, uses, () => ImageNetResNet.Backbone(config), config.Features, "fc", "fc", spinal: spinal);
+        return Linear(name, uses, () => ImageNetResNet.Backbone(config), config.Features, "fc", "fc", spinal: spinal)
+            with { ChannelsLast = true };
     }
 
     static Entry DenseNet(string name)
@@ -148,7 +154,7 @@ public static class ImageNetNetworks
     static ClassifierNetwork Create(Entry e, NetworkChoice choice) => new(
         e.Backbone(),
         ClassifierNetwork.HeadOf(choice.Head, choice.Spinal.For(e.Features, choice.Classes), e.Conventional(choice.Classes)),
-        logSoftmax: false);
+        logSoftmax: false, e.ChannelsLast);
 
     /// <summary>torchvision's names for the backbone; the authors' for a Spinal head (nn.Sequential per layer, so the
     /// linear map is at .0, or .1 behind a dropout, and its batch norm right after it), torchvision's for the
