@@ -33,6 +33,30 @@ public class ArchitectureTests
         ["SpinalNet.Runs"] = ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts"],
     };
 
+    /// <summary>The integrations beside the CLI (docs/architecture.md §14): what each may reference of the library. Their
+    /// files keep their project's own namespace (SpinalNet.ML, SpinalNet.Serving), not a folder's.</summary>
+    static readonly Dictionary<string, string[]> IntegrationMayReference = new()
+    {
+        ["SpinalNet.ML"] = ["SpinalNet", "SpinalNet.Onnx"],
+        ["SpinalNet.Serving"] = ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts", "SpinalNet.Runs"],
+    };
+
+    [Fact]
+    public void Integrations_stand_on_the_library_and_nothing_references_them()
+    {
+        var libraries = Packages.Concat(IntegrationMayReference.Keys).Append("SpinalNet.Cli").ToArray();
+        foreach (var (name, may) in IntegrationMayReference)
+        {
+            using var module = ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, name + ".dll"));
+            var references = module.AssemblyReferences.Select(r => r.Name).Where(libraries.Contains).ToList();
+            Assert.True(references.All(may.Contains), $"{name} references {string.Join(", ", references.Except(may))}");
+            Assert.Contains("SpinalNet", references);  // really read
+        }
+        foreach (var package in ReadPackages())
+            using (package)
+                Assert.DoesNotContain(package.AssemblyReferences, r => IntegrationMayReference.ContainsKey(r.Name));
+    }
+
     static readonly string[] OptionalThirdParty =
         ["OnnxSharp", "Google.Protobuf", "Microsoft.ML.OnnxRuntime", "ScottPlot", "SkiaSharp", "MPI", "Spectre.Console"];
 

@@ -23,7 +23,7 @@ public sealed class PackedLibrary : IDisposable
     static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
 
     /// <summary>The library's packages, core first (the tool, SpinalNet.Cli, is packed by build/pack-local.sh).</summary>
-    public static readonly string[] Packages = ArchitectureTests.Packages;
+    public static readonly string[] Packages = [.. ArchitectureTests.Packages, "SpinalNet.ML"];
 
     /// <summary>The consumer of each optional package and what its program prints when it works.</summary>
     public static readonly Dictionary<string, string> OptionalConsumers = new()
@@ -33,6 +33,7 @@ public sealed class PackedLibrary : IDisposable
         ["SpinalNet.Distributed"] = "distributed: rank 0 of 1",
         ["SpinalNet.Charts"] = "charts: scatter.png and a contact sheet of 2 digits",
         ["SpinalNet.Runs"] = "runs: mnist-cnn, 2 epochs",
+        ["SpinalNet.ML"] = "difference 0",
     };
 
     public string Root { get; } = Directory.CreateTempSubdirectory("spinalnet-package-").FullName;
@@ -78,7 +79,12 @@ public sealed class PackedLibrary : IDisposable
         // backend and their bin folders stay small.
         foreach (var (package, _) in OptionalConsumers)
             WriteProject(ConsumerName(package), "<OutputType>Exe</OutputType>", OptionalPrograms[package],
-                package is "SpinalNet.Onnx" or "SpinalNet.Runs" ? [(package, Version), backend] : [(package, Version)]);
+                package switch
+                {
+                    "SpinalNet.Onnx" or "SpinalNet.Runs" => [(package, Version), backend],
+                    "SpinalNet.ML" => [(package, Version), ("Microsoft.ML", "6.0.0"), backend],
+                    _ => [(package, Version)],
+                });
         // The test packages of this test project, so that the machine's cache has them.
         var testPackages = new[] { "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio" }
             .Select(id => (id, PackageFacts.TestProjectVersionOf(id)));
@@ -234,6 +240,39 @@ public sealed class PackedLibrary : IDisposable
             var config = Configuration.Resolve(ConfigLayer.Of("example", [("model", "mnist-cnn"), ("settings.epochs", 2)]));
             Console.WriteLine($"runs: {config.Model}, {config.Settings.Epochs} epochs");
             """,
+        // Issue 24's acceptance: a CSV the program has never seen, through an ordinary ML.NET pipeline, the Spinal
+        // trainer within 2 points of SdcaMaximumEntropy or better, and model.zip reloading with identical scores.
+        ["SpinalNet.ML"] = """
+            using System.Globalization;
+            using Microsoft.ML;
+            using Microsoft.ML.Data;
+            using SpinalNet.Data;
+            using SpinalNet.ML;
+
+            var digits = MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Train);
+            using (var file = new StreamWriter("digits.csv"))
+                for (int i = 0; i < 800; i++)
+                    file.WriteLine(digits.Labels[i] + "," + string.Join(',', digits.Pixels.Skip(i * 784).Take(784)
+                        .Select(p => p.ToString(CultureInfo.InvariantCulture))));
+            var ml = new MLContext(seed: 1);
+            var data = ml.Data.LoadFromTextFile("digits.csv",
+                [new TextLoader.Column("Label", DataKind.String, 0), new TextLoader.Column("Features", DataKind.Single, 1, 784)],
+                separatorChar: ',');
+            var split = ml.Data.TrainTestSplit(data, testFraction: 0.25, seed: 1);
+            IEstimator<ITransformer> Pipeline(IEstimator<ITransformer> trainer) => ml.Transforms.Conversion.MapValueToKey("Label")
+                .Append(ml.Transforms.NormalizeMinMax("Features")).Append(trainer);
+            var model = Pipeline(ml.MulticlassClassification.Trainers.Spinal(numberOfEpochs: 8)).Fit(split.TrainSet);
+            double spinal = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
+            double sdca = ml.MulticlassClassification.Evaluate(Pipeline(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
+                .Fit(split.TrainSet).Transform(split.TestSet)).MicroAccuracy;
+            ml.Model.Save(model, data.Schema, "model.zip");
+            var loaded = new MLContext().Model.Load("model.zip", out _);
+            var before = model.Transform(split.TestSet).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
+            var after = loaded.Transform(split.TestSet).GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
+            double difference = before.Zip(after).Max(p => Math.Abs(p.First - p.Second));
+            Console.WriteLine($"mlnet: spinal {spinal:0.0000} sdca {sdca:0.0000} difference {difference:g3}");
+            return spinal >= sdca - 0.02 && difference <= 1e-5 && before.Length == after.Length ? 0 : 1;
+            """,
     };
 
     const string ConsumerTest = """
@@ -337,6 +376,7 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
             ["SpinalNet.Distributed"] = ["MPI.NET"],
             ["SpinalNet.Charts"] = ["ScottPlot", "SkiaSharp"],
             ["SpinalNet.Runs"] = ["SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts"],
+            ["SpinalNet.ML"] = ["SpinalNet.Onnx", "Microsoft.ML", "Microsoft.ML.OnnxTransformer"],
         };
         foreach (var (package, dependsOn) in expected)
         {
@@ -404,6 +444,7 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
     [InlineData("SpinalNet.Distributed")]
     [InlineData("SpinalNet.Charts")]
     [InlineData("SpinalNet.Runs")]
+    [InlineData("SpinalNet.ML")]
     public void A_consumer_of_an_optional_package_alone_builds_runs_and_publishes(string package)
     {
         AssertBuilt();

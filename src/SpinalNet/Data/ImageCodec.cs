@@ -48,6 +48,7 @@ public static class ImageCodec
 
     static (int Width, int Height)? Header(Stream stream)
     {
+        if (!JpegHeaderIsWhole(stream)) return null;
         try
         {
             if (ImageInfo.FromStream(stream) is { } info) return (info.Width, info.Height);
@@ -56,6 +57,38 @@ public static class ImageCodec
         {
         }
         return PngSize(stream);  // else a header the decoder cannot parse: not an image it reads
+    }
+
+    /// <summary>False for a JPEG whose markers up to the start of its scan do not fit in the file or name no frame: stb
+    /// loops forever on some such headers (a 98-byte file did), so they never reach it (docs/data.md §6.14). True for
+    /// anything that is not a JPEG. Leaves the stream where it was.</summary>
+    static bool JpegHeaderIsWhole(Stream stream)
+    {
+        long start = stream.Position;
+        try
+        {
+            Span<byte> marker = stackalloc byte[4];
+            if (stream.ReadAtLeast(marker[..2], 2, throwOnEndOfStream: false) < 2 || marker[0] != 0xFF || marker[1] != 0xD8)
+                return true;
+            bool frame = false;
+            while (true)
+            {
+                if (stream.ReadAtLeast(marker[..2], 2, throwOnEndOfStream: false) < 2 || marker[0] != 0xFF) return false;
+                int code = marker[1];
+                if (code == 0xFF) { stream.Position--; continue; }                          // fill byte
+                if (code is 0x01 or 0xD8 or (>= 0xD0 and <= 0xD7)) continue;              // markers without a length
+                if (code == 0xD9 || stream.ReadAtLeast(marker[2..], 2, throwOnEndOfStream: false) < 2) return false;
+                int length = (marker[2] << 8) | marker[3];
+                if (length < 2 || stream.Position + length - 2 > stream.Length) return false;
+                if (code is >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC)) frame = true;   // a start of frame
+                if (code == 0xDA) return frame;                                             // the start of the scan
+                stream.Position += length - 2;
+            }
+        }
+        finally
+        {
+            stream.Position = start;
+        }
     }
 
     /// <summary>The size a PNG's IHDR declares, for a PNG stb refuses to size (it refuses any over 2³⁰ bytes
