@@ -251,7 +251,7 @@ public sealed class PackedLibrary : IDisposable
 
             var digits = MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Train);
             using (var file = new StreamWriter("digits.csv"))
-                for (int i = 0; i < 800; i++)
+                for (int i = 0; i < 1200; i++)
                     file.WriteLine(digits.Labels[i] + "," + string.Join(',', digits.Pixels.Skip(i * 784).Take(784)
                         .Select(p => p.ToString(CultureInfo.InvariantCulture))));
             var ml = new MLContext(seed: 1);
@@ -261,7 +261,7 @@ public sealed class PackedLibrary : IDisposable
             var split = ml.Data.TrainTestSplit(data, testFraction: 0.25, seed: 1);
             IEstimator<ITransformer> Pipeline(IEstimator<ITransformer> trainer) => ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.Transforms.NormalizeMinMax("Features")).Append(trainer);
-            var model = Pipeline(ml.MulticlassClassification.Trainers.Spinal(numberOfEpochs: 8)).Fit(split.TrainSet);
+            var model = Pipeline(ml.MulticlassClassification.Trainers.Spinal(numberOfEpochs: 10)).Fit(split.TrainSet);
             double spinal = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
             double sdca = ml.MulticlassClassification.Evaluate(Pipeline(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
                 .Fit(split.TrainSet).Transform(split.TestSet)).MicroAccuracy;
