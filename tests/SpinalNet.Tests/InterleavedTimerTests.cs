@@ -27,17 +27,19 @@ public class InterleavedTimerTests
             () =>
             {
                 order.Add(1);
-                // One call of the second work is held up 60 ms, as a burst of another program's load would.
-                Spin(++calls == 20 ? 60e-3 : 2e-3);
+                // One call of the second work is held up 300 ms, as a burst of another program's load would: a mean over
+                // the rounds would put it near 20 times the first work, far outside the bounds below, which leave room
+                // for what a loaded machine does to every 2 ms spin (preempted spins end late; CI saw ratios of 0.48).
+                Spin(++calls == 20 ? 300e-3 : 2e-3);
             },
         ], seconds: 0.05);
         // Round r of each work before round r + 1 of either: the sequence switches work at least once a round.
         int switches = order.Zip(order.Skip(1)).Count(p => p.First != p.Second);
         Assert.True(switches >= 2 * InterleavedTimer.MinRounds - 1, $"{switches} switches");
-        Assert.InRange(timings[1].Median, 1.5e-3, 6e-3);
+        Assert.InRange(timings[1].Median, 1.5e-3, 20e-3);
         Assert.True(timings[1].Median <= timings[1].P90 && timings[1].P10 <= timings[1].Median);
         // The two works cost the same: neither is off a time front because of the disturbed round.
         Assert.Equal([true, true], Pareto.Front([(timings[0].Median, 0.9), (timings[0].Median, 0.9)]));
-        Assert.InRange(timings[1].Median / timings[0].Median, 0.5, 2);
+        Assert.InRange(timings[1].Median / timings[0].Median, 0.25, 4);
     }
 }
