@@ -1,5 +1,6 @@
-// End-of-epoch memory release (docs/performance.md §9.3): a tensor that escaped every dispose scope is collected, and
-// malloc_trim is called without error where the C library has it.
+// How training holds and gives back native memory (docs/performance.md §9.3): glibc takes the settings that keep a
+// step's freed memory for the next step, and at the end of an epoch a tensor that escaped every dispose scope is
+// collected and malloc_trim is called without error where the C library has it.
 using System.Runtime.CompilerServices;
 using SpinalNet.Training;
 using TorchSharp;
@@ -15,6 +16,15 @@ public class MemoryReleaseTests
         MemoryRelease.AfterEpoch();
         Assert.False(escaped.IsAlive);
         MemoryRelease.AfterEpoch();   // and again: the trim is repeatable
+    }
+
+    [Fact]
+    public void Glibc_takes_the_settings_that_hold_freed_memory_within_an_epoch()
+    {
+        MemoryRelease.HoldWithinEpochs();
+        MemoryRelease.HoldWithinEpochs();   // idempotent
+        // mallopt refuses an mmap threshold over 32 MiB on 64-bit glibc: a larger constant would leave Holding false.
+        Assert.Equal(OperatingSystem.IsLinux(), MemoryRelease.Holding);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

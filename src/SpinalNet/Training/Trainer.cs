@@ -48,6 +48,7 @@ public static class Trainer
             torch.set_num_threads(settings.Threads > 0 ? settings.Threads : ReplicaGroup.ThreadsPerReplica);
         var device = Devices.Resolve(settings.Device);
         model.to(device);
+        MemoryRelease.HoldWithinEpochs();
         if (!group.IsRoot) observer = null;
 
         long steps = (data.Train.Count + settings.BatchSize - 1) / settings.BatchSize;
