@@ -246,9 +246,8 @@ static class Commands
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var folder = r.GetValue(output) ?? (r.GetValue(run) is { } dir ? Path.Combine(dir, "explanations") : "explanations");
-            var explained = ImageExplanations.Write(new ModelSource(r.GetValue(run), r.GetValue(weights), null,
-                o.Overrides(r)), r.GetValue(images)!, folder, r.GetValue(target), r.GetValue(layer));
+            var (explained, folder) = ImageExplanations.Write(new ModelSource(r.GetValue(run), r.GetValue(weights), null,
+                o.Overrides(r)), r.GetValue(images)!, r.GetValue(output), r.GetValue(target), r.GetValue(layer));
             foreach (var e in explained)
                 Console.WriteLine($"{e.Prediction.File}: {e.Prediction.Top[0].Name} {Percent(e.Prediction.Top[0].Probability)}" +
                                   (e.Shares is { } s ? "; layer shares of " + e.ExplainedName + ": " + string.Join(" ",

@@ -218,6 +218,13 @@ public sealed class ExplainTests : IDisposable
         Assert.Contains("--layer", bad.Stderr);
     }
 
+    [Fact]
+    public void Explanations_go_into_the_run_folder_unless_a_folder_is_named()
+    {
+        Assert.Equal(Path.Combine("runs", "a", "explanations"), ImageExplanations.DefaultFolder(new ModelSource(Run: Path.Combine("runs", "a"))));
+        Assert.Equal("explanations", ImageExplanations.DefaultFolder(new ModelSource(Weights: "w.pt")));
+    }
+
     static void AssertPng(string path, int width, int height)
     {
         using var codec = SkiaSharp.SKCodec.Create(path);

@@ -88,12 +88,20 @@ public static class ImageExplanations
             shares?.Logits ?? logits, shares, map, prepared.Resized);
     }
 
+    /// <summary>The folder explanations go to when none is named: RUN/explanations for a run's model, else
+    /// ./explanations.</summary>
+    public static string DefaultFolder(ModelSource source) =>
+        source.Run is { } run ? Path.Combine(run, "explanations") : "explanations";
+
     /// <summary>Explains each image and writes DIR/explanations.json, DIR/NAME.gradcam.png and DIR/NAME.shares.png
-    /// (files through temporary names); returns the explanations.</summary>
+    /// (files through temporary names); returns the explanations and the folder.</summary>
+    /// <param name="folder">DIR (null: <see cref="DefaultFolder"/>).</param>
     /// <param name="explainedClass">A class name or index (null: each image's predicted class).</param>
-    public static IReadOnlyList<ImageExplanation> Write(ModelSource source, IReadOnlyList<string> images, string folder,
-        string? explainedClass = null, string? layer = null, Polarity polarity = Polarity.Auto)
+    public static (IReadOnlyList<ImageExplanation> Explanations, string Folder) Write(ModelSource source,
+        IReadOnlyList<string> images, string? folder = null, string? explainedClass = null, string? layer = null,
+        Polarity polarity = Polarity.Auto)
     {
+        folder ??= DefaultFolder(source);
         if (source.Onnx is not null)
             throw new SettingException("Onnx", source.Onnx, "explanations need the network's weights (--run, " +
                                                             "--weights or --model), not an ONNX file");
@@ -117,7 +125,7 @@ public static class ImageExplanations
         }
         AtomicFile.WriteText(Path.Combine(folder, JsonFile),
             entries.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        return explained;
+        return (explained, folder);
     }
 
     static string Save(string folder, string name, byte[] png)
