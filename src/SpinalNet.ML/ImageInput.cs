@@ -62,9 +62,32 @@ internal static class ImageInput
         _ => [ImageColumn, PixelsColumn],
     };
 
-    /// <summary>Reads the pixels and labels of <paramref name="data"/> (the preprocessing's output); rows whose label
-    /// is missing (key 0) are skipped, as ML.NET's trainers skip them.</summary>
-    public static ImageRows Read(IDataView data, string labelColumn, string imageColumn, int classes)
+    /// <summary>Reads the pixels and labels of <paramref name="transformed"/> (the preprocessing's output over
+    /// <paramref name="input"/>); rows whose label is missing (key 0) are skipped, as ML.NET's trainers skip them. An
+    /// image that cannot be read is an InvalidOperationException naming its row (found in <paramref name="input"/>:
+    /// ML.NET's cursors read ahead on threads of their own and report the failure of a batch, not of a row).</summary>
+    public static ImageRows Read(IDataView input, IDataView transformed, string labelColumn, string imageColumn,
+        string? folder, int classes)
+    {
+        try
+        {
+            return Read(transformed, labelColumn, imageColumn, classes);
+        }
+        catch (EmptyDataException e)
+        {
+            throw new InvalidOperationException(e.Message);
+        }
+        catch (Exception e) when (e is not EmptyDataException and (ArgumentException or InvalidOperationException
+                                      or IOException or FormatException or NullReferenceException))
+        {
+            var (row, why) = FirstUnreadable(input, imageColumn, folder) ?? (-1, Innermost(e).Message);
+            throw new InvalidOperationException(row < 0
+                ? $"Image column '{imageColumn}': the images cannot be read ({why})"
+                : $"Image column '{imageColumn}': the image of row {row} cannot be read ({why})", e);
+        }
+    }
+
+    static ImageRows Read(IDataView data, string labelColumn, string imageColumn, int classes)
     {
         var label = data.Schema[labelColumn];
         var pixels = data.Schema[PixelsColumn];
@@ -83,22 +106,12 @@ internal static class ImageInput
                 getLabel(ref key);
                 if (key != 0)
                 {
-                    try
-                    {
-                        getPixels(ref buffer);
-                    }
-                    catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException
-                                                  or FormatException or NullReferenceException)
-                    {
-                        throw new InvalidOperationException(
-                            $"Image column '{imageColumn}': the image of row {row} cannot be read ({e.Message})", e);
-                    }
+                    getPixels(ref buffer);
                     if (buffer.Length != width)
-                        throw new InvalidOperationException(
-                            $"Image column '{imageColumn}': the image of row {row} gave {buffer.Length} pixel values, " +
-                            $"not {width}");
+                        throw new InvalidOperationException($"the image of row {row} gave {buffer.Length} pixel " +
+                                                            $"values, not {width}");
                     if ((long)values.Count + width > Array.MaxLength)
-                        throw new InvalidOperationException(
+                        throw new OutOfMemoryException(
                             $"The training images of the Spinal image trainer are more than one array holds " +
                             $"({labels.Count} images of {width} values); train on a sample or a smaller ImageSize");
                     foreach (float v in buffer.DenseValues()) values.Add(v);
@@ -108,12 +121,54 @@ internal static class ImageInput
             }
         }
         if (labels.Count == 0)
-            throw new InvalidOperationException(row == 0
+            throw new EmptyDataException(row == 0
                 ? "The training data of the Spinal image trainer has no rows"
                 : $"The training data of the Spinal image trainer has {row} rows but none with a label in column " +
                   $"'{labelColumn}'");
         return new ImageRows(values.ToArray(), labels.ToArray(), labels.Count, classes);
     }
+
+    /// <summary>The first row of <paramref name="input"/> whose image MLImage cannot decode, and why.</summary>
+    static (long Row, string Why)? FirstUnreadable(IDataView input, string imageColumn, string? folder)
+    {
+        var column = input.Schema[imageColumn];
+        if (KindOf(column.Type, imageColumn, nameof(input)) == ImageColumnKind.Image) return null;
+        bool paths = column.Type is TextDataViewType;
+        using var cursor = input.GetRowCursor([column]);
+        var getPath = paths ? cursor.GetGetter<ReadOnlyMemory<char>>(column) : null;
+        var getBytes = paths ? null : cursor.GetGetter<VBuffer<byte>>(column);
+        var path = default(ReadOnlyMemory<char>);
+        var bytes = default(VBuffer<byte>);
+        for (long row = 0; cursor.MoveNext(); row++)
+        {
+            try
+            {
+                if (getPath is not null)
+                {
+                    getPath(ref path);
+                    string file = path.ToString();
+                    using var image = MLImage.CreateFromFile(folder is null ? file : Path.Combine(folder, file));
+                }
+                else
+                {
+                    getBytes!(ref bytes);
+                    using var stream = new MemoryStream(bytes.DenseValues().ToArray(), writable: false);
+                    using var image = MLImage.CreateFromStream(stream);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException
+                                          or FormatException or NullReferenceException)
+            {
+                return (row, e.Message);
+            }
+        }
+        return null;
+    }
+
+    static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    /// <summary>No row to train on.</summary>
+    sealed class EmptyDataException(string message) : InvalidOperationException(message);
 }
 
 /// <summary>The encoded bytes a DecodeImageBytes mapping reads.</summary>

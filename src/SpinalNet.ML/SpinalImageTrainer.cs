@@ -59,8 +59,8 @@ public sealed class SpinalImageTrainer : IEstimator<TransformerChain<ITransforme
         var ml = new MLContext();
         var preprocessing = ImageInput.Preprocessing(ml, kind, options.ImageColumnName, options.ImageFolder,
             options.ImageSize).Fit(trainData);
-        var rows = ImageInput.Read(preprocessing.Transform(trainData), options.LabelColumnName,
-            options.ImageColumnName, classes);
+        var rows = ImageInput.Read(trainData, preprocessing.Transform(trainData), options.LabelColumnName,
+            options.ImageColumnName, options.ImageFolder, classes);
         var resolved = options.Resolve(rows.Rows, classes, host.Rand.Next());
         Log($"Spinal image: read {rows.Rows} images of {classes} classes at {options.ImageSize} x " +
             $"{options.ImageSize} px in {clock.Elapsed.TotalSeconds:0.0} s; {resolved.Network.Title}, " +

@@ -376,7 +376,8 @@ public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
             ["SpinalNet.Distributed"] = ["MPI.NET"],
             ["SpinalNet.Charts"] = ["ScottPlot", "SkiaSharp"],
             ["SpinalNet.Runs"] = ["SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts"],
-            ["SpinalNet.ML"] = ["SpinalNet.Onnx", "Microsoft.ML", "Microsoft.ML.OnnxTransformer"],
+            ["SpinalNet.ML"] = ["SpinalNet.Onnx", "SpinalNet.Pretrained", "Microsoft.ML", "Microsoft.ML.OnnxTransformer",
+                "Microsoft.ML.ImageAnalytics", "SkiaSharp.NativeAssets.Linux.NoDependencies"],
         };
         foreach (var (package, dependsOn) in expected)
         {
