@@ -64,7 +64,8 @@ internal static class ImageFit
                 history.Add(epoch);
                 log($"Spinal image epoch {epoch.Epoch}: train loss {epoch.TrainLoss:0.#####}, " +
                     $"{(epoch.HeldOut ? "validation" : $"first {report.Count} training images'")} loss " +
-                    $"{epoch.ValidationLoss:0.#####}, accuracy {epoch.ValidationAccuracy:0.####}");
+                    $"{epoch.ValidationLoss:0.#####}, accuracy {epoch.ValidationAccuracy:0.####} " +
+                    $"({metrics.TrainSeconds:0.0} s training, {metrics.EvalSeconds:0.0} s evaluating)");
             });
             if (!s.FreezeBackbone)
             {
