@@ -35,7 +35,6 @@ internal static class ImageFit
     {
         var s = options.Training;
         var choice = options.Network;
-        choice.CheckImageSize();
         int previousThreads = torch.get_num_threads();
         try
         {

@@ -8,6 +8,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Transforms.Image;
+using SpinalNet.Layers;
 
 namespace SpinalNet.ML;
 
@@ -52,8 +53,16 @@ public sealed class SpinalImageTrainer : IEstimator<TransformerChain<ITransforme
             throw TabularData.LabelMismatch(parameter, SpinalTask.Multiclass, options.LabelColumnName,
                 TabularData.Describe(label.Type));
         int classes = (int)((KeyDataViewType)label.Type).Count;
-        // Options are checked before any image is read; the row count is known only after.
-        options.Resolve(trainData.GetRowCount() ?? 0, classes, 0);
+        // Options are checked before any image is read (the row count is known only after), the image size against the
+        // backbone too (ViT takes 224 px only).
+        try
+        {
+            options.Resolve(trainData.GetRowCount() ?? 0, classes, 0).Network.CheckImageSize();
+        }
+        catch (SettingException e)
+        {
+            throw new ArgumentOutOfRangeException(e.Setting, $"Spinal image classification option {e.Message}");
+        }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var ml = new MLContext();
