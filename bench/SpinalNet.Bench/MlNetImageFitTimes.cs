@@ -4,7 +4,7 @@
 // redistributable that is not served to this machine.) The first ROWS embedded training digits as PNG files behind a
 // path column, scored on the first 500 test digits; Spinal frozen (cached features) at 64 and 128 px and a full
 // fine-tune at 64 px; MLContext seed 1, one after the other in this process; seconds are Fit's wall clock.
-//   dotnet run -c Release --project bench/SpinalNet.Bench -- mlnet-images [ROWS]
+//   dotnet run -c Release --project bench/SpinalNet.Bench -- mlnet-images [ROWS [NAME PREFIX]]
 using System.Diagnostics;
 using Microsoft.ML;
 using SpinalNet.Data;
@@ -21,12 +21,18 @@ public static class MlNetImageFitTimes
         public string ImagePath = "";
     }
 
-    public static void Run(int rows, int testRows = 500)
+    /// <param name="only">Runs only the trainers whose name starts with this (null: all).</param>
+    public static void Run(int rows, string? only = null, int testRows = 500)
     {
         var folder = Directory.CreateTempSubdirectory("spinalnet-mlnet-images-").FullName;
         try
         {
             var ml = new MLContext(seed: 1);
+            ml.Log += (_, e) =>
+            {
+                if (e.Kind == Microsoft.ML.Runtime.ChannelMessageKind.Info && e.RawMessage.StartsWith("Spinal image"))
+                    Console.WriteLine("    " + e.RawMessage);
+            };
             var train = ml.Data.LoadFromEnumerable(Write(folder, Split.Train, "train", rows));
             var test = ml.Data.LoadFromEnumerable(Write(folder, Split.Test, "test", testRows));
             Console.WriteLine($"{Environment.ProcessorCount} logical cores, libtorch threads {get_num_threads()}; " +
@@ -49,8 +55,11 @@ public static class MlNetImageFitTimes
                                  .Append(ml.Transforms.ExtractPixels("Pixels", "Image"))
                                  .Append(ml.Transforms.DnnFeaturizeImage("Features",
                                      m => m.ModelSelector.ResNet18(ml, m.OutputColumn, m.InputColumn), "Pixels"))
+                                 // SDCA passes over the data many times: without the cache every pass would run
+                                 // the featurizer again (ML.NET's own advice for this pipeline).
+                                 .AppendCacheCheckpoint(ml)
                                  .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())),
-                     })
+                     }.Where(t => only is null || t.Item1.StartsWith(only, StringComparison.Ordinal)))
             {
                 var pipeline = ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer);
                 var watch = Stopwatch.StartNew();
