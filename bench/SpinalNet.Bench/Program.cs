@@ -8,6 +8,7 @@
 // `allreduce` (under mpiexec) times the gradient all-reduce of a data-parallel step instead (AllReduceBenchmark).
 // `serve-speed [MODEL...]`: spinalnet serve --onnx over HTTP against predict --onnx in process (ServeSpeed.cs).
 // `mlnet [DIGIT ROWS...] [-- REGRESSION ROWS...]` times the Spinal trainers for ML.NET against ML.NET's own (MlNetFitTimes.cs).
+// `mlnet-images [ROWS [NAME PREFIX]]` times the Spinal image trainer against ML.NET's ResNet-18 featurizer + SDCA (MlNetImageFitTimes.cs).
 // `memory [EPOCHS] [THREADS]` reads the resident memory after every epoch of a training run (MemoryGrowth.cs).
 // `finetune-profile FOLDER [THREADS] [STEPS]` times a resnet18-cntk fine-tuning step's parts (FineTuneProfile.cs).
 // `export-digits FOLDER [TRAIN] [VAL]` writes the embedded digits as PNG class folders (DigitFolders.cs, for
@@ -67,6 +68,12 @@ if (args is ["mlnet", .. var mlnetArgs])
     var regressionRows = cut < 0 ? [] : mlnetArgs[(cut + 1)..].Select(int.Parse).ToArray();
     bool defaults = mlnetArgs.Length == 0;
     MlNetFitTimes.Run(defaults ? [1000, 4000, 8000] : digitRows, defaults ? [1000, 10_000, 100_000, 300_000] : regressionRows);
+    return;
+}
+
+if (args is ["mlnet-images", .. var imageArgs])
+{
+    MlNetImageFitTimes.Run(imageArgs.Length > 0 ? int.Parse(imageArgs[0]) : 1000, imageArgs.Length > 1 ? imageArgs[1] : null);
     return;
 }
 

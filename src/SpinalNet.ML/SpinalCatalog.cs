@@ -1,6 +1,7 @@
 // The Spinal trainers on ML.NET's catalogs (docs/mlnet.md §15.1): mlContext.MulticlassClassification.Trainers.Spinal,
 // mlContext.BinaryClassification.Trainers.Spinal and mlContext.Regression.Trainers.Spinal, each with a simple overload
-// of the common settings and one taking the task's options, as ML.NET's own trainers (SdcaMaximumEntropy) have.
+// of the common settings and one taking the task's options, as ML.NET's own trainers (SdcaMaximumEntropy) have; and
+// mlContext.MulticlassClassification.Trainers.SpinalImageClassification over an image column (§15.8).
 using Microsoft.ML;
 using SpinalNet.Layers;
 
@@ -49,6 +50,26 @@ public static class SpinalCatalog
     public static SpinalTrainer Spinal(this RegressionCatalog.RegressionTrainers catalog,
         SpinalRegressionOptions options) =>
         new(MlNetInternals.Environment(catalog), SpinalTask.Regression, options);
+
+    /// <summary>An ImageNet backbone (resnet18-cntk, pretrained offline, by default) with a Spinal head over an image
+    /// column (a path, or encoded bytes): a key-typed label in; Score (the class probabilities) and PredictedLabel out
+    /// (docs/mlnet.md §15.8). The default trains the head alone on the frozen backbone's cached features.</summary>
+    public static SpinalImageTrainer SpinalImageClassification(
+        this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, string labelColumnName = "Label",
+        string imageColumnName = "Image", string backbone = "resnet18-cntk", int imageSize = 128,
+        ImageFineTuning fineTuning = ImageFineTuning.FrozenBackbone, int? numberOfEpochs = null,
+        double? learningRate = null) =>
+        catalog.SpinalImageClassification(new SpinalImageClassificationOptions
+        {
+            LabelColumnName = labelColumnName, ImageColumnName = imageColumnName, Backbone = backbone,
+            ImageSize = imageSize, FineTuning = fineTuning, NumberOfEpochs = numberOfEpochs, LearningRate = learningRate,
+        });
+
+    /// <summary>The Spinal image classification trainer with every option.</summary>
+    public static SpinalImageTrainer SpinalImageClassification(
+        this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        SpinalImageClassificationOptions options) =>
+        new(MlNetInternals.Environment(catalog), options);
 
     static T Fill<T>(T options, string label, string features, int? width, int layers, int? epochs, double rate,
         Activation activation) where T : SpinalTrainerOptions

@@ -162,7 +162,8 @@ internal static class SpinalFit
         return ((float)mean, variance > 1e-12 ? (float)Math.Sqrt(variance) : 1f);
     }
 
-    static int[] Permutation(this Random random, int n)
+    /// <summary>0 … n − 1 in the order <paramref name="random"/> shuffles them.</summary>
+    internal static int[] Permutation(this Random random, int n)
     {
         var order = Enumerable.Range(0, n).ToArray();
         random.Shuffle(order);

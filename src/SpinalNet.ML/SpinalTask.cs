@@ -1,5 +1,6 @@
 // The three tasks the Spinal trainers serve (docs/mlnet.md §15.1) and what each asks of its label column and gives as
 // output columns, the same as ML.NET's own trainers of the task.
+using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace SpinalNet.ML;
@@ -29,4 +30,29 @@ internal static class SpinalTasks
     {
         SpinalTask.Multiclass => "multiclass", SpinalTask.Binary => "binary", _ => "regression",
     };
+
+    /// <summary><paramref name="input"/> with the task's output columns added, as ML.NET's trainers add them (for
+    /// GetOutputSchema): the label's key type for a multiclass PredictedLabel.</summary>
+    public static SchemaShape AddOutputColumns(this SpinalTask task, SchemaShape input, SchemaShape.Column label)
+    {
+        var columns = input.ToDictionary(c => c.Name);
+        var one = SchemaShape.Column.VectorKind.Scalar;
+        foreach (var column in task switch
+                 {
+                     SpinalTask.Multiclass =>
+                     [
+                         MlNetInternals.Column("Score", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false),
+                         MlNetInternals.Column("PredictedLabel", one, label.ItemType, true, label.Annotations),
+                     ],
+                     SpinalTask.Binary =>
+                     [
+                         MlNetInternals.Column("Score", one, NumberDataViewType.Single, false),
+                         MlNetInternals.Column("Probability", one, NumberDataViewType.Single, false),
+                         MlNetInternals.Column("PredictedLabel", one, BooleanDataViewType.Instance, false),
+                     ],
+                     _ => new[] { MlNetInternals.Column("Score", one, NumberDataViewType.Single, false) },
+                 })
+            columns[column.Name] = column;
+        return new SchemaShape(columns.Values);
+    }
 }

@@ -1,8 +1,8 @@
 // The Spinal trainer as an ML.NET estimator (docs/mlnet.md §15.4): Fit reads and checks the label and feature columns
-// (TabularData), trains the Spinal MLP in TorchSharp (SpinalFit) and returns a chain of ML.NET's own transformers, all
-// of which ML.NET saves in model.zip and loads with no code of this package: the network as an ONNX graph scored by
-// ML.NET's OnnxTransformer (OnnxScoring), ML.NET's prediction transformer of the task over the graph's output
-// (MlNetInternals), and the dropping of that intermediate column. Progress goes to ML.NET's log (mlContext.Log).
+// (TabularData), trains the Spinal MLP in TorchSharp (SpinalFit) and returns a chain of ML.NET's own transformers
+// (ScoringChain), all of which ML.NET saves in model.zip and loads with no code of this package: the network as an
+// ONNX graph scored by ML.NET's OnnxTransformer (OnnxScoring), ML.NET's prediction transformer of the task over the
+// graph's output (MlNetInternals), and the dropping of that intermediate column. Progress goes to ML.NET's log (mlContext.Log).
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -60,34 +60,11 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
 
     TransformerChain<ITransformer> Scorer(DataViewSchema schema, SpinalFitResult fit, int classes)
     {
-        string network = FreeName(schema, options.FeatureColumnName + ".SpinalOutput");
+        string network = ScoringChain.FreeName(schema, options.FeatureColumnName + ".SpinalOutput");
         var bytes = OnnxScoring.ToOnnx(fit, options.FeatureColumnName, network, Task == SpinalTask.Regression);
-        // ML.NET's transforms catalog is reached through an MLContext; the transformers it makes take this trainer's
-        // environment only for messages, and model.zip records none of it.
-        var ml = new MLContext();
-        var onnx = ml.Transforms.ApplyOnnxModel([network], [options.FeatureColumnName], new MemoryStream(bytes))
-            .Fit(EmptyOf(schema));
-        var scored = onnx.GetOutputSchema(schema);
-        var predictor = Task switch
-        {
-            SpinalTask.Multiclass => MlNetInternals.Multiclass(env, classes, scored, network, options.LabelColumnName),
-            SpinalTask.Binary => MlNetInternals.Binary(env, scored, network),
-            _ => MlNetInternals.Regression(env, scored, network),
-        };
-        var drop = ml.Transforms.DropColumns(network).Fit(EmptyOf(predictor.GetOutputSchema(scored)));
-        return new TransformerChain<ITransformer>(onnx, predictor, drop);
+        return ScoringChain.Build(env, schema, [], options.FeatureColumnName, network, bytes, Task, classes,
+            options.LabelColumnName, []);
     }
-
-    /// <summary>A column name not in <paramref name="schema"/>, from <paramref name="hint"/>.</summary>
-    static string FreeName(DataViewSchema schema, string hint)
-    {
-        string name = hint;
-        for (int i = 1; schema.GetColumnOrNull(name) is not null; i++) name = $"{hint}.{i}";
-        return name;
-    }
-
-    /// <summary>An IDataView of no rows with this schema: the transforms' Fit reads only the schema.</summary>
-    static IDataView EmptyOf(DataViewSchema schema) => new EmptyData(schema);
 
     /// <summary>What Fit adds to the input's shape: the task's output columns, as ML.NET's trainers add them.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -108,28 +85,10 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
             _ => scalar && label.ItemType == NumberDataViewType.Single && !label.IsKey,
         };
         if (!fits) throw TabularData.LabelMismatch(parameter, Task, options.LabelColumnName, Describe(label));
-        var columns = inputSchema.ToDictionary(c => c.Name);
-        var one = SchemaShape.Column.VectorKind.Scalar;
-        foreach (var column in Task switch
-                 {
-                     SpinalTask.Multiclass =>
-                     [
-                         MlNetInternals.Column("Score", SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false),
-                         MlNetInternals.Column("PredictedLabel", one, label.ItemType, true, label.Annotations),
-                     ],
-                     SpinalTask.Binary =>
-                     [
-                         MlNetInternals.Column("Score", one, NumberDataViewType.Single, false),
-                         MlNetInternals.Column("Probability", one, NumberDataViewType.Single, false),
-                         MlNetInternals.Column("PredictedLabel", one, BooleanDataViewType.Instance, false),
-                     ],
-                     _ => new[] { MlNetInternals.Column("Score", one, NumberDataViewType.Single, false) },
-                 })
-            columns[column.Name] = column;
-        return new SchemaShape(columns.Values);
+        return Task.AddOutputColumns(inputSchema, label);
     }
 
-    static string Describe(SchemaShape.Column column)
+    internal static string Describe(SchemaShape.Column column)
     {
         string item = column.IsKey ? $"Key<{column.ItemType.RawType.Name}>" : column.ItemType.RawType.Name;
         return column.Kind switch
@@ -140,30 +99,6 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
         };
     }
 
-    static SchemaShape.Column? Find(SchemaShape shape, string name) =>
+    internal static SchemaShape.Column? Find(SchemaShape shape, string name) =>
         shape.Where(c => c.Name == name).Select(c => (SchemaShape.Column?)c).FirstOrDefault();
-
-    /// <summary>No rows, a schema.</summary>
-    sealed class EmptyData(DataViewSchema schema) : IDataView
-    {
-        public bool CanShuffle => false;
-        public DataViewSchema Schema => schema;
-        public long? GetRowCount() => 0;
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-            new EmptyCursor(schema);
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n,
-            Random? rand = null) => [new EmptyCursor(schema)];
-    }
-
-    sealed class EmptyCursor(DataViewSchema schema) : DataViewRowCursor
-    {
-        public override DataViewSchema Schema => schema;
-        public override long Position => -1;
-        public override long Batch => 0;
-        public override bool MoveNext() => false;
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = default;
-        public override bool IsColumnActive(DataViewSchema.Column column) => false;
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) =>
-            throw new InvalidOperationException("an empty data view has no values");
-    }
 }

@@ -37,7 +37,7 @@ public class ArchitectureTests
     /// files keep their project's own namespace (SpinalNet.ML, SpinalNet.Serving), not a folder's.</summary>
     static readonly Dictionary<string, string[]> IntegrationMayReference = new()
     {
-        ["SpinalNet.ML"] = ["SpinalNet", "SpinalNet.Onnx"],
+        ["SpinalNet.ML"] = ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained"],
         ["SpinalNet.Serving"] = ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts", "SpinalNet.Runs"],
     };
 

@@ -37,8 +37,7 @@ public static class FeatureCache
             throw new SettingException(nameof(TrainingSettings.CacheFeatures),
                 "trains in one process: each replica would compute the same features");
         using var features = Of(model, data, config, Path.Combine(folder, Folder), log);
-        // The head shared, not copied: what it learns is the model's; the identity backbone has no parameters.
-        var head = new ClassifierNetwork(nn.Identity(), model.Head, model.OutputsLogProbabilities);
+        var head = BackboneFeatures.HeadOnly(model);
         return Trainer.Run(head, features, config.Settings,
             checkpoints is null ? null : new WholeNetworkCheckpoints(checkpoints, model), observer, cancel);
     }
@@ -65,47 +64,16 @@ public static class FeatureCache
             config.Augmentation, config.ImageSize, split.Source, split.Count, heldOut, name)));
         var path = Path.Combine(folder, $"{name}-{key[..16]}.bin");
         if (File.Exists(path)) return Read(path, split);
-        var (features, labels) = Compute(model, split, s.TestBatchSize);
+        var (features, labels) = BackboneFeatures.Compute(model, split, s.TestBatchSize, bytes =>
+        {
+            if (bytes > int.MaxValue)
+                throw new SettingException(nameof(TrainingSettings.CacheFeatures), $"the backbone's features of " +
+                    $"{split.Source} would take {bytes / 1e9:F1} GB, more than one cache file holds (2.1 GB)");
+        });
         Directory.CreateDirectory(folder);
         AtomicFile.Write(path, temp => Write(temp, features, labels));
         log?.Invoke($"cached the backbone's features of {split.Count} {name} samples in {path}");
         return new ImageDataset(features, labels, split.Classes, $"{split.Source} (backbone features)");
-    }
-
-    /// <summary>The backbone's output for every sample in order, in evaluation mode, without gradients.</summary>
-    static (Tensor Features, Tensor Labels) Compute(ClassifierNetwork model, IBatchSource split, int batch)
-    {
-        var backbone = model.Backbone;
-        bool training = backbone.training;
-        backbone.eval();
-        try
-        {
-            var order = Enumerable.Range(0, (int)split.Count).Select(i => (long)i).ToArray();
-            var parts = new List<(Tensor, Tensor)>();
-            foreach (var (images, labels) in split.Batches(order, epoch: 0, firstBatch: 0, batch))
-            {
-                using var scope = torch.NewDisposeScope();
-                using var noGrad = torch.no_grad();
-                var device = backbone.parameters().FirstOrDefault()?.device ?? torch.CPU;
-                var features = model.Features(images.to(device)).cpu();
-                long bytes = split.Count * (features.numel() / Math.Max(1, features.shape[0])) * sizeof(float);
-                if (parts.Count == 0 && bytes > int.MaxValue)
-                    throw new SettingException(nameof(TrainingSettings.CacheFeatures), $"the backbone's features of " +
-                        $"{split.Source} would take {bytes / 1e9:F1} GB, more than one cache file holds (2.1 GB)");
-                parts.Add((features.MoveToOuterDisposeScope(), labels.cpu().MoveToOuterDisposeScope()));
-            }
-            var result = (torch.cat(parts.Select(p => p.Item1).ToList(), 0), torch.cat(parts.Select(p => p.Item2).ToList(), 0));
-            foreach (var (f, l) in parts)
-            {
-                f.Dispose();
-                l.Dispose();
-            }
-            return result;
-        }
-        finally
-        {
-            backbone.train(training);
-        }
     }
 
     // The file: "SPNF", the feature shape's rank and sizes (int64, the first being the sample count), the features as
