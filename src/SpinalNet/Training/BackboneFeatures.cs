@@ -15,9 +15,9 @@ public static class BackboneFeatures
 {
     /// <summary>The backbone's output for every sample of <paramref name="split"/> in order, in evaluation mode,
     /// without gradients, on the CPU, with the labels. <paramref name="checkBytes"/> sees, after the first batch, what
-    /// all the features will take (to refuse early); <paramref name="progress"/> the samples done so far.</summary>
+    /// all the features will take (to refuse early).</summary>
     public static (Tensor Features, Tensor Labels) Compute(ClassifierNetwork model, IBatchSource split, int batch,
-        Action<long>? checkBytes = null, Action<long>? progress = null)
+        Action<long>? checkBytes = null)
     {
         var backbone = model.Backbone;
         bool training = backbone.training;
@@ -26,7 +26,6 @@ public static class BackboneFeatures
         {
             var order = Enumerable.Range(0, (int)split.Count).Select(i => (long)i).ToArray();
             var parts = new List<(Tensor, Tensor)>();
-            long done = 0;
             foreach (var (images, labels) in split.Batches(order, epoch: 0, firstBatch: 0, batch))
             {
                 using var scope = torch.NewDisposeScope();
@@ -36,7 +35,6 @@ public static class BackboneFeatures
                 if (parts.Count == 0)
                     checkBytes?.Invoke(split.Count * (features.numel() / Math.Max(1, features.shape[0])) * sizeof(float));
                 parts.Add((features.MoveToOuterDisposeScope(), labels.cpu().MoveToOuterDisposeScope()));
-                progress?.Invoke(done += features.shape[0]);
             }
             var result = (torch.cat(parts.Select(p => p.Item1).ToList(), 0), torch.cat(parts.Select(p => p.Item2).ToList(), 0));
             foreach (var (f, l) in parts)
