@@ -12,7 +12,7 @@ namespace SpinalNet.Bench;
 [MemoryDiagnoser(false)]
 public class EpochBenchmark
 {
-    ImageDataset train = null!, test = null!;
+    InMemoryDataset train = null!, test = null!;
     ClassifierNetwork model = null!;
 
     [Params(HeadKind.Spinal, HeadKind.Fc)]

@@ -50,7 +50,7 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
         var validation = m.ValidationAccuracy is double accuracy
             ? $"validation loss {m.ValidationLoss:F4}, validation accuracy {Format.Percent(accuracy)}, " : "";
         var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, {validation}test loss {m.TestLoss:F4}, " +
-                   $"test accuracy {Format.Percent(m.TestAccuracy)}, {m.TrainSeconds:F2} s training, " +
+                   $"test accuracy {Format.Percent(m.TestAccuracy ?? double.NaN)}, {m.TrainSeconds:F2} s training, " +
                    $"{m.EvalSeconds:F2} s evaluation, {m.SamplesPerSecond:F0} samples/s";
         sinceLine.Restart();
         if (bar is null) Console.WriteLine(line);

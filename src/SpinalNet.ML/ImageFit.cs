@@ -4,9 +4,9 @@
 // (Training/FineTuning, docs/fine-tuning.md §13.1) and, with the backbone frozen, the backbone's features computed once
 // (Training/BackboneFeatures, §13.6) so only the head's steps repeat each epoch. The pixels (0–255, as ML.NET's
 // ExtractPixels gives them) are scaled to [0, 1] and normalised with ImageNet's channel statistics, which the exported
-// graph repeats (OnnxScoring). The validation part is held out by a permutation of the seed; the loop's "test" split is
-// that part (or the first 500 training images without one), reported after every epoch. The last epoch's weights are
-// kept.
+// graph repeats (OnnxScoring). The validation part is held out as every split of the library is (Data/HoldOut,
+// seeded) and reported after every epoch; without one, the first 500 training images are reported in its place (as
+// the loop's test split: they select nothing). The last epoch's weights are kept.
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Models;
@@ -35,60 +35,58 @@ internal static class ImageFit
     {
         var s = options.Training;
         var choice = options.Network;
-        int previousThreads = torch.get_num_threads();
-        try
+        // The features are computed, and the network trained, at the fit's thread count; the caller's after.
+        using var threads = ThreadPolicy.Use(s.Threads);
+        var network = choice.Create(s.Seed);
+        if (options.Pretrained)
         {
-            var network = choice.Create(s.Seed);
-            if (options.Pretrained)
-            {
-                if (choice.Model == PretrainedWeights.Offline) CntkResNet18.Register();
-                PretrainedWeights.Load(network, choice.Spec);
-            }
-            int size = (int)choice.InputShape[1];
-            using var all = Normalized(rows, size);
-            using var labels = torch.tensor(rows.Labels);
-            var order = new Random((int)s.Seed).Permutation(rows.Rows);
-            int validationRows = (int)Math.Floor(rows.Rows * options.Validation);
-            if (rows.Rows - validationRows < 1) validationRows = 0;
-            using var train = Pick(all, labels, order[validationRows..], rows.Classes, "training images");
-            using var report = validationRows > 0
-                ? Pick(all, labels, order[..validationRows], rows.Classes, "validation images")
-                : train.Take(ReportedWithoutValidation);
+            if (choice.Model == PretrainedWeights.Offline) CntkResNet18.Register();
+            PretrainedWeights.Load(network, choice.Spec);
+        }
+        int size = (int)choice.InputShape[1];
+        using var all = Normalized(rows, size);
+        using var labels = torch.tensor(rows.Labels);
+        var (trainRows, validationRows) = options.Validation > 0
+            ? HoldOut.Indices(rows.Rows, options.Validation, s.Seed)
+            : (Enumerable.Range(0, rows.Rows).Select(i => (long)i).ToArray(), []);
+        bool heldOut = validationRows.Length > 0;
+        using var train = Pick(all, labels, trainRows, rows.Classes, "training images");
+        using var report = heldOut
+            ? Pick(all, labels, validationRows, rows.Classes, "validation images")
+            : train.Take(ReportedWithoutValidation);
 
-            var history = new List<SpinalImageEpoch>();
-            var observer = new EpochLog(metrics =>
-            {
-                var epoch = new SpinalImageEpoch(metrics.Epoch, metrics.TrainLoss, metrics.TestLoss,
-                    metrics.TestAccuracy, validationRows > 0);
-                history.Add(epoch);
-                log($"Spinal image epoch {epoch.Epoch}: train loss {epoch.TrainLoss:0.#####}, " +
-                    $"{(epoch.HeldOut ? "validation" : $"first {report.Count} training images'")} loss " +
-                    $"{epoch.ValidationLoss:0.#####}, accuracy {epoch.ValidationAccuracy:0.####} " +
-                    $"({metrics.TrainSeconds:0.0} s training, {metrics.EvalSeconds:0.0} s evaluating)");
-            });
-            if (!s.FreezeBackbone)
-            {
-                Trainer.Run(network, new TrainingData(train, report), s, observer: observer);
-            }
-            else
-            {
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                using var trainFeatures = Features(network, train, s.TestBatchSize);
-                using var reportFeatures = validationRows > 0
-                    ? Features(network, report, s.TestBatchSize)
-                    : trainFeatures.Take(ReportedWithoutValidation);
-                log($"Spinal image: cached the frozen backbone's features of {rows.Rows} images " +
-                    $"({trainFeatures.SampleShape[0]} each) in {clock.Elapsed.TotalSeconds:0.0} s");
-                Trainer.Run(BackboneFeatures.HeadOnly(network), new TrainingData(trainFeatures, reportFeatures), s,
-                    observer: observer);
-            }
-            network.eval();
-            return (network, history);
-        }
-        finally
+        var history = new List<SpinalImageEpoch>();
+        var observer = new EpochObserver(metrics =>
         {
-            torch.set_num_threads(previousThreads);
+            var epoch = new SpinalImageEpoch(metrics.Epoch, metrics.TrainLoss,
+                metrics.ValidationLoss ?? metrics.TestLoss ?? double.NaN,
+                metrics.ValidationAccuracy ?? metrics.TestAccuracy ?? double.NaN, heldOut);
+            history.Add(epoch);
+            log($"Spinal image epoch {epoch.Epoch}: train loss {epoch.TrainLoss:0.#####}, " +
+                $"{(epoch.HeldOut ? "validation" : $"first {report.Count} training images'")} loss " +
+                $"{epoch.ValidationLoss:0.#####}, accuracy {epoch.ValidationAccuracy:0.####} " +
+                $"({metrics.TrainSeconds:0.0} s training, {metrics.EvalSeconds:0.0} s evaluating)");
+        });
+        TrainingData Split(InMemoryDataset training, InMemoryDataset reported) =>
+            heldOut ? new TrainingData(training, null, reported) : new TrainingData(training, reported);
+        if (!s.FreezeBackbone)
+        {
+            Trainer.Run(network, Split(train, report), s, observer: observer);
         }
+        else
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var trainFeatures = Features(network, train, s.TestBatchSize);
+            using var reportFeatures = heldOut
+                ? Features(network, report, s.TestBatchSize)
+                : trainFeatures.Take(ReportedWithoutValidation);
+            log($"Spinal image: cached the frozen backbone's features of {rows.Rows} images " +
+                $"({trainFeatures.SampleShape[0]} each) in {clock.Elapsed.TotalSeconds:0.0} s");
+            Trainer.Run(BackboneFeatures.HeadOnly(network), Split(trainFeatures, reportFeatures), s,
+                observer: observer);
+        }
+        network.eval();
+        return (network, history);
     }
 
     /// <summary>The pixels [rows, 3, size, size] scaled to [0, 1] and normalised per channel.</summary>
@@ -101,20 +99,15 @@ internal static class ImageFit
         return ((pixels / 255f - mean) / std).MoveToOuterDisposeScope();
     }
 
-    static ImageDataset Pick(Tensor images, Tensor labels, int[] rows, int classes, string what)
+    static InMemoryDataset Pick(Tensor images, Tensor labels, long[] rows, int classes, string what)
     {
-        using var index = torch.tensor(rows.Select(r => (long)r).ToArray());
-        return new ImageDataset(images.index_select(0, index), labels.index_select(0, index), classes, what);
+        using var index = torch.tensor(rows);
+        return new InMemoryDataset(images.index_select(0, index), labels.index_select(0, index), classes, what);
     }
 
-    static ImageDataset Features(ClassifierNetwork network, ImageDataset images, int batch)
+    static InMemoryDataset Features(ClassifierNetwork network, InMemoryDataset images, int batch)
     {
         var (features, labels) = BackboneFeatures.Compute(network, images, batch);
-        return new ImageDataset(features, labels, images.Classes, $"{images.Source} (backbone features)");
-    }
-
-    sealed class EpochLog(Action<EpochMetrics> onEpoch) : ITrainingObserver
-    {
-        public void OnEpoch(EpochMetrics metrics) => onEpoch(metrics);
+        return new InMemoryDataset(features, labels, images.Classes, $"{images.Source} (backbone features)");
     }
 }

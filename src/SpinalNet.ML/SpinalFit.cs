@@ -1,12 +1,14 @@
 // Training of the Spinal MLP behind the ML.NET trainers (docs/mlnet.md §15.3): a Spinal layer (docs/spinal-layer.md §1)
-// over the standardised features, trained with the library's fused optimisers on mini-batches in a seeded order, one
-// torch.NewDisposeScope per step. Features are standardised with the training part's mean and standard deviation
-// (constant features keep a deviation of 1), and a regression target with its own, so the default learning rate suits
-// any units; both are written into the exported graph (OnnxScoring), so ML.NET scores raw features. A validation part
-// held out with the same seed picks the best epoch, whose weights are kept, and ends training after
-// EarlyStoppingPatience epochs without improvement. Losses: cross-entropy (multiclass), logistic (binary), MSE
-// (regression).
+// over the standardised features, trained by the library's one training loop (Training/Trainer.cs) with the task's
+// objective (Training/Objective.cs: cross-entropy for multiclass, the logistic loss for binary, MSE for regression,
+// each selecting its best epoch by the validation loss). Features are standardised with the training part's mean and
+// standard deviation (constant features keep a deviation of 1), and a regression target with its own, so the default
+// learning rate suits any units; both are written into the exported graph (OnnxScoring), so ML.NET scores raw
+// features. The validation part is held out as every split of the library is (Data/HoldOut, seeded); the loop keeps
+// the best epoch's weights and stops after EarlyStoppingPatience epochs without improvement.
+using SpinalNet.Data;
 using SpinalNet.Layers;
+using SpinalNet.Models;
 using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,116 +31,68 @@ internal static class SpinalFit
         var s = options.Training;
         int outputs = task == SpinalTask.Multiclass ? data.Classes : 1;
         var config = options.Spinal with { Outputs = outputs };
-        int previousThreads = torch.get_num_threads();
-        if (s.Threads > 0) torch.set_num_threads(s.Threads);
-        try
+        var (trainIndex, validationIndex) = s.ValidationFraction > 0
+            ? HoldOut.Indices(data.Rows, s.ValidationFraction, s.Seed)
+            : (Enumerable.Range(0, data.Rows).Select(i => (long)i).ToArray(), []);
+
+        var (mean, std) = FeatureStatistics(data, trainIndex);
+        float targetMean = 0, targetStd = 1;
+        if (task == SpinalTask.Regression) (targetMean, targetStd) = TargetStatistics(data, trainIndex);
+
+        using var all = torch.tensor(data.Features, [data.Rows, data.Width]);
+        using var meanT = torch.tensor(mean);
+        using var stdT = torch.tensor(std);
+        using var x = (all - meanT) / stdT;
+        using var labelsT = torch.tensor(data.Labels);
+        using var y = task switch
         {
-            // The split and the batch order come from generators of their own; the weights from torch's global one,
-            // seeded here (the layer's initialisation draws from it).
-            var order = new Random((int)s.Seed).Permutation(data.Rows);
-            int validationRows = (int)Math.Floor(data.Rows * s.ValidationFraction);
-            if (data.Rows - validationRows < 1) validationRows = 0;
-            var trainIndex = order[validationRows..];
-            var validationIndex = order[..validationRows];
+            SpinalTask.Multiclass => labelsT.to_type(ScalarType.Int64),
+            SpinalTask.Binary => labelsT.unsqueeze(1),
+            _ => ((labelsT - targetMean) / targetStd).unsqueeze(1),
+        };
+        using var train = Rows(x, y, trainIndex, data.Classes, "training rows");
+        using var validation = validationIndex.Length > 0
+            ? Rows(x, y, validationIndex, data.Classes, "validation rows")
+            : null;
 
-            var (mean, std) = FeatureStatistics(data, trainIndex);
-            float targetMean = 0, targetStd = 1;
-            if (task == SpinalTask.Regression) (targetMean, targetStd) = TargetStatistics(data, trainIndex);
-
-            using var all = torch.tensor(data.Features, [data.Rows, data.Width]);
-            using var meanT = torch.tensor(mean);
-            using var stdT = torch.tensor(std);
-            using var x = (all - meanT) / stdT;
-            using var labelsT = torch.tensor(data.Labels);
-            using var y = task switch
-            {
-                SpinalTask.Multiclass => labelsT.to_type(ScalarType.Int64),
-                SpinalTask.Binary => labelsT.unsqueeze(1),
-                _ => ((labelsT - targetMean) / targetStd).unsqueeze(1),
-            };
-            using var trainT = torch.tensor(trainIndex.Select(i => (long)i).ToArray());
-            using var validationT = torch.tensor(validationIndex.Select(i => (long)i).ToArray());
-
-            torch.random.manual_seed(s.Seed);
-            var network = new SpinalLayer(config);
-            using var optimizer = Optimizers.Create(s, network.parameters());
-            using var shuffle = new torch.Generator((ulong)s.Seed, torch.CPU);
-            Func<Tensor, Tensor, Tensor> loss = task switch
-            {
-                SpinalTask.Multiclass => (output, target) => nn.functional.cross_entropy(output, target),
-                SpinalTask.Binary => (output, target) => nn.functional.binary_cross_entropy_with_logits(output, target),
-                _ => (output, target) => nn.functional.mse_loss(output, target),
-            };
-
-            var history = new List<SpinalEpoch>();
-            double best = double.PositiveInfinity;
-            int bestEpoch = 0;
-            Dictionary<string, Tensor>? bestWeights = null;
-            long n = trainIndex.Length;
-            for (int epoch = 1; epoch <= s.Epochs; epoch++)
-            {
-                network.train();
-                using var permutation = torch.randperm(n, generator: shuffle);
-                double sum = 0;
-                for (long start = 0; start < n; start += s.BatchSize)
-                {
-                    using var scope = torch.NewDisposeScope();
-                    long size = Math.Min(s.BatchSize, n - start);
-                    // A batch of one row cannot train batch norm; it is left out of the epoch.
-                    if (size < 2 && config.BatchNorm) continue;
-                    var rows = trainT.index_select(0, permutation.narrow(0, start, size));
-                    optimizer.zero_grad();
-                    var value = loss(network.call(x.index_select(0, rows)), y.index_select(0, rows));
-                    value.backward();
-                    optimizer.step();
-                    sum += value.item<float>() * size;
-                }
-                double? validation = validationRows > 0 ? Evaluate(network, x, y, validationT, loss) : null;
-                var record = new SpinalEpoch(epoch, sum / n, validation);
-                history.Add(record);
-                onEpoch?.Invoke(record);
-                if (validation is not { } v) continue;
-                if (v < best)
-                {
-                    best = v;
-                    bestEpoch = epoch;
-                    foreach (var t in bestWeights?.Values ?? Enumerable.Empty<Tensor>()) t.Dispose();
-                    bestWeights = network.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-                }
-                else if (s.Patience > 0 && epoch - bestEpoch >= s.Patience) break;
-            }
-            if (bestWeights is not null)
-            {
-                using (torch.no_grad())
-                    foreach (var (key, target) in network.state_dict()) target.copy_(bestWeights[key]);
-                foreach (var t in bestWeights.Values) t.Dispose();
-            }
-            else bestEpoch = history.Count;
-            network.eval();
-            return new SpinalFitResult(network, mean, std, targetMean, targetStd, history, bestEpoch);
-        }
-        finally
+        // The weights from torch's global generator, seeded here (the layer's initialisation draws from it); the batch
+        // order from the loop's own generator of the same seed.
+        torch.random.manual_seed(s.Seed);
+        var network = new SpinalLayer(config);
+        var history = new List<SpinalEpoch>();
+        var observer = new EpochObserver(metrics =>
         {
-            if (s.Threads > 0) torch.set_num_threads(previousThreads);
-        }
+            var epoch = new SpinalEpoch(metrics.Epoch, metrics.TrainLoss, metrics.ValidationLoss);
+            history.Add(epoch);
+            onEpoch?.Invoke(epoch);
+        });
+        var objective = task switch
+        {
+            SpinalTask.Multiclass => Objective.ClassificationByLoss,
+            SpinalTask.Binary => Objective.Binary,
+            _ => Objective.Regression,
+        };
+        var outcome = Trainer.Run(new ClassifierNetwork(nn.Identity(), network, logSoftmax: false),
+            new TrainingData(train, null, validation), s with { KeepBest = true }, observer: observer,
+            objective: objective);
+        network.eval();
+        return new SpinalFitResult(network, mean, std, targetMean, targetStd, history, outcome.BestEpoch);
     }
 
-    static double Evaluate(SpinalLayer network, Tensor x, Tensor y, Tensor rows, Func<Tensor, Tensor, Tensor> loss)
+    static InMemoryDataset Rows(Tensor x, Tensor y, long[] rows, int classes, string what)
     {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        network.eval();
-        return loss(network.call(x.index_select(0, rows)), y.index_select(0, rows)).item<float>();
+        using var index = torch.tensor(rows);
+        return new InMemoryDataset(x.index_select(0, index), y.index_select(0, index), classes, what);
     }
 
     /// <summary>Each feature's mean and standard deviation over the training rows; 1 where a feature is
     /// constant.</summary>
-    static (float[] Mean, float[] Std) FeatureStatistics(TabularData data, int[] rows)
+    static (float[] Mean, float[] Std) FeatureStatistics(TabularData data, long[] rows)
     {
         var mean = new double[data.Width];
         var square = new double[data.Width];
-        foreach (int r in rows)
-            for (int j = 0, at = r * data.Width; j < data.Width; j++, at++)
+        foreach (long r in rows)
+            for (long j = 0, at = r * data.Width; j < data.Width; j++, at++)
             {
                 double v = data.Features[at];
                 mean[j] += v;
@@ -155,18 +109,10 @@ internal static class SpinalFit
         return (m, sd);
     }
 
-    static (float Mean, float Std) TargetStatistics(TabularData data, int[] rows)
+    static (float Mean, float Std) TargetStatistics(TabularData data, long[] rows)
     {
         double mean = rows.Average(r => (double)data.Labels[r]);
         double variance = rows.Average(r => Math.Pow(data.Labels[r] - mean, 2));
         return ((float)mean, variance > 1e-12 ? (float)Math.Sqrt(variance) : 1f);
-    }
-
-    /// <summary>0 … n − 1 in the order <paramref name="random"/> shuffles them.</summary>
-    internal static int[] Permutation(this Random random, int n)
-    {
-        var order = Enumerable.Range(0, n).ToArray();
-        random.Shuffle(order);
-        return order;
     }
 }

@@ -103,7 +103,7 @@ public sealed class SpinalImageClassificationOptions
         bool frozen = FineTuning == ImageFineTuning.FrozenBackbone;
         int epochs = NumberOfEpochs ?? (frozen ? 20 : 4);
         double rate = LearningRate ?? (frozen ? 0.001 : 0.0003);
-        double validation = ValidationFraction ?? (rows >= 500 ? 0.1 : 0);
+        double validation = SharedOptions.ValidationFraction(ValidationFraction, rows, Trainer, belowFiveHundred: 0);
         Require(Enum.IsDefined(FineTuning), nameof(FineTuning), FineTuning, "must be FrozenBackbone or Full");
         Require(ImageSize >= 16 && ImageSize <= 1024, nameof(ImageSize), ImageSize, "must be between 16 and 1024");
         Require(HeadWidth is null or >= 1, nameof(HeadWidth), HeadWidth!, "must be at least 1");
@@ -114,7 +114,6 @@ public sealed class SpinalImageClassificationOptions
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Require(rate > 0 && double.IsFinite(rate), nameof(LearningRate), rate, "must be a positive number");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be 0 or more");
-        Require(validation >= 0 && validation < 1, nameof(ValidationFraction), validation, "must be in [0, 1)");
         Require(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads!, "must be at least 1");
 
         var head = spec!.Spinal with
@@ -129,12 +128,10 @@ public sealed class SpinalImageClassificationOptions
         return new ResolvedImageOptions(network, training, validation, Pretrained);
     }
 
-    static void Require(bool ok, string option, object value, string rule)
-    {
-        if (!ok)
-            throw new ArgumentOutOfRangeException(option, value,
-                $"Spinal image classification option {option} = {value} {rule}");
-    }
+    const string Trainer = "Spinal image classification";
+
+    static void Require(bool ok, string option, object value, string rule) =>
+        SharedOptions.Require(ok, Trainer, option, value, rule);
 }
 
 /// <summary>The options with every default filled in: the network (backbone, Spinal head, classes, image size), the

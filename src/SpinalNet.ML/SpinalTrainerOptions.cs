@@ -1,6 +1,7 @@
 // The options of the Spinal trainers for ML.NET (docs/mlnet.md §15.2): the Spinal MLP's shape (docs/spinal-layer.md §1)
 // and its training. Public fields, as ML.NET's own trainer options are; a null field takes a default chosen from the
 // data's size when Fit sees it (Resolve), so the same options work on a few hundred and on a few hundred thousand rows.
+using SpinalNet.Data;
 using SpinalNet.Layers;
 using SpinalNet.Training;
 
@@ -58,7 +59,7 @@ public abstract class SpinalTrainerOptions
     public int? Seed;
 
     /// <summary>The part of the training rows held out to pick the best epoch and stop early. Null: 0.1 from 500
-    /// rows on, none below (every row trains, for the given epochs).</summary>
+    /// rows on, 0.2 below (none where the rows are too few to hold one out).</summary>
     public double? ValidationFraction;
 
     /// <summary>Epochs without a better validation loss before training stops; the best epoch's weights are kept.
@@ -75,9 +76,9 @@ public abstract class SpinalTrainerOptions
     {
         int width = LayerWidth ?? (int)Math.Min(Math.Clamp(8 * Math.Ceiling(2 * Math.Sqrt(features) / 8), 32, 128),
             Math.Max(16, rows / 16));
-        double validation = ValidationFraction ?? (rows >= 500 ? 0.1 : 0);
+        double validation = SharedOptions.ValidationFraction(ValidationFraction, rows, Trainer, belowFiveHundred: 0.2);
         int batch = BatchSize ?? (int)Math.Clamp(1L << (int)Math.Floor(Math.Log2(Math.Max(1, rows / 50))), 32, 256);
-        long trainRows = Math.Max(1, rows - (long)Math.Floor(rows * validation));
+        long trainRows = rows - HoldOut.Size(rows, validation);
         long stepsPerEpoch = (trainRows + batch - 1) / batch;
         int epochs = NumberOfEpochs ?? (int)Math.Clamp((4000 + stepsPerEpoch - 1) / stepsPerEpoch, 5, 200);
 
@@ -93,7 +94,6 @@ public abstract class SpinalTrainerOptions
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay,
             "must be 0 or more");
-        Require(validation >= 0 && validation < 1, nameof(ValidationFraction), validation, "must be in [0, 1)");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be 0 or more");
         Require(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads!, "must be at least 1");
 
@@ -104,10 +104,10 @@ public abstract class SpinalTrainerOptions
         return new ResolvedOptions(spinal, training);
     }
 
-    static void Require(bool ok, string option, object value, string rule)
-    {
-        if (!ok) throw new ArgumentOutOfRangeException(option, value, $"Spinal trainer option {option} = {value} {rule}");
-    }
+    const string Trainer = "Spinal trainer";
+
+    static void Require(bool ok, string option, object value, string rule) =>
+        SharedOptions.Require(ok, Trainer, option, value, rule);
 }
 
 /// <summary>The options with every default filled in: the Spinal layer's shape (outputs still 0: the task sets them)

@@ -31,7 +31,7 @@ public sealed class FineTuningTests : IDisposable
     static TrainingData Colour(int train, int test)
     {
         using var generator = new torch.Generator(5);
-        ImageDataset Set(int n, string name) => new(torch.randn([n, 3, 32, 32], generator: generator),
+        InMemoryDataset Set(int n, string name) => new(torch.randn([n, 3, 32, 32], generator: generator),
             torch.randint(0, 2, [n], generator: generator), 2, name);
         return new TrainingData(Set(train, "random train"), Set(test, "random test"));
     }

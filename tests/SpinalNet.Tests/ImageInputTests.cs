@@ -91,9 +91,9 @@ public sealed class ImageInputTests : IDisposable
         var digit = Embedded(Split.Test).ReadImage(0);
         var expected = Resampling.Resize(new Normalize(ChannelNormalization.Mnist).Apply(digit, PerSampleRandom.For(0, 0, 0)), 32, 32);
         using var scope = torch.NewDisposeScope();
-        foreach (var split in new[] { data.Train, data.Validation!, data.Test })
+        foreach (var split in new[] { data.Train, data.Validation!, data.Test! })
             Assert.Equal([1L, 3, 32, 32], split.Batches([0], 0, 0, 1).First().Images.shape);
-        var first = data.Test.Batches([0], 0, 0, 1).First().Images[0];
+        var first = data.Test!.Batches([0], 0, 0, 1).First().Images[0];
         for (int c = 0; c < 3; c++)
             Assert.Equal(expected.Data, first[c].flatten().data<float>().ToArray());
     }

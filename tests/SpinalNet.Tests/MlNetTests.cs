@@ -57,7 +57,7 @@ public class MlNetTests
         double lightGbm = Accuracy(ml, ml.MulticlassClassification.Trainers.LightGbm(), train, test);
         Console.WriteLine($"digits 1000/400: spinal {spinal:0.####}, sdca {sdca:0.####}, lightgbm {lightGbm:0.####}");
         Assert.True(spinal >= Math.Max(sdca, lightGbm) - 0.02, $"spinal {spinal}, sdca {sdca}, lightgbm {lightGbm}");
-        Assert.Equal(0.8925, spinal, 4);
+        Assert.Equal(0.89, spinal, 4);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class MlNetTests
             var keys = scored.GetColumn<uint>("PredictedLabel").ToArray();
             for (int i = 0; i < before.Length; i++) Assert.Equal(Array.IndexOf(before[i], before[i].Max()) + 1, (int)keys[i]);
             var truth = test.GetColumn<float>("Label").ToArray();
-            Assert.Equal(87, digits.Zip(truth).Count(p => p.First == p.Second));
+            Assert.Equal(86, digits.Zip(truth).Count(p => p.First == p.Second));
 
             var engine = fresh.Model.CreatePredictionEngine<DigitRow, DigitPrediction>(loaded);
             var first = ml.Data.CreateEnumerable<DigitRow>(test, reuseRowObject: false).First();
@@ -150,7 +150,7 @@ public class MlNetTests
         Console.WriteLine($"digits >= 5, 1000/400: spinal {spinal.Accuracy:0.####} (AUC {spinal.AreaUnderRocCurve:0.####}), " +
                           $"sdca {sdca.Accuracy:0.####}, lightgbm {lightGbm.Accuracy:0.####}");
         Assert.True(spinal.Accuracy >= Math.Max(sdca.Accuracy, lightGbm.Accuracy) - 0.02);
-        Assert.Equal(0.8875, spinal.Accuracy, 4);
+        Assert.Equal(0.8775, spinal.Accuracy, 4);
 
         var score = scored.GetColumn<float>("Score").ToArray();
         var probability = scored.GetColumn<float>("Probability").ToArray();
@@ -202,7 +202,7 @@ public class MlNetTests
                           $"lightgbm {lightGbm.RSquared:0.####}");
         Assert.True(spinal.RSquared > sdca.RSquared);
         Assert.True(spinal.RSquared >= lightGbm.RSquared);
-        Assert.Equal(0.9554, spinal.RSquared, 4);
+        Assert.Equal(0.9059, spinal.RSquared, 4);
 
         var path = Path.Combine(Path.GetTempPath(), $"spinal-{Guid.NewGuid():N}.zip");
         try

@@ -39,7 +39,7 @@ public class ModelsTrainingTests
 
         var metrics = Assert.Single(history);
         Assert.True(double.IsFinite(metrics.TrainLoss) && metrics.TrainLoss > 0, $"train loss {metrics.TrainLoss}");
-        Assert.True(double.IsFinite(metrics.TestLoss), $"test loss {metrics.TestLoss}");
+        Assert.True(metrics.TestLoss is double loss && double.IsFinite(loss), $"test loss {metrics.TestLoss}");
         var unchanged = model.named_parameters().Zip(before)
             .Where(p => p.First.name.EndsWith("weight") && p.First.parameter.eq(p.Second).all().item<bool>())
             .Select(p => p.First.name).ToList();
@@ -47,11 +47,11 @@ public class ModelsTrainingTests
         foreach (var t in before) t.Dispose();
     }
 
-    internal static ImageDataset RandomData(ModelSpec spec, long count, long seed)
+    internal static InMemoryDataset RandomData(ModelSpec spec, long count, long seed)
     {
         using var generator = new torch.Generator((ulong)seed);
         var images = torch.randn([count, .. spec.InputShape], generator: generator);
         var labels = torch.randint(spec.Classes, [count], generator: generator);
-        return new ImageDataset(images, labels, spec.Classes, "random");
+        return new InMemoryDataset(images, labels, spec.Classes, "random");
     }
 }

@@ -185,7 +185,7 @@ public sealed class RunLifecycleTests : IDisposable
         using var model = NewModel();
         var settings = Settings with { Epochs = 2, ValidationFraction = 0.1 };
         var outcome = Trainer.Run(model, data, settings, new RunCheckpoints(run, ConfigFor(settings)));
-        run.WriteEvaluation(outcome.FinalTest);
+        run.WriteEvaluation(outcome.FinalTest!);
 
         var csv = File.ReadAllLines(run.File(RunDirectory.MetricsCsv));
         Assert.Equal(3, csv.Length);
@@ -203,7 +203,7 @@ public sealed class RunLifecycleTests : IDisposable
         long total = confusion.Skip(1).Sum(l => l.Split(',').Skip(1).Sum(long.Parse));
         Assert.Equal(200, total);
         long diagonal = confusion.Skip(1).Select((l, c) => long.Parse(l.Split(',')[c + 1])).Sum();
-        Assert.Equal(outcome.FinalTest.Accuracy, diagonal / 200.0, 9);
+        Assert.Equal(outcome.FinalTest!.Accuracy, diagonal / 200.0, 9);
         using var evaluation = System.Text.Json.JsonDocument.Parse(File.ReadAllText(run.File(RunDirectory.EvaluationFile)));
         Assert.Equal(10, evaluation.RootElement.GetProperty("per_class_accuracy").GetArrayLength());
     }

@@ -120,7 +120,7 @@ public sealed class RunsTests : IDisposable
         Assert.Equal(2, Checkpoint.ReadState(Path.Combine(folder, "last.ckpt")).Trainer.Epoch);
         // The run's weights, opened again, give the run's own final evaluation.
         using var trained = TrainedModel.Open(folder);
-        Assert.Equal(resumed.Outcome.FinalTest.Accuracy, trained.Evaluate().Accuracy);
+        Assert.Equal(resumed.Outcome.FinalTest!.Accuracy, trained.Evaluate().Accuracy);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace SpinalNet.Tests;
 
 public class TrainerTests
 {
-    static (ImageDataset Train, ImageDataset Test) Slice(int train, int test)
+    static (InMemoryDataset Train, InMemoryDataset Test) Slice(int train, int test)
     {
         var (fullTrain, fullTest) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
         using (fullTrain)

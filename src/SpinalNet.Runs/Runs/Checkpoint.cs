@@ -128,6 +128,8 @@ public sealed record RunCheckpoints(RunDirectory Run, RunConfig Config, bool Res
         Checkpoint.Save(Run.File(slot == CheckpointSlot.Best ? RunDirectory.BestCheckpoint : RunDirectory.LastCheckpoint),
             model, optimizer, new CheckpointState(state, Config));
 
+    public void LoadBest(nn.Module model) => Checkpoint.Restore(Run.File(RunDirectory.BestCheckpoint), model, null);
+
     public void WriteMetrics(IReadOnlyList<EpochMetrics> history) => Run.WriteMetrics(history);
 
     public string? LastGood => File.Exists(Run.File(RunDirectory.LastCheckpoint)) ? Run.File(RunDirectory.LastCheckpoint) : null;

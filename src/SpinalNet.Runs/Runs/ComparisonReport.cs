@@ -58,7 +58,7 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
                     : new Series(head.Key.Title(), x, mean);
             });
         Charts.Lines(Path.Combine(folder, Charts.AccuracyPng), $"{Config.Model}: test accuracy", "epoch",
-            "top-1 accuracy (%)", Lines(h => 100 * h.TestAccuracy), ScottPlot.Alignment.LowerRight);
+            "top-1 accuracy (%)", Lines(h => 100 * (h.TestAccuracy ?? double.NaN)), ScottPlot.Alignment.LowerRight);
         Charts.Lines(Path.Combine(folder, Charts.LossPng), $"{Config.Model}: training loss", "epoch", "loss",
             Lines(h => h.TrainLoss));
         return [("Test accuracy per epoch", Charts.AccuracyPng), ("Training loss per epoch", Charts.LossPng)];
@@ -97,7 +97,7 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
         // Per-class precision, recall and F1 of each head's final test evaluation, over all seeds' predictions.
         foreach (var head in RowsBySeed.SelectMany(r => r).GroupBy(r => r.Head))
         {
-            var confusion = head.Select(r => r.Outcome.FinalTest.Confusion).Aggregate((a, b) =>
+            var confusion = head.Select(r => r.Outcome.FinalTest!.Confusion).Aggregate((a, b) =>
                 a.Zip(b, (x, y) => x.Zip(y, (u, v) => u + v).ToArray()).ToArray());
             md.AppendLine().AppendLine($"Per-class test metrics of the {head.Key.Title()} head (final epoch" +
                                        (Seeds.Count > 1 ? ", all seeds' predictions" : "") + "):").AppendLine();

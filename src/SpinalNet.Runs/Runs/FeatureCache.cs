@@ -47,14 +47,14 @@ public static class FeatureCache
         Action<string>? log = null)
     {
         string weights = WeightsHash(model.Backbone);
-        ImageDataset Split(IBatchSource split, string name) => Load(model, split, config, weights, name, folder, log);
+        InMemoryDataset Split(IBatchSource split, string name) => Load(model, split, config, weights, name, folder, log);
         var train = Split(data.Train, "train");
-        var test = Split(data.Test, "test");
+        var test = Split(data.Test!, "test");
         var validation = data.Validation is null ? null : Split(data.Validation, "validation");
         return new TrainingData(train, test, validation) { ClassNames = data.ClassNames };
     }
 
-    static ImageDataset Load(ClassifierNetwork model, IBatchSource split, RunConfig config, string weights,
+    static InMemoryDataset Load(ClassifierNetwork model, IBatchSource split, RunConfig config, string weights,
         string name, string folder, Action<string>? log)
     {
         var s = config.Settings;
@@ -73,7 +73,7 @@ public static class FeatureCache
         Directory.CreateDirectory(folder);
         AtomicFile.Write(path, temp => Write(temp, features, labels));
         log?.Invoke($"cached the backbone's features of {split.Count} {name} samples in {path}");
-        return new ImageDataset(features, labels, split.Classes, $"{split.Source} (backbone features)");
+        return new InMemoryDataset(features, labels, split.Classes, $"{split.Source} (backbone features)");
     }
 
     // The file: "SPNF", the feature shape's rank and sizes (int64, the first being the sample count), the features as
@@ -90,7 +90,7 @@ public static class FeatureCache
         file.Write(labels.contiguous().bytes);
     }
 
-    static ImageDataset Read(string path, IBatchSource split)
+    static InMemoryDataset Read(string path, IBatchSource split)
     {
         using var file = new BinaryReader(File.OpenRead(path));
         if (!file.ReadBytes(4).SequenceEqual(Magic)) throw new DataFormatException(path, "is not a feature cache");
@@ -102,7 +102,7 @@ public static class FeatureCache
         var labels = torch.zeros([shape[0]], ScalarType.Int64);
         features.bytes = file.ReadBytes(checked((int)(values * sizeof(float))));
         labels.bytes = file.ReadBytes(checked((int)(shape[0] * sizeof(long))));
-        return new ImageDataset(features, labels, split.Classes, $"{split.Source} (backbone features, cached)");
+        return new InMemoryDataset(features, labels, split.Classes, $"{split.Source} (backbone features, cached)");
     }
 
     /// <summary>SHA-256 of the backbone's state dict, names, shapes and values, in order.</summary>
@@ -127,6 +127,8 @@ public static class FeatureCache
 
         public void Save(CheckpointSlot slot, TrainerState state, nn.Module _, OptimizerHelper optimizer) =>
             inner.Save(slot, state, model, optimizer);
+
+        public void LoadBest(nn.Module _) => inner.LoadBest(model);
 
         public void WriteMetrics(IReadOnlyList<EpochMetrics> history) => inner.WriteMetrics(history);
 

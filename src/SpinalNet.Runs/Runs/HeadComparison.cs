@@ -52,7 +52,7 @@ public sealed class HeadComparison : IDisposable
 
     /// <summary>What is about to be compared, on what, in one line.</summary>
     public string Description => $"comparing heads of {Config.Model} on {Data.Train.Count} training samples, " +
-                                 $"{Data.Test.Count} test samples, {Config.Settings.Epochs} epochs, seed " +
+                                 $"{Data.Test!.Count} test samples, {Config.Settings.Epochs} epochs, seed " +
                                  $"{Config.Settings.Seed}{(Repeats > 1 ? $" (+{Repeats - 1} more)" : "")}";
 
     /// <summary>The run folder of one head and seed.</summary>
@@ -100,8 +100,8 @@ public sealed class HeadComparison : IDisposable
             var history = outcome.History;
             rows.Add(new ComparisonRow(head, cost.Parameters, cost.Multiplications, cost.Part("head").Parameters,
                 cost.Part("head").Multiplications,
-                history.Count == 0 ? double.NaN : history.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy,
-                history.Count == 0 ? double.NaN : history[^1].TestAccuracy,
+                history.Count == 0 ? double.NaN : history.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy ?? double.NaN,
+                history.Count == 0 ? double.NaN : history[^1].TestAccuracy ?? double.NaN,
                 history.Count == 0 ? double.NaN : history.Average(h => h.TrainSeconds), outcome));
             if (outcome.Stop == StopReason.Cancelled) break;
         }

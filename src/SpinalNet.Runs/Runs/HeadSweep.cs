@@ -123,9 +123,9 @@ public sealed class HeadSweep : IDisposable
                 var outcome = FeatureCache.Train(model, Data, point, Folder, null, observer?.Invoke($"{label} seed {seed}"),
                     cancel);
                 if (outcome.Stop == StopReason.Cancelled || outcome.History.Count == 0) return Done();
-                var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy;
+                var best = outcome.History.Single(h => h.Epoch == outcome.BestEpoch).TestAccuracy ?? double.NaN;
                 var row = new SweepRow(id, width, layers, splits, seed, cost.Parameters, cost.Multiplications,
-                    step.Median, best, outcome.History[^1].TestAccuracy, step.P10, step.P90);
+                    step.Median, best, outcome.History[^1].TestAccuracy ?? double.NaN, step.P10, step.P90);
                 rows.Add(row);
                 mine?.Add(row);
                 SweepRow.WriteFile(file, mine ?? rows);

@@ -94,15 +94,16 @@ public sealed class RunDirectory
     /// confusion matrix picture.</summary>
     public void WriteOutcome(string title, TrainingOutcome outcome)
     {
-        WriteEvaluation(outcome.FinalTest);
+        var test = outcome.FinalTest!;  // a run always has its test split
+        WriteEvaluation(test);
         Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
-        var names = ReadClassNames(outcome.FinalTest.Confusion.Length);
-        Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
+        var names = ReadClassNames(test.Confusion.Length);
+        Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", test.Confusion,
             names);
         AtomicFile.WriteText(File(ReportFile), $"# {title}\n\nFinal test evaluation: accuracy " +
-            $"{100 * outcome.FinalTest.Accuracy:F2}%, top-5 {100 * outcome.FinalTest.Top5Accuracy:F2}%, loss " +
-            $"{outcome.FinalTest.Loss:F4} ({outcome.FinalTest.Samples} samples).\n\n" +
-            DetailedEvaluation.PerClassMarkdown(ClassificationMetrics.FromConfusion(outcome.FinalTest.Confusion, names)) +
+            $"{100 * test.Accuracy:F2}%, top-5 {100 * test.Top5Accuracy:F2}%, loss " +
+            $"{test.Loss:F4} ({test.Samples} samples).\n\n" +
+            DetailedEvaluation.PerClassMarkdown(ClassificationMetrics.FromConfusion(test.Confusion, names)) +
             $"\n![Test confusion matrix]({Charts.ConfusionPng})\n");
     }
 

@@ -24,8 +24,8 @@ public sealed class TensorboardLog(string folder, ITrainingObserver? inner) : IT
     public void OnEpoch(EpochMetrics m)
     {
         writer.add_scalar("loss/train", (float)m.TrainLoss, m.Epoch);
-        writer.add_scalar("loss/test", (float)m.TestLoss, m.Epoch);
-        writer.add_scalar("accuracy/test", (float)m.TestAccuracy, m.Epoch);
+        writer.add_scalar("loss/test", (float)m.TestLoss!.Value, m.Epoch);
+        writer.add_scalar("accuracy/test", (float)m.TestAccuracy!.Value, m.Epoch);
         if (m.ValidationLoss is double loss) writer.add_scalar("loss/validation", (float)loss, m.Epoch);
         if (m.ValidationAccuracy is double accuracy) writer.add_scalar("accuracy/validation", (float)accuracy, m.Epoch);
         writer.add_scalar("learning_rate", (float)m.LearningRate, m.Epoch);

@@ -18,11 +18,7 @@ public static class ThisProcess
     public static bool Reports => ReplicaGroup.Launched is not { Rank: > 0 };
 
     /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core.</summary>
-    public static void UseThreads(int? threads = null)
-    {
-        if (threads < 1) throw new SettingException("Threads", threads, "must be at least 1");
-        torch.set_num_threads(threads ?? CpuCores.Physical);
-    }
+    public static void UseThreads(int? threads = null) => ThreadPolicy.Set(threads ?? CpuCores.Physical);
 
     /// <summary>The thread count of a configuration that names none (Threads 0), as a layer over it, as the spinalnet
     /// command decides it: the physical cores free now (Training/ThreadPolicy.cs), said once through

@@ -39,7 +39,7 @@ public sealed record RunResult(RunDirectory Run, RunConfig Config, TrainingOutco
             if (Outcome.History.Count == 0) return $"{why}; no epoch finished";
             var best = Outcome.History.Single(h => h.Epoch == Outcome.BestEpoch);
             return $"{why}. Best epoch {best.Epoch} by {settings.SelectionSplit} accuracy: test accuracy " +
-                   $"{100 * best.TestAccuracy:F2}%; final test accuracy {100 * Outcome.FinalTest.Accuracy:F2}% " +
+                   $"{100 * best.TestAccuracy:F2}%; final test accuracy {100 * Outcome.FinalTest!.Accuracy:F2}% " +
                    $"(top-5 {100 * Outcome.FinalTest.Top5Accuracy:F2}%); weights {Run.File(RunDirectory.WeightsFile)}";
         }
     }
@@ -93,7 +93,7 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>What is about to be trained, on what, in one line.</summary>
     public string Description => $"training {Config.Model} ({Config.Head.Id()} head) on {Data.Train.Count} samples, " +
-                                 $"selecting on the {Config.Settings.SelectionSplit} split, testing on {Data.Test.Count}; " +
+                                 $"selecting on the {Config.Settings.SelectionSplit} split, testing on {Data.Test!.Count}; " +
                                  $"run folder {Run.Path}";
 
     /// <summary>The default run folder of a name: runs/NAME-yyyyMMdd-HHmmss.</summary>

@@ -1,6 +1,6 @@
 // A labelled image set held in memory as bytes, the way the MNIST family, CIFAR, SVHN and STL-10's labelled splits
 // are stored (docs/data.md §6): N images of C x H x W unsigned bytes in CHW order, one int label each, and the class
-// names. It converts to one float tensor for training without augmentation (ImageDataset) and serves single
+// names. It converts to one float tensor for training without augmentation (InMemoryDataset) and serves single
 // samples to the per-sample augmentation path.
 using System.Runtime.InteropServices;
 using TorchSharp;
@@ -47,7 +47,7 @@ public sealed class LabelledImages : ISampleSource
 
     /// <summary>All images as one float tensor [N, C, H, W], scaled by 1/255 and normalised per channel, with int64
     /// labels: the in-memory form the trainer batches from.</summary>
-    public ImageDataset ToImageDataset(ChannelNormalization normalization)
+    public InMemoryDataset ToImageDataset(ChannelNormalization normalization)
     {
         normalization.Validate(Channels);
         using var scope = torch.NewDisposeScope();
@@ -58,7 +58,7 @@ public sealed class LabelledImages : ISampleSource
         else
             x.sub_(ChannelTensor(normalization.Mean)).div_(ChannelTensor(normalization.Std));
         var y = torch.tensor(Labels.Select(l => (long)l).ToArray());
-        return new ImageDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), ClassNames.Count, Source);
+        return new InMemoryDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), ClassNames.Count, Source);
     }
 
     Tensor ChannelTensor(double[] values) =>

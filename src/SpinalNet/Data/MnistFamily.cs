@@ -26,7 +26,7 @@ public static class MnistFamily
 
     /// <summary>Both splits of an MNIST folder (the embedded sample when <paramref name="folder"/> is null) as
     /// normalised tensors.</summary>
-    public static (ImageDataset Train, ImageDataset Test) LoadTensors(string? folder, ChannelNormalization normalization)
+    public static (InMemoryDataset Train, InMemoryDataset Test) LoadTensors(string? folder, ChannelNormalization normalization)
     {
         folder ??= EmbeddedSample;
         var train = Load(folder, MnistVariant.Mnist, Split.Train).ToImageDataset(normalization);

@@ -11,6 +11,13 @@ public sealed class SettingException(string setting, object? value, string rule)
     /// <summary>A setting whose value needs no saying: "<paramref name="setting"/>: <paramref name="rule"/>".</summary>
     public SettingException(string setting, string rule) : this(setting, null, rule) { }
 
+    /// <summary>Throws a <see cref="SettingException"/> unless <paramref name="ok"/>: the one check every settings record
+    /// of the library makes.</summary>
+    public static void Require(bool ok, string setting, object? value, string rule)
+    {
+        if (!ok) throw new SettingException(setting, value, rule);
+    }
+
     /// <summary>The message with another name for the setting, e.g. the command-line flag that sets it.</summary>
     public string Naming(string name) => Value is null ? $"{name}: {Rule}" : $"{name} {Value} {Rule}";
 

@@ -1,28 +1,26 @@
-// Training for the regression networks (docs/regression.md §4): Adam, lr 0.01, MSE, batch 64, shuffled, 200 epochs. The
-// script's metric is the last mini-batch's MSE of each epoch and its running minimum; the mean training loss and, where
-// a validation set is given, the validation MSE are kept too (and the weights of the best validation epoch). Batches
-// come from a generator of the run's own, so both networks see the same batches.
+// Training for the regression networks (docs/regression.md §4): Adam, lr 0.01, MSE, batch 64, shuffled, 200 epochs,
+// through the library's one training loop (Training/Trainer.cs) with the regression objective (Training/Objective.cs).
+// The script's metric is the last mini-batch's MSE of each epoch and its running minimum; the mean training loss and,
+// where a validation set is given, the validation MSE are kept too, and the run ends with the weights of the best
+// validation epoch. Batches come from a generator of the run's own, so both networks see the same batches.
+using SpinalNet.Data;
+using SpinalNet.Models;
+using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-using SpinalNet.Layers;
-
 namespace SpinalNet.Regression;
 
-/// <summary>The settings of a regression training run.</summary>
+/// <summary>The settings of a regression training run: the script's, Adam at lr 0.01 on batches of 64 for 200
+/// epochs.</summary>
 public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, double LearningRate = 0.01, long Seed = 0)
 {
-    public void Validate()
-    {
-        Require(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
-        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "must be a positive number");
-    }
+    /// <summary>The training loop's settings of these: Adam, the best validation epoch kept.</summary>
+    public TrainingSettings Training => new(Epochs: Epochs, BatchSize: BatchSize, Optimizer: OptimizerKind.Adam,
+        LearningRate: LearningRate, Seed: Seed, KeepBest: true);
 
-    static void Require(bool ok, string setting, object value, string rule)
-    {
-        if (!ok) throw new SettingException(setting, value, rule);
-    }
+    /// <summary>Throws a SettingException naming the first setting out of range.</summary>
+    public void Validate() => Training.Validate();
 }
 
 /// <param name="LastBatchLoss">The MSE of the epoch's last mini-batch, the script's metric.</param>
@@ -33,65 +31,42 @@ public sealed record RegressionEpoch(
 /// <summary>Training of the regression networks: Adam, MSE, shuffled mini-batches.</summary>
 public static class RegressionTrainer
 {
-    /// <summary>Mean over all elements of (prediction − target)²; a [n, m] target broadcasts against [n, 1]
-    /// predictions, as in the authors' script.</summary>
-    public static Tensor Mse(Tensor prediction, Tensor target) => (prediction - target).square().mean();
-
+    /// <summary>Trains <paramref name="model"/> on <paramref name="x"/> [n, features] and <paramref name="y"/>
+    /// [n, m] (a [n, m] target broadcasts against the [n, 1] predictions, as in the authors' script), keeping the
+    /// weights of the best epoch on <paramref name="validation"/> where given.</summary>
     public static IReadOnlyList<RegressionEpoch> Train(RegressionNetwork model, Tensor x, Tensor y,
         RegressionSettings settings, (Tensor X, Tensor Y)? validation = null, Action<RegressionEpoch>? onEpoch = null)
     {
         settings.Validate();
-        using var optimizer = torch.optim.Adam(model.parameters(), settings.LearningRate);
-        using var shuffle = new torch.Generator((ulong)settings.Seed, torch.CPU);
+        // The sets own handles of their own to the caller's tensors, which stay the caller's.
+        using var train = new InMemoryDataset(x.alias(), y.alias(), 0, "regression training rows");
+        using var held = validation is { } v ? new InMemoryDataset(v.X.alias(), v.Y.alias(), 0, "validation rows") : null;
         var history = new List<RegressionEpoch>();
-        double minimum = double.PositiveInfinity, bestValidation = double.PositiveInfinity;
-        Dictionary<string, Tensor>? best = null;
-        long n = x.shape[0];
-        for (int epoch = 1; epoch <= settings.Epochs; epoch++)
+        double minimum = double.PositiveInfinity;
+        var observer = new EpochObserver(metrics =>
         {
-            model.train();
-            using var order = torch.randperm(n, generator: shuffle);
-            double sum = 0, last = double.NaN;
-            for (long start = 0; start < n; start += settings.BatchSize)
-            {
-                using var scope = torch.NewDisposeScope();
-                var batch = order.narrow(0, start, Math.Min(settings.BatchSize, n - start));
-                optimizer.zero_grad();
-                var loss = Mse(model.call(x.index_select(0, batch)), y.index_select(0, batch));
-                loss.backward();
-                optimizer.step();
-                last = loss.item<float>();
-                sum += last * batch.shape[0];
-            }
-            minimum = Math.Min(minimum, last);
-            double? validationLoss = validation is { } v ? Evaluate(model, v.X, v.Y) : null;
-            if (validationLoss < bestValidation)
-            {
-                bestValidation = validationLoss.Value;
-                foreach (var t in best?.Values ?? Enumerable.Empty<Tensor>()) t.Dispose();
-                best = model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-            }
-            var record = new RegressionEpoch(epoch, sum / n, last, minimum, validationLoss);
-            history.Add(record);
-            onEpoch?.Invoke(record);
-        }
-        if (best is not null) Restore(model, best);
+            minimum = Math.Min(minimum, metrics.LastBatchLoss);
+            var epoch = new RegressionEpoch(metrics.Epoch, metrics.TrainLoss, metrics.LastBatchLoss, minimum,
+                metrics.ValidationLoss);
+            history.Add(epoch);
+            onEpoch?.Invoke(epoch);
+        });
+        Trainer.Run(Network(model), new TrainingData(train, null, held), settings.Training, observer: observer,
+            objective: Objective.Regression);
         return history;
     }
 
-    static void Restore(RegressionNetwork model, Dictionary<string, Tensor> weights)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (key, target) in model.state_dict()) target.copy_(weights[key]);
-        foreach (var t in weights.Values) t.Dispose();
-    }
+    /// <summary>The regression network as the training loop takes a network: no backbone, the network as the head, its
+    /// outputs as they are. It shares the network's modules, so what it learns is the network's.</summary>
+    static ClassifierNetwork Network(RegressionNetwork model) => new(nn.Identity(), model, logSoftmax: false);
 
+    /// <summary>The MSE of the model on (x, y), in evaluation mode.</summary>
     public static double Evaluate(RegressionNetwork model, Tensor x, Tensor y)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         model.eval();
-        return Mse(model.call(x), y).item<float>();
+        return Objective.MeanSquaredError(model.call(x), y).item<float>();
     }
 
     /// <summary>Parameters that receive a gradient from one batch: those the forward pass really uses.</summary>
@@ -99,7 +74,7 @@ public static class RegressionTrainer
     {
         using var scope = torch.NewDisposeScope();
         model.zero_grad();
-        Mse(model.call(x), y).backward();
+        Objective.MeanSquaredError(model.call(x), y).backward();
         long used = model.parameters().Where(p => p.grad is { } g && g.abs().sum().item<float>() > 0).Sum(p => p.numel());
         model.zero_grad();
         return used;

@@ -19,6 +19,9 @@ public static class TabularRegression
     /// <summary>The fewest rows split into training, validation and test parts.</summary>
     public const int MinimumRows = 20;
 
+    /// <summary>The share of the rows in the test part, and in the validation part.</summary>
+    public const double TestFraction = 0.15;
+
     public static IReadOnlyList<TabularResult> Run(RegressionTable table, RegressionSettings settings,
         Action<RegressionNet, RegressionEpoch>? onEpoch = null,
         Action<RegressionNet, RegressionNetwork, Standardisation>? trained = null)
@@ -29,9 +32,11 @@ public static class TabularRegression
         using var scope = torch.NewDisposeScope();
         var x = torch.tensor(table.Features, [table.Count, table.Width]);
         var y = torch.tensor(table.Targets, [table.Count, 1]);
-        using var generator = new torch.Generator((ulong)settings.Seed, torch.CPU);
-        var order = torch.randperm(table.Count, generator: generator);
-        long nTest = Math.Max(1, table.Count * 15 / 100), nValidation = nTest, nTrain = table.Count - nTest - nValidation;
+        // One seeded permutation (Data/HoldOut: the library's one split rule and generator) cut in three: training,
+        // validation, test.
+        var order = torch.tensor(HoldOut.Permutation(table.Count, settings.Seed));
+        long nTest = HoldOut.Size(table.Count, TestFraction), nValidation = nTest,
+            nTrain = table.Count - nTest - nValidation;
         Tensor Part(Tensor t, long start, long count) => t.index_select(0, order.narrow(0, start, count));
         var (trainX, trainY) = (Part(x, 0, nTrain), Part(y, 0, nTrain));
         var mean = trainX.mean([0]);

@@ -41,6 +41,11 @@ public interface ICheckpointStore
 
     void Save(CheckpointSlot slot, TrainerState state, nn.Module model, OptimizerHelper optimizer);
 
+    /// <summary>Loads the best epoch's weights (the best slot) into <paramref name="model"/>: what a run that keeps its
+    /// best weights (TrainingSettings.KeepBest) ends with when the best epoch came before it was resumed.</summary>
+    void LoadBest(nn.Module model) => throw new InvalidOperationException(
+        "this checkpoint store cannot load the best epoch's weights, which the run keeps (KeepBest)");
+
     /// <summary>The metrics so far, after every epoch.</summary>
     void WriteMetrics(IReadOnlyList<EpochMetrics> history);
 

@@ -74,10 +74,8 @@ public abstract record Schedule
 
     public virtual void Validate() { }
 
-    protected static void Require(bool ok, string parameter, object value, string rule)
-    {
-        if (!ok) throw new SettingException($"Schedule.{parameter}", value, rule);
-    }
+    protected static void Require(bool ok, string parameter, object value, string rule) =>
+        SettingException.Require(ok, $"Schedule.{parameter}", value, rule);
 }
 
 /// <summary>The learning rate stays as it is.</summary>

@@ -4,11 +4,34 @@
 // time slice for it, so two threads on two busy cores trained the MNIST CNN's epoch 3-10 times slower than one. The
 // free cores are read from the kernel's CPU counters (/proc/stat) over a short interval: the idle share of the
 // processors times the physical cores, rounded. Where the counters cannot be read, every physical core counts as free.
+// It is also the one place that sets torch's thread count: for a program's lifetime (Set), or for a run or a timing,
+// restored after (Use), so that a library call leaves its caller's setting as it found it.
+using SpinalNet.Layers;
+using TorchSharp;
+
 namespace SpinalNet.Training;
 
-/// <summary>The default torch thread count of a run: the physical cores free when it starts.</summary>
+/// <summary>The default torch thread count of a run (the physical cores free when it starts), and the one setter of
+/// torch's thread count.</summary>
 public static class ThreadPolicy
 {
+    /// <summary>Torch's intra-op threads for the rest of the process.</summary>
+    public static void Set(int threads)
+    {
+        if (threads < 1) throw new SettingException("Threads", threads, "must be at least 1");
+        torch.set_num_threads(threads);
+    }
+
+    /// <summary>Torch's intra-op threads at <paramref name="threads"/> until the result is disposed, then back to what
+    /// they were; 0 leaves them as they are.</summary>
+    public static IDisposable Use(int threads)
+    {
+        if (threads == 0) return new OnDispose(() => { });
+        int previous = torch.get_num_threads();
+        Set(threads);
+        return new OnDispose(() => torch.set_num_threads(previous));
+    }
+
     /// <summary>How long the CPU counters are sampled.</summary>
     public static readonly TimeSpan Sample = TimeSpan.FromMilliseconds(250);
 

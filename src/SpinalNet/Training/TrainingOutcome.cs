@@ -6,9 +6,10 @@ namespace SpinalNet.Training;
 /// <summary>Why a run stopped.</summary>
 public enum StopReason { Completed, EarlyStopped, TimeLimit, Cancelled }
 
-/// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix.</param>
+/// <param name="FinalTest">The final weights on the test split, with per-class accuracy and confusion matrix; null
+/// without a test split.</param>
 public sealed record TrainingOutcome(
-    IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation FinalTest);
+    IReadOnlyList<EpochMetrics> History, StopReason Stop, int BestEpoch, Evaluation? FinalTest);
 
 /// <summary>The loss stopped being a finite number; the run ended, the last good checkpoint is kept.</summary>
 public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);

@@ -3,6 +3,7 @@
 // batch 64 (test 1000), 8 epochs, seed 1.
 using System.Text.Json.Serialization;
 using SpinalNet.Layers;
+using static SpinalNet.Layers.SettingException;
 
 namespace SpinalNet.Training;
 
@@ -18,6 +19,8 @@ namespace SpinalNet.Training;
 /// evaluation mode, so it ends bit-identical, batch-norm statistics included (docs/fine-tuning.md §13.1).</param>
 /// <param name="HeadLearningRate">The head's learning rate where it differs from the backbone's (null: the same); the
 /// schedule scales both alike (docs/fine-tuning.md §13.1).</param>
+/// <param name="KeepBest">End with the weights of the best epoch (held in memory) rather than the last epoch's; where
+/// nothing selects (no validation or test split), the last epoch is the best.</param>
 /// <param name="CacheFeatures">With the backbone frozen, compute its features of every image once (through the
 /// pipeline's evaluation steps, without random augmentation) and train the head on them alone (docs/fine-tuning.md
 /// §13.6).</param>
@@ -37,7 +40,8 @@ public sealed record TrainingSettings(
     DeviceKind Device = DeviceKind.Cpu,
     bool FreezeBackbone = false,
     double? HeadLearningRate = null,
-    bool CacheFeatures = false)
+    bool CacheFeatures = false,
+    bool KeepBest = false)
 {
     /// <summary>The learning-rate rule (constant unless set).</summary>
     public Schedule Schedule { get; init; } = new ConstantSchedule();
@@ -69,8 +73,4 @@ public sealed record TrainingSettings(
         Schedule.Validate();
     }
 
-    static void Require(bool ok, string setting, object value, string rule)
-    {
-        if (!ok) throw new SettingException(setting, value, rule);
-    }
 }

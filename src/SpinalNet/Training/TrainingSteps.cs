@@ -5,7 +5,8 @@
 // mean loss by its share of the global batch, and one all-reduce per step sums the gradients, the loss and the stop
 // votes (and a replica's failure in the step: docs/distributed.md §10.5), which brings the loss to the host every
 // step anyway; its dropout draws are reseeded every step from (seed, rank, epoch, step), so they differ between ranks
-// and a resumed run replays them.
+// and a resumed run replays them. The loss is the run's objective's (Training/Objective.cs); the last batch's is kept
+// on the device and read with the epoch's metrics.
 using System.Diagnostics;
 using SpinalNet.Models;
 using TorchSharp;
@@ -21,6 +22,7 @@ abstract class TrainingSteps : IDisposable
     protected const int CancelVote = 1 << 20;
 
     protected readonly TrainingSettings Settings;
+    protected readonly Objective Objective;
     protected readonly long Steps;
     readonly Device device;
     readonly ICheckpointStore? checkpoints;
@@ -29,9 +31,10 @@ abstract class TrainingSteps : IDisposable
     double previousSeconds;
     protected Tensor LossSum { get; private set; } = null!;
 
-    protected TrainingSteps(TrainingSettings settings, long steps, Device device, ICheckpointStore? checkpoints,
-        CancellationToken cancel) =>
-        (Settings, Steps, this.device, this.checkpoints, this.cancel) = (settings, steps, device, checkpoints, cancel);
+    protected TrainingSteps(TrainingSettings settings, Objective objective, long steps, Device device,
+        ICheckpointStore? checkpoints, CancellationToken cancel) =>
+        (Settings, Objective, Steps, this.device, this.checkpoints, this.cancel) =
+        (settings, objective, steps, device, checkpoints, cancel);
 
     /// <summary>The epoch's samples so far (over every replica).</summary>
     public long Samples { get; protected set; }
@@ -43,6 +46,9 @@ abstract class TrainingSteps : IDisposable
 
     /// <summary>The epoch's mean training loss as last read; null before the first read (no loss to show yet).</summary>
     public double? MeanLossRead => samplesRead > 0 ? LossRead / samplesRead : null;
+
+    /// <summary>The mean loss of the last batch trained (NaN before the first).</summary>
+    public abstract double LastBatchLoss { get; }
 
     /// <summary>The epoch's training time so far, with that before a resume.</summary>
     public double Seconds => previousSeconds + epochClock.Elapsed.TotalSeconds;
@@ -102,7 +108,7 @@ abstract class TrainingSteps : IDisposable
         if (!batches.MoveNext()) return (null, 0);
         var x = batches.Current.Images.to(device);
         var y = batches.Current.Labels.to(device);
-        return (model.Loss(model.call(x), y, nn.Reduction.Mean), y.shape[0]);
+        return (Objective.Loss(model, model.call(x), y, nn.Reduction.Mean), y.shape[0]);
     }
 
     /// <param name="reads">The value is the loss summed up to <paramref name="step"/> steps, read from the device.</param>
@@ -115,15 +121,20 @@ abstract class TrainingSteps : IDisposable
                 "; try a lower learning rate");
     }
 
-    public void Dispose() => LossSum?.Dispose();
+    public virtual void Dispose() => LossSum?.Dispose();
 }
 
 /// <summary>A process training alone: it stops at once when asked, and reads the loss every
 /// <see cref="Trainer.LossReadInterval"/> steps and at the end of the epoch.</summary>
-sealed class LocalSteps(TrainingSettings settings, long steps, Device device, ICheckpointStore? checkpoints,
-    CancellationToken cancel) : TrainingSteps(settings, steps, device, checkpoints, cancel)
+sealed class LocalSteps(TrainingSettings settings, Objective objective, long steps, Device device,
+    ICheckpointStore? checkpoints, CancellationToken cancel)
+    : TrainingSteps(settings, objective, steps, device, checkpoints, cancel)
 {
+    readonly Tensor lastLoss = torch.full(1, double.NaN, ScalarType.Float32, device);
+
     protected override double StopVotes() => OwnVote();
+
+    public override double LastBatchLoss => lastLoss.item<float>();
 
     public override void Backward(ClassifierNetwork model, IEnumerator<(Tensor Images, Tensor Labels)> batches,
         int epoch, long step)
@@ -132,22 +143,31 @@ sealed class LocalSteps(TrainingSettings settings, long steps, Device device, IC
         if (loss is null) return;
         loss.backward();
         LossSum.add_(loss.detach(), n);
+        lastLoss.copy_(loss.detach().view(1));
         Samples += n;
     }
 
     protected override bool ReadsAfter(long step) => (step + 1) % Trainer.LossReadInterval == 0 || step + 1 == Steps;
+
+    public override void Dispose()
+    {
+        lastLoss.Dispose();
+        base.Dispose();
+    }
 }
 
 /// <summary>A replica of several: the replicas stop together, at the step after any of them asked (the votes travel
 /// in the step's all-reduce), and the loss is read every step.</summary>
 sealed class ReplicaSteps(IReplicaGroup group, ClassifierNetwork model, long trainSamples, TrainingSettings settings,
-    long steps, Device device, ICheckpointStore? checkpoints, CancellationToken cancel)
-    : TrainingSteps(settings, steps, device, checkpoints, cancel)
+    Objective objective, long steps, Device device, ICheckpointStore? checkpoints, CancellationToken cancel)
+    : TrainingSteps(settings, objective, steps, device, checkpoints, cancel)
 {
     readonly GradientAverager averager = new(group, model.parameters());
-    double votes;
+    double votes, lastLoss = double.NaN;
 
     protected override double StopVotes() => votes;
+
+    public override double LastBatchLoss => lastLoss;
 
     public override void Backward(ClassifierNetwork model, IEnumerator<(Tensor Images, Tensor Labels)> batches,
         int epoch, long step)
@@ -177,6 +197,7 @@ sealed class ReplicaSteps(IReplicaGroup group, ClassifierNetwork model, long tra
         }
         (double sum, votes) = (sums.LossSum, sums.StopVotes);
         CheckFinite(sum / globalBatch, epoch, step);
+        lastLoss = sum / globalBatch;
         LossSum.add_(sum);
         Samples += globalBatch;
     }

@@ -1,14 +1,17 @@
-// A labelled image set held in memory as two tensors, the form the MNIST family takes (docs/data.md §6): images
-// [N, C, H, W] float32, already scaled and normalised, and labels [N] int64.
+// A labelled set held in memory as two tensors (as torch's TensorDataset), the form the MNIST family takes (docs/data.md
+// §6): images [N, C, H, W] float32, already scaled and normalised, and labels [N] int64; and the form tabular data and
+// cached backbone features take, samples [N, F] with class indices, or [N, 1] float32 targets for a binary or a
+// regression objective (Training/Objective.cs).
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Data;
 
-/// <summary>A labelled image set in memory: images [N, C, H, W] float32, normalised, and labels [N] int64.</summary>
-public sealed class ImageDataset : IBatchSource
+/// <summary>A labelled set in memory: samples [N, ...] float32 (images [N, C, H, W], normalised) and labels [N] int64
+/// (or real targets [N, m] float32).</summary>
+public sealed class InMemoryDataset : IBatchSource
 {
-    /// <summary>[N, C, H, W] float32.</summary>
+    /// <summary>[N, C, H, W] float32 (or [N, F] for tabular samples and features).</summary>
     public Tensor Images { get; }
 
     /// <summary>[N] int64 class indices.</summary>
@@ -17,7 +20,7 @@ public sealed class ImageDataset : IBatchSource
     public int Classes { get; }
 
     /// <summary>A set over the two tensors, which it then owns (disposing the set disposes them).</summary>
-    public ImageDataset(Tensor images, Tensor labels, int classes, string source)
+    public InMemoryDataset(Tensor images, Tensor labels, int classes, string source)
     {
         if (images.shape[0] != labels.shape[0])
             throw new ArgumentException($"{images.shape[0]} images but {labels.shape[0]} labels", nameof(labels));
@@ -41,19 +44,19 @@ public sealed class ImageDataset : IBatchSource
     }
 
     /// <summary>The first <paramref name="count"/> samples (or all, if fewer), sharing no storage with this set.</summary>
-    public ImageDataset Take(long count)
+    public InMemoryDataset Take(long count)
     {
         long n = Math.Min(count, Count);
-        return new ImageDataset(Images.narrow(0, 0, n).clone(), Labels.narrow(0, 0, n).clone(), Classes,
+        return new InMemoryDataset(Images.narrow(0, 0, n).clone(), Labels.narrow(0, 0, n).clone(), Classes,
             $"{Source} (first {n})");
     }
 
     /// <summary>Holds out a random <paramref name="fraction"/> of the samples, drawn from <paramref name="seed"/>:
     /// (the rest, the held-out part). The same seed always holds out the same samples.</summary>
-    public (ImageDataset Remaining, ImageDataset HeldOut) SplitOff(double fraction, long seed)
+    public (InMemoryDataset Remaining, InMemoryDataset HeldOut) SplitOff(double fraction, long seed)
     {
         var (remaining, held) = HoldOut.Indices(Count, fraction, seed);
-        ImageDataset Pick(long[] indices, string what)
+        InMemoryDataset Pick(long[] indices, string what)
         {
             using var index = torch.tensor(indices);
             return new(Images.index_select(0, index), Labels.index_select(0, index), Classes, $"{Source} ({what})");
