@@ -5,6 +5,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Training;
@@ -95,15 +96,15 @@ public sealed class RunDirectory
     public void WriteOutcome(string title, TrainingOutcome outcome)
     {
         WriteEvaluation(outcome.FinalTest);
-        Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
+        RunCharts.RunCurves(File(RunCharts.LossPng), File(RunCharts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
         var names = ReadClassNames(outcome.FinalTest.Confusion.Length);
-        Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
+        RunCharts.Confusion(File(RunCharts.ConfusionPng), $"{title}: test confusion matrix", outcome.FinalTest.Confusion,
             names);
         AtomicFile.WriteText(File(ReportFile), $"# {title}\n\nFinal test evaluation: accuracy " +
             $"{100 * outcome.FinalTest.Accuracy:F2}%, top-5 {100 * outcome.FinalTest.Top5Accuracy:F2}%, loss " +
             $"{outcome.FinalTest.Loss:F4} ({outcome.FinalTest.Samples} samples).\n\n" +
             DetailedEvaluation.PerClassMarkdown(ClassificationMetrics.FromConfusion(outcome.FinalTest.Confusion, names)) +
-            $"\n![Test confusion matrix]({Charts.ConfusionPng})\n");
+            $"\n![Test confusion matrix]({RunCharts.ConfusionPng})\n");
     }
 
     /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>
