@@ -1,8 +1,8 @@
 // `-- onnx-fidelity`: every catalogue network at its paper size, both heads, exported to ONNX and run by ONNX Runtime
 // against TorchSharp on random inputs at batch 1 and 7 (docs/deployment.md §8.4): the largest difference, the largest
 // output, the file size. Weights are the seeded initialisation with perturbed batch-norm statistics.
-using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -3,8 +3,8 @@
 // (offline scoring). The two runtimes alternate call by call, so that a shared machine's load falls on both alike;
 // the minimum and the median of the repetitions are reported.
 using System.Diagnostics;
-using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using TorchSharp;
 
 namespace SpinalNet.Bench;

@@ -1,5 +1,5 @@
 // `spinalnet data list | download | show`: the known data sets, verified downloads, and a picture of what the
-// network gets. Parses and prints only; the use cases are Runs/DataSets.cs.
+// network gets. Parses and prints only; the use cases are Runs/Data/DataSets.cs.
 using System.CommandLine;
 using Spectre.Console;
 using SpinalNet.Data;

@@ -1,5 +1,5 @@
 // `spinalnet regress`: the paper's Table I experiment on synthetic targets, or the same comparison on a CSV file.
-// Parses and prints only; the use cases are Runs/TableOne.cs and Runs/CsvRegressionRun.cs.
+// Parses and prints only; the use cases are Runs/Regression/TableOne.cs and Runs/Regression/CsvRegressionRun.cs.
 using System.CommandLine;
 using System.Globalization;
 using SpinalNet.Regression;

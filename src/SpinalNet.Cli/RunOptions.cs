@@ -1,6 +1,6 @@
 // The options of the commands that build and train a network, with their help texts, turned into the library's typed
 // configuration layers. Parsing only: what the values mean, their defaults and their checks live in the library
-// (Runs/Configuration.cs, Runs/Recipes.cs).
+// (Runs/Configuration/Configuration.cs, Runs/Configuration/Recipes.cs).
 using SpinalNet.Layers;
 using System.CommandLine;
 using SpinalNet.Models;

@@ -1,5 +1,5 @@
 // `spinalnet weights list | download | import`: the ImageNet weights --pretrained reads from the local cache
-// (docs/pretrained.md §12.2–§12.4). Parses and prints only; the use cases are Runs/ImageNetWeights.cs.
+// (docs/pretrained.md §12.2–§12.4). Parses and prints only; the use cases are Runs/Data/ImageNetWeights.cs.
 using System.CommandLine;
 using SpinalNet.Runs;
 using static SpinalNet.Cli.Format;

@@ -10,6 +10,7 @@
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Pretrained;
 using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -7,7 +7,7 @@
 using Google.Protobuf;
 using Onnx;
 using SpinalNet.Data;
-using SpinalNet.Interop;
+using SpinalNet.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

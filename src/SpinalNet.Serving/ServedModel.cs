@@ -1,6 +1,6 @@
 // The model a server answers with (docs/serving.md §16.5): a trained run's network (predict and explain) or an ONNX
 // export (predict only), opened once and kept. Answers come from the same library calls as `spinalnet predict` and
-// `explain` (Runs/InputPreparation: decoding, inversion rule, resizing, preprocessing), so they are the same.
+// `explain` (Runs/Deployment/InputPreparation: decoding, inversion rule, resizing, preprocessing), so they are the same.
 using SpinalNet.Layers;
 using SpinalNet.Models;
 using SpinalNet.Runs;

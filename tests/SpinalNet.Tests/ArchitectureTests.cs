@@ -1,8 +1,9 @@
-// The shape of the library (docs/architecture.md): one direction of dependencies between its folders, read from the
-// compiled assemblies of every package (every type, signature and instruction of a folder's types), the core package
-// referencing none of the optional ones (docs/platform.md §7.6), the CLI above them all calling the use cases in
-// Runs and using only values below them, each folder's files in the folder's namespace, and every § the code cites
-// resolving to a heading of the repository's docs/.
+// The shape of the library (docs/architecture.md §14.8): one direction of dependencies between its namespaces (the
+// core's folders and the other packages), read from the compiled assemblies of every package (every type, signature
+// and instruction), the core package referencing none of the optional ones (docs/platform.md §7.6), the CLI above them
+// all calling the use cases in Runs and using only values below them, every file in its package's namespace and every
+// namespace in one package, the layout document listing the folders there are, and every § the code cites resolving to
+// a heading of the repository's docs/.
 using System.Text.RegularExpressions;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
@@ -11,17 +12,20 @@ namespace SpinalNet.Tests;
 
 public class ArchitectureTests
 {
-    // A folder may use the folders of lower levels only, and those of its own level without circles.
+    // The namespaces under SpinalNet by level: the core's folders each one (SpinalNet.Layers, ...), every other package
+    // one, its own name (SpinalNet.Onnx, ...). A namespace may use those of lower levels only, and those of its own level
+    // without circles. The optional packages stand on the core, and the use cases on them all.
     static readonly Dictionary<string, int> Level = new()
     {
         ["Layers"] = 0, ["Data"] = 0,
         ["Models"] = 1, ["Augmentation"] = 1, ["Cost"] = 1,
         ["Training"] = 2, ["Regression"] = 2, ["Interop"] = 2, ["Explanation"] = 2,
-        ["Runs"] = 3,
+        ["Onnx"] = 3, ["Pretrained"] = 3, ["Distributed"] = 3, ["Charts"] = 3,
+        ["Runs"] = 4,
     };
 
-    /// <summary>The library's packages, core first (docs/platform.md §7.6); a folder's types may live in several (the
-    /// Runs folder's charts in SpinalNet.Charts, say), keeping their folder's namespace.</summary>
+    /// <summary>The library's packages, core first (docs/platform.md §7.6); each but the core is one namespace, its own
+    /// name.</summary>
     public static readonly string[] Packages =
         ["SpinalNet", "SpinalNet.Onnx", "SpinalNet.Pretrained", "SpinalNet.Distributed", "SpinalNet.Charts", "SpinalNet.Runs"];
 
@@ -98,7 +102,9 @@ public class ArchitectureTests
         }
     }
 
-    static string? FolderOf(TypeReference type)
+    /// <summary>The namespace of a type under SpinalNet ("Layers" for SpinalNet.Layers, "Onnx" for SpinalNet.Onnx), the
+    /// unit that has a level.</summary>
+    static string? UnitOf(TypeReference type)
     {
         while (type.DeclaringType is not null) type = type.DeclaringType;
         var parts = type.Namespace.Split('.');
@@ -149,9 +155,9 @@ public class ArchitectureTests
         foreach (var module in modules)
         foreach (var type in module.GetTypes())
         {
-            if (FolderOf(type) is not { } from) continue;
+            if (UnitOf(type) is not { } from) continue;
             foreach (var used in UsedBy(type).Where(t => Packages.Contains(ScopeName(t))))
-                if (FolderOf(used) is { } to && to != from)
+                if (UnitOf(used) is { } to && to != from)
                     (edges.TryGetValue(from, out var set) ? set : edges[from] = []).Add(to);
         }
         foreach (var m in modules) m.Dispose();
@@ -182,6 +188,7 @@ public class ArchitectureTests
         foreach (var folder in edges.Keys) Visit(folder, []);
         Assert.Contains("Runs", edges.Keys);  // the graph was really read
         Assert.Contains("Training", edges["Runs"]);
+        Assert.Contains("Onnx", edges["Pretrained"]);
     }
 
     // The CLI (src/SpinalNet.Cli) parses options, makes one call into Runs, the use cases, and prints. Below Runs it may
@@ -209,7 +216,7 @@ public class ArchitectureTests
         int runs = 0;
         TypeDefinition? Below(TypeReference type)
         {
-            if (FolderOf(type) is not { } folder || folder == "Cli") return null;
+            if (UnitOf(type) is not { } folder || folder == "Cli") return null;
             if (folder == "Runs") runs++;
             return folder == "Runs" ? null
                 : libraries.Select(l => l.GetType(type.GetElementType().FullName)).FirstOrDefault(t => t is not null);
@@ -254,21 +261,81 @@ public class ArchitectureTests
                                        "table, list it in CliNameTables): " + string.Join(", ", around));
     }
 
+    static bool IsBuildOutput(string path) =>
+        path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") ||
+        path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}");
+
+    static IEnumerable<string> CodeFiles(string folder) =>
+        Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories).Where(f => !IsBuildOutput(f));
+
+    /// <summary>The projects beside the library: the integrations and the tool.</summary>
+    static IEnumerable<string> Applications => IntegrationMayReference.Keys.Append("SpinalNet.Cli");
+
+    // The core's files are in their folder's namespace (src/SpinalNet/Data/X.cs in SpinalNet.Data), and no file is at
+    // its root; every other project's files are in the project's namespace, whatever folder inside it holds them
+    // (src/SpinalNet.Runs/Sweep/HeadSweep.cs in SpinalNet.Runs). The tool's Program.cs, top-level statements, has none.
     [Fact]
-    public void Every_file_of_the_library_is_in_its_folders_namespace()
+    public void Every_file_is_in_its_packages_namespace()
     {
-        foreach (var package in Packages)
+        int files = 0;
+        foreach (var package in Packages.Concat(Applications))
         {
-        var library = Path.Combine(RepositoryRoot, "src", package);
-        foreach (var file in Directory.GetFiles(library, "*.cs", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
-                                 !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")))
+            var project = Path.Combine(RepositoryRoot, "src", package);
+            foreach (var file in CodeFiles(project).Where(f => !(package == "SpinalNet.Cli" && Path.GetFileName(f) == "Program.cs")))
+            {
+                string folder = Path.GetRelativePath(project, Path.GetDirectoryName(file)!).Split(Path.DirectorySeparatorChar)[0];
+                string expected = package == "SpinalNet" ? $"SpinalNet.{folder}" : package;
+                if (Packages.Contains(package))
+                    Assert.True(Level.ContainsKey(expected["SpinalNet.".Length..]),
+                        $"{file}: namespace {expected} has no place in the layering");
+                Assert.True(File.ReadAllText(file).Contains($"namespace {expected};"), $"{file} is not in namespace {expected}");
+                files++;
+            }
+        }
+        Assert.True(files > 150, $"only {files} files read");
+    }
+
+    [Fact]
+    public void Every_namespace_is_in_one_package()
+    {
+        var modules = Packages.Concat(Applications)
+            .Select(p => ModuleDefinition.ReadModule(Path.Combine(AppContext.BaseDirectory, p + ".dll"))).ToList();
+        try
         {
-            string folder = Path.GetRelativePath(library, Path.GetDirectoryName(file)!);
-            Assert.True(Level.ContainsKey(folder), $"{file}: folder {folder} has no place in the layering");
-            Assert.Contains($"namespace SpinalNet.{folder};", File.ReadAllText(file));
+            var packagesOf = modules
+                .SelectMany(m => m.GetTypes().Select(t => (Namespace: (t.DeclaringType ?? t).Namespace, Package: m.Assembly.Name.Name)))
+                .Where(t => t.Namespace == "SpinalNet" || t.Namespace.StartsWith("SpinalNet."))
+                .GroupBy(t => t.Namespace, t => t.Package)
+                .ToDictionary(g => g.Key, g => g.Distinct().ToList());
+            var spread = packagesOf.Where(p => p.Value.Count > 1).Select(p => $"{p.Key} in {string.Join(", ", p.Value)}");
+            Assert.True(!spread.Any(), "namespaces spread over packages: " + string.Join("; ", spread));
+            Assert.Equal("SpinalNet.Charts", Assert.Single(packagesOf["SpinalNet.Charts"]));   // really read
         }
+        finally
+        {
+            foreach (var m in modules) m.Dispose();
         }
+    }
+
+    // The code-layout table of docs/architecture.md §14.8 lists, in its first column, every folder of src/ that holds
+    // code: the projects and the folders in them.
+    [Fact]
+    public void The_layout_document_lists_every_folder_of_src_and_no_other()
+    {
+        string src = Path.Combine(RepositoryRoot, "src");
+        var folders = Directory.GetDirectories(src, "*", SearchOption.AllDirectories)
+            .Where(d => !IsBuildOutput(d + Path.DirectorySeparatorChar) && CodeFiles(d).Any())
+            .Select(d => "src/" + Path.GetRelativePath(src, d).Replace(Path.DirectorySeparatorChar, '/') + "/")
+            .ToHashSet();
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot, "docs", "architecture.md"));
+        var section = lines.SkipWhile(l => !l.StartsWith("## 14.8 ")).Skip(1).TakeWhile(l => !l.StartsWith("## "));
+        var listed = section.Select(l => Regex.Match(l, @"^\| `(src/[^`]+/)`")).Where(m => m.Success)
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Contains("src/SpinalNet.Runs/Sweep/", folders);   // really read
+        Assert.True(folders.IsSubsetOf(listed),
+            "docs/architecture.md §14.8 does not list " + string.Join(", ", folders.Except(listed).Order()));
+        Assert.True(listed.IsSubsetOf(folders),
+            "docs/architecture.md §14.8 lists folders src/ does not have: " + string.Join(", ", listed.Except(folders).Order()));
     }
 
     static IEnumerable<string> SourceFiles() =>

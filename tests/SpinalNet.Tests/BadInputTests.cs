@@ -2,6 +2,7 @@
 // checkpoints; configuration files; CSV data; weights files; downloads): each ends in a typed one-line error naming
 // the file, key, option or value at fault (or in the right answer), before anything on disk changes; and random bytes
 // fed to every reader end the same way, never in a crash. The command line's mistakes are CliTests'.
+using SpinalNet.Charts;
 using SpinalNet.Layers;
 using System.Buffers.Binary;
 using System.IO.Compression;
@@ -276,7 +277,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Charts_of_a_run_that_finished_no_epoch_are_still_written()
     {
-        Charts.RunCurves(temp.Combine("loss.png"), temp.Combine("accuracy.png"), "empty", [], 0);
+        RunCharts.RunCurves(temp.Combine("loss.png"), temp.Combine("accuracy.png"), "empty", [], 0);
         Assert.True(new FileInfo(temp.Combine("loss.png")).Length > 0);
         Assert.True(new FileInfo(temp.Combine("accuracy.png")).Length > 0);
     }

@@ -1,4 +1,4 @@
-// `spinalnet bench` and the library call behind it (Runs/Benchmark.cs, docs/performance.md §9.4): both heads, their
+// `spinalnet bench` and the library call behind it (Runs/Costs/Benchmark.cs, docs/performance.md §9.4): both heads, their
 // costs, positive timings, the plain-path timing for the Spinal head only, the JSON file's names.
 using System.Text.Json;
 using SpinalNet.Runs;

@@ -7,6 +7,8 @@ using Onnx;
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
+using SpinalNet.Pretrained;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 // `spinalnet data list/show/download` run as a user runs them (the CLI assembly in a child process): list marks a
 // set placed by hand as present, show writes a PNG grid of labelled samples, bad names end as one line with exit 1.
 using SpinalNet.Augmentation;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 
 namespace SpinalNet.Tests;

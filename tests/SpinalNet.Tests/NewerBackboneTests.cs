@@ -7,6 +7,7 @@ using SpinalNet.Cost;
 using SpinalNet.Interop;
 using SpinalNet.Layers;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using static TorchSharp.torch;
 
 namespace SpinalNet.Tests;

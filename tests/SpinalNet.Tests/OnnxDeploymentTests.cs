@@ -4,6 +4,7 @@
 using System.Reflection;
 using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using SpinalNet.Runs;
 using static TorchSharp.torch;
 

@@ -3,9 +3,9 @@
 // the ONNX checker (Debian's python3-onnx when present) and a structural check; the weights load back bit-identically.
 using System.Diagnostics;
 using Onnx;
-using SpinalNet.Interop;
 using SpinalNet.Layers;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using SpinalNet.Regression;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -198,8 +198,8 @@ public sealed class PackedLibrary : IDisposable
     static readonly Dictionary<string, string> OptionalPrograms = new()
     {
         ["SpinalNet.Onnx"] = """
-            using SpinalNet.Interop;
             using SpinalNet.Layers;
+            using SpinalNet.Onnx;
 
             var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, LayerWidth: 16, Layers: 4, Outputs: 10));
             head.eval();
@@ -210,6 +210,7 @@ public sealed class PackedLibrary : IDisposable
             """,
         ["SpinalNet.Pretrained"] = """
             using SpinalNet.Interop;
+            using SpinalNet.Pretrained;
 
             CntkResNet18.Register();
             var status = PretrainedWeights.List().Single(s => s.Architecture == PretrainedWeights.Offline);
@@ -217,6 +218,7 @@ public sealed class PackedLibrary : IDisposable
             Console.WriteLine($"pretrained: {status.Architecture} from {status.Source}");
             """,
         ["SpinalNet.Distributed"] = """
+            using SpinalNet.Distributed;
             using SpinalNet.Training;
 
             MpiReplicaGroup.Register();
@@ -224,11 +226,10 @@ public sealed class PackedLibrary : IDisposable
             Console.WriteLine($"distributed: rank {group.Rank} of {group.Size}");
             """,
         ["SpinalNet.Charts"] = """
-            using SpinalNet.Augmentation;
+            using SpinalNet.Charts;
             using SpinalNet.Data;
-            using SpinalNet.Runs;
 
-            Charts.Scatter("scatter.png", "predictions", [1, 2, 3], [1.1, 1.9, 3.2]);
+            RunCharts.Scatter("scatter.png", "predictions", [1, 2, 3], [1.1, 1.9, 3.2]);
             var digits = MnistFamily.Load(MnistFamily.EmbeddedSample, MnistVariant.Mnist, Split.Test);
             var sheet = ContactSheet.Render([(digits.ReadImage(0), "a"), (digits.ReadImage(1), "b")]);
             if (!File.Exists("scatter.png") || sheet.Length < 100) throw new Exception("no pictures");

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Pretrained;
 using SpinalNet.Runs;
 using static TorchSharp.torch;
 

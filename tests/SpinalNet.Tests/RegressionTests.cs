@@ -197,7 +197,7 @@ public sealed class RegressionTests : IDisposable
             using var noGrad = torch.no_grad();
             using var expected = model.call((raw - torch.tensor(s.FeatureMean)) / torch.tensor(s.FeatureStd)) *
                 s.TargetStd + s.TargetMean;
-            using var session = SpinalNet.Interop.OnnxSession.Open(path, threads: 1);
+            using var session = SpinalNet.Onnx.OnnxSession.Open(path, threads: 1);
             using var actual = session.Forward(raw);
             Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-5);
             Assert.Equal("target", session.Metadata["output"]);

@@ -5,6 +5,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Training;
@@ -96,15 +97,15 @@ public sealed class RunDirectory
     {
         var test = outcome.FinalTest!;  // a run always has its test split
         WriteEvaluation(test);
-        Charts.RunCurves(File(Charts.LossPng), File(Charts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
+        RunCharts.RunCurves(File(RunCharts.LossPng), File(RunCharts.AccuracyPng), title, outcome.History, outcome.BestEpoch);
         var names = ReadClassNames(test.Confusion.Length);
-        Charts.Confusion(File(Charts.ConfusionPng), $"{title}: test confusion matrix", test.Confusion,
+        RunCharts.Confusion(File(RunCharts.ConfusionPng), $"{title}: test confusion matrix", test.Confusion,
             names);
         AtomicFile.WriteText(File(ReportFile), $"# {title}\n\nFinal test evaluation: accuracy " +
             $"{100 * test.Accuracy:F2}%, top-5 {100 * test.Top5Accuracy:F2}%, loss " +
             $"{test.Loss:F4} ({test.Samples} samples).\n\n" +
             DetailedEvaluation.PerClassMarkdown(ClassificationMetrics.FromConfusion(test.Confusion, names)) +
-            $"\n![Test confusion matrix]({Charts.ConfusionPng})\n");
+            $"\n![Test confusion matrix]({RunCharts.ConfusionPng})\n");
     }
 
     /// <summary>The final test evaluation: evaluation.json (with per-class accuracy) and confusion.csv.</summary>

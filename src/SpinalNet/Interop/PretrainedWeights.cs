@@ -55,7 +55,7 @@ public static class PretrainedWeights
 
     static PackagedWeights OfflineSource => Packaged ?? throw new FileNotFoundException(
         $"{Offline}'s weights come with the package {OfflinePackage}: reference it and call " +
-        "SpinalNet.Interop.CntkResNet18.Register() before loading them (the spinalnet tool does)");
+        "SpinalNet.Pretrained.CntkResNet18.Register() before loading them (the spinalnet tool does)");
 
     /// <summary>torchvision's IMAGENET1K_V1 files (torchvision/models/*.py).</summary>
     public static readonly IReadOnlyList<TorchvisionFile> Torchvision = new (string, string)[]

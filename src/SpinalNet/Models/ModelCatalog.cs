@@ -1,6 +1,6 @@
 // The networks the library can build, by name (docs/networks.md §2), with what a user needs to build and feed one:
 // the input shape, the class count, and how the authors' PyTorch state dicts name its weights. How each network is
-// trained by default (the authors' recipe for it) is the business of the run layer (Runs/Recipes.cs), not of the
+// trained by default (the authors' recipe for it) is the business of the run layer (Runs/Configuration/Recipes.cs), not of the
 // model.
 
 using SpinalNet.Data;

@@ -75,7 +75,7 @@ public static class ReplicaGroup
         : Connect is { } connect ? connect(launch.Rank, launch.Size, launch.Launcher)
         : throw new InvalidOperationException($"launched by {launch.Launcher} as rank {launch.Rank} of {launch.Size}, " +
             "but no replica group transport is registered: reference the package SpinalNet.Distributed and call " +
-            "SpinalNet.Training.MpiReplicaGroup.Register() first (the spinalnet tool does)"));
+            "SpinalNet.Distributed.MpiReplicaGroup.Register() first (the spinalnet tool does)"));
 
     /// <summary>Joins a launched process (rank, size, launcher) to its group: set by the package that carries the
     /// transport (SpinalNet.Distributed's MpiReplicaGroup.Register), before <see cref="World"/> is first read.</summary>

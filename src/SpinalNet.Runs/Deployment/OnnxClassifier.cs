@@ -2,8 +2,8 @@
 // §8.3): the ONNX counterpart of TrainedModel, behind `spinalnet predict --onnx` and `evaluate --onnx`. Its
 // preprocessing, class names and loss come from the model's metadata, and prediction and evaluation are TrainedModel's
 // and the Evaluator's own code with ONNX Runtime as the forward pass, so both paths give the same answers.
-using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using SpinalNet.Training;
 using static TorchSharp.torch;
 

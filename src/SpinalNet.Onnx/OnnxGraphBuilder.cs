@@ -7,7 +7,7 @@ using Google.Protobuf;
 using Onnx;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Interop;
+namespace SpinalNet.Onnx;
 
 /// <summary>Builds an ONNX graph node by node: inputs, initializers, nodes and outputs with unique names.</summary>
 public sealed class OnnxGraphBuilder

@@ -6,7 +6,7 @@ using SkiaSharp;
 using SpinalNet.Data;
 using SpinalNet.Explanation;
 
-namespace SpinalNet.Runs;
+namespace SpinalNet.Charts;
 
 /// <summary>PNG pictures of Grad-CAM maps and Spinal shares.</summary>
 public static class ExplanationPictures
@@ -20,7 +20,7 @@ public static class ExplanationPictures
     {
         double scale = Math.Max(1, (double)OverlaySide / Math.Min(image.Height, image.Width));
         int width = (int)Math.Round(image.Width * scale), height = (int)Math.Round(image.Height * scale);
-        using var input = SpinalNet.Augmentation.ContactSheet.ToBitmap(image);
+        using var input = ContactSheet.ToBitmap(image);
         using var heat = new SKBitmap(new SKImageInfo(map.Width, map.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         for (int y = 0; y < map.Height; y++)
         for (int x = 0; x < map.Width; x++)

@@ -1,5 +1,5 @@
 // How a run's configuration is resolved (docs/architecture.md §14.2), in one direction and by one merge: the defaults
-// of the model (its recipe, Runs/Recipes.cs, with the network's own Spinal head and classes), then a preset, then JSON
+// of the model (its recipe, Runs/Configuration/Recipes.cs, with the network's own Spinal head and classes), then a preset, then JSON
 // config files, then command-line options, each a ConfigLayer over the one before. Resuming a run (its changes) and a
 // sweep's points are layers too, and a saved config.json is read back as a layer over its model's defaults. A layer has
 // the shape of the config.json a run writes; a key that the configuration does not have is an error naming it, its

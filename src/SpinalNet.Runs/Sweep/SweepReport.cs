@@ -2,6 +2,7 @@
 // it lies on each Pareto front, and pareto.png, the points against head multiplications.
 using System.Globalization;
 using System.Text;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Training;
 
@@ -16,7 +17,7 @@ public static class SweepReport
     public static void Write(string folder, SweepPlan plan, IReadOnlyList<SweepPoint> points)
     {
         if (points.Count == 0) return;
-        Charts.Pareto(Path.Combine(folder, ChartFile), $"{plan.Config.Model}: accuracy against head cost",
+        RunCharts.Pareto(Path.Combine(folder, ChartFile), $"{plan.Config.Model}: accuracy against head cost",
             points.Select(p => (p.Head, p.HeadMultiplications, p.Accuracy.Mean, p.Accuracy.Sd, p.OnMultiplicationFront)).ToList());
         AtomicFile.WriteText(Path.Combine(folder, ReportFile), Markdown(plan, points));
     }

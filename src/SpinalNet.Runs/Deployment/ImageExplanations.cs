@@ -4,6 +4,7 @@
 // as DIR/explanations.json (one entry per image, in the order given), an overlay PNG and a shares chart PNG per image.
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Explanation;
 using SpinalNet.Layers;

@@ -5,14 +5,14 @@ using ScottPlot;
 using SpinalNet.Data;
 using SpinalNet.Training;
 
-namespace SpinalNet.Runs;
+namespace SpinalNet.Charts;
 
 /// <summary>One line of a chart: its legend label and its points, with a shaded band from Lower to Upper where given
 /// (mean ± sd over seeds).</summary>
 public sealed record Series(string Label, double[] X, double[] Y, double[]? Lower = null, double[]? Upper = null);
 
 /// <summary>The PNG charts of runs and comparisons: loss, accuracy, confusion matrix.</summary>
-public static class Charts
+public static class RunCharts
 {
     public const string LossPng = "loss.png", AccuracyPng = "accuracy.png", ConfusionPng = "confusion.png";
 

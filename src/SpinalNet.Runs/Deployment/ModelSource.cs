@@ -2,6 +2,7 @@
 // checkpoint, the authors'), or an ONNX export served by ONNX Runtime (docs/deployment.md §8). One call picks the path,
 // so both commands, and a .NET user, evaluate and predict the same way whatever the source.
 using SpinalNet.Layers;
+using SpinalNet.Onnx;
 using SpinalNet.Training;
 
 namespace SpinalNet.Runs;

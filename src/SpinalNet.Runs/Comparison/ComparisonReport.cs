@@ -3,6 +3,7 @@
 // which split picked the best epoch.
 using System.Globalization;
 using System.Text;
+using SpinalNet.Charts;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -57,11 +58,11 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
                         stats.Select(m => m.Mean - m.Sd).ToArray(), stats.Select(m => m.Mean + m.Sd).ToArray())
                     : new Series(head.Key.Title(), x, mean);
             });
-        Charts.Lines(Path.Combine(folder, Charts.AccuracyPng), $"{Config.Model}: test accuracy", "epoch",
+        RunCharts.Lines(Path.Combine(folder, RunCharts.AccuracyPng), $"{Config.Model}: test accuracy", "epoch",
             "top-1 accuracy (%)", Lines(h => 100 * (h.TestAccuracy ?? double.NaN)), ScottPlot.Alignment.LowerRight);
-        Charts.Lines(Path.Combine(folder, Charts.LossPng), $"{Config.Model}: training loss", "epoch", "loss",
+        RunCharts.Lines(Path.Combine(folder, RunCharts.LossPng), $"{Config.Model}: training loss", "epoch", "loss",
             Lines(h => h.TrainLoss));
-        return [("Test accuracy per epoch", Charts.AccuracyPng), ("Training loss per epoch", Charts.LossPng)];
+        return [("Test accuracy per epoch", RunCharts.AccuracyPng), ("Training loss per epoch", RunCharts.LossPng)];
     }
 
     public string Markdown(IEnumerable<(string Title, string File)>? charts = null)

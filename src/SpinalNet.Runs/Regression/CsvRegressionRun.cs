@@ -6,8 +6,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Interop;
+using SpinalNet.Onnx;
 using SpinalNet.Regression;
 
 namespace SpinalNet.Runs;
@@ -98,10 +100,10 @@ public static class CsvRegressionRun
                 "epoch,train_loss,last_batch_loss,min_last_batch_loss,validation_loss\n" + string.Concat(r.History.Select(h =>
                     FormattableString.Invariant($"{h.Epoch},{h.TrainLoss},{h.LastBatchLoss},{h.MinLastBatchLoss},{h.ValidationLoss}\n"))));
             double[] epochs = r.History.Select(h => (double)h.Epoch).ToArray();
-            Charts.Lines(run.File(Charts.LossPng), $"{r.Net.Title()}: loss (standardised target)", "epoch", "MSE",
+            RunCharts.Lines(run.File(RunCharts.LossPng), $"{r.Net.Title()}: loss (standardised target)", "epoch", "MSE",
                 [new Series("training", epochs, r.History.Select(h => h.TrainLoss).ToArray()),
                  new Series("validation", epochs, r.History.Select(h => h.ValidationLoss ?? double.NaN).ToArray())]);
-            Charts.Scatter(run.File("scatter.png"), $"{r.Net.Title()}: test predictions of '{table.TargetName}'",
+            RunCharts.Scatter(run.File("scatter.png"), $"{r.Net.Title()}: test predictions of '{table.TargetName}'",
                 r.True.Select(v => (double)v).ToArray(), r.Predicted.Select(v => (double)v).ToArray());
         }
         return new CsvRegressionResult(folder, results);

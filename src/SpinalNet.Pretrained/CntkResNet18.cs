@@ -11,9 +11,11 @@
 using Google.Protobuf.Collections;
 using Onnx;
 using SpinalNet.Data;
+using SpinalNet.Interop;
+using SpinalNet.Onnx;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Interop;
+namespace SpinalNet.Pretrained;
 
 /// <summary>The offline ImageNet ResNet-18 (ML.NET's, from CNTK) under torchvision's names.</summary>
 public static class CntkResNet18

@@ -2,9 +2,10 @@
 // optionally sent through a training pipeline of docs/experiments.md §3 (per-sample draws from the seed, normalisation
 // left out so the picture shows what the pixels are), each captioned with its label and class name, on a contact
 // sheet.
+using SpinalNet.Augmentation;
 using SpinalNet.Data;
 
-namespace SpinalNet.Augmentation;
+namespace SpinalNet.Charts;
 
 /// <summary>Samples of a split, spread over it, optionally augmented, captioned, as a contact sheet.</summary>
 public static class DatasetPreview

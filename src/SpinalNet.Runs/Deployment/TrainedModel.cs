@@ -5,10 +5,10 @@
 // run's evaluation preprocessing and returns the k most probable classes. Export writes the weights under the
 // authors' names, or the whole network as ONNX (docs/deployment.md §8.1).
 using SpinalNet.Layers;
-using SpinalNet.Augmentation;
 using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Models;
+using SpinalNet.Onnx;
 using SpinalNet.Training;
 using TorchSharp;
 

@@ -5,9 +5,10 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
+using SpinalNet.Interop;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Interop;
+namespace SpinalNet.Onnx;
 
 /// <summary>Reads an ONNX file: its checks, its metadata and its weights by name.</summary>
 public static class OnnxFile

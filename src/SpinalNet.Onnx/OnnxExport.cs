@@ -18,10 +18,10 @@ using SpinalNet.Models;
 using SpinalNet.Regression;
 using TorchSharp;
 using TorchSharp.Modules;
-using static SpinalNet.Interop.OnnxGraphBuilder;
+using static SpinalNet.Onnx.OnnxGraphBuilder;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Interop;
+namespace SpinalNet.Onnx;
 
 /// <summary>Writes one of the library's networks as an ONNX graph (docs/deployment.md §8.1).</summary>
 public static class OnnxExport

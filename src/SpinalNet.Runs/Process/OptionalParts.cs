@@ -2,7 +2,8 @@
 // through its own abstractions (ReplicaGroup.Connect, PretrainedWeights.Packaged), and this is where the use cases plug
 // them in, once, as soon as this assembly is loaded, so every run sees MPI and the offline ResNet-18 as before the split.
 using System.Runtime.CompilerServices;
-using SpinalNet.Interop;
+using SpinalNet.Distributed;
+using SpinalNet.Pretrained;
 using SpinalNet.Training;
 
 namespace SpinalNet.Runs;

@@ -5,7 +5,7 @@
 using SkiaSharp;
 using SpinalNet.Data;
 
-namespace SpinalNet.Augmentation;
+namespace SpinalNet.Charts;
 
 /// <summary>Draws captioned images as a PNG contact sheet.</summary>
 public static class ContactSheet

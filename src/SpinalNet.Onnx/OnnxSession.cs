@@ -6,7 +6,7 @@ using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Interop;
+namespace SpinalNet.Onnx;
 
 /// <summary>An ONNX Runtime inference session over one model file.</summary>
 public sealed class OnnxSession : IDisposable

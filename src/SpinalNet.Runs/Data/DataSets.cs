@@ -2,6 +2,7 @@
 // with what is present under a data root, a verified download from the official source (a mirror as fallback), and a
 // contact sheet of one split's samples, optionally through the set's training pipeline of docs/experiments.md §3.
 using SpinalNet.Augmentation;
+using SpinalNet.Charts;
 using SpinalNet.Data;
 
 namespace SpinalNet.Runs;

@@ -8,10 +8,11 @@
 // rank's failure (docs/distributed.md §10.5) finalise too, each after printing its error. SPINALNET_MPI_LIBRARY names
 // another library of MPICH's interface (Intel MPI's libmpi.so.12, MVAPICH, Cray MPICH, or MPICH installed elsewhere).
 using System.Runtime.InteropServices;
+using SpinalNet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SpinalNet.Training;
+namespace SpinalNet.Distributed;
 
 /// <summary>A replica group over MPI (MPICH through MPI.NET), docs/distributed.md §10.</summary>
 public sealed class MpiReplicaGroup : IReplicaGroup
