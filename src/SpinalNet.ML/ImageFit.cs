@@ -4,7 +4,7 @@
 // (Training/FineTuning, docs/fine-tuning.md §13.1) and, with the backbone frozen, the backbone's features computed once
 // (Training/BackboneFeatures, §13.6) so only the head's steps repeat each epoch. The pixels (0–255, as ML.NET's
 // ExtractPixels gives them) are scaled to [0, 1] and normalised with ImageNet's channel statistics, which the exported
-// graph repeats (OnnxScoring). The validation part is held out as every split of the library is (Data/HoldOut,
+// graph repeats (OnnxScoring). The validation part is held out as every split of the library is (Training/HoldOut.cs,
 // seeded) and reported after every epoch; without one, the first 500 training images are reported in its place (as
 // the loop's test split: they select nothing). The last epoch's weights are kept.
 using SpinalNet.Data;
@@ -45,15 +45,14 @@ internal static class ImageFit
             PretrainedWeights.Load(network, choice.Spec);
         }
         int size = (int)choice.InputShape[1];
-        using var all = Normalized(rows, size);
-        using var labels = torch.tensor(rows.Labels);
+        using var images = new InMemoryDataset(Normalized(rows, size), torch.tensor(rows.Labels), rows.Classes, "images");
         var (trainRows, validationRows) = options.Validation > 0
             ? HoldOut.Indices(rows.Rows, options.Validation, s.Seed)
             : (Enumerable.Range(0, rows.Rows).Select(i => (long)i).ToArray(), []);
         bool heldOut = validationRows.Length > 0;
-        using var train = Pick(all, labels, trainRows, rows.Classes, "training images");
+        using var train = images.Subset(trainRows, "training part");
         using var report = heldOut
-            ? Pick(all, labels, validationRows, rows.Classes, "validation images")
+            ? images.Subset(validationRows, "held out")
             : train.Take(ReportedWithoutValidation);
 
         var history = new List<SpinalImageEpoch>();
@@ -98,12 +97,6 @@ internal static class ImageFit
         var mean = torch.tensor(Normalization.Mean.Select(m => (float)m).ToArray()).view(1, 3, 1, 1);
         var std = torch.tensor(Normalization.Std.Select(v => (float)v).ToArray()).view(1, 3, 1, 1);
         return ((pixels / 255f - mean) / std).MoveToOuterDisposeScope();
-    }
-
-    static InMemoryDataset Pick(Tensor images, Tensor labels, long[] rows, int classes, string what)
-    {
-        using var index = torch.tensor(rows);
-        return new InMemoryDataset(images.index_select(0, index), labels.index_select(0, index), classes, what);
     }
 
     static InMemoryDataset Features(ClassifierNetwork network, InMemoryDataset images, int batch)

@@ -2,7 +2,7 @@
 // ArgumentOutOfRangeException naming the option, its value and its rule; and the validation part's default: a tenth of
 // the rows from 500 on and, below, what the trainer holds out of small data (the tabular trainers a fifth, so that the
 // best epoch is picked on rows the network did not train on at every size), none where that would hold out no row.
-using SpinalNet.Data;
+using SpinalNet.Training;
 
 namespace SpinalNet.ML;
 

@@ -4,7 +4,7 @@
 // each selecting its best epoch by the validation loss). Features are standardised with the training part's mean and
 // standard deviation (constant features keep a deviation of 1), and a regression target with its own, so the default
 // learning rate suits any units; both are written into the exported graph (OnnxScoring), so ML.NET scores raw
-// features. The validation part is held out as every split of the library is (Data/HoldOut, seeded); the loop keeps
+// features. The validation part is held out as every split of the library is (Training/HoldOut.cs, seeded); the loop keeps
 // the best epoch's weights and stops after EarlyStoppingPatience epochs without improvement.
 using SpinalNet.Data;
 using SpinalNet.Layers;
@@ -42,18 +42,15 @@ internal static class SpinalFit
         using var all = torch.tensor(data.Features, [data.Rows, data.Width]);
         using var meanT = torch.tensor(mean);
         using var stdT = torch.tensor(std);
-        using var x = (all - meanT) / stdT;
         using var labelsT = torch.tensor(data.Labels);
-        using var y = task switch
+        using var rows = new InMemoryDataset((all - meanT) / stdT, task switch
         {
             SpinalTask.Multiclass => labelsT.to_type(ScalarType.Int64),
             SpinalTask.Binary => labelsT.unsqueeze(1),
             _ => ((labelsT - targetMean) / targetStd).unsqueeze(1),
-        };
-        using var train = Rows(x, y, trainIndex, data.Classes, "training rows");
-        using var validation = validationIndex.Length > 0
-            ? Rows(x, y, validationIndex, data.Classes, "validation rows")
-            : null;
+        }, data.Classes, "rows");
+        using var train = rows.Subset(trainIndex, "training part");
+        using var validation = validationIndex.Length > 0 ? rows.Subset(validationIndex, "held out") : null;
 
         // The weights from torch's global generator, seeded here (the layer's initialisation draws from it); the batch
         // order from the loop's own generator of the same seed.
@@ -77,12 +74,6 @@ internal static class SpinalFit
             objective: objective);
         network.eval();
         return new SpinalFitResult(network, mean, std, targetMean, targetStd, history, outcome.BestEpoch);
-    }
-
-    static InMemoryDataset Rows(Tensor x, Tensor y, long[] rows, int classes, string what)
-    {
-        using var index = torch.tensor(rows);
-        return new InMemoryDataset(x.index_select(0, index), y.index_select(0, index), classes, what);
     }
 
     /// <summary>Each feature's mean and standard deviation over the training rows; 1 where a feature is

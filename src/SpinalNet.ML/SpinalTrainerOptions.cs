@@ -1,7 +1,6 @@
 // The options of the Spinal trainers for ML.NET (docs/mlnet.md §15.2): the Spinal MLP's shape (docs/spinal-layer.md §1)
 // and its training. Public fields, as ML.NET's own trainer options are; a null field takes a default chosen from the
 // data's size when Fit sees it (Resolve), so the same options work on a few hundred and on a few hundred thousand rows.
-using SpinalNet.Data;
 using SpinalNet.Layers;
 using SpinalNet.Training;
 

@@ -33,7 +33,7 @@ public class EngineTests
         // The benchmark times single steps (bench may); every other step of an optimiser is the engine's.
         Assert.Equal(["Benchmark.cs", "Trainer.cs"], FilesMatching(@"\.step\(\)").Order());
         Assert.Equal(["ThreadPolicy.cs"], FilesMatching(@"set_num_threads\("));
-        Assert.Equal(["SampleSubset.cs"], FilesMatching(@"randperm\(").Where(f => f != "Trainer.cs"));
+        Assert.Equal(["HoldOut.cs"], FilesMatching(@"randperm\(").Where(f => f != "Trainer.cs"));
     }
 
     static ClassifierNetwork Linear(int inputs, int outputs, long seed)

@@ -26,7 +26,7 @@ public sealed class RunLifecycleTests : IDisposable
             if (validation == 0) return new TrainingData(part, fullTest.Take(test));
             using (part)
             {
-                var (remaining, held) = part.SplitOff(validation, 5);
+                var (remaining, held) = HoldOut.Split(part, validation, 5);
                 return new TrainingData(remaining, fullTest.Take(test), held);
             }
         }

@@ -51,17 +51,11 @@ public sealed class InMemoryDataset : IBatchSource
             $"{Source} (first {n})");
     }
 
-    /// <summary>Holds out a random <paramref name="fraction"/> of the samples, drawn from <paramref name="seed"/>:
-    /// (the rest, the held-out part). The same seed always holds out the same samples.</summary>
-    public (InMemoryDataset Remaining, InMemoryDataset HeldOut) SplitOff(double fraction, long seed)
+    /// <summary>The samples at <paramref name="indices"/>, in that order, sharing no storage with this set.</summary>
+    public InMemoryDataset Subset(long[] indices, string what)
     {
-        var (remaining, held) = HoldOut.Indices(Count, fraction, seed);
-        InMemoryDataset Pick(long[] indices, string what)
-        {
-            using var index = torch.tensor(indices);
-            return new(Images.index_select(0, index), Labels.index_select(0, index), Classes, $"{Source} ({what})");
-        }
-        return (Pick(remaining, "training part"), Pick(held, "held out"));
+        using var index = torch.tensor(indices);
+        return new(Images.index_select(0, index), Labels.index_select(0, index), Classes, $"{Source} ({what})");
     }
 
     public void Dispose()

@@ -3,6 +3,7 @@
 // training part's statistics only, both networks trained from the same seed on the same batches, the weights of the
 // best validation epoch kept, and MSE, MAE and R² on the test part in the target's own units.
 using SpinalNet.Cost;
+using SpinalNet.Training;
 using SpinalNet.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,7 +33,7 @@ public static class TabularRegression
         using var scope = torch.NewDisposeScope();
         var x = torch.tensor(table.Features, [table.Count, table.Width]);
         var y = torch.tensor(table.Targets, [table.Count, 1]);
-        // One seeded permutation (Data/HoldOut: the library's one split rule and generator) cut in three: training,
+        // One seeded permutation (Training/HoldOut.cs: the library's one split rule and generator) cut in three: training,
         // validation, test.
         var order = torch.tensor(HoldOut.Permutation(table.Count, settings.Seed));
         long nTest = HoldOut.Size(table.Count, TestFraction), nValidation = nTest,
