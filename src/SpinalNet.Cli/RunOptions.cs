@@ -143,7 +143,7 @@ sealed class RunOptions
 
     static readonly Dictionary<string, string> Renamed = new()
     {
-        ["LayerWidth"] = "--spinal-width", ["Layers"] = "--spinal-layers", ["Dropout"] = "--spinal-dropout",
+        ["Width"] = "--spinal-width", ["Layers"] = "--spinal-layers", ["Dropout"] = "--spinal-dropout",
         ["LearningRate"] = "--lr", ["HeadLearningRate"] = "--head-lr", ["MaxTimeSeconds"] = "--max-time",
     };
 

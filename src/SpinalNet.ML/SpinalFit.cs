@@ -4,7 +4,7 @@
 // (constant features keep a deviation of 1), and a regression target with its own, so the default learning rate suits
 // any units; both are written into the exported graph (OnnxScoring), so ML.NET scores raw features. A validation part
 // held out with the same seed picks the best epoch, whose weights are kept, and ends training after
-// EarlyStoppingPatience epochs without improvement. Losses: cross-entropy (multiclass), logistic (binary), MSE
+// Patience epochs without improvement. Losses: cross-entropy (multiclass), logistic (binary), MSE
 // (regression).
 using SpinalNet.Layers;
 using SpinalNet.Training;

@@ -213,6 +213,8 @@ public static class Configuration
                 "must name a data set or a folder (or embedded)");
         Pipelines.Get(config.Augmentation);
         if (config.Classes < 1) throw new SettingException(nameof(RunConfig.Classes), config.Classes, "must be at least 1");
+        // The network is built on the meta device, so a head out of range is refused before any data is read.
+        config.Network.CheckFits();
         config.Network.CheckImageSize();
         if (config.Pretrained) PretrainedWeights.Locate(config.Spec);
         Checked.AddOrUpdate(config, config);

@@ -11,6 +11,10 @@ public sealed class SettingException(string setting, object? value, string rule)
     /// <summary>A setting whose value needs no saying: "<paramref name="setting"/>: <paramref name="rule"/>".</summary>
     public SettingException(string setting, string rule) : this(setting, null, rule) { }
 
+    /// <summary>The same mistake named from the type that holds the setting's type: Width of a SpinalConfig is
+    /// Spinal.Width of a network choice.</summary>
+    public SettingException Within(string owner) => new($"{owner}.{Setting}", Value, Rule);
+
     /// <summary>The message with another name for the setting, e.g. the command-line flag that sets it.</summary>
     public string Naming(string name) => Value is null ? $"{name}: {Rule}" : $"{name} {Value} {Rule}";
 
