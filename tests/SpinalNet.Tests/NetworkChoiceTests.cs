@@ -98,7 +98,7 @@ public sealed class NetworkChoiceTests : IDisposable
     {
         var data = temp.Folder("data");
         CliRunner.WriteSampleSlice(data, train: 64, test: 32);
-        var config = Configuration.Resolve(options: new RunOverrides(Data: data, Epochs: 1, SpinalWidth: 5, Splits: 4,
+        var config = Configuration.Resolve(options: new RunOverrides(Data: data, Epochs: 1, SpinalWidth: 5, SpinalSplits: 4,
             SpinalBatchNorm: true));
         var folder = temp.Combine("run");
         using (var run = TrainingRun.Create(config, folder)) run.Train();

@@ -85,7 +85,8 @@ public static class Benchmark
             throw new SettingException("Time", secondsPerMeasurement, "must be a positive number of seconds");
         config = Configuration.Validate(config);
         var settings = config.Settings;
-        if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
+        // Timings are taken on the threads asked for, else one per physical core (docs/performance.md §9.3).
+        ThisProcess.UseThreads(settings.Threads > 0 ? settings.Threads : null);
         using var fc = new HeadUnderTest(config with { Head = HeadKind.Fc });
         using var spinal = new HeadUnderTest(config with { Head = HeadKind.Spinal });
         var heads = new[] { fc, spinal };
