@@ -19,8 +19,9 @@ static class CommandMistakes
             return Unknown(path, token, command.Options.Concat(parsed.RootCommandResult.Command.Options)
                 .SelectMany(o => o.Aliases.Prepend(o.Name)), commands);
         var option = error.SymbolResult as OptionResult ?? (error.SymbolResult as ArgumentResult)?.Parent as OptionResult;
-        if (option is { Tokens.Count: > 0 } && error.Message.StartsWith("Cannot parse"))
-            return $"{option.Option.Name} {option.Tokens[^1].Value}: expected {Expected(option.Option.ValueType)}";
+        if (option is { Tokens.Count: > 0 })
+            return $"{option.Option.Name} {option.Tokens[^1].Value}: " + (error.Message.StartsWith("Cannot parse")
+                ? $"expected {Expected(option.Option.ValueType)}" : error.Message);
         return commands.Count > 0
             ? $"give a command: {string.Join(", ", commands)} (`{path} --help` says what each does)"
             : error.Message;

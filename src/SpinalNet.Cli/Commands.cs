@@ -180,7 +180,7 @@ static class Commands
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time));
+            var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time), r.GetValue(json));
             Print(["head", "head parameters", "head multiplications", "head step µs", "(plain path)", "network step ms",
                 "images/s", "images/s (batch 1)", "peak MB"], report.Heads.Select(h => new[] { h.Head,
                 Count(h.HeadParameters), Count(h.HeadMultiplications),
@@ -188,7 +188,6 @@ static class Commands
                 Count((long)h.InferenceImagesPerSBatch1), Count(h.PeakResidentBytes >> 20) }));
             Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
                               $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");
-            if (r.GetValue(json) is { } file) report.WriteJson(file);
         });
         return command;
     }

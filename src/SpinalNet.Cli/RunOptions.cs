@@ -37,7 +37,7 @@ sealed class RunOptions
         "the default 2 (160 of 320 for mnist-cnn).", "--splits");
     public readonly Option<double?> SpinalDropout = Opt<double?>("--spinal-dropout", "P", "Dropout on the input of each " +
         "spinal layer and of the output layer (the authors' SpinalNet_VGG: 0.5; default: the paper's for the model).");
-    public readonly Option<bool?> SpinalBatchNorm = Opt<bool?>("--spinal-batch-norm", "true|false", "BatchNorm1d after " +
+    public readonly Option<string?> SpinalBatchNorm = Opt<string?>("--spinal-batch-norm", "true|false", "BatchNorm1d after " +
         "each spinal layer's linear map (default: the paper's for the model).");
     public readonly Option<int?> Classes = Opt<int?>("--classes", "C", "Outputs of the network (default: the model's; " +
         "e.g. 100 for CIFAR-100).");
@@ -89,6 +89,9 @@ sealed class RunOptions
         "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
         "their key names).", "-w");
 
+    // true or false, never a bare switch: `--spinal-batch-norm maybe` is then a wrong value, not an extra argument.
+    public RunOptions() => SpinalBatchNorm.AcceptOnlyFromAmong("true", "false");
+
     /// <summary>What says which network: the model, its head, outputs and Spinal changes.</summary>
     public Option[] NetworkOptions =>
         [Model, Head, Classes, SpinalWidth, SpinalLayers, SpinalSplits, SpinalDropout, SpinalBatchNorm, ImageSize];
@@ -106,7 +109,7 @@ sealed class RunOptions
         Model: r.GetValue(Model), Head: Parsed(r.GetValue(Head), HeadKinds.Parse), Classes: r.GetValue(Classes),
         InitialWeights: Has(r, InitialWeights) ? r.GetValue(InitialWeights) : null,
         SpinalWidth: r.GetValue(SpinalWidth), SpinalLayers: r.GetValue(SpinalLayers), SpinalSplits: r.GetValue(SpinalSplits),
-        SpinalDropout: r.GetValue(SpinalDropout), SpinalBatchNorm: r.GetValue(SpinalBatchNorm),
+        SpinalDropout: r.GetValue(SpinalDropout), SpinalBatchNorm: Parsed(r.GetValue(SpinalBatchNorm), bool.Parse),
         Data: r.GetValue(Data), DataRoot: r.GetValue(DataRoot), Augmentation: r.GetValue(Augmentation),
         Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), TestBatchSize: r.GetValue(TestBatchSize),
         Optimizer: Parsed(r.GetValue(Optimizer), Optimizers.Parse), LearningRate: r.GetValue(LearningRate),

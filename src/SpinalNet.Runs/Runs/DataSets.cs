@@ -3,6 +3,7 @@
 // contact sheet of one split's samples, optionally through the set's training pipeline of docs/experiments.md §3.
 using SpinalNet.Augmentation;
 using SpinalNet.Data;
+using SpinalNet.Layers;
 
 namespace SpinalNet.Runs;
 
@@ -39,6 +40,7 @@ public static class DataSets
     public static DataSetListing List(string? root = null)
     {
         root ??= DefaultRoot;
+        if (File.Exists(root)) throw new IOException($"{root}: a file, not a folder of data sets");
         return new DataSetListing(root, DatasetCatalog.All.Select(d => new DataSetEntry(d.Name, d.Description,
             d.IsPresent(root), d.Sizes, d.Classes, d.Channels, d.Side,
             d.Files.Count > 0 ? DataSetSource.Download
@@ -77,6 +79,7 @@ public static class DataSets
         string? pipeline = null, bool augmented = false, long seed = 0, bool strict = false, string? path = null,
         Action<string>? warn = null)
     {
+        if (count < 1) throw new SettingException("Count", count, "must be at least 1");
         var info = DatasetCatalog.Get(name);
         pipeline ??= augmented ? info.Pipeline : null;
         path ??= Path.Combine("runs", $"{info.Name}-{split}{(pipeline is null ? "" : "-augmented")}.png");

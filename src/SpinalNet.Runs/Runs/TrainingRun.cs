@@ -82,6 +82,7 @@ public sealed class TrainingRun : IDisposable
         Config = config;
         this.group = group;
         this.resume = resume;
+        if (!resume && group.IsRoot) RunDirectory.CheckWritable(folder);  // before the data is read
         Data = config.LoadData(warn);
         try
         {
