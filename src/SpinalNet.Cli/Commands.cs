@@ -126,14 +126,12 @@ static class Commands
         Add(command, o.TrainingOptions);
         command.SetAction(r =>
         {
-            int[]? Values(Option<string?> option) =>
-                r.GetValue(option) is { } text ? SweepGrid.Parse(text, option.Name) : null;
             var work = new SweepWork(r.GetValue(jobs), r.GetValue(shard) is { } part ? SweepShard.Parse(part) : null,
                 r.GetValue(budget)).Checked();
             using var sweep = r.GetValue(resume) is { } folder
                 ? HeadSweep.Resume(folder, Warn, r.GetValue(o.Threads))
-                : HeadSweep.Create(o.Resolve(r), new SweepGrid(Values(widths), Values(layers), Values(splits)),
-                    r.GetValue(repeats), r.GetValue(output), Warn);
+                : HeadSweep.Create(o.Resolve(r), SweepGrid.Parse(r.GetValue(widths), r.GetValue(layers),
+                    r.GetValue(splits)), r.GetValue(repeats), r.GetValue(output), Warn);
             o.SayIfBusy();
             using var cancel = CancelOnCtrlC();
             var points = ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => SweepWorkers.Run(sweep, work, (s, threads) =>

@@ -104,23 +104,10 @@ sealed class RunOptions
         FreezeBackbone, HeadLearningRate, Pretrained, CacheFeatures,
     ];
 
-    /// <summary>The options given on this command line, as typed changes.</summary>
-    public RunOverrides Overrides(ParseResult r) => new(
-        Model: r.GetValue(Model), Head: Parsed(r.GetValue(Head), HeadKinds.Parse), Classes: r.GetValue(Classes),
-        InitialWeights: Has(r, InitialWeights) ? r.GetValue(InitialWeights) : null,
-        SpinalWidth: r.GetValue(SpinalWidth), SpinalLayers: r.GetValue(SpinalLayers), SpinalSplits: r.GetValue(SpinalSplits),
-        SpinalDropout: r.GetValue(SpinalDropout), SpinalBatchNorm: Parsed(r.GetValue(SpinalBatchNorm), bool.Parse),
-        Data: r.GetValue(Data), DataRoot: r.GetValue(DataRoot), Augmentation: r.GetValue(Augmentation),
-        Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), TestBatchSize: r.GetValue(TestBatchSize),
-        Optimizer: Parsed(r.GetValue(Optimizer), Optimizers.Parse), LearningRate: r.GetValue(LearningRate),
-        Momentum: r.GetValue(Momentum), WeightDecay: r.GetValue(WeightDecay),
-        Schedule: r.GetValue(Schedule) is { } s ? Training.Schedule.Default(s).Name : null,
-        ValidationFraction: r.GetValue(ValidationFraction), Patience: r.GetValue(Patience),
-        MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
-        Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null,
-        ImageSize: r.GetValue(ImageSize), FreezeBackbone: r.GetValue(FreezeBackbone) ? true : null,
-        HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null,
-        CacheFeatures: r.GetValue(CacheFeatures) ? true : null, Preset: r.GetValue(Preset), Config: r.GetValue(Config));
+    /// <summary>The options given on this command line, as typed changes: each sets the setting its flag names.</summary>
+    public RunOverrides Overrides(ParseResult r) => RunOverrides.Of(setting =>
+        NetworkOptions.Concat(TrainingOptions).Append(InitialWeights).FirstOrDefault(o => o.Name == FlagOf(setting))
+            is { } option && r.GetResult(option) is { Implicit: false } given ? given.GetValueOrDefault<object?>() : null);
 
     /// <summary>The run these options ask for, with the thread count the machine has free where they name none.</summary>
     public RunConfig Resolve(ParseResult r) => ThisProcess.DecideThreads(Configuration.Resolve(options: Overrides(r)), out busy);
@@ -141,8 +128,4 @@ sealed class RunOptions
         ["LearningRate"] = "--lr", ["HeadLearningRate"] = "--head-lr", ["MaxTimeSeconds"] = "--max-time",
         ["InitialWeights"] = "--weights",
     };
-
-    static bool Has(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
-
-    static T? Parsed<T>(string? value, Func<string, T> parse) where T : struct => value is null ? null : parse(value);
 }

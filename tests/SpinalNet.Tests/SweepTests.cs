@@ -20,17 +20,17 @@ public sealed class SweepTests : IDisposable
     [InlineData("2..5", new[] { 2, 3, 4, 5 })]
     [InlineData("2, 8..32x4, 2", new[] { 2, 8, 32 })]
     public void Lists_and_ranges_parse(string text, int[] expected) =>
-        Assert.Equal(expected, SweepGrid.Parse(text, "--spinal-width"));
+        Assert.Equal(expected, SweepGrid.Parse(text, "Spinal.Width"));
 
     [Theory]
     [InlineData("", "needs at least one value")]
-    [InlineData("4,x", "'x' is not a number")]
+    [InlineData("4,x", "'x', not a number")]
     [InlineData("8..4", "empty range")]
     [InlineData("4..64x1", "empty range")]
     public void Bad_lists_are_one_line_errors(string text, string culprit)
     {
-        var e = Assert.Throws<ArgumentException>(() => SweepGrid.Parse(text, "--spinal-width"));
-        Assert.Contains("--spinal-width", e.Message);
+        var e = Assert.Throws<SettingException>(() => SweepGrid.Parse(text, null, null));
+        Assert.Equal("Spinal.Width", e.Setting);
         Assert.Contains(culprit, e.Message);
     }
 

@@ -140,6 +140,24 @@ public sealed record RunOverrides(
     double? HeadLearningRate = null, bool? Pretrained = null, bool? CacheFeatures = null, string? Preset = null,
     string? Config = null)
 {
+    /// <summary>The options that <paramref name="valueOf"/> gives by name (this record's: SpinalWidth, LearningRate;
+    /// null: not given), each of its own type or as text where it names a kind: the head, optimizer, device and
+    /// schedule by name, a switch as true or false. A command line or a form gives them so; an unknown name is a
+    /// <see cref="SettingException"/> naming the setting.</summary>
+    public static RunOverrides Of(Func<string, object?> valueOf) =>
+        (RunOverrides)Activator.CreateInstance(typeof(RunOverrides), typeof(RunOverrides).GetConstructors()[0]
+            .GetParameters().Select(p => Typed(p.Name!, p.ParameterType, valueOf(p.Name!))).ToArray())!;
+
+    static object? Typed(string name, Type type, object? value) => value switch
+    {
+        string text when name == nameof(Head) => HeadKinds.Parse(text),
+        string text when name == nameof(Optimizer) => Optimizers.Parse(text),
+        string text when name == nameof(Device) => Devices.Parse(text),
+        string text when name == nameof(Schedule) => Training.Schedule.Default(text).Name,
+        string text when type == typeof(bool?) => bool.Parse(text),
+        _ => value,
+    };
+
     /// <summary>These options as a configuration layer: each one at its place in config.json.</summary>
     public ConfigLayer Layer => ConfigLayer.Of("command line",
     [
