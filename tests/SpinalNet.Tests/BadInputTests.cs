@@ -96,8 +96,8 @@ public sealed class BadInputTests : IDisposable
         OneLine(Assert.Throws<SettingException>(() => spec.Create(HeadKind.Fc, 0, classes: 1_000_000_000)), "Classes");
         OneLine(Assert.Throws<ArgumentException>(() =>
             ModelCatalog.Get("cifar10-vgg19-bn").Create(HeadKind.Fc, 0, classes: 2_000_000)), "GB of memory here");
-        OneLine(Assert.Throws<ArgumentException>(() =>
-            spec.With(HeadKind.Spinal, s => s with { Width = 2_000_000_000 }).Create(0)), "above the limit");
+        OneLine(Assert.Throws<SettingException>(() =>
+            spec.With(HeadKind.Spinal, s => s with { Width = 2_000_000_000 }).Create(0)), "Spinal.Width 2000000000 is above the limit");
         // `spinalnet summary` builds the network for its trace: the same check first.
         var huge = Configuration.Resolve(options: new RunOverrides(Model: "cifar10-vgg19-bn", Head: HeadKind.Fc,
             Classes: 2_000_000));

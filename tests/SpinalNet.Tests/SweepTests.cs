@@ -65,9 +65,9 @@ public sealed class SweepTests : IDisposable
     {
         var folder = temp.Combine("sweep");
         var config = Recipes.DefaultsFor("mnist-cnn");
-        var e = Assert.Throws<ArgumentException>(() => HeadSweep.Create(config, new SweepGrid([0]), folder: folder));
-        Assert.Equal("Spinal.Width", ((SettingException)e).Setting);
-        e = Assert.Throws<ArgumentException>(() => HeadSweep.Create(config, new SweepGrid([4], Splits: [400]), folder: folder));
+        var e = Assert.Throws<SettingException>(() => HeadSweep.Create(config, new SweepGrid([0]), folder: folder));
+        Assert.Equal("Spinal.Width", e.Setting);
+        e = Assert.Throws<SettingException>(() => HeadSweep.Create(config, new SweepGrid([4], Splits: [400]), folder: folder));
         Assert.StartsWith("Spinal.Splits 400 ", e.Message);
         Assert.False(Directory.Exists(folder));
     }
