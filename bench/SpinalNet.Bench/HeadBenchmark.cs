@@ -39,7 +39,7 @@ public class HeadBenchmark
         var (n, w, l) = Size.Split(',').Select(int.Parse).ToArray() switch { var v => (v[0], v[1], v[2]) };
         head = Path switch
         {
-            HeadPath.Default when n == MnistCnnConfig.Features => new FullyConnectedHead(new MnistCnnConfig().DefaultHead),
+            HeadPath.Default when n == MnistCnn.Features => new FullyConnectedHead(MnistCnn.DefaultHead(10)),
             HeadPath.Default => new FullyConnectedHead(new FullyConnectedConfig(n, [l * w], 10, [0, 0.5])),
             _ => new SpinalLayer(new SpinalConfig(n, w, l, 10)) { PreferFused = false },
         };

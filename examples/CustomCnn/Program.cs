@@ -14,7 +14,7 @@ var backbone = nn.Sequential(
     nn.Conv2d(1, 8, kernel_size: 5), nn.MaxPool2d(2), nn.ReLU(),     // 28×28 → 8 × 12×12
     nn.Conv2d(8, 16, kernel_size: 5), nn.MaxPool2d(2), nn.ReLU(),    // → 16 × 4×4
     nn.Flatten());                                                   // → 256 features
-var head = new SpinalLayer(new SpinalConfig(InputWidth: 256, LayerWidth: 16, Layers: 4, Outputs: 10));
+var head = new SpinalLayer(new SpinalConfig(InputWidth: 256, Width: 16, Layers: 4, Outputs: 10));
 using var model = new ClassifierNetwork(backbone, head, logSoftmax: false);
 
 var cost = CostReport.Measure(model, 1, 28, 28);

@@ -9,7 +9,7 @@ torch.manual_seed(1);
 var features = torch.randn(256, 512);
 var labels = features.matmul(torch.randn(512, 10)).argmax(1);
 
-var head = new SpinalLayer(new SpinalConfig(InputWidth: 512, LayerWidth: 64, Layers: 4, Outputs: 10));
+var head = new SpinalLayer(new SpinalConfig(InputWidth: 512, Width: 64, Layers: 4, Outputs: 10));
 Tensor logits = head.call(features);   // features: [batch, 512] → logits: [batch, 10]
 
 using var optimizer = torch.optim.Adam(head.parameters(), lr: 1e-3);

@@ -25,7 +25,7 @@ static class Commands
         {
             bool quiet = r.GetValue(o.Quiet);
             using var run = r.GetValue(resume) is { } folder
-                ? TrainingRun.Resume(folder, ResumeChanges(o, r), Warn)
+                ? TrainingRun.Resume(folder, ResumeChanges.Of(o.Overrides(r)), Warn)
                 : TrainingRun.Create(o.Resolve(r), r.GetValue(output), Warn);
             o.SayIfBusy();
             if (!quiet) Console.WriteLine(run.Description);
@@ -34,16 +34,6 @@ static class Commands
             Console.WriteLine(result.Summary);
         });
         return command;
-    }
-
-    static ResumeChanges ResumeChanges(RunOptions o, ParseResult r)
-    {
-        var changed = RunOptions.Given(r, [.. o.NetworkOptions, .. o.TrainingOptions, o.InitialWeights])
-            .Except([o.Epochs.Name, o.MaxTime.Name, o.Threads.Name, o.Quiet.Name]).ToList();
-        if (changed.Count > 0)
-            throw new ArgumentException($"--resume continues the saved configuration; it cannot change " +
-                                        string.Join(", ", changed), "resume");
-        return new ResumeChanges(r.GetValue(o.Epochs), r.GetValue(o.MaxTime), r.GetValue(o.Threads));
     }
 
     static Option<string?> WeightsOption() => Opt<string?>("--weights", "FILE", "Weights instead of the run's: a run's " +
@@ -118,7 +108,8 @@ static class Commands
             "a range 2..6, or a doubling range 4..64x2 (default: the model's own).");
         var widths = List("--spinal-width", "Widths w of the spinal layers (the authors' layer_width)");
         var layers = List("--spinal-layers", "Numbers L of spinal layers");
-        var splits = List("--splits", "Numbers k of parts the features are cut into (Half_width = N/k)");
+        var splits = List("--spinal-splits", "Numbers k of parts the features are cut into (Half_width = N/k)");
+        splits.Aliases.Add("--splits");
         var repeats = Defaulted("--repeats", "N", "Seeds per point: seed, seed+1, ... (mean ± sd).", 1, "-r");
         var budget = Defaulted("--budget-seconds", "S", "Stop after the point under way once this much time has " +
             "passed (0: none); --resume continues.", 0.0);
@@ -135,21 +126,18 @@ static class Commands
         Add(command, o.TrainingOptions);
         command.SetAction(r =>
         {
-            int[]? Values(Option<string?> option) =>
-                r.GetValue(option) is { } text ? SweepGrid.Parse(text, option.Name) : null;
+            var work = new SweepWork(r.GetValue(jobs), r.GetValue(shard) is { } part ? SweepShard.Parse(part) : null,
+                r.GetValue(budget)).Checked();
             using var sweep = r.GetValue(resume) is { } folder
                 ? HeadSweep.Resume(folder, Warn, r.GetValue(o.Threads))
-                : HeadSweep.Create(o.Resolve(r), new SweepGrid(Values(widths), Values(layers), Values(splits)),
-                    r.GetValue(repeats), r.GetValue(output), Warn);
+                : HeadSweep.Create(o.Resolve(r), SweepGrid.Parse(r.GetValue(widths), r.GetValue(layers),
+                    r.GetValue(splits)), r.GetValue(repeats), r.GetValue(output), Warn);
             o.SayIfBusy();
             using var cancel = CancelOnCtrlC();
-            var points = r.GetValue(shard) is { } part
-                ? sweep.Run(null, cancel.Token, r.GetValue(budget), SweepShard.Parse(part))
-                : r.GetValue(jobs) is > 1 and var n
-                    ? SweepWorkers.Run(sweep, n, s => ThisProcess.StartWorker("sweep", "--resume", sweep.Folder,
-                        "--shard", $"{s}", "--threads", $"{SweepWorkers.Threads(sweep.Plan, n)}", "--quiet"))
-                    : ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => sweep.Run(reporter, cancel.Token, r.GetValue(budget)));
-            if (r.GetValue(shard) is not null) return 0;
+            var points = ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => SweepWorkers.Run(sweep, work, (s, threads) =>
+                ThisProcess.StartWorker("sweep", "--resume", sweep.Folder, "--shard", $"{s}", "--threads", $"{threads}",
+                    "--quiet"), reporter, cancel.Token));
+            if (work.Shard is not null) return 0;
             Print(["head", "w", "L", "k", "head parameters", "head multiplications", "head step µs", "accuracy",
                 "front ×", "front time"], points.OrderBy(p => p.HeadMultiplications).Select(p => new[] { p.Head,
                 $"{p.Width}", $"{p.Layers}", $"{p.Splits}", Count(p.HeadParameters), Count(p.HeadMultiplications),
@@ -190,7 +178,7 @@ static class Commands
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time));
+            var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time), r.GetValue(json));
             Print(["head", "head parameters", "head multiplications", "head step µs", "(plain path)", "network step ms",
                 "images/s", "images/s (batch 1)", "peak MB"], report.Heads.Select(h => new[] { h.Head,
                 Count(h.HeadParameters), Count(h.HeadMultiplications),
@@ -198,7 +186,6 @@ static class Commands
                 Count((long)h.InferenceImagesPerSBatch1), Count(h.PeakResidentBytes >> 20) }));
             Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
                               $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");
-            if (r.GetValue(json) is { } file) report.WriteJson(file);
         });
         return command;
     }

@@ -18,11 +18,13 @@ static class RegressCommand
         var targetColumn = Opt<string?>("--target-column", "NAME", "With --data: the column to predict.");
         var features = Opt<string?>("--features", "A,B,...", "With --data: comma-separated feature columns (default: " +
             "every column but the target).");
-        var epochs = Defaulted("--epochs", "N", "Epochs, as the paper.", 200, "-e");
-        var batch = Defaulted("--batch-size", "N", "Mini-batch size, as the paper.", 64, "-b");
-        var lr = Defaulted("--lr", "RATE", "Adam learning rate, as the paper.", 0.01);
-        var seed = Defaulted("--seed", "N", "Seed for weights, batch order and the split.", 0L, "-s");
-        var threads = Defaulted("--threads", "N", "Torch CPU threads (networks this small run fastest on one).", 1, "-t");
+        var paper = new RegressionSettings();  // the paper's
+        var epochs = Defaulted("--epochs", "N", "Epochs, as the paper.", paper.Epochs, "-e");
+        var batch = Defaulted("--batch-size", "N", "Mini-batch size, as the paper.", paper.BatchSize, "-b");
+        var lr = Defaulted("--lr", "RATE", "Adam learning rate, as the paper.", paper.LearningRate);
+        var seed = Defaulted("--seed", "N", "Seed for weights, batch order and the split.", paper.Seed, "-s");
+        var threads = Defaulted("--threads", "N", "Torch CPU threads (networks this small run fastest on one).",
+            ThisProcess.SmallNetworkThreads, "-t");
         var reuse = new Option<bool>("--script-layer-reuse") { Description = "Reproduce the script's bug: Spinal " +
             "layers 5 and 6 reuse layers 3 and 4 (8,801 of the 14,301 parameters are trained)." };
         var broadcast = new Option<bool>("--script-broadcast-target") { Description = "Reproduce the script's bug: the " +
@@ -36,14 +38,13 @@ static class RegressCommand
         target.AcceptOnlyFromAmong([.. TableOne.Targets]);
         command.SetAction(r =>
         {
-            ThisProcess.UseThreads(r.GetValue(threads));
             var settings = new RegressionSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(seed));
             if (r.GetValue(data) is { } csv)
             {
                 var column = r.GetValue(targetColumn)
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
+                var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output), r.GetValue(threads));
                 Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], run.Networks.Select(n =>
                     new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}", $"{n.Mae:G4}",
                         $"{n.R2:F4}" }));
@@ -52,7 +53,8 @@ static class RegressCommand
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
             var options = new TableOneOptions(r.GetValue(reuse), r.GetValue(broadcast));
-            foreach (var table in TableOne.Run(chosen, settings, options)) PrintTable(table, settings, options);
+            foreach (var table in TableOne.Run(chosen, settings, options, r.GetValue(threads)))
+                PrintTable(table, settings, options);
         });
         return command;
     }

@@ -32,12 +32,12 @@ sealed class RunOptions
         $"authors' layer_width (default: the paper's for the model, {Own.Width} for {Configuration.DefaultModel}).");
     public readonly Option<int?> SpinalLayers = Opt<int?>("--spinal-layers", "L", "Spinal layers in the head (default: " +
         $"the paper's for the model, {Own.Layers} for {Configuration.DefaultModel}).");
-    public readonly Option<int?> Splits = Opt<int?>("--splits", "K", "Parts the features are cut into; each spinal " +
-        "layer reads one part, in turn. The part's size is the authors' Half_width: half the features with the " +
-        "default 2 (160 of 320 for mnist-cnn).");
+    public readonly Option<int?> SpinalSplits = Opt<int?>("--spinal-splits", "K", "Parts the features are cut into; " +
+        "each spinal layer reads one part, in turn. The part's size is the authors' Half_width: half the features with " +
+        "the default 2 (160 of 320 for mnist-cnn).", "--splits");
     public readonly Option<double?> SpinalDropout = Opt<double?>("--spinal-dropout", "P", "Dropout on the input of each " +
         "spinal layer and of the output layer (the authors' SpinalNet_VGG: 0.5; default: the paper's for the model).");
-    public readonly Option<bool?> SpinalBatchNorm = Opt<bool?>("--spinal-batch-norm", "true|false", "BatchNorm1d after " +
+    public readonly Option<string?> SpinalBatchNorm = Opt<string?>("--spinal-batch-norm", "true|false", "BatchNorm1d after " +
         "each spinal layer's linear map (default: the paper's for the model).");
     public readonly Option<int?> Classes = Opt<int?>("--classes", "C", "Outputs of the network (default: the model's; " +
         "e.g. 100 for CIFAR-100).");
@@ -89,9 +89,12 @@ sealed class RunOptions
         "instead of a random initialisation: a run's model.safetensors, or the authors' PyTorch state dict (.pt, " +
         "their key names).", "-w");
 
+    // true or false, never a bare switch: `--spinal-batch-norm maybe` is then a wrong value, not an extra argument.
+    public RunOptions() => SpinalBatchNorm.AcceptOnlyFromAmong("true", "false");
+
     /// <summary>What says which network: the model, its head, outputs and Spinal changes.</summary>
     public Option[] NetworkOptions =>
-        [Model, Head, Classes, SpinalWidth, SpinalLayers, Splits, SpinalDropout, SpinalBatchNorm, ImageSize];
+        [Model, Head, Classes, SpinalWidth, SpinalLayers, SpinalSplits, SpinalDropout, SpinalBatchNorm, ImageSize];
 
     /// <summary>What says how to train it, and where the data is.</summary>
     public Option[] TrainingOptions =>
@@ -101,53 +104,28 @@ sealed class RunOptions
         FreezeBackbone, HeadLearningRate, Pretrained, CacheFeatures,
     ];
 
-    /// <summary>The options given on this command line, as typed changes.</summary>
-    public RunOverrides Overrides(ParseResult r) => new(
-        Model: r.GetValue(Model), Head: Parsed(r.GetValue(Head), HeadKinds.Parse), Classes: r.GetValue(Classes),
-        InitialWeights: Has(r, InitialWeights) ? r.GetValue(InitialWeights) : null,
-        SpinalWidth: r.GetValue(SpinalWidth), SpinalLayers: r.GetValue(SpinalLayers), Splits: r.GetValue(Splits),
-        SpinalDropout: r.GetValue(SpinalDropout), SpinalBatchNorm: r.GetValue(SpinalBatchNorm),
-        Data: r.GetValue(Data), DataRoot: r.GetValue(DataRoot), Augmentation: r.GetValue(Augmentation),
-        Epochs: r.GetValue(Epochs), BatchSize: r.GetValue(BatchSize), TestBatchSize: r.GetValue(TestBatchSize),
-        Optimizer: Parsed(r.GetValue(Optimizer), Optimizers.Parse), LearningRate: r.GetValue(LearningRate),
-        Momentum: r.GetValue(Momentum), WeightDecay: r.GetValue(WeightDecay),
-        Schedule: r.GetValue(Schedule) is { } s ? Training.Schedule.Default(s).Name : null,
-        ValidationFraction: r.GetValue(ValidationFraction), Patience: r.GetValue(Patience),
-        MaxTimeSeconds: r.GetValue(MaxTime), Seed: r.GetValue(Seed), Threads: r.GetValue(Threads),
-        Device: Parsed(r.GetValue(Device), Devices.Parse), Tensorboard: r.GetValue(Tensorboard) ? true : null,
-        ImageSize: r.GetValue(ImageSize), FreezeBackbone: r.GetValue(FreezeBackbone) ? true : null,
-        HeadLearningRate: r.GetValue(HeadLearningRate), Pretrained: r.GetValue(Pretrained) ? true : null,
-        CacheFeatures: r.GetValue(CacheFeatures) ? true : null);
+    /// <summary>The options given on this command line, as typed changes: each sets the setting its flag names.</summary>
+    public RunOverrides Overrides(ParseResult r) => RunOverrides.Of(setting =>
+        NetworkOptions.Concat(TrainingOptions).Append(InitialWeights).FirstOrDefault(o => o.Name == FlagOf(setting))
+            is { } option && r.GetResult(option) is { Implicit: false } given ? given.GetValueOrDefault<object?>() : null);
 
-    /// <summary>The model's defaults, then the preset, then the --config file, then the options; the threads, where
-    /// none of them names a count, the cores free now.</summary>
-    public RunConfig Resolve(ParseResult r)
-    {
-        var config = Configuration.Resolve(r.GetValue(Preset) is { } preset ? Recipes.Get(preset) : null,
-            r.GetValue(Config) is { } file ? [ConfigLayer.FromFile(file)] : [], Overrides(r));
-        return ThisProcess.DefaultThreads(config, message => busy = message)?.ApplyTo(config) ?? config;
-    }
+    /// <summary>The run these options ask for, with the thread count the machine has free where they name none.</summary>
+    public RunConfig Resolve(ParseResult r) => ThisProcess.DecideThreads(Configuration.Resolve(options: Overrides(r)), out busy);
 
     string? busy;  // said once the use case exists, so that a refused run prints its one error line alone
     public void SayIfBusy() { if (busy is not null) Commands.Warn(busy); }
 
-    /// <summary>The names of the options given on this command line, among <paramref name="options"/>.</summary>
-    public static IEnumerable<string> Given(ParseResult r, IEnumerable<Option> options) =>
-        options.Where(o => Has(r, o)).Select(o => o.Name);
-
-    /// <summary>The flag that sets a library setting (SettingException.Setting): its name in kebab case (BatchSize is
-    /// --batch-size), but for the flags named otherwise.</summary>
+    /// <summary>The flag that sets a library setting (SettingException.Setting) or a RunOverrides value: its name in
+    /// kebab case (BatchSize is --batch-size, Spinal.Width and SpinalWidth --spinal-width), but for the flags named
+    /// otherwise.</summary>
     public static string FlagOf(string setting) => Renamed.TryGetValue(setting, out var flag) ? flag
         : setting.StartsWith("Schedule.") ? $"--schedule parameter {setting["Schedule.".Length..]}"
-        : "--" + System.Text.RegularExpressions.Regex.Replace(setting, "(?<=[a-z])([A-Z])", "-$1").ToLowerInvariant();
+        : "--" + System.Text.RegularExpressions.Regex.Replace(setting.Replace(".", ""), "(?<=[a-z])([A-Z])", "-$1")
+            .ToLowerInvariant();
 
     static readonly Dictionary<string, string> Renamed = new()
     {
-        ["LayerWidth"] = "--spinal-width", ["Layers"] = "--spinal-layers", ["Dropout"] = "--spinal-dropout",
         ["LearningRate"] = "--lr", ["HeadLearningRate"] = "--head-lr", ["MaxTimeSeconds"] = "--max-time",
+        ["InitialWeights"] = "--weights",
     };
-
-    static bool Has(ParseResult r, Option option) => r.GetResult(option) is { Implicit: false };
-
-    static T? Parsed<T>(string? value, Func<string, T> parse) where T : struct => value is null ? null : parse(value);
 }

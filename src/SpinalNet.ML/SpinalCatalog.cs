@@ -13,11 +13,11 @@ public static class SpinalCatalog
     /// <summary>A Spinal MLP for multiclass classification: a key-typed label in; Score (the class probabilities) and
     /// PredictedLabel (the label's key type) out. Null settings take a default chosen from the data's size.</summary>
     public static SpinalTrainer Spinal(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int? layerWidth = null,
-        int numberOfLayers = 4, int? numberOfEpochs = null, double learningRate = 0.002,
+        string labelColumnName = "Label", string featureColumnName = "Features", int? width = null,
+        int layers = 4, int? epochs = null, double learningRate = 0.002,
         Activation activation = Activation.LeakyRelu) =>
-        catalog.Spinal(Fill(new SpinalMulticlassOptions(), labelColumnName, featureColumnName, layerWidth,
-            numberOfLayers, numberOfEpochs, learningRate, activation));
+        catalog.Spinal(Fill(new SpinalMulticlassOptions(), labelColumnName, featureColumnName, width,
+            layers, epochs, learningRate, activation));
 
     /// <summary>A Spinal MLP for multiclass classification with every option.</summary>
     public static SpinalTrainer Spinal(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
@@ -27,11 +27,11 @@ public static class SpinalCatalog
     /// <summary>A Spinal MLP for binary classification: a Boolean label in; Score (the logit), Probability and
     /// PredictedLabel out.</summary>
     public static SpinalTrainer Spinal(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int? layerWidth = null,
-        int numberOfLayers = 4, int? numberOfEpochs = null, double learningRate = 0.002,
+        string labelColumnName = "Label", string featureColumnName = "Features", int? width = null,
+        int layers = 4, int? epochs = null, double learningRate = 0.002,
         Activation activation = Activation.LeakyRelu) =>
-        catalog.Spinal(Fill(new SpinalBinaryOptions(), labelColumnName, featureColumnName, layerWidth,
-            numberOfLayers, numberOfEpochs, learningRate, activation));
+        catalog.Spinal(Fill(new SpinalBinaryOptions(), labelColumnName, featureColumnName, width,
+            layers, epochs, learningRate, activation));
 
     /// <summary>A Spinal MLP for binary classification with every option.</summary>
     public static SpinalTrainer Spinal(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
@@ -40,11 +40,11 @@ public static class SpinalCatalog
 
     /// <summary>A Spinal MLP for regression: a Single label in, Score out.</summary>
     public static SpinalTrainer Spinal(this RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int? layerWidth = null,
-        int numberOfLayers = 4, int? numberOfEpochs = null, double learningRate = 0.002,
+        string labelColumnName = "Label", string featureColumnName = "Features", int? width = null,
+        int layers = 4, int? epochs = null, double learningRate = 0.002,
         Activation activation = Activation.LeakyRelu) =>
-        catalog.Spinal(Fill(new SpinalRegressionOptions(), labelColumnName, featureColumnName, layerWidth,
-            numberOfLayers, numberOfEpochs, learningRate, activation));
+        catalog.Spinal(Fill(new SpinalRegressionOptions(), labelColumnName, featureColumnName, width,
+            layers, epochs, learningRate, activation));
 
     /// <summary>A Spinal MLP for regression with every option.</summary>
     public static SpinalTrainer Spinal(this RegressionCatalog.RegressionTrainers catalog,
@@ -57,12 +57,12 @@ public static class SpinalCatalog
     public static SpinalImageTrainer SpinalImageClassification(
         this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, string labelColumnName = "Label",
         string imageColumnName = "Image", string backbone = "resnet18-cntk", int imageSize = 128,
-        ImageFineTuning fineTuning = ImageFineTuning.FrozenBackbone, int? numberOfEpochs = null,
+        ImageFineTuning fineTuning = ImageFineTuning.FrozenBackbone, int? epochs = null,
         double? learningRate = null) =>
         catalog.SpinalImageClassification(new SpinalImageClassificationOptions
         {
             LabelColumnName = labelColumnName, ImageColumnName = imageColumnName, Backbone = backbone,
-            ImageSize = imageSize, FineTuning = fineTuning, NumberOfEpochs = numberOfEpochs, LearningRate = learningRate,
+            ImageSize = imageSize, FineTuning = fineTuning, Epochs = epochs, LearningRate = learningRate,
         });
 
     /// <summary>The Spinal image classification trainer with every option.</summary>
@@ -76,9 +76,9 @@ public static class SpinalCatalog
     {
         options.LabelColumnName = label;
         options.FeatureColumnName = features;
-        options.LayerWidth = width;
-        options.NumberOfLayers = layers;
-        options.NumberOfEpochs = epochs;
+        options.Width = width;
+        options.Layers = layers;
+        options.Epochs = epochs;
         options.LearningRate = rate;
         options.Activation = activation;
         return options;

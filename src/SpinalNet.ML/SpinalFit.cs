@@ -5,7 +5,7 @@
 // standard deviation (constant features keep a deviation of 1), and a regression target with its own, so the default
 // learning rate suits any units; both are written into the exported graph (OnnxScoring), so ML.NET scores raw
 // features. The validation part is held out as every split of the library is (Training/HoldOut.cs, seeded); the loop keeps
-// the best epoch's weights and stops after EarlyStoppingPatience epochs without improvement.
+// the best epoch's weights and stops after Patience epochs without improvement.
 using SpinalNet.Data;
 using SpinalNet.Layers;
 using SpinalNet.Models;

@@ -51,23 +51,26 @@ public sealed class SpinalImageClassificationOptions
 
     /// <summary>w, neurons per spinal layer of the head. Null: the backbone's Spinal head of the paper (128 for
     /// resnet18-cntk).</summary>
-    public int? HeadWidth;
+    public int? Width;
 
     /// <summary>L, the head's spinal layers.</summary>
-    public int HeadLayers = 4;
+    public int Layers = 4;
 
     /// <summary>k, the parts the backbone's features are cut into (2: the paper's halves).</summary>
-    public int HeadSplits = 2;
+    public int Splits = 2;
 
     /// <summary>Dropout on each spinal layer's input and on the output layer's.</summary>
-    public double HeadDropout;
+    public double Dropout;
+
+    /// <summary>BatchNorm1d after each spinal layer's linear map.</summary>
+    public bool BatchNorm;
 
     /// <summary>φ of the head's spinal layers.</summary>
-    public Activation HeadActivation = Activation.Relu;
+    public Activation Activation = Activation.Relu;
 
     /// <summary>Passes over the training images. Null: 20 with a frozen backbone (an epoch costs only the head's
     /// steps), 4 for a full fine-tune.</summary>
-    public int? NumberOfEpochs;
+    public int? Epochs;
 
     /// <summary>Images per step.</summary>
     public int BatchSize = 32;
@@ -91,7 +94,7 @@ public sealed class SpinalImageClassificationOptions
     public double? ValidationFraction;
 
     /// <summary>libtorch's intra-op threads during Fit (restored after). Null: libtorch's own choice.</summary>
-    public int? NumberOfThreads;
+    public int? Threads;
 
     /// <summary>Every option's value for <paramref name="rows"/> images of <paramref name="classes"/> classes, the nulls
     /// filled in; throws an ArgumentOutOfRangeException naming the first option out of range.</summary>
@@ -101,30 +104,30 @@ public sealed class SpinalImageClassificationOptions
         Require(spec is not null, nameof(Backbone), Backbone, "must be an ImageNet network of the catalogue (" +
             string.Join(", ", ModelCatalog.All.Where(s => s.ImageNet is not null).Select(s => s.Name)) + ")");
         bool frozen = FineTuning == ImageFineTuning.FrozenBackbone;
-        int epochs = NumberOfEpochs ?? (frozen ? 20 : 4);
+        int epochs = Epochs ?? (frozen ? 20 : 4);
         double rate = LearningRate ?? (frozen ? 0.001 : 0.0003);
         double validation = SharedOptions.ValidationFraction(ValidationFraction, rows, Trainer, belowFiveHundred: 0);
         Require(Enum.IsDefined(FineTuning), nameof(FineTuning), FineTuning, "must be FrozenBackbone or Full");
         Require(ImageSize >= 16 && ImageSize <= 1024, nameof(ImageSize), ImageSize, "must be between 16 and 1024");
-        Require(HeadWidth is null or >= 1, nameof(HeadWidth), HeadWidth!, "must be at least 1");
-        Require(HeadLayers >= 1, nameof(HeadLayers), HeadLayers, "must be at least 1");
-        Require(HeadSplits >= 1, nameof(HeadSplits), HeadSplits, "must be at least 1");
-        Require(HeadDropout >= 0 && HeadDropout < 1, nameof(HeadDropout), HeadDropout, "must be in [0, 1)");
-        Require(epochs >= 1, nameof(NumberOfEpochs), epochs, "must be at least 1");
+        Require(Width is null or >= 1, nameof(Width), Width!, "must be at least 1");
+        Require(Layers >= 1, nameof(Layers), Layers, "must be at least 1");
+        Require(Splits >= 1, nameof(Splits), Splits, "must be at least 1");
+        Require(Dropout >= 0 && Dropout < 1, nameof(Dropout), Dropout, "must be in [0, 1)");
+        Require(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Require(rate > 0 && double.IsFinite(rate), nameof(LearningRate), rate, "must be a positive number");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "must be 0 or more");
-        Require(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads!, "must be at least 1");
+        Require(Threads is null or >= 1, nameof(Threads), Threads!, "must be at least 1");
 
         var head = spec!.Spinal with
         {
-            Width = HeadWidth ?? spec.Spinal.Width, Layers = HeadLayers, Splits = HeadSplits, Dropout = HeadDropout,
-            Activation = HeadActivation,
+            Width = Width ?? spec.Spinal.Width, Layers = Layers, Splits = Splits, Dropout = Dropout,
+            BatchNorm = BatchNorm, Activation = Activation,
         };
         var network = spec.Network(HeadKind.Spinal, classes) with { Spinal = head, ImageSize = ImageSize };
         var training = new TrainingSettings(Epochs: epochs, BatchSize: BatchSize, TestBatchSize: Math.Max(BatchSize, 64),
             Optimizer: Optimizer, LearningRate: rate, Momentum: 0.9, WeightDecay: WeightDecay, Seed: Seed ?? seed,
-            Threads: NumberOfThreads ?? 0, FreezeBackbone: frozen);
+            Threads: Threads ?? 0, FreezeBackbone: frozen);
         return new ResolvedImageOptions(network, training, validation, Pretrained);
     }
 

@@ -46,7 +46,7 @@ public sealed class SpinalTrainer : IEstimator<TransformerChain<ITransformer>>
         var data = TabularData.Read(trainData, Task, options.LabelColumnName, options.FeatureColumnName);
         var resolved = options.Resolve(data.Rows, data.Width, host.Rand.Next());
         channel.Info(MessageSensitivity.None, "{0}", $"Spinal {Task.Name()}: {data.Rows} rows of {data.Width} features, {resolved.Spinal.Layers} " +
-                     $"layers of {resolved.Spinal.LayerWidth}, k = {resolved.Spinal.Splits}, " +
+                     $"layers of {resolved.Spinal.Width}, k = {resolved.Spinal.Splits}, " +
                      $"{resolved.Training.Epochs} epochs of batches of {resolved.Training.BatchSize}, " +
                      $"validation {resolved.Training.ValidationFraction:0.##}");
         var fit = SpinalFit.Train(data, Task, resolved, epoch => channel.Info(MessageSensitivity.None, "{0}",

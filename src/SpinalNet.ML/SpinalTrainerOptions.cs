@@ -17,13 +17,13 @@ public abstract class SpinalTrainerOptions
 
     /// <summary>w, neurons per spinal layer. Null: 2·√N rounded up to a multiple of 8, between 32 and 128 (N the
     /// feature count), and at most a sixteenth of the training rows (at least 16).</summary>
-    public int? LayerWidth;
+    public int? Width;
 
     /// <summary>L, the number of spinal layers.</summary>
-    public int NumberOfLayers = 4;
+    public int Layers = 4;
 
     /// <summary>k, the parts the feature vector is cut into (2: the paper's halves).</summary>
-    public int NumberOfSplits = 2;
+    public int Splits = 2;
 
     /// <summary>φ of the spinal layers.</summary>
     public Activation Activation = Activation.LeakyRelu;
@@ -36,7 +36,7 @@ public abstract class SpinalTrainerOptions
 
     /// <summary>Passes over the training rows. Null: enough for about 4,000 optimiser steps, between 5 and 200 (early
     /// stopping usually ends sooner).</summary>
-    public int? NumberOfEpochs;
+    public int? Epochs;
 
     /// <summary>Rows per step. Null: the rows / 50 rounded down to a power of two, between 32 and 256.</summary>
     public int? BatchSize;
@@ -63,43 +63,43 @@ public abstract class SpinalTrainerOptions
 
     /// <summary>Epochs without a better validation loss before training stops; the best epoch's weights are kept.
     /// 0: no early stopping (the best epoch is still kept where a validation part exists).</summary>
-    public int EarlyStoppingPatience = 8;
+    public int Patience = 8;
 
     /// <summary>libtorch's intra-op threads during Fit. Null: libtorch's own choice.</summary>
-    public int? NumberOfThreads;
+    public int? Threads;
 
     /// <summary>Every option's value for a data set of <paramref name="rows"/> rows of <paramref name="features"/>
     /// features, the nulls filled in; throws an ArgumentOutOfRangeException naming the first option out of
     /// range.</summary>
     internal ResolvedOptions Resolve(long rows, int features, int seed)
     {
-        int width = LayerWidth ?? (int)Math.Min(Math.Clamp(8 * Math.Ceiling(2 * Math.Sqrt(features) / 8), 32, 128),
+        int width = Width ?? (int)Math.Min(Math.Clamp(8 * Math.Ceiling(2 * Math.Sqrt(features) / 8), 32, 128),
             Math.Max(16, rows / 16));
         double validation = SharedOptions.ValidationFraction(ValidationFraction, rows, Trainer, belowFiveHundred: 0.2);
         int batch = BatchSize ?? (int)Math.Clamp(1L << (int)Math.Floor(Math.Log2(Math.Max(1, rows / 50))), 32, 256);
         long trainRows = rows - HoldOut.Size(rows, validation);
         long stepsPerEpoch = (trainRows + batch - 1) / batch;
-        int epochs = NumberOfEpochs ?? (int)Math.Clamp((4000 + stepsPerEpoch - 1) / stepsPerEpoch, 5, 200);
+        int epochs = Epochs ?? (int)Math.Clamp((4000 + stepsPerEpoch - 1) / stepsPerEpoch, 5, 200);
 
-        Require(width >= 1, nameof(LayerWidth), width, "must be at least 1");
-        Require(NumberOfLayers >= 1, nameof(NumberOfLayers), NumberOfLayers, "must be at least 1");
-        Require(NumberOfSplits >= 1 && NumberOfSplits <= features, nameof(NumberOfSplits), NumberOfSplits,
+        Require(width >= 1, nameof(Width), width, "must be at least 1");
+        Require(Layers >= 1, nameof(Layers), Layers, "must be at least 1");
+        Require(Splits >= 1 && Splits <= features, nameof(Splits), Splits,
             $"must be between 1 and the feature count {features}");
         Require(Dropout >= 0 && Dropout < 1, nameof(Dropout), Dropout, "must be in [0, 1)");
-        Require(epochs >= 1, nameof(NumberOfEpochs), epochs, "must be at least 1");
+        Require(epochs >= 1, nameof(Epochs), epochs, "must be at least 1");
         Require(batch >= 1, nameof(BatchSize), batch, "must be at least 1");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate,
             "must be a positive number");
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay,
             "must be 0 or more");
-        Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "must be 0 or more");
-        Require(NumberOfThreads is null or >= 1, nameof(NumberOfThreads), NumberOfThreads!, "must be at least 1");
+        Require(Patience >= 0, nameof(Patience), Patience, "must be 0 or more");
+        Require(Threads is null or >= 1, nameof(Threads), Threads!, "must be at least 1");
 
-        var spinal = new SpinalConfig(features, width, NumberOfLayers, 0, NumberOfSplits, Activation, Dropout, BatchNorm);
+        var spinal = new SpinalConfig(features, width, Layers, 0, Splits, Activation, Dropout, BatchNorm);
         var training = new TrainingSettings(Epochs: epochs, BatchSize: batch, Optimizer: Optimizer,
             LearningRate: LearningRate, Momentum: Momentum, WeightDecay: WeightDecay, Seed: Seed ?? seed,
-            ValidationFraction: validation, Patience: EarlyStoppingPatience, Threads: NumberOfThreads ?? 0);
+            ValidationFraction: validation, Patience: Patience, Threads: Threads ?? 0);
         return new ResolvedOptions(spinal, training);
     }
 

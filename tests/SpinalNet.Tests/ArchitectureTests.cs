@@ -204,6 +204,7 @@ public class ArchitectureTests
         ["SpinalNet.Training.Devices"] = ["Parse", "Names"],
         ["SpinalNet.Training.Schedule"] = ["Default", "Names"],
         ["SpinalNet.Data.DownloadProgress"] = ["EveryTenth"],  // a download's progress as a line per tenth
+        ["SpinalNet.Data.NearestName"] = ["Suggestion"],  // the nearest command or option to a mistyped one
     };
 
     /// <summary>What the CLI uses of the library's folders below Runs and of TorchSharp beyond the values and the name

@@ -53,7 +53,7 @@ public class CostTests
     {
         SpinalConfigs.Sample(config =>
         {
-            long s = config.SplitWidth, w = config.LayerWidth, l = config.Layers, c = config.Outputs;
+            long s = config.SplitWidth, w = config.Width, l = config.Layers, c = config.Outputs;
             long parameters = (s * w + w) + (l - 1) * ((s + w) * w + w) + (l * w * c + c) + (config.BatchNorm ? 2 * w * l : 0);
             long multiplications = s * w + (l - 1) * (s + w) * w + l * w * c;
             using var layer = new SpinalLayer(config);

@@ -86,7 +86,7 @@ public sealed class ExplainTests : IDisposable
     [Fact]
     public void A_conventional_head_has_no_decomposition() =>
         Assert.Null(SpinalDecomposition.Compute(
-            MnistCnn.Create(new MnistCnnConfig(), HeadKind.Fc), torch.zeros(1, 1, 28, 28)));
+            ModelCatalog.Get("mnist-cnn").Create(HeadKind.Fc, 0), torch.zeros(1, 1, 28, 28)));
 
     static JsonElement Fixture() => JsonDocument.Parse(File.ReadAllText(FixturePath())).RootElement;
 

@@ -148,7 +148,7 @@ public class ImageNetNetworkTests
             Assert.Equal([2L, 2], network.call(torch.randn(2, 3, 32, 32)).shape);
             var config = v.For(512, 2);
             var head = CostReport.Measure(network, 3, 32, 32).Part("head");
-            long s = config.SplitWidth, w = config.LayerWidth, layers = config.Layers;
+            long s = config.SplitWidth, w = config.Width, layers = config.Layers;
             long distinct = config.BlockOfLayer.Distinct().Count();
             long norm = config.BatchNorm ? 2 * w * distinct : 0;
             long expected = (s * w + w) + (distinct - 1) * ((s + w) * w + w) + norm + layers * w * 2 + 2;

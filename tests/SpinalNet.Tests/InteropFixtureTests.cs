@@ -18,29 +18,34 @@ public class InteropFixtureTests(ITestOutputHelper log)
 
     internal static readonly Dictionary<string, (Func<nn.Module<Tensor, Tensor>> Build, AuthorsKeys Keys)> Networks = new()
     {
-        ["mnist-cnn-fc"] = (() => MnistCnn.Create(new MnistCnnConfig(), HeadKind.Fc), MnistCnn.Keys(HeadKind.Fc)),
-        ["mnist-cnn-spinal"] = (() => MnistCnn.Create(new MnistCnnConfig(), HeadKind.Spinal), MnistCnn.Keys(HeadKind.Spinal)),
-        ["arch2-spinal-w4"] = (() => Arch2.Create(new Arch2Config(Arch2Config.PaperSpinal(4)), HeadKind.Spinal), Arch2.Keys(HeadKind.Spinal)),
-        ["vgg5-fc-small"] = (() => Vgg5.Create(new Vgg5Config(5, Vgg5Blocks, 6, Vgg5Config.PaperSpinal with { Width = 4 }), HeadKind.Fc), Vgg5.Keys(HeadKind.Fc)),
-        ["vgg5-spinal-small"] = (() => Vgg5.Create(new Vgg5Config(5, Vgg5Blocks, 6, Vgg5Config.PaperSpinal with { Width = 4 }), HeadKind.Spinal),
+        ["mnist-cnn-fc"] = (() => MnistCnn.Create(Choice("mnist-cnn", HeadKind.Fc)), MnistCnn.Keys(HeadKind.Fc)),
+        ["mnist-cnn-spinal"] = (() => MnistCnn.Create(Choice("mnist-cnn", HeadKind.Spinal)), MnistCnn.Keys(HeadKind.Spinal)),
+        ["arch2-spinal-w4"] = (() => Arch2.Create(Choice("arch2-mnist", HeadKind.Spinal, 4)), Arch2.Keys(HeadKind.Spinal)),
+        ["vgg5-fc-small"] = (() => Vgg5.Create(Choice("vgg5", HeadKind.Fc, 4, 5), new Vgg5Config(Vgg5Blocks, 6)), Vgg5.Keys(HeadKind.Fc)),
+        ["vgg5-spinal-small"] = (() => Vgg5.Create(Choice("vgg5", HeadKind.Spinal, 4, 5), new Vgg5Config(Vgg5Blocks, 6)),
             Vgg5.Keys(HeadKind.Spinal)),
-        ["cifar-cnn-fc-small"] = (() => CifarCnn.Create(new CifarCnnConfig(5, CifarCnnConfig.PaperSpinal(6), CnnChannels, [12, 10]), HeadKind.Fc),
+        ["cifar-cnn-fc-small"] = (() => CifarCnn.Create(Choice("cifar10-cnn", HeadKind.Fc, 6, 5), new CifarCnnConfig(CnnChannels, [12, 10])),
             CifarCnn.Keys(HeadKind.Fc)),
-        ["cifar-cnn-spinal-small"] = (() => CifarCnn.Create(new CifarCnnConfig(5, CifarCnnConfig.PaperSpinal(6), CnnChannels, [12, 10]),
-            HeadKind.Spinal), CifarCnn.Keys(HeadKind.Spinal)),
-        ["cifar-vgg19-fc-small"] = (() => CifarVgg.Create(new CifarVggConfig(19, 5, CifarVggConfig.PaperSpinal with { Width = 6 }, 12, VggCfg), HeadKind.Fc),
+        ["cifar-cnn-spinal-small"] = (() => CifarCnn.Create(Choice("cifar10-cnn", HeadKind.Spinal, 6, 5),
+            new CifarCnnConfig(CnnChannels, [12, 10])), CifarCnn.Keys(HeadKind.Spinal)),
+        ["cifar-vgg19-fc-small"] = (() => CifarVgg.Create(Choice("cifar10-vgg19-bn", HeadKind.Fc, 6, 5), new CifarVggConfig(19, 12, VggCfg)),
             CifarVgg.Keys(HeadKind.Fc)),
-        ["cifar-vgg19-spinal-small"] = (() => CifarVgg.Create(new CifarVggConfig(19, 5, CifarVggConfig.PaperSpinal with { Width = 6 }, 12, VggCfg), HeadKind.Spinal),
+        ["cifar-vgg19-spinal-small"] = (() => CifarVgg.Create(Choice("cifar10-vgg19-bn", HeadKind.Spinal, 6, 5), new CifarVggConfig(19, 12, VggCfg)),
             CifarVgg.Keys(HeadKind.Spinal)),
-        ["cifar-resnet18-fc-small"] = (() => CifarResNet.Create(new CifarResNetConfig(CifarResNetConfig.ResNet18, 5, CifarResNetConfig.PaperSpinal(6), 2),
-            HeadKind.Fc), CifarResNet.Keys(HeadKind.Fc)),
-        ["cifar-resnet18-spinal-small"] = (() => CifarResNet.Create(
-            new CifarResNetConfig(CifarResNetConfig.ResNet18, 5, CifarResNetConfig.PaperSpinal(6), 2), HeadKind.Spinal), CifarResNet.Keys(HeadKind.Spinal)),
-        ["cifar-resnet34-spinal-small"] = (() => CifarResNet.Create(
-            new CifarResNetConfig(CifarResNetConfig.ResNet34, 5, CifarResNetConfig.PaperSpinal(6), 2), HeadKind.Spinal), CifarResNet.Keys(HeadKind.Spinal)),
+        ["cifar-resnet18-fc-small"] = (() => CifarResNet.Create(Choice("cifar10-resnet18", HeadKind.Fc, 6, 5),
+            new CifarResNetConfig(CifarResNetConfig.ResNet18, 2)), CifarResNet.Keys(HeadKind.Fc)),
+        ["cifar-resnet18-spinal-small"] = (() => CifarResNet.Create(Choice("cifar10-resnet18", HeadKind.Spinal, 6, 5),
+            new CifarResNetConfig(CifarResNetConfig.ResNet18, 2)), CifarResNet.Keys(HeadKind.Spinal)),
+        ["cifar-resnet34-spinal-small"] = (() => CifarResNet.Create(Choice("cifar10-resnet34", HeadKind.Spinal, 6, 5),
+            new CifarResNetConfig(CifarResNetConfig.ResNet34, 2)), CifarResNet.Keys(HeadKind.Spinal)),
     };
 
     public static TheoryData<string> Names => new(Networks.Keys);
+
+    /// <summary>The catalogue's <paramref name="model"/> with <paramref name="head"/>, its Spinal head
+    /// <paramref name="width"/> wide (null: the paper's), and <paramref name="classes"/> outputs (null: its own).</summary>
+    internal static NetworkChoice Choice(string model, HeadKind head, int? width = null, int? classes = null) =>
+        ModelCatalog.Get(model).With(head, s => s with { Width = width ?? s.Width }, classes);
 
     internal static string Fixture(string file, string folder = "authors")
     {

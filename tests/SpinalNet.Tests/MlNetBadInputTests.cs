@@ -48,7 +48,7 @@ public class MlNetBadInputTests
     static Row[] Rows(int n) => Enumerable.Range(0, n)
         .Select(i => new Row { Label = i % 3, Features = [i % 3, (i * 7) % 5, i % 2, 1] }).ToArray();
 
-    static readonly SpinalMulticlassOptions Quick = new() { NumberOfEpochs = 1 };
+    static readonly SpinalMulticlassOptions Quick = new() { Epochs = 1 };
 
     static IEstimator<ITransformer> Multiclass(MLContext ml, SpinalMulticlassOptions? options = null) =>
         ml.Transforms.Conversion.MapValueToKey("Label").Append(ml.MulticlassClassification.Trainers.Spinal(options ?? Quick));
@@ -129,8 +129,8 @@ public class MlNetBadInputTests
     {
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(Rows(10));
-        Throws<ArgumentOutOfRangeException>(() => Multiclass(ml, new SpinalMulticlassOptions { NumberOfSplits = 5 }).Fit(data),
-            "NumberOfSplits", "feature count 4");
+        Throws<ArgumentOutOfRangeException>(() => Multiclass(ml, new SpinalMulticlassOptions { Splits = 5 }).Fit(data),
+            "Splits", "feature count 4");
         Throws<ArgumentOutOfRangeException>(() => Multiclass(ml, new SpinalMulticlassOptions { Dropout = 1 }).Fit(data),
             "Dropout");
     }

@@ -24,7 +24,7 @@ public class MlNetImageBadInputTests
 
     static SpinalImageTrainer Trainer(MLContext ml, Action<SpinalImageClassificationOptions>? change = null)
     {
-        var options = new SpinalImageClassificationOptions { ImageSize = 32, NumberOfEpochs = 1 };
+        var options = new SpinalImageClassificationOptions { ImageSize = 32, Epochs = 1 };
         change?.Invoke(options);
         return ml.MulticlassClassification.Trainers.SpinalImageClassification(options);
     }

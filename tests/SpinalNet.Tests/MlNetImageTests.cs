@@ -60,7 +60,7 @@ public class MlNetImageTests
 
     static SpinalImageClassificationOptions Small(ImageFineTuning mode, int epochs) => new()
     {
-        ImageSize = 32, FineTuning = mode, NumberOfEpochs = epochs, NumberOfThreads = 2,
+        ImageSize = 32, FineTuning = mode, Epochs = epochs, Threads = 2,
     };
 
     static IEstimator<ITransformer> Pipeline(MLContext ml, SpinalImageTrainer trainer) =>

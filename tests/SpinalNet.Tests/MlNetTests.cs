@@ -35,7 +35,7 @@ public class MlNetTests
         (ml.Data.Cache(ml.Data.LoadFromTextFile<DigitRow>(MlNetData.DigitsCsv(Split.Train, train), separatorChar: ',')),
          ml.Data.Cache(ml.Data.LoadFromTextFile<DigitRow>(MlNetData.DigitsCsv(Split.Test, test), separatorChar: ',')));
 
-    static readonly SpinalMulticlassOptions DigitOptions = new() { NumberOfEpochs = 8 };
+    static readonly SpinalMulticlassOptions DigitOptions = new() { Epochs = 8 };
 
     static double Accuracy(MLContext ml, IEstimator<ITransformer> trainer, IDataView train, IDataView test)
     {
@@ -66,7 +66,7 @@ public class MlNetTests
         var ml = new MLContext(seed: 1);
         var (train, test) = Digits(ml, 500, 100);
         var model = ml.Transforms.Conversion.MapValueToKey("Label")
-            .Append(ml.MulticlassClassification.Trainers.Spinal(new SpinalMulticlassOptions { NumberOfEpochs = 3 }))
+            .Append(ml.MulticlassClassification.Trainers.Spinal(new SpinalMulticlassOptions { Epochs = 3 }))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedDigit", "PredictedLabel"))
             .Fit(train);
         var scored = model.Transform(test);
@@ -119,7 +119,7 @@ public class MlNetTests
         {
             var ml = new MLContext(seed);
             var (train, test) = Digits(ml, 300, 20);
-            var options = new SpinalMulticlassOptions { NumberOfEpochs = 2, Dropout = 0.1 };
+            var options = new SpinalMulticlassOptions { Epochs = 2, Dropout = 0.1 };
             return ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.MulticlassClassification.Trainers.Spinal(options)).Fit(train).Transform(test)
                 .GetColumn<float[]>("Score").SelectMany(s => s).ToArray();
@@ -139,7 +139,7 @@ public class MlNetTests
             contractName: null);
         var trainBinary = pipeline.Fit(train).Transform(train);
         var testBinary = pipeline.Fit(test).Transform(test);
-        var options = new SpinalBinaryOptions { LabelColumnName = "High", NumberOfEpochs = 8 };
+        var options = new SpinalBinaryOptions { LabelColumnName = "High", Epochs = 8 };
         var model = ml.BinaryClassification.Trainers.Spinal(options).Fit(trainBinary);
         var scored = model.Transform(testBinary);
         var spinal = ml.BinaryClassification.Evaluate(scored, "High");
@@ -225,7 +225,7 @@ public class MlNetTests
         var messages = new List<string>();
         ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
         var (train, _) = Digits(ml, 300, 20);
-        var trainer = ml.MulticlassClassification.Trainers.Spinal(new SpinalMulticlassOptions { NumberOfEpochs = 3 });
+        var trainer = ml.MulticlassClassification.Trainers.Spinal(new SpinalMulticlassOptions { Epochs = 3 });
         ml.Transforms.Conversion.MapValueToKey("Label").Append(trainer).Fit(train);
         Assert.Equal(3, trainer.LastHistory.Count);
         Assert.Equal(3, messages.Count(m => m.Contains("Spinal epoch ")));

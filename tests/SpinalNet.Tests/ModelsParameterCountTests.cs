@@ -92,7 +92,8 @@ public class ModelsParameterCountTests
     [InlineData(16, 14_714_688 + 2 * 4_224)]
     public void Cifar_vgg_depths_have_torchvision_feature_counts(int depth, long features)
     {
-        Assert.Equal(features + 18_923_530, TrainableOnMeta(() => CifarVgg.Create(new CifarVggConfig(depth, 10), HeadKind.Fc)));
+        Assert.Equal(features + 18_923_530, TrainableOnMeta(() => CifarVgg.Create(
+            ModelCatalog.Get("cifar10-vgg19-bn").Network(HeadKind.Fc), new CifarVggConfig(depth))));
     }
 
     [Fact]

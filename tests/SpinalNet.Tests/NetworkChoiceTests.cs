@@ -45,15 +45,16 @@ public sealed class NetworkChoiceTests : IDisposable
     [Fact]
     public void Only_the_configuration_layer_merges_configurations()
     {
-        // Every method that takes a configuration and returns one: the merge (ConfigLayer.ApplyTo) and the check
-        // (Configuration.Validate, which returns what it was given). A second merge would show up here.
+        // Every method that takes a configuration and returns one: the merge (ConfigLayer.ApplyTo), the check
+        // (Configuration.Validate, which returns what it was given) and the thread default (ThisProcess.DecideThreads,
+        // a layer applied through the merge). A second merge would show up here.
         var merges = typeof(RunConfig).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static |
                                           BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Where(m => m.ReturnType == typeof(RunConfig) && !m.IsSpecialName && !m.Name.Contains('<') &&
                         m.GetParameters().Any(p => p.ParameterType == typeof(RunConfig)))
             .Select(m => $"{m.DeclaringType!.Name}.{m.Name}").Order().ToList();
-        Assert.Equal(["ConfigLayer.ApplyTo", "Configuration.Validate"], merges);
+        Assert.Equal(["ConfigLayer.ApplyTo", "Configuration.Validate", "ThisProcess.DecideThreads"], merges);
         Assert.DoesNotContain(typeof(RunConfig).Assembly.GetTypes(), t => t.Name.EndsWith("Overrides") &&
             t.GetMethods().Any(m => m.Name.StartsWith("Apply")));
     }
@@ -98,7 +99,7 @@ public sealed class NetworkChoiceTests : IDisposable
     {
         var data = temp.Folder("data");
         CliRunner.WriteSampleSlice(data, train: 64, test: 32);
-        var config = Configuration.Resolve(options: new RunOverrides(Data: data, Epochs: 1, SpinalWidth: 5, Splits: 4,
+        var config = Configuration.Resolve(options: new RunOverrides(Data: data, Epochs: 1, SpinalWidth: 5, SpinalSplits: 4,
             SpinalBatchNorm: true));
         var folder = temp.Combine("run");
         using (var run = TrainingRun.Create(config, folder)) run.Train();

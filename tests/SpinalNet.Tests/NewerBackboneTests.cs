@@ -77,7 +77,7 @@ public class NewerBackboneTests
                  })
         {
             var config = settings.For(features, 10);
-            long s = config.SplitWidth, w = config.LayerWidth;
+            long s = config.SplitWidth, w = config.Width;
             long distinct = config.BlockOfLayer.Distinct().Count();
             long head = (s * w + w) + (distinct - 1) * ((s + w) * w + w) + (config.BatchNorm ? 2 * w * distinct : 0)
                         + config.Layers * w * 10 + 10;

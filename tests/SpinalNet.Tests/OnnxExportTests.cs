@@ -18,22 +18,22 @@ public class OnnxExportTests(ITestOutputHelper log)
     internal static ClassifierNetwork Small(string name, HeadKind head)
     {
         var spec = ModelCatalog.Get(name);
-        int classes = spec.Classes;
         manual_seed(7);
-        if (name.StartsWith("arch2")) return Arch2.Create(new Arch2Config(Arch2Config.PaperSpinal(4), classes), head);
+        NetworkChoice Narrow(int width) => spec.With(head, s => s with { Width = width });
+        if (name.StartsWith("arch2")) return Arch2.Create(Narrow(4));
         if (name.Contains("-vgg"))
         {
             int depth = int.Parse(name.Split("-vgg")[1].Split('-')[0]);
-            return CifarVgg.Create(new CifarVggConfig(depth, classes, CifarVggConfig.PaperSpinal with { Width = 6 }, 12,
-                VggFeatures.ForDepth(depth).Select(c => c / 32).ToArray()), head);
+            return CifarVgg.Create(Narrow(6), new CifarVggConfig(depth, 12,
+                VggFeatures.ForDepth(depth).Select(c => c / 32).ToArray()));
         }
         if (name.Contains("-resnet"))
-            return CifarResNet.Create(new CifarResNetConfig(name.EndsWith("18") ? CifarResNetConfig.ResNet18
-                : CifarResNetConfig.ResNet34, classes, CifarResNetConfig.PaperSpinal(6), 2), head);
+            return CifarResNet.Create(Narrow(6), new CifarResNetConfig(name.EndsWith("18") ? CifarResNetConfig.ResNet18
+                : CifarResNetConfig.ResNet34, 2));
         if (name.StartsWith("vgg5"))
-            return Vgg5.Create(new Vgg5Config(classes, InteropFixtureTests.Vgg5Blocks, 6, Vgg5Config.PaperSpinal with { Width = 4 }), head);
+            return Vgg5.Create(Narrow(4), new Vgg5Config(InteropFixtureTests.Vgg5Blocks, 6));
         if (name.StartsWith("cifar"))
-            return CifarCnn.Create(new CifarCnnConfig(classes, CifarCnnConfig.PaperSpinal(6), InteropFixtureTests.CnnChannels, [12, 10]), head);
+            return CifarCnn.Create(Narrow(6), new CifarCnnConfig(InteropFixtureTests.CnnChannels, [12, 10]));
         return spec.Create(head, 7);
     }
 

@@ -165,7 +165,7 @@ public sealed class PackedLibrary : IDisposable
                 var (train, test) = MnistFamily.LoadTensors(null, ChannelNormalization.Mnist);
                 var images = train.Images.narrow(0, 0, 64).flatten(1);
                 var labels = train.Labels.narrow(0, 0, 64);
-                var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, LayerWidth: 16, Layers: 4, Outputs: 10));
+                var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, Width: 16, Layers: 4, Outputs: 10));
                 using var optimizer = optim.SGD(head.parameters(), 0.1);
                 var loss = nn.functional.cross_entropy(head.call(images), labels);
                 loss.backward();
@@ -201,7 +201,7 @@ public sealed class PackedLibrary : IDisposable
             using SpinalNet.Layers;
             using SpinalNet.Onnx;
 
-            var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, LayerWidth: 16, Layers: 4, Outputs: 10));
+            var head = new SpinalLayer(new SpinalConfig(InputWidth: 784, Width: 16, Layers: 4, Outputs: 10));
             head.eval();
             OnnxExport.Write(head, [784], "head.onnx");
             using var session = OnnxSession.Open("head.onnx");
@@ -262,7 +262,7 @@ public sealed class PackedLibrary : IDisposable
             var split = ml.Data.TrainTestSplit(data, testFraction: 0.25, seed: 1);
             IEstimator<ITransformer> Pipeline(IEstimator<ITransformer> trainer) => ml.Transforms.Conversion.MapValueToKey("Label")
                 .Append(ml.Transforms.NormalizeMinMax("Features")).Append(trainer);
-            var model = Pipeline(ml.MulticlassClassification.Trainers.Spinal(numberOfEpochs: 10)).Fit(split.TrainSet);
+            var model = Pipeline(ml.MulticlassClassification.Trainers.Spinal(epochs: 10)).Fit(split.TrainSet);
             double spinal = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet)).MicroAccuracy;
             double sdca = ml.MulticlassClassification.Evaluate(Pipeline(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())
                 .Fit(split.TrainSet).Transform(split.TestSet)).MicroAccuracy;

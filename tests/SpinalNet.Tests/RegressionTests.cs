@@ -74,7 +74,8 @@ public sealed class RegressionTests : IDisposable
         var expected = SpinalReference.Forward(x, SpinalReference.StateOf(layer), 8, 2, 6,
             t => torch.nn.functional.leaky_relu(t, 0.01), i => map[i]);
         Assert.True(layer.call(x).allclose(expected, rtol: 1e-5, atol: 1e-6));
-        Assert.Throws<ArgumentException>(() => new SpinalLayer(new SpinalConfig(8, 5, 3, 1, LayerBlocks: [0, 0, 1])));
+        Assert.Equal("LayerBlocks", Assert.Throws<SettingException>(() =>
+            new SpinalLayer(new SpinalConfig(8, 5, 3, 1, LayerBlocks: [0, 0, 1]))).Setting);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ static class ReplicaHost
     {
         torch.manual_seed(Settings.Seed);
         var backbone = nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(4), nn.Flatten());
-        var head = new SpinalLayer(new SpinalConfig(InputWidth: 144, LayerWidth: 8, Layers: 3, Outputs: 10,
+        var head = new SpinalLayer(new SpinalConfig(InputWidth: 144, Width: 8, Layers: 3, Outputs: 10,
             Dropout: dropout));
         return new ClassifierNetwork(backbone, head, logSoftmax: false);
     }

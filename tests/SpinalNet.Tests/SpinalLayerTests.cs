@@ -158,7 +158,7 @@ public class SpinalLayerTests
     [Theory]
     [InlineData(10, 4, 2, 3, 11, 0.0, "Splits", "11")]      // k > N
     [InlineData(10, 4, 2, 3, 0, 0.0, "Splits", "0")]
-    [InlineData(10, 0, 2, 3, 2, 0.0, "LayerWidth", "0")]    // w < 1
+    [InlineData(10, 0, 2, 3, 2, 0.0, "Width", "0")]    // w < 1
     [InlineData(10, 4, 0, 3, 2, 0.0, "Layers", "0")]        // L < 1
     [InlineData(10, 4, 2, -1, 2, 0.0, "Outputs", "-1")]
     [InlineData(10, 4, 2, 3, 2, 1.0, "Dropout", "1")]       // dropout outside [0, 1)
@@ -166,9 +166,9 @@ public class SpinalLayerTests
     public void Invalid_configuration_names_the_parameter_and_the_value(
         int n, int w, int l, int c, int k, double dropout, string parameter, string value)
     {
-        var e = Assert.Throws<ArgumentException>(() => new SpinalLayer(new SpinalConfig(n, w, l, c, k, Dropout: dropout)));
-        Assert.Equal(parameter, e.ParamName);
-        Assert.Contains($"= {value} ", e.Message);
+        var e = Assert.Throws<SettingException>(() => new SpinalLayer(new SpinalConfig(n, w, l, c, k, Dropout: dropout)));
+        Assert.Equal(parameter, e.Setting);
+        Assert.StartsWith($"{parameter} {value} ", e.Message);
         Assert.DoesNotContain("\n", e.Message);
     }
 

@@ -1,6 +1,7 @@
 // The head search: grids parsed and checked before any training, the Pareto front on hand-made points (ties, a
 // dominated conventional head), a sweep on real digits writing its table, chart and report, and a stopped sweep that
 // resumes to the same table.
+using SpinalNet.Layers;
 using SpinalNet.Models;
 using SpinalNet.Runs;
 using SpinalNet.Training;
@@ -19,17 +20,17 @@ public sealed class SweepTests : IDisposable
     [InlineData("2..5", new[] { 2, 3, 4, 5 })]
     [InlineData("2, 8..32x4, 2", new[] { 2, 8, 32 })]
     public void Lists_and_ranges_parse(string text, int[] expected) =>
-        Assert.Equal(expected, SweepGrid.Parse(text, "--spinal-width"));
+        Assert.Equal(expected, SweepGrid.Parse(text, "Spinal.Width"));
 
     [Theory]
     [InlineData("", "needs at least one value")]
-    [InlineData("4,x", "'x' is not a number")]
+    [InlineData("4,x", "'x', not a number")]
     [InlineData("8..4", "empty range")]
     [InlineData("4..64x1", "empty range")]
     public void Bad_lists_are_one_line_errors(string text, string culprit)
     {
-        var e = Assert.Throws<ArgumentException>(() => SweepGrid.Parse(text, "--spinal-width"));
-        Assert.Contains("--spinal-width", e.Message);
+        var e = Assert.Throws<SettingException>(() => SweepGrid.Parse(text, null, null));
+        Assert.Equal("Spinal.Width", e.Setting);
         Assert.Contains(culprit, e.Message);
     }
 
@@ -64,10 +65,10 @@ public sealed class SweepTests : IDisposable
     {
         var folder = temp.Combine("sweep");
         var config = Recipes.DefaultsFor("mnist-cnn");
-        var e = Assert.Throws<ArgumentException>(() => HeadSweep.Create(config, new SweepGrid([0]), folder: folder));
-        Assert.Contains("layer width w = 0", e.Message);
-        e = Assert.Throws<ArgumentException>(() => HeadSweep.Create(config, new SweepGrid([4], Splits: [400]), folder: folder));
-        Assert.Contains("splits k = 400", e.Message);
+        var e = Assert.Throws<SettingException>(() => HeadSweep.Create(config, new SweepGrid([0]), folder: folder));
+        Assert.Equal("Spinal.Width", e.Setting);
+        e = Assert.Throws<SettingException>(() => HeadSweep.Create(config, new SweepGrid([4], Splits: [400]), folder: folder));
+        Assert.StartsWith("Spinal.Splits 400 ", e.Message);
         Assert.False(Directory.Exists(folder));
     }
 

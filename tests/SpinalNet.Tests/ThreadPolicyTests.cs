@@ -34,17 +34,17 @@ public class ThreadPolicyTests
     [Fact]
     public void A_run_that_names_no_thread_count_records_the_one_it_uses()
     {
-        var warnings = new List<string>();
         var defaults = Recipes.DefaultsFor("mnist-cnn");
-        var config = ThisProcess.DefaultThreads(defaults, warnings.Add)!.ApplyTo(defaults);
+        var config = ThisProcess.DecideThreads(defaults, out var busy);
         Assert.InRange(config.Settings.Threads, 1, CpuCores.Physical);
         Assert.Contains($"\"threads\": {config.Settings.Threads}", RunJson.Serialize(config));
         // Said when fewer than all cores were free, and then only.
-        Assert.Equal(config.Settings.Threads < CpuCores.Physical ? 1 : 0, warnings.Count);
+        Assert.Equal(config.Settings.Threads < CpuCores.Physical, busy is not null);
         var explicitly = Recipes.DefaultsFor("mnist-cnn") with
         {
             Settings = Recipes.DefaultsFor("mnist-cnn").Settings with { Threads = 7 },
         };
-        Assert.Null(ThisProcess.DefaultThreads(explicitly, warnings.Add));
+        Assert.Same(explicitly, ThisProcess.DecideThreads(explicitly, out busy));
+        Assert.Null(busy);
     }
 }

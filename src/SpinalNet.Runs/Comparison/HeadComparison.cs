@@ -46,8 +46,9 @@ public sealed class HeadComparison : IDisposable
         foreach (var head in Heads)
             if (config.InitialWeights is null && !config.Pretrained) (config with { Head = head }).Network.CheckFits();
             else (config with { Head = head }).CreateModel(config.Settings.Seed).Dispose();
-        return new HeadComparison(config, repeats, folder ?? TrainingRun.DefaultFolder($"compare-{config.Model}"),
-            config.LoadData(warn), group);
+        folder ??= TrainingRun.DefaultFolder($"compare-{config.Model}");
+        if (group.IsRoot) RunDirectory.CheckWritable(folder);
+        return new HeadComparison(config, repeats, folder, config.LoadData(warn), group);
     }
 
     /// <summary>What is about to be compared, on what, in one line.</summary>

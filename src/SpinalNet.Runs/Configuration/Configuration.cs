@@ -124,23 +124,45 @@ public sealed record ConfigLayer(string Source, JsonObject Values)
 }
 
 /// <summary>The options a command line gives a run, typed; null leaves the value below it. They are one more layer of
-/// the merge (<see cref="Layer"/>).</summary>
+/// the merge (<see cref="Layer"/>), over the <paramref name="Preset"/> and the <paramref name="Config"/> file they
+/// may name.</summary>
+/// <param name="Preset">One of the paper's experiments (Recipes), under the file and the options.</param>
+/// <param name="Config">A JSON file in the shape of config.json, over the preset and under the options.</param>
 public sealed record RunOverrides(
     string? Model = null, HeadKind? Head = null, int? Classes = null, string? InitialWeights = null,
-    int? SpinalWidth = null, int? SpinalLayers = null, int? Splits = null, double? SpinalDropout = null,
+    int? SpinalWidth = null, int? SpinalLayers = null, int? SpinalSplits = null, double? SpinalDropout = null,
     bool? SpinalBatchNorm = null, Layers.Activation? SpinalActivation = null, bool? SpinalSharedWeights = null,
     string? Data = null, string? DataRoot = null, string? Augmentation = null, int? ImageSize = null,
     int? Epochs = null, int? BatchSize = null, int? TestBatchSize = null, OptimizerKind? Optimizer = null,
     double? LearningRate = null, double? Momentum = null, double? WeightDecay = null, string? Schedule = null,
     double? ValidationFraction = null, int? Patience = null, double? MaxTimeSeconds = null, long? Seed = null,
     int? Threads = null, DeviceKind? Device = null, bool? Tensorboard = null, bool? FreezeBackbone = null,
-    double? HeadLearningRate = null, bool? Pretrained = null, bool? CacheFeatures = null)
+    double? HeadLearningRate = null, bool? Pretrained = null, bool? CacheFeatures = null, string? Preset = null,
+    string? Config = null)
 {
+    /// <summary>The options that <paramref name="valueOf"/> gives by name (this record's: SpinalWidth, LearningRate;
+    /// null: not given), each of its own type or as text where it names a kind: the head, optimizer, device and
+    /// schedule by name, a switch as true or false. A command line or a form gives them so; an unknown name is a
+    /// <see cref="SettingException"/> naming the setting.</summary>
+    public static RunOverrides Of(Func<string, object?> valueOf) =>
+        (RunOverrides)Activator.CreateInstance(typeof(RunOverrides), typeof(RunOverrides).GetConstructors()[0]
+            .GetParameters().Select(p => Typed(p.Name!, p.ParameterType, valueOf(p.Name!))).ToArray())!;
+
+    static object? Typed(string name, Type type, object? value) => value switch
+    {
+        string text when name == nameof(Head) => HeadKinds.Parse(text),
+        string text when name == nameof(Optimizer) => Optimizers.Parse(text),
+        string text when name == nameof(Device) => Devices.Parse(text),
+        string text when name == nameof(Schedule) => Training.Schedule.Default(text).Name,
+        string text when type == typeof(bool?) => bool.Parse(text),
+        _ => value,
+    };
+
     /// <summary>These options as a configuration layer: each one at its place in config.json.</summary>
     public ConfigLayer Layer => ConfigLayer.Of("command line",
     [
         ("model", Model), ("head", Head), ("classes", Classes), ("initial_weights", InitialWeights),
-        ("spinal.width", SpinalWidth), ("spinal.layers", SpinalLayers), ("spinal.splits", Splits),
+        ("spinal.width", SpinalWidth), ("spinal.layers", SpinalLayers), ("spinal.splits", SpinalSplits),
         ("spinal.dropout", SpinalDropout), ("spinal.batch_norm", SpinalBatchNorm),
         ("spinal.activation", SpinalActivation), ("spinal.shared_weights", SpinalSharedWeights),
         ("data", Data), ("data_root", DataRoot), ("augmentation", Augmentation), ("image_size", ImageSize),
@@ -160,10 +182,15 @@ public static class Configuration
 {
     public const string DefaultModel = "mnist-cnn";
 
-    /// <summary>The model's defaults, then the preset, then the files, then the options, checked.</summary>
+    /// <summary>The model's defaults, then the preset, then the files, then the options (and the preset and the file
+    /// they name), checked.</summary>
     public static RunConfig Resolve(Recipe? preset = null, IEnumerable<ConfigLayer>? files = null,
-        RunOverrides? options = null) =>
-        Validate(Merge([.. preset is null ? [] : new[] { preset.Layer }, .. files ?? [], .. options is null ? [] : new[] { options.Layer }]));
+        RunOverrides? options = null)
+    {
+        preset ??= options?.Preset is { } name ? Recipes.Get(name) : null;
+        files = [.. files ?? [], .. options?.Config is { } file ? [ConfigLayer.FromFile(file)] : Array.Empty<ConfigLayer>()];
+        return Validate(Merge([.. preset is null ? [] : new[] { preset.Layer }, .. files, .. options is null ? [] : new[] { options.Layer }]));
+    }
 
     /// <summary>JSON layers alone over the defaults of the model they name.</summary>
     public static RunConfig Resolve(params ConfigLayer[] layers) => Validate(Merge(layers));
@@ -213,6 +240,8 @@ public static class Configuration
                 "must name a data set or a folder (or embedded)");
         Pipelines.Get(config.Augmentation);
         if (config.Classes < 1) throw new SettingException(nameof(RunConfig.Classes), config.Classes, "must be at least 1");
+        // The network is built on the meta device, so a head out of range is refused before any data is read.
+        config.Network.CheckFits();
         config.Network.CheckImageSize();
         if (config.Pretrained) PretrainedWeights.Locate(config.Spec);
         Checked.AddOrUpdate(config, config);

@@ -415,7 +415,7 @@ public static class Recipes
     public static Recipe Get(string name) =>
         All.FirstOrDefault(p => p.Name == name)
         ?? throw new ArgumentException(
-            NearestName.Unknown("preset", name, All.Select(p => p.Name)), "preset");
+            NearestName.Unknown("preset", name, All.Select(p => p.Name)), "Preset");
 
     /// <summary>The recipe a network trains with unless told otherwise: its script's (the first listed, the Spinal one
     /// where a network has scripts for each head), or that of the script network it is a variant of.</summary>
@@ -423,7 +423,7 @@ public static class Recipes
         All.Where(r => r.Model == model || (r.AlsoFor ?? []).Contains(model))
             .OrderBy(r => r.Model == model ? 0 : 1).ThenBy(r => r.Heads == RecipeHeads.Fc ? 1 : 0).FirstOrDefault()
         ?? throw new ArgumentException(
-            NearestName.Unknown("model", model, ModelCatalog.All.Select(s => s.Name)), "model");
+            NearestName.Unknown("model", model, ModelCatalog.All.Select(s => s.Name)), "Model");
 
     /// <summary>The configuration a network trains with unless told otherwise: its recipe's data and training, its own
     /// Spinal head and outputs (a recipe's changes to them are the preset's), a random initialisation (--pretrained

@@ -32,12 +32,17 @@ public sealed record RunConfig(
     string Augmentation = "mnist", string? DataRoot = null, string? InitialWeights = null,
     bool Tensorboard = false, int WorldSize = 1, int? ImageSize = null, bool Pretrained = false)
 {
-    /// <summary>The network this configuration builds.</summary>
+    /// <summary>The network this configuration builds, resolved once per configuration.</summary>
     [JsonIgnore]
-    public NetworkChoice Network => new(Spec, Head, Spinal, Classes, ImageSize);
+    public NetworkChoice Network => Networks.GetValue(this,
+        c => new(ModelCatalog.Get(c.Model), c.Head, c.Spinal, c.Classes, c.ImageSize));
+
+    // A configuration is immutable (`with` makes a new one), so its network is kept beside it rather than in a field,
+    // which `with` would copy stale and record equality would compare.
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RunConfig, NetworkChoice> Networks = new();
 
     [JsonIgnore]
-    public ModelSpec Spec => ModelCatalog.Get(Model);
+    public ModelSpec Spec => Network.Spec;
 
     /// <summary>One sample's shape as the run feeds the network.</summary>
     [JsonIgnore]

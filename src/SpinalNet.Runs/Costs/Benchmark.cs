@@ -79,13 +79,16 @@ public static class Benchmark
     /// <summary>Measures both heads of the configuration's network, with its optimiser and batch sizes: each figure of
     /// the two heads in interleaved rounds (InterleavedTimer), the median with its spread.</summary>
     /// <param name="secondsPerMeasurement">Time spent on each figure of each head, after warm-up.</param>
-    public static BenchmarkReport Run(RunConfig config, double secondsPerMeasurement = 1.0)
+    /// <param name="json">A file to write the report to as JSON (null: none), checked before anything is timed.</param>
+    public static BenchmarkReport Run(RunConfig config, double secondsPerMeasurement = 1.0, string? json = null)
     {
         if (!(secondsPerMeasurement > 0 && double.IsFinite(secondsPerMeasurement)))
             throw new SettingException("Time", secondsPerMeasurement, "must be a positive number of seconds");
+        if (json is not null) RunDirectory.CheckWritable(Path.GetDirectoryName(Path.GetFullPath(json))!);
         config = Configuration.Validate(config);
         var settings = config.Settings;
-        using var threads = ThreadPolicy.Use(settings.Threads);
+        // Timings are taken on the threads asked for, else one per physical core (docs/performance.md §9.3).
+        using var threads = ThreadPolicy.Use(settings.Threads > 0 ? settings.Threads : CpuCores.Physical);
         using var fc = new HeadUnderTest(config with { Head = HeadKind.Fc });
         using var spinal = new HeadUnderTest(config with { Head = HeadKind.Spinal });
         var heads = new[] { fc, spinal };
@@ -104,8 +107,10 @@ public static class Benchmark
                 settings.TestBatchSize / inference[i].Median, 1 / single[i].Median, memory[i], head.P10, head.P90,
                 net.P10, net.P90);
         }).ToList();
-        return new BenchmarkReport(config.Model, settings.BatchSize, settings.TestBatchSize, torch.get_num_threads(),
-            timings);
+        var report = new BenchmarkReport(config.Model, settings.BatchSize, settings.TestBatchSize,
+            torch.get_num_threads(), timings);
+        if (json is not null) report.WriteJson(json);
+        return report;
     }
 
     /// <summary>One head's network and the steps bench times on it.</summary>

@@ -4,6 +4,7 @@
 using SpinalNet.Augmentation;
 using SpinalNet.Charts;
 using SpinalNet.Data;
+using SpinalNet.Layers;
 
 namespace SpinalNet.Runs;
 
@@ -40,6 +41,7 @@ public static class DataSets
     public static DataSetListing List(string? root = null)
     {
         root ??= DefaultRoot;
+        if (File.Exists(root)) throw new IOException($"{root}: a file, not a folder of data sets");
         return new DataSetListing(root, DatasetCatalog.All.Select(d => new DataSetEntry(d.Name, d.Description,
             d.IsPresent(root), d.Sizes, d.Classes, d.Channels, d.Side,
             d.Files.Count > 0 ? DataSetSource.Download
@@ -78,6 +80,7 @@ public static class DataSets
         string? pipeline = null, bool augmented = false, long seed = 0, bool strict = false, string? path = null,
         Action<string>? warn = null)
     {
+        if (count < 1) throw new SettingException("Count", count, "must be at least 1");
         var info = DatasetCatalog.Get(name);
         pipeline ??= augmented ? info.Pipeline : null;
         path ??= Path.Combine("runs", $"{info.Name}-{split}{(pipeline is null ? "" : "-augmented")}.png");

@@ -32,6 +32,9 @@ public static class ImageNetWeights
     /// <summary>Checks that the state dict in <paramref name="file"/> fills <paramref name="architecture"/>'s backbone
     /// strictly and stores it in <paramref name="folder"/> (default: the cache) as ARCH.safetensors; returns its
     /// path.</summary>
-    public static string Import(string file, string architecture, string? folder = null) =>
-        PretrainedWeights.Import(file, architecture, folder);
+    public static string Import(string file, string architecture, string? folder = null)
+    {
+        if (folder is not null) RunDirectory.CheckWritable(folder);  // before the file is read
+        return PretrainedWeights.Import(file, architecture, folder);
+    }
 }

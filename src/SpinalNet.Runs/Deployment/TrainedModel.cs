@@ -51,7 +51,7 @@ public sealed class TrainedModel : IDisposable
     {
         var folder = run is null ? null : RunDirectory.Open(run);
         if (folder is null && weights is null)
-            throw new SettingException("Run", "give a run folder or a weights file");
+            throw SettingException.OneOf(["Run", "Weights"], "give a run folder or a weights file");
         var config = folder is null
             ? Configuration.Resolve(options: options)
             : Configuration.Validate(options?.Layer.ApplyTo(folder.ReadConfig()) ?? folder.ReadConfig());

@@ -17,23 +17,29 @@ public static class ThisProcess
     /// <summary>False in every replica but rank 0 of a data-parallel launch, which alone reports.</summary>
     public static bool Reports => ReplicaGroup.Launched is not { Rank: > 0 };
 
-    /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core.</summary>
+    /// <summary>Networks as small as the regression ones (docs/regression.md §4) train fastest on one thread: their
+    /// steps are too short to share.</summary>
+    public const int SmallNetworkThreads = 1;
+
+    /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core (libtorch's own default
+    /// counts hardware threads).</summary>
     public static void UseThreads(int? threads = null) => ThreadPolicy.Set(threads ?? CpuCores.Physical);
 
-    /// <summary>The thread count of a configuration that names none (Threads 0), as a layer over it, as the spinalnet
-    /// command decides it: the physical cores free now (Training/ThreadPolicy.cs), said once through
-    /// <paramref name="warn"/> when that is fewer than all; the count is then recorded with the run. Null where the
-    /// configuration names a count, or in a data-parallel launch (each replica takes its share of the cores, so all
-    /// ranks resolve alike).</summary>
-    public static ConfigLayer? DefaultThreads(RunConfig config, Action<string>? warn)
+    /// <summary>The configuration with its thread count decided where it names none (Threads 0), as the spinalnet
+    /// command trains: the physical cores free now (Training/ThreadPolicy.cs), recorded with the run. Where that is
+    /// fewer than all, <paramref name="busy"/> is the warning to give once the run exists (so that a refused run
+    /// prints its one error line alone). Unchanged where the configuration names a count, or in a data-parallel launch
+    /// (each replica takes its share of the cores, so all ranks resolve alike).</summary>
+    public static RunConfig DecideThreads(RunConfig config, out string? busy)
     {
-        if (config.Settings.Threads > 0 || ReplicaGroup.Launched is { Size: > 1 }) return null;
-        var (threads, busy) = ThreadPolicy.Choose();
-        if (busy)
-            warn?.Invoke($"the CPU is busy: {threads} of {CpuCores.Physical} cores free, so training on {threads} " +
-                         $"thread{(threads == 1 ? "" : "s")} (more would wait for each other); a thread count given " +
-                         "explicitly is used as it is");
-        return ConfigLayer.Of("thread default", [("settings.threads", threads)]);
+        busy = null;
+        if (config.Settings.Threads > 0 || ReplicaGroup.Launched is { Size: > 1 }) return config;
+        var (threads, fewer) = ThreadPolicy.Choose();
+        if (fewer)
+            busy = $"the CPU is busy: {threads} of {CpuCores.Physical} cores free, so training on {threads} " +
+                   $"thread{(threads == 1 ? "" : "s")} (more would wait for each other); a thread count given " +
+                   "explicitly is used as it is";
+        return ConfigLayer.Of("thread default", [("settings.threads", threads)]).ApplyTo(config);
     }
 
     /// <summary>A cancellation that Ctrl+C or SIGTERM requests (runs stop after the current step, leaving a

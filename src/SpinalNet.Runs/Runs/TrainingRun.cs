@@ -7,6 +7,7 @@
 // every rank loads the data and builds the network, the ranks check that they resolved the same configuration, and
 // rank 0 alone writes the run folder; a resumed run needs as many ranks as the run had.
 using SpinalNet.Data;
+using SpinalNet.Layers;
 using SpinalNet.Models;
 using SpinalNet.Training;
 
@@ -18,6 +19,23 @@ public sealed record ResumeChanges(int? Epochs = null, double? MaxTimeSeconds = 
     /// <summary>The changes as a configuration layer over the saved configuration.</summary>
     public ConfigLayer Layer => ConfigLayer.Of("resume",
         [("settings.epochs", Epochs), ("settings.max_time_seconds", MaxTimeSeconds), ("settings.threads", Threads)]);
+
+    /// <summary>The changes of a run's options (a command line's), or a <see cref="SettingException"/> naming the first
+    /// option that a resumed run, which continues its saved configuration, cannot take.</summary>
+    public static ResumeChanges Of(RunOverrides options)
+    {
+        var kept = options with { Epochs = null, MaxTimeSeconds = null, Threads = null };
+        if (kept != new RunOverrides())
+        {
+            var changed = typeof(RunOverrides).GetProperties()
+                .First(p => p.GetIndexParameters().Length == 0 && p.PropertyType != typeof(ConfigLayer) &&
+                            !Equals(p.GetValue(kept), null));
+            throw new SettingException(changed.Name, changed.GetValue(kept) is bool ? null : changed.GetValue(kept),
+                "cannot change when resuming: a resumed run continues its saved configuration, changing only its " +
+                "epochs, time limit and threads");
+        }
+        return new ResumeChanges(options.Epochs, options.MaxTimeSeconds, options.Threads);
+    }
 }
 
 /// <summary>A finished run: its folder, its configuration and what training produced.</summary>
@@ -64,6 +82,7 @@ public sealed class TrainingRun : IDisposable
         Config = config;
         this.group = group;
         this.resume = resume;
+        if (!resume && group.IsRoot) RunDirectory.CheckWritable(folder);  // before the data is read
         Data = config.LoadData(warn);
         try
         {

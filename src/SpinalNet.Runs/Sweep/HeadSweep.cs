@@ -54,6 +54,7 @@ public sealed class HeadSweep : IDisposable
         var plan = new SweepPlan(config, grid, repeats);
         foreach (var point in plan.Points(config.Settings.Seed)) point.Network.CheckFits();
         folder ??= TrainingRun.DefaultFolder($"sweep-{config.Model}");
+        RunDirectory.CheckWritable(folder);
         var data = config.LoadData(warn);
         var sweep = new HeadSweep(plan, folder, data);
         AtomicFile.WriteText(Path.Combine(folder, PlanFile), RunJson.Serialize(sweep.Plan));

@@ -1,6 +1,7 @@
 // A head search's grid (docs/results.md §5, `spinalnet sweep`): the widths w, depths L and splits k it tries, parsed
 // from the command line's lists and ranges.
 using System.Globalization;
+using SpinalNet.Layers;
 using SpinalNet.Models;
 
 namespace SpinalNet.Runs;
@@ -17,25 +18,34 @@ public sealed record SweepGrid(int[]? Widths, int[]? Layers = null, int[]? Split
 
     static IEnumerable<int?> Values(int[]? values) => values?.Select(v => (int?)v) ?? [null];
 
-    /// <summary>A list of values: "4,8,16", a range "2..6" (step 1), a doubling range "4..64x2", or a mix of them.</summary>
-    public static int[] Parse(string text, string option)
+    /// <summary>The grid of three lists (null: the run's own value), each as <see cref="Parse(string, string)"/>
+    /// reads it; a wrong list is a <see cref="SettingException"/> naming Spinal.Width, Spinal.Layers or
+    /// Spinal.Splits.</summary>
+    public static SweepGrid Parse(string? widths, string? layers, string? splits)
+    {
+        int[]? Values(string? text, string setting) => text is null ? null : Parse(text, $"Spinal.{setting}");
+        return new SweepGrid(Values(widths, "Width"), Values(layers, "Layers"), Values(splits, "Splits"));
+    }
+
+    /// <summary>A list of values of <paramref name="setting"/>: "4,8,16", a range "2..6" (step 1), a doubling range
+    /// "4..64x2", or a mix of them.</summary>
+    public static int[] Parse(string text, string setting)
     {
         var values = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var m = System.Text.RegularExpressions.Regex.Match(part, @"^(\d+)(?:\.\.(\d+)(?:x(\d+))?)?$");
-            if (!m.Success)
-                throw new ArgumentException($"{option} {text}: '{part}' is not a number, A..B or A..BxF", option);
-            int from = Number(m.Groups[1].Value, option), to = m.Groups[2].Success ? Number(m.Groups[2].Value, option) : from;
-            int factor = m.Groups[3].Success ? Number(m.Groups[3].Value, option) : 1;
+            if (!m.Success) throw new SettingException(setting, text, $"has '{part}', not a number, A..B or A..BxF");
+            int from = Number(m.Groups[1].Value, setting), to = m.Groups[2].Success ? Number(m.Groups[2].Value, setting) : from;
+            int factor = m.Groups[3].Success ? Number(m.Groups[3].Value, setting) : 1;
             if (to < from || m.Groups[3].Success && factor < 2)
-                throw new ArgumentException($"{option} {text}: '{part}' is an empty range", option);
+                throw new SettingException(setting, text, $"has '{part}', an empty range");
             for (long v = from; v <= to; v = factor > 1 ? v * factor : v + 1) values.Add((int)v);
         }
-        if (values.Count == 0) throw new ArgumentException($"{option} needs at least one value", option);
+        if (values.Count == 0) throw new SettingException(setting, text, "needs at least one value");
         return values.Distinct().ToArray();
     }
 
-    static int Number(string digits, string option) => int.TryParse(digits, NumberStyles.None,
-        CultureInfo.InvariantCulture, out int n) ? n : throw new ArgumentException($"{option}: {digits} is too large", option);
+    static int Number(string digits, string setting) => int.TryParse(digits, NumberStyles.None,
+        CultureInfo.InvariantCulture, out int n) ? n : throw new SettingException(setting, digits, "is too large");
 }

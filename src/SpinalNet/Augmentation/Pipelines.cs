@@ -88,7 +88,7 @@ public static class Pipelines
     public static PipelinePreset Get(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException(
-            NearestName.Unknown("pipeline", name, All.Select(p => p.Name), "known"));
+            NearestName.Unknown("pipeline", name, All.Select(p => p.Name), "known"), "Augmentation");
 
     /// <summary>The steps fitted to a network's input (docs/fine-tuning.md §13.3): with <paramref name="toRgb"/>, grey
     /// samples repeated to three channels first (as ImageFolder's convert('RGB'); RGB ones pass unchanged); with a

@@ -226,7 +226,7 @@ public static class DatasetCatalog
         string? known = info.Splits.FirstOrDefault(s => s.Equals(split, StringComparison.OrdinalIgnoreCase));
         if (known is null)
             throw new ArgumentException(
-                $"{info.Name} has no split '{split}' (splits: {string.Join(", ", info.Splits)})");
+                $"{info.Name} has no split '{split}' (splits: {string.Join(", ", info.Splits)})", "Split");
         return info.Load(new SplitRequest(info.Path(root), known, warn, strict));
     }
 

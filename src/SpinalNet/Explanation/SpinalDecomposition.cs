@@ -35,7 +35,7 @@ public static class SpinalDecomposition
         var logits = network.Head.call(features).to(float64).cpu();
         var hidden = spinal.HiddenOutputs(toSpinalInput(features));
         var weight = linear.weight!.detach().to(float64).cpu();
-        int w = spinal.Config.LayerWidth;
+        int w = spinal.Config.Width;
         var shares = hidden.Select((h, i) =>
             h.to(float64).cpu().matmul(weight.narrow(1, (long)i * w, w).t())).ToArray();  // [batch, C] each
         var bias = linear.bias!.detach().to(float64).cpu().data<double>().ToArray();

@@ -25,23 +25,21 @@ public static class DenseBlock
 
     static nn.Module<Tensor, Tensor> Dropout(double p) => p > 0 ? nn.Dropout(p) : nn.Identity();
 
-    /// <summary>Throws an <see cref="ArgumentException"/> unless 0 ≤ p &lt; 1.</summary>
-    public static void ValidateDropout(double p, string parameter)
+    /// <summary>Throws a <see cref="SettingException"/> naming <paramref name="setting"/> unless 0 ≤ p &lt; 1.</summary>
+    public static void ValidateDropout(double p, string setting)
     {
-        if (!(p >= 0 && p < 1))
-            throw new ArgumentException($"dropout = {p} must be in [0, 1)", parameter);
+        if (!(p >= 0 && p < 1)) throw new SettingException(setting, p, "must be in [0, 1)");
     }
 
     /// <summary>The widest layer built (inputs, outputs, width): far beyond any network of the paper, and small enough
     /// that sums of widths cannot overflow.</summary>
     public const int MaxWidth = 1 << 24;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming <paramref name="what"/> unless value ≥ 1.</summary>
-    public static void ValidatePositive(long value, string parameter, string what)
+    /// <summary>Throws a <see cref="SettingException"/> naming <paramref name="setting"/> unless 1 ≤ value ≤
+    /// <see cref="MaxWidth"/>.</summary>
+    public static void ValidatePositive(long value, string setting)
     {
-        if (value < 1)
-            throw new ArgumentException($"{what} = {value} must be at least 1", parameter);
-        if (value > MaxWidth)
-            throw new ArgumentException($"{what} = {value} is above the limit of {MaxWidth:N0}", parameter);
+        if (value < 1) throw new SettingException(setting, value, "must be at least 1");
+        if (value > MaxWidth) throw new SettingException(setting, value, $"is above the limit of {MaxWidth:N0}");
     }
 }

@@ -27,16 +27,15 @@ public sealed record FullyConnectedConfig(
     /// last).</summary>
     public double DropoutBefore(int layer) => InputDropout is null ? 0 : InputDropout[layer];
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter out of range.</summary>
+    /// <summary>Throws a <see cref="SettingException"/> naming the first parameter out of range.</summary>
     public void Validate()
     {
-        DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth), "input width");
-        foreach (var h in Hidden) DenseBlock.ValidatePositive(h, nameof(Hidden), "hidden width");
-        DenseBlock.ValidatePositive(Outputs, nameof(Outputs), "number of outputs");
+        DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth));
+        foreach (var h in Hidden) DenseBlock.ValidatePositive(h, nameof(Hidden));
+        DenseBlock.ValidatePositive(Outputs, nameof(Outputs));
         if (InputDropout is not null && InputDropout.Length != Hidden.Length + 1)
-            throw new ArgumentException(
-                $"input dropout has {InputDropout.Length} entries; expected one per layer ({Hidden.Length + 1})",
-                nameof(InputDropout));
+            throw new SettingException(nameof(InputDropout), $"[{string.Join(", ", InputDropout)}]",
+                $"has {InputDropout.Length} entries; expected one per layer ({Hidden.Length + 1})");
         foreach (var p in InputDropout ?? []) DenseBlock.ValidateDropout(p, nameof(InputDropout));
     }
 }

@@ -37,7 +37,7 @@ sealed class FusedSpinalPlan
     {
         Config = config;
         BlockOfStep = config.BlockOfLayer;
-        int w = config.LayerWidth;
+        int w = config.Width;
         var starts = Enumerable.Range(0, config.Layers).Select(i => config.InputIndex(i, 0)).ToArray();
         Groups = starts.Distinct().Select((start, g) =>
         {
@@ -90,7 +90,7 @@ sealed class FusedSpinalFunction : autograd.SingleTensorFunction<FusedSpinalFunc
         var plan = (FusedSpinalPlan)vars[0];
         var x = (Tensor)vars[1];
         var c = plan.Config;
-        int w = c.LayerWidth, s = c.SplitWidth;
+        int w = c.Width, s = c.SplitWidth;
         Tensor Weight(int block) => (Tensor)vars[2 + 2 * block];
         Tensor Bias(int block) => (Tensor)vars[3 + 2 * block];
         Tensor InputPart(int step) => step == 0 ? Weight(0) : Weight(plan.BlockOfStep[step]).narrow(1, 0, s);
@@ -129,7 +129,7 @@ sealed class FusedSpinalFunction : autograd.SingleTensorFunction<FusedSpinalFunc
         var plan = (FusedSpinalPlan)ctx.get_data("plan");
         var vars = (object[])ctx.get_data("vars");
         var c = plan.Config;
-        int w = c.LayerWidth, s = c.SplitWidth, l = c.Layers, groups = plan.Groups.Length;
+        int w = c.Width, s = c.SplitWidth, l = c.Layers, groups = plan.Groups.Length;
         int blocks = plan.BlockOfStep.Max() + 1;
         long batch = gradOutput.shape[0];
         var saved = ctx.get_saved_variables();
@@ -197,7 +197,7 @@ sealed class FusedSpinalFunction : autograd.SingleTensorFunction<FusedSpinalFunc
     static void BlockGradsOneStepEach(FusedSpinalPlan plan, Tensor[] inputGrads, Tensor[] biasGrads, Tensor? lateral,
         Tensor?[] grads)
     {
-        int w = plan.Config.LayerWidth, s = plan.Config.SplitWidth, l = plan.Config.Layers;
+        int w = plan.Config.Width, s = plan.Config.SplitWidth, l = plan.Config.Layers;
         for (int g = 0; g < plan.Groups.Length; g++)
         {
             var steps = plan.Groups[g].Steps;
@@ -219,7 +219,7 @@ sealed class FusedSpinalFunction : autograd.SingleTensorFunction<FusedSpinalFunc
     static void BlockGradsShared(FusedSpinalPlan plan, Tensor[] inputGrads, Tensor[] biasGrads, Tensor? lateral,
         Tensor?[] grads)
     {
-        int w = plan.Config.LayerWidth;
+        int w = plan.Config.Width;
         var laterals = lateral?.unbind(0);
         for (int i = 0; i < plan.Config.Layers; i++)
         {

@@ -18,11 +18,27 @@ public sealed class SettingException(string setting, object? value, string rule)
         if (!ok) throw new SettingException(setting, value, rule);
     }
 
-    /// <summary>The message with another name for the setting, e.g. the command-line flag that sets it.</summary>
-    public string Naming(string name) => Value is null ? $"{name}: {Rule}" : $"{name} {Value} {Rule}";
+    /// <summary>A mistake of several settings together, none given where one is needed: "Run or Weights: give a run
+    /// folder or a weights file".</summary>
+    public static SettingException OneOf(string[] settings, string rule) =>
+        new(string.Join(" or ", settings), rule) { Settings = settings };
+
+    /// <summary>The same mistake named from the type that holds the setting's type: Width of a SpinalConfig is
+    /// Spinal.Width of a network choice.</summary>
+    public SettingException Within(string owner) => new($"{owner}.{Setting}", Value, Rule);
+
+    /// <summary>The message with each setting named otherwise, e.g. by the command-line flag that sets it.</summary>
+    public string Naming(Func<string, string> name)
+    {
+        string names = string.Join(" or ", Settings.Select(name));
+        return Value is null ? $"{names}: {Rule}" : $"{names} {Value} {Rule}";
+    }
 
     /// <summary>The setting's name in the library: a property name, dotted where it is nested (Spinal.Width).</summary>
     public string Setting { get; } = setting;
+
+    /// <summary>Every setting the mistake is of: <see cref="Setting"/> alone, or those of <see cref="OneOf"/>.</summary>
+    public IReadOnlyList<string> Settings { get; private init; } = [setting];
 
     /// <summary>The value given, as text (null for a switch).</summary>
     public string? Value { get; } = value is null ? null : Text(value);

@@ -26,7 +26,7 @@ static unsafe class SpinalCpuKernel
     /// contiguous float32 tensors on the CPU.</summary>
     internal static bool Takes(FusedSpinalPlan plan, Tensor x, object[] inputs)
     {
-        if (plan.Config.LayerWidth > UpToWidth) return false;
+        if (plan.Config.Width > UpToWidth) return false;
         for (int k = 1; k < inputs.Length; k++)
             if (inputs[k] is Tensor t && (t.dtype != ScalarType.Float32 || t.device_type != TorchSharp.DeviceType.CPU ||
                                           !t.is_contiguous()))
@@ -48,7 +48,7 @@ static unsafe class SpinalCpuKernel
     internal static void Forward(FusedSpinalPlan plan, float* x, int batch, in Weights p, float* h, float* y)
     {
         var c = plan.Config;
-        int n = c.InputWidth, s = c.SplitWidth, w = c.LayerWidth, l = c.Layers, lw = l * w, outputs = c.Outputs;
+        int n = c.InputWidth, s = c.SplitWidth, w = c.Width, l = c.Layers, lw = l * w, outputs = c.Outputs;
         int maxGroup = plan.Groups.Max(g => g.Steps.Length) * w;
         var scratch = ArrayPool<float>.Shared.Rent(s * maxGroup + batch * maxGroup + w * w + lw * Math.Max(outputs, 1));
         try
@@ -109,7 +109,7 @@ static unsafe class SpinalCpuKernel
         in Weights grads, float* dx)
     {
         var c = plan.Config;
-        int n = c.InputWidth, s = c.SplitWidth, w = c.LayerWidth, l = c.Layers, lw = l * w, outputs = c.Outputs;
+        int n = c.InputWidth, s = c.SplitWidth, w = c.Width, l = c.Layers, lw = l * w, outputs = c.Outputs;
         var scratch = ArrayPool<float>.Shared.Rent(batch * lw);
         try
         {
@@ -356,7 +356,7 @@ sealed class SpinalCpuFunction : autograd.SingleTensorFunction<SpinalCpuFunction
         var plan = (FusedSpinalPlan)inputs[0];
         var x = (Tensor)inputs[1];
         var c = plan.Config;
-        long batch = x.shape[0], lw = (long)c.Layers * c.LayerWidth;
+        long batch = x.shape[0], lw = (long)c.Layers * c.Width;
         h = empty(batch, lw);
         var y = empty(batch, c.Outputs > 0 ? c.Outputs : lw);
         SpinalCpuKernel.Forward(plan, TensorMemory.Of<float>(x), (int)batch, WeightsOf(plan, inputs.Skip(2).Cast<Tensor>()),

@@ -22,7 +22,7 @@ namespace SpinalNet.Layers;
 /// <summary>The shape of a Spinal layer: input width N, split count k, layer width w, layer count L, outputs C, and its
 /// optional parts (dropout, batch norm, shared weights).</summary>
 /// <param name="InputWidth">N, the number of input features.</param>
-/// <param name="LayerWidth">w, the width of every spinal layer (the authors' layer_width / first_HL / HL_width).</param>
+/// <param name="Width">w, the width of every spinal layer (the authors' layer_width / first_HL / HL_width).</param>
 /// <param name="Layers">L, the number of spinal layers.</param>
 /// <param name="Outputs">C, the number of outputs; 0 for a bare spinal stack with no output layer, whose output is
 /// [h0 ; ... ; h_{L-1}] (width L·w), as the three stacks of the Arch2 network (docs/networks.md §2.2).</param>
@@ -37,7 +37,7 @@ namespace SpinalNet.Layers;
 /// 5 and 6 reusing layers 3 and 4) is [0, 1, 2, 3, 2, 3]. Null: one block per layer (or the shared pattern).</param>
 public sealed record SpinalConfig(
     int InputWidth,
-    int LayerWidth,
+    int Width,
     int Layers,
     int Outputs,
     int Splits = 2,
@@ -57,25 +57,23 @@ public sealed record SpinalConfig(
     /// <summary>The input feature read by position j of layer i's split: (i·s + j) mod N.</summary>
     public int InputIndex(int layer, int position) => (layer * SplitWidth + position) % InputWidth;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first parameter out of range (k &gt; N, w &lt; 1,
-    /// L &lt; 1, C &lt; 0, dropout outside [0, 1), a layer-block map of the wrong shape).</summary>
+    /// <summary>Throws a <see cref="SettingException"/> naming the first setting out of range as this record names it
+    /// (k &gt; N or k &lt; 1: Splits; w &lt; 1: Width; L &lt; 1: Layers; C &lt; 0: Outputs; dropout outside [0, 1):
+    /// Dropout; a layer-block map of the wrong shape: LayerBlocks).</summary>
     public void Validate()
     {
-        DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth), "input width N");
+        DenseBlock.ValidatePositive(InputWidth, nameof(InputWidth));
         if (Splits < 1 || Splits > InputWidth)
-            throw new ArgumentException(
-                $"splits k = {Splits} must be between 1 and the input width N = {InputWidth}", nameof(Splits));
-        DenseBlock.ValidatePositive(LayerWidth, nameof(LayerWidth), "layer width w");
-        DenseBlock.ValidatePositive(Layers, nameof(Layers), "number of spinal layers L");
+            throw new SettingException(nameof(Splits), Splits, $"must be between 1 and the input width N = {InputWidth}");
+        DenseBlock.ValidatePositive(Width, nameof(Width));
+        DenseBlock.ValidatePositive(Layers, nameof(Layers));
         if (Outputs < 0)
-            throw new ArgumentException($"number of outputs C = {Outputs} must be at least 1 (or 0: no output layer)",
-                nameof(Outputs));
-        if (Outputs > 0) DenseBlock.ValidatePositive(Outputs, nameof(Outputs), "number of outputs C");
+            throw new SettingException(nameof(Outputs), Outputs, "must be at least 1 (or 0: no output layer)");
+        if (Outputs > 0) DenseBlock.ValidatePositive(Outputs, nameof(Outputs));
         DenseBlock.ValidateDropout(Dropout, nameof(Dropout));
         if (LayerBlocks is { } map && (map.Length != Layers || map[0] != 0 || map.Skip(1).Any(b => b < 1)))
-            throw new ArgumentException(
-                $"layer blocks [{string.Join(", ", map)}] must name one block per layer (L = {Layers}), block 0 for " +
-                "layer 0 only", nameof(LayerBlocks));
+            throw new SettingException(nameof(LayerBlocks), $"[{string.Join(", ", map)}]",
+                $"must name one block per layer (L = {Layers}), block 0 for layer 0 only");
     }
 }
 
@@ -105,7 +103,7 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     {
         config.Validate();
         Config = config;
-        int s = config.SplitWidth, w = config.LayerWidth, l = config.Layers;
+        int s = config.SplitWidth, w = config.Width, l = config.Layers;
 
         blockOfStep = config.BlockOfLayer;
         int blocks = blockOfStep.Max() + 1;
@@ -126,7 +124,7 @@ public sealed class SpinalLayer : nn.Module<Tensor, Tensor>
     /// <summary>Whether forward takes the fused path in the current mode (training or evaluation): where it covers the
     /// configuration and is the faster path (layers up to 32 wide).</summary>
     public bool UsesFusedPath => PreferFused && FusedSpinalPlan.Covers(Config, training) &&
-                                 Config.LayerWidth <= FusedSpinalPlan.FasterUpToWidth;
+                                 Config.Width <= FusedSpinalPlan.FasterUpToWidth;
 
     Func<Tensor, Tensor> SplitOfStep(int step)
     {

@@ -15,25 +15,6 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
-/// <summary>The shape of an Arch2 network: its stacks' Spinal settings, classes, hidden width.</summary>
-/// <param name="Spinal">The stacks' settings (null: <see cref="PaperSpinal"/> with w = 30); Layers is the convolution
-/// stacks' L, and the raw-pixel stack has two layers more (10 and 8 in the paper).</param>
-public sealed record Arch2Config(SpinalSettings? Spinal = null, int Classes = 10, int Hidden = 50)
-{
-    /// <summary>Width N of the raw, conv1 and conv2 stacks, and how many layers each has beyond the settings' L.</summary>
-    public static readonly (int Width, int ExtraLayers)[] Stacks = [(784, 2), (1440, 0), (320, 0)];
-
-    /// <summary>The scripts' stacks: w = 30 (MNIST), 50 (KMNIST, QMNIST, EMNIST digits) or 300 (Fashion-MNIST), L = 8
-    /// (10 for the raw pixels).</summary>
-    public static SpinalSettings PaperSpinal(int width = 30) => new(width, Layers: 8);
-
-    public SpinalConfig Stack(int i)
-    {
-        var spinal = Spinal ?? PaperSpinal();
-        return (spinal with { Layers = spinal.Layers + Stacks[i].ExtraLayers }).For(Stacks[i].Width, Classes);
-    }
-}
-
 /// <summary>The three feature vectors of Arch2, side by side: raw pixels, conv1's and conv2's activations.</summary>
 public sealed class Arch2Features : nn.Module<Tensor, Tensor>
 {
@@ -71,7 +52,7 @@ public sealed class Arch2Head : nn.Module<Tensor, Tensor>
         widths = stackConfigs.Select(c => (long)c.InputWidth).ToArray();
         // Each stack is a Spinal layer without an output layer (Outputs = 0): it returns [h1 ; ... ; hL].
         stacks = nn.ModuleList(stackConfigs.Select(c => (nn.Module<Tensor, Tensor>)new SpinalLayer(c with { Outputs = 0 })).ToArray());
-        long concatenated = stackConfigs.Sum(c => (long)c.Layers * c.LayerWidth);
+        long concatenated = stackConfigs.Sum(c => (long)c.Layers * c.Width);
         hidden = DenseBlock.Create(concatenated, hiddenWidth, 0, false, Activation.Relu);
         output = DenseBlock.Output(hiddenWidth, classes, 0);
         RegisterComponents();
@@ -88,19 +69,35 @@ public sealed class Arch2Head : nn.Module<Tensor, Tensor>
 /// features.</summary>
 public static class Arch2
 {
-    public static ClassifierNetwork Create(Arch2Config config, HeadKind head) =>
-        head == HeadKind.Spinal
+    /// <summary>Width N of the raw, conv1 and conv2 stacks, and how many layers each has beyond the settings' L.</summary>
+    public static readonly (int Width, int ExtraLayers)[] Stacks = [(784, 2), (1440, 0), (320, 0)];
+
+    /// <summary>The width of the hidden layer after the stacks.</summary>
+    public const int Hidden = 50;
+
+    /// <summary>The scripts' stacks: w = 30 (MNIST), 50 (KMNIST, QMNIST, EMNIST digits) or 300 (Fashion-MNIST), L = 8
+    /// (10 for the raw pixels).</summary>
+    public static SpinalSettings PaperSpinal(int width) => new(width, Layers: 8);
+
+    /// <summary>Stack <paramref name="i"/> of <paramref name="spinal"/>: its Layers is the convolution stacks' L, and
+    /// the raw-pixel stack has two layers more (10 and 8 in the paper).</summary>
+    public static SpinalConfig Stack(SpinalSettings spinal, int i) =>
+        (spinal with { Layers = spinal.Layers + Stacks[i].ExtraLayers }).For(Stacks[i].Width, 0);
+
+    /// <summary>The network of <paramref name="choice"/>; its conventional variant is the MNIST default CNN.</summary>
+    public static ClassifierNetwork Create(NetworkChoice choice) =>
+        choice.Head == HeadKind.Spinal
             ? new ClassifierNetwork(new Arch2Features(),
-                new Arch2Head(Enumerable.Range(0, Arch2Config.Stacks.Length).Select(config.Stack).ToList(),
-                    config.Hidden, config.Classes),
+                new Arch2Head(Enumerable.Range(0, Stacks.Length).Select(i => Stack(choice.Spinal, i)).ToList(),
+                    Hidden, choice.Classes),
                 logSoftmax: true)
-            : MnistCnn.Create(new MnistCnnConfig(config.Classes), HeadKind.Fc);
+            : MnistCnn.Create(choice);
 
     public static AuthorsKeys Keys(HeadKind head)
     {
         if (head == HeadKind.Fc) return MnistCnn.Keys(HeadKind.Fc);
         var keys = new AuthorsKeys().Module("backbone", "");
-        for (int j = 0; j < Arch2Config.Stacks.Length; j++)
+        for (int j = 0; j < Stacks.Length; j++)
         {
             int stack = j + 1;
             keys.Spinal($"head.stacks.{j}", i => i == 0 ? $"fc{stack}" : $"fc{stack}_{i}", null, null);

@@ -12,27 +12,26 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <summary>The shape of the CIFAR CNN (the head and the classes are the network choice's).</summary>
 /// <param name="Channels">Output channels of the six convolutions (the paper's by default; smaller ones make small
 /// test networks with the same structure).</param>
 /// <param name="Hidden">Widths of the default head's two hidden layers.</param>
-public sealed record CifarCnnConfig(int Classes = 10, SpinalSettings? Spinal = null, int[]? Channels = null,
-    int[]? Hidden = null)
+public sealed record CifarCnnConfig(int[]? Channels = null, int[]? Hidden = null)
 {
-    /// <summary>The scripts' head: w = 128 (CIFAR-10) or 256 (CIFAR-100), L = 4, dropout 0.1.</summary>
-    public static SpinalSettings PaperSpinal(int width = 128) => new(width, Layers: 4, Dropout: 0.1);
-
     public int[] ConvChannels => Channels ?? [32, 64, 128, 128, 256, 256];
 
     public int Features => ConvChannels[5] * 4 * 4;
 
-    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal()).For(Features, Classes);
-
-    public FullyConnectedConfig DefaultHead => new(Features, Hidden ?? [1024, 512], Classes, InputDropout: [0.1, 0, 0.1]);
+    public FullyConnectedConfig DefaultHead(int classes) =>
+        new(Features, Hidden ?? [1024, 512], classes, InputDropout: [0.1, 0, 0.1]);
 }
 
 /// <summary>The CNN of the CIFAR experiments, with either head.</summary>
 public static class CifarCnn
 {
+    /// <summary>The scripts' head: w = 128 (CIFAR-10) or 256 (CIFAR-100), L = 4, dropout 0.1.</summary>
+    public static SpinalSettings PaperSpinal(int width) => new(width, Layers: 4, Dropout: 0.1);
+
     public static nn.Module<Tensor, Tensor> Backbone(CifarCnnConfig config)
     {
         var c = config.ConvChannels;
@@ -47,9 +46,11 @@ public static class CifarCnn
             ("flatten", nn.Flatten()));
     }
 
-    public static ClassifierNetwork Create(CifarCnnConfig config, HeadKind head) => new(
+    /// <summary>The network of <paramref name="choice"/> in the shape of <paramref name="config"/>.</summary>
+    public static ClassifierNetwork Create(NetworkChoice choice, CifarCnnConfig config) => new(
         Backbone(config),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
+        ClassifierNetwork.HeadOf(choice.Head, choice.Spinal.For(config.Features, choice.Classes),
+            config.DefaultHead(choice.Classes)),
         logSoftmax: false);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

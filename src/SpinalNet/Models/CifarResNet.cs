@@ -19,19 +19,14 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <summary>The shape of a CIFAR ResNet (the head and the classes are the network choice's).</summary>
 /// <param name="Blocks">BasicBlocks per stage: [2,2,2,2] ResNet-18, [3,4,6,3] ResNet-34.</param>
 /// <param name="BaseWidth">Channels of the first stage; the stages have 1, 2, 4, 8 times as many.</param>
-public sealed record CifarResNetConfig(int[] Blocks, int Classes = 10, SpinalSettings? Spinal = null, int BaseWidth = 32)
+public sealed record CifarResNetConfig(int[] Blocks, int BaseWidth = 32)
 {
-    /// <summary>The scripts' spatial head: w = 256 (CIFAR-10) or 512 (CIFAR-100), L = 4, k = 4 (one split per position
-    /// of the 2 × 2 map).</summary>
-    public static SpinalSettings PaperSpinal(int width = 256) => new(width, Layers: 4, Splits: 4);
-
     public static readonly int[] ResNet18 = [2, 2, 2, 2], ResNet34 = [3, 4, 6, 3];
 
     public int OutChannels => BaseWidth * 8;
-
-    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal()).For(OutChannels * 4, Classes);
 }
 
 /// <summary>conv3×3-BN-ReLU-conv3×3-BN plus shortcut, no ReLU after the sum (the identity shortcut is an identity
@@ -68,6 +63,10 @@ public sealed class ChannelsLastFlatten() : nn.Module<Tensor, Tensor>(nameof(Cha
 /// <summary>The CIFAR ResNet of the paper, with either head.</summary>
 public static class CifarResNet
 {
+    /// <summary>The scripts' spatial head: w = 256 (CIFAR-10) or 512 (CIFAR-100), L = 4, k = 4 (one split per position
+    /// of the 2 × 2 map).</summary>
+    public static SpinalSettings PaperSpinal(int width) => new(width, Layers: 4, Splits: 4);
+
     public static nn.Module<Tensor, Tensor> Backbone(CifarResNetConfig config)
     {
         int width = config.BaseWidth;
@@ -88,13 +87,14 @@ public static class CifarResNet
         return nn.Sequential(parts.ToArray());
     }
 
-    public static ClassifierNetwork Create(CifarResNetConfig config, HeadKind head)
+    /// <summary>The network of <paramref name="choice"/> in the shape of <paramref name="config"/>.</summary>
+    public static ClassifierNetwork Create(NetworkChoice choice, CifarResNetConfig config)
     {
-        nn.Module<Tensor, Tensor> classifier = head == HeadKind.Spinal
+        nn.Module<Tensor, Tensor> classifier = choice.Head == HeadKind.Spinal
             ? nn.Sequential(("pool", new MaxPool2x2()), ("positions", new ChannelsLastFlatten()),
-                ("spinal", new SpinalLayer(config.SpinalHead)))
+                ("spinal", new SpinalLayer(choice.Spinal.For(config.OutChannels * 4, choice.Classes))))
             : nn.Sequential(("pool", nn.MaxPool2d(4, 1)), ("flatten", nn.Flatten()),
-                ("fc", new FullyConnectedHead(new FullyConnectedConfig(config.OutChannels, [], config.Classes))));
+                ("fc", new FullyConnectedHead(new FullyConnectedConfig(config.OutChannels, [], choice.Classes))));
         var network = new ClassifierNetwork(Backbone(config), classifier, logSoftmax: false);
         Initialize(network);
         return network;

@@ -10,29 +10,31 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
+/// <summary>The shape of a CIFAR VGG (the head and the classes are the network choice's).</summary>
 /// <param name="Depth">11, 13, 16 or 19 (the scripts use 19).</param>
+/// <param name="Hidden">The default head's hidden width.</param>
 /// <param name="Cfg">A feature configuration replacing the depth's (small test networks with the same structure).</param>
-public sealed record CifarVggConfig(int Depth = 19, int Classes = 10, SpinalSettings? Spinal = null, int Hidden = 4096,
-    int[]? Cfg = null)
+public sealed record CifarVggConfig(int Depth = 19, int Hidden = 4096, int[]? Cfg = null)
 {
-    /// <summary>The scripts' head: w = 512, L = 4, dropout 0.5.</summary>
-    public static readonly SpinalSettings PaperSpinal = new(Width: 512, Layers: 4, Dropout: 0.5);
-
     public int[] FeatureCfg => Cfg ?? VggFeatures.ForDepth(Depth);
 
     public int Features => VggFeatures.OutChannels(3, FeatureCfg);
 
-    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal).For(Features, Classes);
-
-    public FullyConnectedConfig DefaultHead => new(Features, [Hidden, Hidden], Classes, InputDropout: [0, 0.5, 0.5]);
+    public FullyConnectedConfig DefaultHead(int classes) =>
+        new(Features, [Hidden, Hidden], classes, InputDropout: [0, 0.5, 0.5]);
 }
 
 /// <summary>VGG with batch norm for CIFAR, with either head.</summary>
 public static class CifarVgg
 {
-    public static ClassifierNetwork Create(CifarVggConfig config, HeadKind head) => new(
+    /// <summary>The scripts' head: w = 512, L = 4, dropout 0.5.</summary>
+    public static readonly SpinalSettings PaperSpinal = new(Width: 512, Layers: 4, Dropout: 0.5);
+
+    /// <summary>The network of <paramref name="choice"/> in the shape of <paramref name="config"/>.</summary>
+    public static ClassifierNetwork Create(NetworkChoice choice, CifarVggConfig config) => new(
         nn.Sequential(("features", VggFeatures.Create(3, config.FeatureCfg)), ("flatten", nn.Flatten())),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
+        ClassifierNetwork.HeadOf(choice.Head, choice.Spinal.For(config.Features, choice.Classes),
+            config.DefaultHead(choice.Classes)),
         logSoftmax: false);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

@@ -11,22 +11,18 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
-/// <param name="Spinal">The Spinal head (null: the paper's, <see cref="PaperSpinal"/>).</param>
-public sealed record MnistCnnConfig(int Classes = 10, SpinalSettings? Spinal = null)
+/// <summary>The simple CNN of the MNIST-family experiments, with either head.</summary>
+public static class MnistCnn
 {
+    /// <summary>The flattened convolution features, 20 × 4 × 4.</summary>
     public const int Features = 320;
 
     /// <summary>The MNIST script's head: w = 8, L = 6 (the EMNIST-digits script's has w = 10).</summary>
     public static readonly SpinalSettings PaperSpinal = new(Width: 8, Layers: 6);
 
-    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal).For(Features, Classes);
+    /// <summary>The MNIST example's head: 320 → 50 → C.</summary>
+    public static FullyConnectedConfig DefaultHead(int classes) => new(Features, [50], classes, InputDropout: [0, 0.5]);
 
-    public FullyConnectedConfig DefaultHead => new(Features, [50], Classes, InputDropout: [0, 0.5]);
-}
-
-/// <summary>The simple CNN of the MNIST-family experiments, with either head.</summary>
-public static class MnistCnn
-{
     public static nn.Module<Tensor, Tensor> Backbone() => nn.Sequential(
         ("conv1", nn.Conv2d(1, 10, 5)),
         ("pool1", new MaxPool2x2()),
@@ -37,9 +33,10 @@ public static class MnistCnn
         ("act2", nn.ReLU()),
         ("flatten", nn.Flatten()));
 
-    public static ClassifierNetwork Create(MnistCnnConfig config, HeadKind head) => new(
+    /// <summary>The network of <paramref name="choice"/>: its head, its Spinal settings, its classes.</summary>
+    public static ClassifierNetwork Create(NetworkChoice choice) => new(
         Backbone(),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
+        ClassifierNetwork.HeadOf(choice.Head, choice.Spinal.For(Features, choice.Classes), DefaultHead(choice.Classes)),
         logSoftmax: true);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal

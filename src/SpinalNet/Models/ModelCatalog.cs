@@ -47,39 +47,35 @@ public static class ModelCatalog
 
     static readonly ModelSpec[] Specs =
     [
-        new("mnist-cnn", "simple CNN of the MNIST experiments", Mnist, 10, MnistCnnConfig.PaperSpinal,
-            c => MnistCnn.Create(new MnistCnnConfig(c.Classes, c.Spinal), c.Head), Keys(MnistCnn.Keys)),
+        new("mnist-cnn", "simple CNN of the MNIST experiments", Mnist, 10, MnistCnn.PaperSpinal, MnistCnn.Create,
+            Keys(MnistCnn.Keys)),
         new("emnist-digits-cnn", "simple CNN of the EMNIST-digits experiment", Mnist, 10,
-            MnistCnnConfig.PaperSpinal with { Width = 10 },
-            c => MnistCnn.Create(new MnistCnnConfig(c.Classes, c.Spinal), c.Head), Keys(MnistCnn.Keys)),
+            MnistCnn.PaperSpinal with { Width = 10 }, MnistCnn.Create, Keys(MnistCnn.Keys)),
         .. new (string Name, string Data, int Width)[]
         {
             ("arch2-mnist", "MNIST", 30), ("arch2-kmnist", "KMNIST, QMNIST, EMNIST digits", 50),
             ("arch2-fashion", "Fashion-MNIST", 300),
         }.Select(a => new ModelSpec(a.Name,
             $"Arch2 for {a.Data}: Spinal stacks on pixels (L + 2 layers), conv1 and conv2; fc = the MNIST default CNN",
-            Mnist, 10, Arch2Config.PaperSpinal(a.Width),
-            c => Arch2.Create(new Arch2Config(c.Spinal, c.Classes), c.Head), Keys(Arch2.Keys))),
+            Mnist, 10, Arch2.PaperSpinal(a.Width), Arch2.Create, Keys(Arch2.Keys))),
         .. new (string Name, string Data, int Classes)[] { ("vgg5", "MNIST family", 10), ("vgg5-emnist-letters", "EMNIST letters", 62) }
             .Select(v => new ModelSpec(v.Name, $"VGG-5 for {v.Data}, {v.Classes} classes", Mnist, v.Classes,
-                Vgg5Config.PaperSpinal, c => Vgg5.Create(new Vgg5Config(c.Classes, Spinal: c.Spinal), c.Head),
-                Keys(Vgg5.Keys))),
+                Vgg5.PaperSpinal, c => Vgg5.Create(c, new Vgg5Config()), Keys(Vgg5.Keys))),
         .. new (int Classes, int Width)[] { (10, 128), (100, 256) }
             .Select(n => new ModelSpec($"cifar{n.Classes}-cnn", $"CNN of the CIFAR-{n.Classes} experiments", Cifar,
-                n.Classes, CifarCnnConfig.PaperSpinal(n.Width),
-                c => CifarCnn.Create(new CifarCnnConfig(c.Classes, c.Spinal), c.Head), Keys(CifarCnn.Keys))),
+                n.Classes, CifarCnn.PaperSpinal(n.Width), c => CifarCnn.Create(c, new CifarCnnConfig()),
+                Keys(CifarCnn.Keys))),
         .. from classes in new[] { 10, 100 }
            from depth in VggFeatures.Depths.Keys
            select new ModelSpec($"cifar{classes}-vgg{depth}-bn", $"VGG-{depth} with batch norm for CIFAR-{classes}",
-               Cifar, classes, CifarVggConfig.PaperSpinal,
-               c => CifarVgg.Create(new CifarVggConfig(depth, c.Classes, c.Spinal), c.Head), Keys(CifarVgg.Keys)),
+               Cifar, classes, CifarVgg.PaperSpinal, c => CifarVgg.Create(c, new CifarVggConfig(depth)),
+               Keys(CifarVgg.Keys)),
         .. from classes in new[] { 10, 100 }
            from depth in new[] { 18, 34 }
            select new ModelSpec($"cifar{classes}-resnet{depth}",
                $"ResNet-{depth}, base width 32, for CIFAR-{classes}; spatial Spinal head", Cifar, classes,
-               CifarResNetConfig.PaperSpinal(classes == 10 ? 256 : 512),
-               c => CifarResNet.Create(new CifarResNetConfig(
-                   depth == 18 ? CifarResNetConfig.ResNet18 : CifarResNetConfig.ResNet34, c.Classes, c.Spinal), c.Head),
+               CifarResNet.PaperSpinal(classes == 10 ? 256 : 512), c => CifarResNet.Create(c,
+                   new CifarResNetConfig(depth == 18 ? CifarResNetConfig.ResNet18 : CifarResNetConfig.ResNet34)),
                Keys(CifarResNet.Keys)),
         .. ImageNetNetworks.Specs,
     ];

@@ -34,13 +34,23 @@ public sealed record NetworkChoice(ModelSpec Spec, HeadKind Head, SpinalSettings
         return Spec.Build(this);
     }
 
-    /// <summary>Fails in one line, allocating nothing, when the network is invalid or training it (weights, gradients
-    /// and optimiser state) would need more memory than this machine has.</summary>
+    /// <summary>Fails in one line, allocating nothing, when the network is invalid (a <see cref="SettingException"/>
+    /// naming Classes or Spinal.Width, Spinal.Layers, ...) or training it (weights, gradients and optimiser state)
+    /// would need more memory than this machine has.</summary>
     public void CheckFits()
     {
         if (Classes is < 1 or > DenseBlock.MaxWidth)
             throw new SettingException(nameof(Classes), Classes, $"must be between 1 and {DenseBlock.MaxWidth:N0}");
-        long parameters = CountParameters();
+        long parameters;
+        try
+        {
+            parameters = CountParameters();
+        }
+        catch (SettingException e) when (Head == HeadKind.Spinal)
+        {
+            // The Spinal layer names its own settings (Width); here they are this choice's Spinal settings.
+            throw e.Within(nameof(Spinal));
+        }
         long bytes = parameters * sizeof(float) * 4, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (bytes > available)
             throw new ArgumentException(

@@ -11,29 +11,28 @@ using static TorchSharp.torch;
 
 namespace SpinalNet.Models;
 
-/// <param name="Classes">C: 10, or 62 in the EMNIST-letters script.</param>
+/// <summary>The shape of a VGG-5 (the head and the classes are the network choice's).</summary>
 /// <param name="Blocks">Output channels of each convolution, per block (the paper's by default; smaller ones make
 /// small test networks with the same structure).</param>
-public sealed record Vgg5Config(int Classes = 10, int[][]? Blocks = null, int Hidden = 512, SpinalSettings? Spinal = null)
+/// <param name="Hidden">The default head's hidden width.</param>
+public sealed record Vgg5Config(int[][]? Blocks = null, int Hidden = 512)
 {
-    /// <summary>The scripts' head: w = 128, L = 4, dropout 0.5, batch norm.</summary>
-    public static readonly SpinalSettings PaperSpinal = new(Width: 128, Layers: 4, Dropout: 0.5, BatchNorm: true);
-
     public static readonly int[][] PaperBlocks = [[64, 64], [128, 128], [256, 256, 256], [256, 256, 256]];
 
     public int[][] ConvBlocks => Blocks ?? PaperBlocks;
 
     public int Features => ConvBlocks[^1][^1];
 
-    public SpinalConfig SpinalHead => (Spinal ?? PaperSpinal).For(Features, Classes);
-
-    public FullyConnectedConfig DefaultHead =>
-        new(Features, [Hidden], Classes, InputDropout: [0.5, 0.5], BatchNorm: true);
+    public FullyConnectedConfig DefaultHead(int classes) =>
+        new(Features, [Hidden], classes, InputDropout: [0.5, 0.5], BatchNorm: true);
 }
 
 /// <summary>VGG-5 of the MNIST-family experiments, with either head.</summary>
 public static class Vgg5
 {
+    /// <summary>The scripts' head: w = 128, L = 4, dropout 0.5, batch norm.</summary>
+    public static readonly SpinalSettings PaperSpinal = new(Width: 128, Layers: 4, Dropout: 0.5, BatchNorm: true);
+
     public static nn.Module<Tensor, Tensor> Backbone(Vgg5Config config)
     {
         var blocks = new List<(string, nn.Module<Tensor, Tensor>)>();
@@ -69,9 +68,12 @@ public static class Vgg5
         }
     }
 
-    public static ClassifierNetwork Create(Vgg5Config config, HeadKind head) => new(
+    /// <summary>The network of <paramref name="choice"/> (C: 10, or 62 in the EMNIST-letters script) in the shape of
+    /// <paramref name="config"/>.</summary>
+    public static ClassifierNetwork Create(NetworkChoice choice, Vgg5Config config) => new(
         Backbone(config),
-        ClassifierNetwork.HeadOf(head, config.SpinalHead, config.DefaultHead),
+        ClassifierNetwork.HeadOf(choice.Head, choice.Spinal.For(config.Features, choice.Classes),
+            config.DefaultHead(choice.Classes)),
         logSoftmax: true);
 
     public static AuthorsKeys Keys(HeadKind head) => head == HeadKind.Spinal
