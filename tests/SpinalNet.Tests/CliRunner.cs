@@ -8,8 +8,12 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
 static class CliRunner
 {
+    /// <summary>The program: the CLI's build, compiled ReadyToRun into cli/ beside the tests (ReadyToRunCli.targets),
+    /// so that each of the many processes the tests start skips compiling the methods it runs.</summary>
+    public static string Program { get; } = Path.Combine(AppContext.BaseDirectory, "cli", "SpinalNet.Cli.dll");
+
     public static CliResult Run(params string[] args) => Dotnet(Path.GetTempPath(), TimeSpan.FromMinutes(3), null,
-        [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
+        [Program, .. args]);
 
     /// <summary>Runs <paramref name="program"/> with <paramref name="args"/> and <paramref name="environment"/>
     /// added, for at most <paramref name="seconds"/>; <paramref name="during"/> runs while it does.</summary>

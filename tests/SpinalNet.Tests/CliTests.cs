@@ -6,6 +6,7 @@ using System.Text.Json;
 
 namespace SpinalNet.Tests;
 
+[Collection(OtherProcesses.Name)]
 public sealed class CliTests : IDisposable
 {
     readonly TempFolder temp = new();
@@ -312,7 +313,7 @@ public sealed class CliTests : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), "train", "--epochs", "200",
+        foreach (var a in new[] { CliRunner.Program, "train", "--epochs", "200",
                      "--data", data, "--out", run, "--threads", "2" })
             start.ArgumentList.Add(a);
         using var process = System.Diagnostics.Process.Start(start)!;

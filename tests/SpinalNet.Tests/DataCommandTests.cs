@@ -6,13 +6,14 @@ using SpinalNet.Data;
 
 namespace SpinalNet.Tests;
 
+[Collection(OtherProcesses.Name)]
 public class DataCommandTests
 {
     static (int Code, string Out, string Err) Cli(string workingDirectory, params string[] args)
     {
         var result = CliRunner.Dotnet(workingDirectory, TimeSpan.FromMinutes(3),
             new Dictionary<string, string?> { [DatasetCatalog.RootVariable] = null },
-            [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
+            [CliRunner.Program, .. args]);
         return (result.ExitCode, result.Stdout, result.Stderr);
     }
 

@@ -26,7 +26,7 @@ public class DistributedTests
         Action<Process>? during = null) =>
         CliRunner.Start(Mpiexec!, ["-hosts", "127.0.0.1", .. launch], seconds, environment, during);
 
-    static string[] Spinalnet(params string[] args) => ["dotnet", Dll("SpinalNet.Cli.dll"), .. args];
+    static string[] Spinalnet(params string[] args) => ["dotnet", CliRunner.Program, .. args];
 
     static Dictionary<string, Tensor> Weights(string path) => WeightsFile.Read(path);
 
@@ -273,7 +273,7 @@ public class DistributedTests
     [Fact]
     public void Under_a_launcher_without_an_MPI_library_the_run_stops_in_one_line()
     {
-        var result = CliRunner.Start("dotnet", [Dll("SpinalNet.Cli.dll"), "train", "--epochs", "1"], environment: new()
+        var result = CliRunner.Start("dotnet", [CliRunner.Program, "train", "--epochs", "1"], environment: new()
         {
             ["PMI_RANK"] = "0", ["PMI_SIZE"] = "2", ["SPINALNET_MPI_LIBRARY"] = "/nonexistent/libmpich.so.12",
         });

@@ -26,7 +26,7 @@ public sealed class OnnxDeploymentTests : IDisposable
         return path;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Trained_run_exports_and_predicts_the_same_through_onnx_runtime()
     {
         var data = temp.Folder("data");
@@ -40,8 +40,6 @@ public sealed class OnnxDeploymentTests : IDisposable
         Assert.True(export.ExitCode == 0, export.Stderr);
         var onnx = Path.Combine(run, "model.onnx");
         Assert.Equal($"model written to {onnx}\n", export.Stdout);
-        var (ok, checker) = OnnxChecker.Check([onnx]);
-        Assert.True(ok, checker);
         var metadata = OnnxFile.Metadata(OnnxFile.Read(onnx).Model);
         Assert.Equal("[1,28,28]", metadata["input_shape"]);
         Assert.Equal("[0.1307]", metadata["mean"]);
@@ -75,6 +73,10 @@ public sealed class OnnxDeploymentTests : IDisposable
         Assert.True(evaluated.ExitCode == 0 && evaluatedOnnx.ExitCode == 0, evaluated.Stderr + evaluatedOnnx.Stderr);
         Assert.Equal(evaluated.Stdout, evaluatedOnnx.Stdout);
         Assert.Contains("/300)", evaluatedOnnx.Stdout);
+
+        // Last, so that a machine without python3-onnx runs all of the above before the test says Skip.
+        var (ok, checker) = OnnxChecker.Check([onnx]);
+        Assert.True(ok, checker);
     }
 
     [Fact]

@@ -295,6 +295,7 @@ public sealed class PackedLibrary : IDisposable
     }
 }
 
+[Collection(OtherProcesses.Name)]
 public class PackageTests(PackedLibrary packed) : IClassFixture<PackedLibrary>
 {
     static string Describe(CliResult r) => $"exit {r.ExitCode}\n{r.Stdout}\n{r.Stderr}";

@@ -200,7 +200,7 @@ public class PretrainedWeightsTests : IDisposable
         {
             [PretrainedWeights.FolderVariable] = Cache, [PretrainedWeights.UrlVariable] = url, ["NO_PROXY"] = "127.0.0.1",
             ["HTTP_PROXY"] = null, ["HTTPS_PROXY"] = null, ["http_proxy"] = null, ["https_proxy"] = null,
-        }, [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), .. args]);
+        }, [CliRunner.Program, .. args]);
 
     [Fact]
     public void Cli_download_with_a_wrong_checksum_fails_in_one_line_and_leaves_the_cache_empty()

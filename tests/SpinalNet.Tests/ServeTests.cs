@@ -179,7 +179,7 @@ public sealed class ServeTests(ServeFixture server) : IClassFixture<ServeFixture
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         string? answer = null;
-        var result = CliRunner.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "SpinalNet.Cli.dll"), "serve",
+        var result = CliRunner.Start("dotnet", [CliRunner.Program, "serve",
             "--model", "mnist-cnn", "--head", "spinal", "--weights", ServeFixture.WeightsPath(), "--port", port.ToString()],
             during: process =>
             {
