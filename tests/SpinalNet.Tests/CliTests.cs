@@ -322,7 +322,9 @@ public sealed class CliTests : IDisposable
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!File.Exists(Path.Combine(run, "last.ckpt")) && DateTime.UtcNow < deadline) Thread.Sleep(100);
         System.Diagnostics.Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), $"the run did not stop after SIG{signal}");
+        // A stopped run still writes its checkpoint, evaluation and charts: minutes on a loaded machine (the suite runs
+        // process tests side by side).
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(4)), $"the run did not stop after SIG{signal}");
         Assert.True(process.ExitCode == 0, await stderr);
         Assert.Contains("resume with --resume", await stdout);
 
