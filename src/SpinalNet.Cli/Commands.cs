@@ -1,12 +1,11 @@
 // One factory per `spinalnet` command that builds or uses a network. Each action parses its options, makes one library
 // call (Runs/) and prints the result.
 using System.CommandLine;
-using Spectre.Console;
-using SpinalNet.Cost;
 using SpinalNet.Models;
 using SpinalNet.Runs;
 using SpinalNet.Training;
 using static SpinalNet.Cli.Format;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Cli;
 
@@ -23,14 +22,10 @@ static class Commands
         Add(command, o.NetworkOptions, o.TrainingOptions);
         command.SetAction(r =>
         {
-            bool quiet = r.GetValue(o.Quiet);
             using var run = r.GetValue(resume) is { } folder
                 ? TrainingRun.Resume(folder, ResumeChanges.Of(o.Overrides(r)), Warn)
                 : TrainingRun.Create(o.Resolve(r), r.GetValue(output), Warn);
-            o.SayIfBusy();
-            if (!quiet) Console.WriteLine(run.Description);
-            using var cancel = CancelOnCtrlC();
-            var result = ConsoleReporter.Run(quiet, reporter => run.Train(reporter(run.Config.Head.Id()), cancel.Token));
+            var result = Training(o, r, run.Description, (reporter, cancel) => run.Train(reporter(run.Config.Head.Id()), cancel));
             Console.WriteLine(result.Summary);
         });
         return command;
@@ -57,15 +52,10 @@ static class Commands
             var source = new ModelSource(r.GetValue(run), r.GetValue(weights), r.GetValue(onnx), o.Overrides(r));
             var detailed = r.GetValue(json) is not null ? source.EvaluateInDetail(Warn) : null;
             var e = detailed?.Evaluation ?? source.Evaluate(Warn);
-            Console.WriteLine($"test accuracy {Percent(e.Accuracy)} ({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), " +
-                              $"top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}");
+            Console.WriteLine(DetailedEvaluation.Headline(e));
             if (detailed is null) return;
-            var m = detailed.Metrics;
-            Print(["class", "precision", "recall", "F1", "support", "ROC-AUC"], m.PerClass.Select(c => new[] { c.Name,
-                Score(c.Precision), Score(c.Recall), Score(c.F1), c.Support.ToString(), c.RocAuc is { } a ? Score(a) : "-" }));
-            Console.WriteLine($"macro F1 {Score(m.MacroF1)}, weighted F1 {Score(m.WeightedF1)}, macro ROC-AUC " +
-                              $"{(m.MacroRocAuc is { } auc ? Score(auc) : "-")}, expected calibration error " +
-                              $"{Score(m.CalibrationError ?? 0)}");
+            Print(detailed.Table);
+            Console.WriteLine(detailed.Summary);
             detailed.WriteJson(r.GetValue(json)!);
             Console.WriteLine($"metrics written to {r.GetValue(json)}");
         });
@@ -83,18 +73,11 @@ static class Commands
         Add(command, o.NetworkOptions.Where(option => option != o.Head), o.TrainingOptions);
         command.SetAction(r =>
         {
-            bool quiet = r.GetValue(o.Quiet);
             using var comparison = HeadComparison.Create(o.Resolve(r), r.GetValue(repeats), r.GetValue(output), Warn);
             var (config, count) = (comparison.Config, comparison.Repeats);
-            o.SayIfBusy();
-            if (!quiet) Console.WriteLine(comparison.Description);
-            using var cancel = CancelOnCtrlC();
-            var report = ConsoleReporter.Run(quiet, reporter => comparison.Run(
-                (seed, head) => reporter(count == 1 ? head.Id() : $"{head.Id()} seed {seed}"), cancel.Token));
-            Print(["head", "parameters", "multiplications", "head parameters", "head multiplications", "best accuracy",
-                "final accuracy", "s/epoch"], report.Summaries.Select(h => new[] { h.Head.Id(), Count(h.Parameters),
-                Count(h.Multiplications), Count(h.HeadParameters), Count(h.HeadMultiplications), h.BestAccuracy.Percent,
-                h.FinalAccuracy.Percent, Fixed(h.SecondsPerEpoch.Mean) }));
+            var report = Training(o, r, comparison.Description, (reporter, cancel) => comparison.Run(
+                (seed, head) => reporter(count == 1 ? head.Id() : $"{head.Id()} seed {seed}"), cancel));
+            Print(report.Table);
             Console.WriteLine($"best epoch picked on the {config.Settings.SelectionSplit} split; report and runs in " +
                               comparison.Folder);
             return 0;
@@ -132,17 +115,11 @@ static class Commands
                 ? HeadSweep.Resume(folder, Warn, r.GetValue(o.Threads))
                 : HeadSweep.Create(o.Resolve(r), SweepGrid.Parse(r.GetValue(widths), r.GetValue(layers),
                     r.GetValue(splits)), r.GetValue(repeats), r.GetValue(output), Warn);
-            o.SayIfBusy();
-            using var cancel = CancelOnCtrlC();
-            var points = ConsoleReporter.Run(r.GetValue(o.Quiet), reporter => SweepWorkers.Run(sweep, work, (s, threads) =>
+            var points = Training(o, r, null, (reporter, cancel) => SweepWorkers.Run(sweep, work, (s, threads) =>
                 ThisProcess.StartWorker("sweep", "--resume", sweep.Folder, "--shard", $"{s}", "--threads", $"{threads}",
-                    "--quiet"), reporter, cancel.Token));
+                    "--quiet"), reporter, cancel));
             if (work.Shard is not null) return 0;
-            Print(["head", "w", "L", "k", "head parameters", "head multiplications", "head step µs", "accuracy",
-                "front ×", "front time"], points.OrderBy(p => p.HeadMultiplications).Select(p => new[] { p.Head,
-                $"{p.Width}", $"{p.Layers}", $"{p.Splits}", Count(p.HeadParameters), Count(p.HeadMultiplications),
-                p.HeadStep.Text(), p.Accuracy.Percent, p.OnMultiplicationFront ? "yes" : "",
-                p.OnTimeFront ? "yes" : "" }));
+            Print(SweepReport.Table(points));
             Console.WriteLine($"accuracy picked on the {sweep.Plan.Config.Settings.SelectionSplit} split; " +
                               $"sweep in {sweep.Folder}");
             return 0;
@@ -156,15 +133,7 @@ static class Commands
         Add(command, o.NetworkOptions);
         command.SetAction(r =>
         {
-            var config = Configuration.Resolve(options: o.Overrides(r));
-            var cost = NetworkCosts.Of(config);
-            string[] Total(string name, CostReport part) =>
-                [name, "", "", Count(part.Parameters), Count(part.Multiplications)];
-            Print(["layer", "type", "output", "parameters", "multiplications"], [
-                .. cost.Layers.Select(l => new[] { l.Name, l.Kind, $"[{string.Join(", ", l.OutputShape)}]",
-                    Count(l.Parameters), Count(l.Multiplications) }),
-                ["", "", "", "", ""], Total("backbone total", cost.Part("backbone")), Total("head total", cost.Part("head")),
-                Total("total", cost)]);
+            Print(NetworkCosts.Layers(NetworkCosts.Of(Configuration.Resolve(options: o.Overrides(r)))));
         });
         return command;
     }
@@ -179,13 +148,8 @@ static class Commands
         command.SetAction(r =>
         {
             var report = Benchmark.Run(Configuration.Resolve(options: o.Overrides(r)), r.GetValue(time), r.GetValue(json));
-            Print(["head", "head parameters", "head multiplications", "head step µs", "(plain path)", "network step ms",
-                "images/s", "images/s (batch 1)", "peak MB"], report.Heads.Select(h => new[] { h.Head,
-                Count(h.HeadParameters), Count(h.HeadMultiplications),
-                $"{Fixed(h.HeadStepUs)} ({Fixed(h.HeadStepP10Us)}–{Fixed(h.HeadStepP90Us)})", h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs), Count((long)h.InferenceImagesPerS),
-                Count((long)h.InferenceImagesPerSBatch1), Count(h.PeakResidentBytes >> 20) }));
-            Console.WriteLine($"{report.Model}, batch {report.BatchSize} (test {report.TestBatchSize}), " +
-                              $"{report.Threads} threads: Spinal head step / fc head step = {Fixed(report.SpinalOverFcHeadStep)}");
+            Print(report.Table);
+            Console.WriteLine(report.Summary);
         });
         return command;
     }
@@ -211,7 +175,7 @@ static class Commands
             {
                 if (p.Inverted && polarity == Polarity.Auto)
                     Warn($"{p.File} is dark on light; inverted as the network learnt (--invert no keeps it)");
-                Console.WriteLine($"{p.File}: " + string.Join(", ", p.Top.Select(c => $"{c.Name} {Percent(c.Probability)}")));
+                Console.WriteLine(p.Line);
             }
         });
         return command;
@@ -235,11 +199,7 @@ static class Commands
         {
             var (explained, folder) = ImageExplanations.Write(new ModelSource(r.GetValue(run), r.GetValue(weights), null,
                 o.Overrides(r)), r.GetValue(images)!, r.GetValue(output), r.GetValue(target), r.GetValue(layer));
-            foreach (var e in explained)
-                Console.WriteLine($"{e.Prediction.File}: {e.Prediction.Top[0].Name} {Percent(e.Prediction.Top[0].Probability)}" +
-                                  (e.Shares is { } s ? "; layer shares of " + e.ExplainedName + ": " + string.Join(" ",
-                                      s.Contributions.Select(c => c[e.ExplainedClass].ToString("F2",
-                                          System.Globalization.CultureInfo.InvariantCulture))) : ""));
+            foreach (var e in explained) Console.WriteLine(e.Line);
             Console.WriteLine($"explanations written to {Path.Combine(folder, ImageExplanations.JsonFile)}");
         });
         return command;
@@ -267,18 +227,14 @@ static class Commands
     public static Command Presets()
     {
         var command = new Command("presets", "The paper's experiments, runnable with --preset NAME.");
-        command.SetAction(_ => Print(["preset", "head", "network", "script", "description"],
-            Recipes.All.Select(p => new[] { p.Name, p.HeadsName, p.Model, p.Script, p.Description })));
+        command.SetAction(_ => Print(Recipes.Table));
         return command;
     }
 
     public static Command Models()
     {
         var command = new Command("models", "The networks the library builds, with the cost of each head.");
-        command.SetAction(_ => Print(["model", "head", "parameters", "multiplications", "head parameters",
-            "head multiplications", "description"], NetworkCosts.All().Select(n => new[] { n.Name, n.Head,
-            Count(n.Total.Parameters), Count(n.Total.Multiplications), Count(n.HeadCost.Parameters),
-            Count(n.HeadCost.Multiplications), n.Description })));
+        command.SetAction(_ => Print(NetworkCosts.Table()));
         return command;
     }
 
@@ -311,6 +267,18 @@ static class Commands
     }
 
     public static void Warn(string message) => Console.Error.WriteLine($"spinalnet: warning: {message}");
+
+    /// <summary>A use case that trains, once it exists: the busy warning, its description (unless --quiet), then the
+    /// training with progress, which Ctrl+C stops after the current step.</summary>
+    static T Training<T>(RunOptions o, ParseResult r, string? description,
+        Func<Func<string, ITrainingObserver?>, CancellationToken, T> train)
+    {
+        bool quiet = r.GetValue(o.Quiet);
+        o.SayIfBusy();
+        if (!quiet && description is not null) Console.WriteLine(description);
+        using var cancel = CancelOnCtrlC();
+        return ConsoleReporter.Run(quiet, reporter => train(reporter, cancel.Token));
+    }
 
     /// <summary>Ctrl+C or SIGTERM asks training to stop after the current step, leaving a checkpoint; a second one
     /// ends the process at once.</summary>

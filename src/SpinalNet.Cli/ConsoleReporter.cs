@@ -1,6 +1,7 @@
 // Training progress on the terminal: a live bar with loss and samples/s when stdout is an interactive terminal,
 // plain log lines (one per epoch) when it is redirected to a file or a pipe.
 using Spectre.Console;
+using SpinalNet.Runs;
 using SpinalNet.Training;
 
 namespace SpinalNet.Cli;
@@ -48,9 +49,9 @@ sealed class ConsoleReporter(string label, ProgressTask? bar) : ITrainingObserve
     {
         // The split that picks the best epoch comes first.
         var validation = m.ValidationAccuracy is double accuracy
-            ? $"validation loss {m.ValidationLoss:F4}, validation accuracy {Format.Percent(accuracy)}, " : "";
+            ? $"validation loss {m.ValidationLoss:F4}, validation accuracy {TextTable.Percent(accuracy)}, " : "";
         var line = $"{label} epoch {m.Epoch}: train loss {m.TrainLoss:F4}, {validation}test loss {m.TestLoss:F4}, " +
-                   $"test accuracy {Format.Percent(m.TestAccuracy ?? double.NaN)}, {m.TrainSeconds:F2} s training, " +
+                   $"test accuracy {TextTable.Percent(m.TestAccuracy ?? double.NaN)}, {m.TrainSeconds:F2} s training, " +
                    $"{m.EvalSeconds:F2} s evaluation, {m.SamplesPerSecond:F0} samples/s";
         sinceLine.Restart();
         if (bar is null) Console.WriteLine(line);

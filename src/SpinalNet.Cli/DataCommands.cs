@@ -25,11 +25,7 @@ static class DataCommands
         command.SetAction(r =>
         {
             var listing = DataSets.List(r.GetValue(root));
-            Print(["name", "present", "splits (images)", "classes", "image", "download", "description"],
-                listing.Sets.Select(d => new[] { d.Name, d.Present ? "yes" : "no",
-                    string.Join(", ", d.Sizes.Select(s => $"{s.Split} {(s.Size is int n ? Count(n) : "?")}")),
-                    $"{d.Classes}", $"{d.Channels}x{d.Side}x{d.Side}", d.Source switch
-                    { DataSetSource.Download => "yes", DataSetSource.Shipped => "shipped", _ => "manual" }, d.Description }));
+            Print(listing.Table);
             Console.WriteLine($"data root: {Path.GetFullPath(listing.Root)}");
         });
         return command;

@@ -1,7 +1,6 @@
-// Number formats of everything the CLI prints (invariant culture, so logs read the same on every machine), and the
-// shape of an option's help.
+// How the CLI prints a result's table (its cells and number formats are the library's: Runs/Runs/TextTable.cs), and
+// the shape of an option's help.
 using System.CommandLine;
-using System.Globalization;
 using Spectre.Console;
 using SpinalNet.Runs;
 
@@ -9,20 +8,11 @@ namespace SpinalNet.Cli;
 
 static class Format
 {
-    public static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
-
-    public static string Fixed(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
-
-    /// <summary>A fraction or score to four decimals (precision, recall, F1, ROC-AUC).</summary>
-    public static string Score(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
-
-    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
     /// <summary>A table on the console (cells are text, never markup).</summary>
-    public static void Print(string[] columns, IEnumerable<string[]> rows)
+    public static void Print(TextTable result)
     {
-        var table = new Table().AddColumns(columns.Select(Markup.Escape).ToArray());
-        foreach (var row in rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        var table = new Table().AddColumns(result.Columns.Select(Markup.Escape).ToArray());
+        foreach (var row in result.Rows) table.AddRow(row.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
     }
 

@@ -1,7 +1,6 @@
 // `spinalnet regress`: the paper's Table I experiment on synthetic targets, or the same comparison on a CSV file.
 // Parses and prints only; the use cases are Runs/Regression/TableOne.cs and Runs/Regression/CsvRegressionRun.cs.
 using System.CommandLine;
-using System.Globalization;
 using SpinalNet.Regression;
 using SpinalNet.Runs;
 using static SpinalNet.Cli.Format;
@@ -45,31 +44,19 @@ static class RegressCommand
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output), r.GetValue(threads));
-                Print(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"], run.Networks.Select(n =>
-                    new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}", $"{n.Mae:G4}",
-                        $"{n.R2:F4}" }));
+                Print(run.Table);
                 Console.WriteLine($"run folders in {run.Folder}");
                 return;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
             var options = new TableOneOptions(r.GetValue(reuse), r.GetValue(broadcast));
             foreach (var table in TableOne.Run(chosen, settings, options, r.GetValue(threads)))
-                PrintTable(table, settings, options);
+            {
+                Console.WriteLine(table.Heading(options));
+                Print(table.Table(settings.Epochs));
+                Console.WriteLine(table.Footer);
+            }
         });
         return command;
     }
-
-    static void PrintTable(TableOneResult table, RegressionSettings settings, TableOneOptions options)
-    {
-        var rows = table.Rows;
-        Console.WriteLine($"target {table.Target}, {options.Mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)");
-        Print(["network", "parameters", "multiplications", "parameters trained", $"min @{rows[0].HalfEpoch}",
-            "paper @100", $"min @{settings.Epochs}", "paper @200", "test MSE × 1e-3"], rows.Select(row => new[] {
-            row.Net.Title(), Count(row.Parameters), Count(row.Multiplications), Count(row.UsedParameters),
-            Milli(row.MinLossAtHalf), $"{row.Paper.At100:F3}", Milli(row.MinLossAtEnd), $"{row.Paper.At200:F3}",
-            row.TestMse is double t ? Milli(t) : "—" }));
-        Console.WriteLine($"Spinal multiplications: {Percent(table.FewerMultiplications)} fewer");
-    }
-
-    static string Milli(double mse) => (mse * 1000).ToString("F3", CultureInfo.InvariantCulture);
 }

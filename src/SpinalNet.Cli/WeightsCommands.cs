@@ -20,8 +20,7 @@ static class WeightsCommands
         list.SetAction(_ =>
         {
             var listing = ImageNetWeights.List();
-            Print(["architecture", "source", "file"],
-                listing.Architectures.Select(s => new[] { s.Architecture, s.Source, s.File ?? "" }));
+            Print(listing.Table);
             Console.WriteLine($"cache: {Path.GetFullPath(listing.Folder)}");
         });
         var download = new Command("download", "Download torchvision's file into the cache, checking the SHA-256 " +

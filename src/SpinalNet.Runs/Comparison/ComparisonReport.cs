@@ -6,6 +6,7 @@ using System.Text;
 using SpinalNet.Charts;
 using SpinalNet.Models;
 using SpinalNet.Training;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -41,6 +42,12 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
 
     /// <summary>Both heads on one chart, per epoch: test accuracy, and training loss; over several seeds, each head's
     /// mean with a ± sd band. Returns (title, file name).</summary>
+    /// <summary>The heads side by side, as `spinalnet compare` shows them.</summary>
+    public TextTable Table => new(["head", "parameters", "multiplications", "head parameters", "head multiplications",
+        "best accuracy", "final accuracy", "s/epoch"], Summaries.Select(h => new[] { h.Head.Id(), Count(h.Parameters),
+        Count(h.Multiplications), Count(h.HeadParameters), Count(h.HeadMultiplications), h.BestAccuracy.Percent,
+        h.FinalAccuracy.Percent, Fixed(h.SecondsPerEpoch.Mean) }));
+
     public IReadOnlyList<(string Title, string File)> WriteCharts(string folder)
     {
         IEnumerable<Series> Lines(Func<EpochMetrics, double> value) =>
@@ -83,9 +90,9 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
                       "best test accuracy | final test accuracy | s/epoch |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var h in Summaries)
-            md.AppendLine($"| {h.Head.Title()} | {N(h.Parameters)} | {N(h.Multiplications)} | {N(h.HeadParameters)} | " +
-                          $"{N(h.HeadMultiplications)} | {h.BestAccuracy.Percent} | {h.FinalAccuracy.Percent} | " +
-                          $"{h.SecondsPerEpoch.Mean.ToString("F2", CultureInfo.InvariantCulture)} |");
+            md.AppendLine($"| {h.Head.Title()} | {Count(h.Parameters)} | {Count(h.Multiplications)} | " +
+                          $"{Count(h.HeadParameters)} | {Count(h.HeadMultiplications)} | {h.BestAccuracy.Percent} | " +
+                          $"{h.FinalAccuracy.Percent} | {Fixed(h.SecondsPerEpoch.Mean)} |");
         if (Seeds.Count > 1)
         {
             md.AppendLine().AppendLine("Accuracies are mean ± standard deviation over the seeds. Per seed:").AppendLine();
@@ -109,6 +116,5 @@ public sealed record ComparisonReport(RunConfig Config, IReadOnlyList<long> Seed
         return md.ToString();
     }
 
-    static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
     static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 }

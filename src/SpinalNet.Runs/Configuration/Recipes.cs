@@ -65,6 +65,10 @@ public sealed record Recipe(
 /// <summary>The paper's experiments as recipes: the default configuration of each network and the presets.</summary>
 public static class Recipes
 {
+    /// <summary>The presets, as `spinalnet presets` lists them.</summary>
+    public static TextTable Table => new(["preset", "head", "network", "script", "description"],
+        All.Select(p => new[] { p.Name, p.HeadsName, p.Model, p.Script, p.Description }));
+
     // SGD 0.01, momentum 0.5, constant rate, batch 64 / 1000, 8 epochs, seed 1.
     static readonly TrainingSettings MnistScript = new(Epochs: 8, BatchSize: 64, TestBatchSize: 1000,
         Optimizer: OptimizerKind.Sgd, LearningRate: 0.01, Momentum: 0.5, Seed: 1);

@@ -11,6 +11,7 @@ using SpinalNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -37,6 +38,18 @@ public sealed record BenchmarkReport(
         Heads.Single(h => h.Head == "spinal").HeadStepUs / Heads.Single(h => h.Head == "fc").HeadStepUs;
 
     public void WriteJson(string path) => AtomicFile.WriteText(path, RunJson.Serialize(this));
+
+    /// <summary>Both heads' timings, as `spinalnet bench` shows them.</summary>
+    public TextTable Table => new(["head", "head parameters", "head multiplications", "head step µs", "(plain path)",
+        "network step ms", "images/s", "images/s (batch 1)", "peak MB"], Heads.Select(h => new[] { h.Head,
+        Count(h.HeadParameters), Count(h.HeadMultiplications),
+        $"{Fixed(h.HeadStepUs)} ({Fixed(h.HeadStepP10Us)}–{Fixed(h.HeadStepP90Us)})",
+        h.HeadPlainStepUs is { } plain ? Fixed(plain) : "", Fixed(h.NetworkStepMs), Count((long)h.InferenceImagesPerS),
+        Count((long)h.InferenceImagesPerSBatch1), Count(h.PeakResidentBytes >> 20) }));
+
+    /// <summary>The setting of the measurement and the ratio it is for.</summary>
+    public string Summary => $"{Model}, batch {BatchSize} (test {TestBatchSize}), {Threads} threads: Spinal head " +
+                             $"step / fc head step = {Fixed(SpinalOverFcHeadStep)}";
 }
 
 /// <summary>One training step of a network's head alone: forward, backward to its input (as when the backbone trains

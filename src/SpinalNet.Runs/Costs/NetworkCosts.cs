@@ -5,6 +5,7 @@
 using SpinalNet.Cost;
 using SpinalNet.Models;
 using SpinalNet.Regression;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -46,6 +47,24 @@ public static class NetworkCosts
         };
         var head = CostReport.Measure(model.Head, features);
         return new CostReport([.. backbone.Layers, .. head.Layers.Select(l => l with { Name = $"head.{l.Name}" })]);
+    }
+
+    /// <summary>Every network with each head and its cost, as `spinalnet models` lists them.</summary>
+    public static TextTable Table() => new(["model", "head", "parameters", "multiplications", "head parameters",
+        "head multiplications", "description"], All().Select(n => new[] { n.Name, n.Head, Count(n.Total.Parameters),
+        Count(n.Total.Multiplications), Count(n.HeadCost.Parameters), Count(n.HeadCost.Multiplications),
+        n.Description }));
+
+    /// <summary>A network's layers with their cost, then the backbone's, the head's and the whole's totals, as
+    /// `spinalnet summary` shows them.</summary>
+    public static TextTable Layers(CostReport cost)
+    {
+        string[] Total(string name, CostReport part) => [name, "", "", Count(part.Parameters), Count(part.Multiplications)];
+        return new(["layer", "type", "output", "parameters", "multiplications"], [
+            .. cost.Layers.Select(l => new[] { l.Name, l.Kind, $"[{string.Join(", ", l.OutputShape)}]",
+                Count(l.Parameters), Count(l.Multiplications) }),
+            ["", "", "", "", ""], Total("backbone total", cost.Part("backbone")), Total("head total", cost.Part("head")),
+            Total("total", cost)]);
     }
 
     /// <summary>Each classifier with each head, then the regression networks.</summary>

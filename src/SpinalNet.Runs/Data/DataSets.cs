@@ -5,6 +5,7 @@ using SpinalNet.Augmentation;
 using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Layers;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -19,7 +20,15 @@ public sealed record DataSetEntry(string Name, string Description, bool Present,
     IReadOnlyList<(string Split, int? Size)> Sizes, int Classes, int Channels, int Side, DataSetSource Source);
 
 /// <summary>The known data sets and the data root they were looked for under.</summary>
-public sealed record DataSetListing(string Root, IReadOnlyList<DataSetEntry> Sets);
+public sealed record DataSetListing(string Root, IReadOnlyList<DataSetEntry> Sets)
+{
+    /// <summary>Each set, whether it is present, its splits and shape, as `spinalnet data list` shows them.</summary>
+    public TextTable Table => new(["name", "present", "splits (images)", "classes", "image", "download", "description"],
+        Sets.Select(d => new[] { d.Name, d.Present ? "yes" : "no",
+            string.Join(", ", d.Sizes.Select(s => $"{s.Split} {(s.Size is int n ? Count(n) : "?")}")),
+            $"{d.Classes}", $"{d.Channels}x{d.Side}x{d.Side}", d.Source switch
+            { DataSetSource.Download => "yes", DataSetSource.Shipped => "shipped", _ => "manual" }, d.Description }));
+}
 
 /// <summary>A data set in place: its catalogue name and its folder.</summary>
 public sealed record InstalledDataSet(string Name, string Folder);

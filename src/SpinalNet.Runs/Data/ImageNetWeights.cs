@@ -8,7 +8,12 @@ using SpinalNet.Interop;
 namespace SpinalNet.Runs;
 
 /// <summary>The cache folder and where each architecture's ImageNet weights are.</summary>
-public sealed record WeightsListing(string Folder, IReadOnlyList<PretrainedStatus> Architectures);
+public sealed record WeightsListing(string Folder, IReadOnlyList<PretrainedStatus> Architectures)
+{
+    /// <summary>Each architecture, where its weights come from and its file, as `spinalnet weights list` shows them.</summary>
+    public TextTable Table => new(["architecture", "source", "file"],
+        Architectures.Select(s => new[] { s.Architecture, s.Source, s.File ?? "" }));
+}
 
 /// <summary>The ImageNet weights of the backbones: list, download, import (`spinalnet weights`).</summary>
 public static class ImageNetWeights

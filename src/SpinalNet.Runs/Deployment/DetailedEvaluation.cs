@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using SpinalNet.Data;
 using SpinalNet.Training;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -18,6 +19,20 @@ public sealed record DetailedEvaluation(Evaluation Evaluation, ClassificationMet
             ? ClassificationMetrics.FromProbabilities(scores.Labels, scores.Probabilities, evaluation.Confusion.Length,
                 classNames)
             : ClassificationMetrics.FromConfusion(evaluation.Confusion, classNames));
+
+    /// <summary>Accuracy, top-5 accuracy and loss in one line, as `spinalnet evaluate` prints them.</summary>
+    public static string Headline(Evaluation e) => $"test accuracy {Percent(e.Accuracy)} " +
+        $"({Math.Round(e.Accuracy * e.Samples)}/{e.Samples}), top-5 {Percent(e.Top5Accuracy)}, test loss {e.Loss:F4}";
+
+    /// <summary>Each class's precision, recall, F1, support and ROC-AUC.</summary>
+    public TextTable Table => new(["class", "precision", "recall", "F1", "support", "ROC-AUC"], Metrics.PerClass
+        .Select(c => new[] { c.Name, Score(c.Precision), Score(c.Recall), Score(c.F1), c.Support.ToString(),
+            c.RocAuc is { } a ? Score(a) : "-" }));
+
+    /// <summary>The averages over the classes and the calibration error in one line.</summary>
+    public string Summary => $"macro F1 {Score(Metrics.MacroF1)}, weighted F1 {Score(Metrics.WeightedF1)}, macro " +
+        $"ROC-AUC {(Metrics.MacroRocAuc is { } auc ? Score(auc) : "-")}, expected calibration error " +
+        $"{Score(Metrics.CalibrationError ?? 0)}";
 
     /// <summary>The JSON document of `evaluate --json` (docs/serving.md §16.1).</summary>
     public string ToJson()

@@ -23,6 +23,12 @@ public sealed record ImageExplanation(Prediction Prediction, int ExplainedClass,
         ? null
         : ExplanationPictures.Overlay(Resized, Map, $"{ExplainedName} ({100 * Probability:F1}%)");
 
+    /// <summary>The prediction and, for a Spinal head, each layer's share of the explained class, as `spinalnet
+    /// explain` prints them.</summary>
+    public string Line => $"{Prediction.File}: {Prediction.Top[0].Name} {TextTable.Percent(Prediction.Top[0].Probability)}" +
+        (Shares is { } s ? $"; layer shares of {ExplainedName}: " + string.Join(" ", s.Contributions.Select(c =>
+            TextTable.Fixed(c[ExplainedClass]))) : "");
+
     /// <summary>The bar chart PNG of the explained class's shares.</summary>
     public byte[]? SharesPng() => Shares is null ? null : ExplanationPictures.SharesChart(Shares, ExplainedClass, ExplainedName);
 

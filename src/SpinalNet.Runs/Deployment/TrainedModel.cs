@@ -19,7 +19,11 @@ public sealed record ClassProbability(int Class, string Name, double Probability
 
 /// <summary>The most probable classes of one image.</summary>
 /// <param name="Inverted">The image was dark on light and was inverted to the light-on-dark the network learnt from.</param>
-public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top, bool Inverted = false);
+public sealed record Prediction(string File, IReadOnlyList<ClassProbability> Top, bool Inverted = false)
+{
+    /// <summary>"FILE: class probability, ...", as `spinalnet predict` prints it.</summary>
+    public string Line => $"{File}: " + string.Join(", ", Top.Select(c => $"{c.Name} {TextTable.Percent(c.Probability)}"));
+}
 
 /// <summary>Whether images are inverted before a grey network sees them. MNIST-style networks learn light strokes on a
 /// dark ground; digits people draw are dark on light, and would be mispredicted as they are.</summary>

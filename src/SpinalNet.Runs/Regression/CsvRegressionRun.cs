@@ -11,6 +11,7 @@ using SpinalNet.Data;
 using SpinalNet.Interop;
 using SpinalNet.Onnx;
 using SpinalNet.Regression;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -114,4 +115,10 @@ public static class CsvRegressionRun
 }
 
 /// <summary>A CSV regression run: its folder and each network's result.</summary>
-public sealed record CsvRegressionResult(string Folder, IReadOnlyList<TabularResult> Networks);
+public sealed record CsvRegressionResult(string Folder, IReadOnlyList<TabularResult> Networks)
+{
+    /// <summary>Each network's cost and test errors, as `spinalnet regress --data` shows them.</summary>
+    public TextTable Table => new(["network", "parameters", "multiplications", "test MSE", "test MAE", "test R²"],
+        Networks.Select(n => new[] { n.Net.Title(), Count(n.Parameters), Count(n.Multiplications), $"{n.Mse:G4}",
+            $"{n.Mae:G4}", $"{n.R2:F4}" }));
+}

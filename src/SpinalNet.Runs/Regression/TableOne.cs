@@ -5,6 +5,7 @@
 using SpinalNet.Cost;
 using SpinalNet.Regression;
 using TorchSharp;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
@@ -35,6 +36,21 @@ public sealed record TableOneResult(string Target, IReadOnlyList<TableOneRow> Ro
 {
     /// <summary>The share of the conventional network's multiplications the Spinal network does without.</summary>
     public double FewerMultiplications => 1 - (double)Rows[1].Multiplications / Rows[0].Multiplications;
+
+    /// <summary>What the table shows, for the mode it was trained in.</summary>
+    public string Heading(TableOneOptions options) =>
+        $"target {Target}, {options.Mode}: minimum last-mini-batch MSE × 1e-3 (the paper's Table I beside it)";
+
+    /// <summary>Both networks beside the paper's figures, after half and all of <paramref name="epochs"/>.</summary>
+    public TextTable Table(int epochs) => new(["network", "parameters", "multiplications", "parameters trained",
+        $"min @{Rows[0].HalfEpoch}", "paper @100", $"min @{epochs}", "paper @200", "test MSE × 1e-3"], Rows.Select(row =>
+        new[] { row.Net.Title(), Count(row.Parameters), Count(row.Multiplications), Count(row.UsedParameters),
+            Milli(row.MinLossAtHalf), $"{row.Paper.At100:F3}", Milli(row.MinLossAtEnd), $"{row.Paper.At200:F3}",
+            row.TestMse is double t ? Milli(t) : "—" }));
+
+    public string Footer => $"Spinal multiplications: {Percent(FewerMultiplications)} fewer";
+
+    static string Milli(double mse) => (mse * 1000).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Table I of the paper: both regression networks on each synthetic target, beside the paper's

@@ -5,13 +5,21 @@ using System.Text;
 using SpinalNet.Charts;
 using SpinalNet.Data;
 using SpinalNet.Training;
+using static SpinalNet.Runs.TextTable;
 
 namespace SpinalNet.Runs;
 
-/// <summary>Writes a sweep's report.md and pareto.png.</summary>
+/// <summary>A sweep's table, and its report.md and pareto.png.</summary>
 public static class SweepReport
 {
     public const string ReportFile = "report.md", ChartFile = "pareto.png";
+
+    /// <summary>The points by head multiplications, as `spinalnet sweep` shows them.</summary>
+    public static TextTable Table(IEnumerable<SweepPoint> points) => new(["head", "w", "L", "k", "head parameters",
+        "head multiplications", "head step µs", "accuracy", "front ×", "front time"],
+        points.OrderBy(p => p.HeadMultiplications).Select(p => new[] { p.Head, $"{p.Width}", $"{p.Layers}",
+            $"{p.Splits}", Count(p.HeadParameters), Count(p.HeadMultiplications), p.HeadStep.Text(), p.Accuracy.Percent,
+            p.OnMultiplicationFront ? "yes" : "", p.OnTimeFront ? "yes" : "" }));
 
     /// <summary>The report and chart of <paramref name="points"/> in <paramref name="folder"/>.</summary>
     public static void Write(string folder, SweepPlan plan, IReadOnlyList<SweepPoint> points)
