@@ -37,20 +37,21 @@ static class RegressCommand
         target.AcceptOnlyFromAmong([.. TableOne.Targets]);
         command.SetAction(r =>
         {
-            var settings = new RegressionSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(seed));
+            var settings = new RegressionSettings(r.GetValue(epochs), r.GetValue(batch), r.GetValue(lr), r.GetValue(seed),
+                r.GetValue(threads));
             if (r.GetValue(data) is { } csv)
             {
                 var column = r.GetValue(targetColumn)
                              ?? throw new ArgumentException("--data needs --target-column NAME", "target-column");
                 var names = r.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output), r.GetValue(threads));
+                var run = CsvRegressionRun.Run(csv, column, names, settings, r.GetValue(output));
                 Print(run.Table);
                 Console.WriteLine($"run folders in {run.Folder}");
                 return;
             }
             var chosen = r.GetValue(target) ?? throw new ArgumentException("give --target NAME or --data FILE.csv", "target");
             var options = new TableOneOptions(r.GetValue(reuse), r.GetValue(broadcast));
-            foreach (var table in TableOne.Run(chosen, settings, options, r.GetValue(threads)))
+            foreach (var table in TableOne.Run(chosen, settings, options))
             {
                 Console.WriteLine(table.Heading(options));
                 Print(table.Table(settings.Epochs));

@@ -21,9 +21,6 @@ public static class ThisProcess
     /// steps are too short to share.</summary>
     public const int SmallNetworkThreads = 1;
 
-    /// <summary>Torch's CPU threads: <paramref name="threads"/>, or one per physical core (libtorch's own default
-    /// counts hardware threads).</summary>
-    public static void UseThreads(int? threads = null) => ThreadPolicy.Set(threads ?? CpuCores.Physical);
 
     /// <summary>The configuration with its thread count decided where it names none (Threads 0), as the spinalnet
     /// command trains: the physical cores free now (Training/ThreadPolicy.cs), recorded with the run. Where that is

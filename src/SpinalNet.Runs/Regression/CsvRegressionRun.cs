@@ -80,13 +80,10 @@ public static class CsvRegressionRun
     /// returns.</summary>
     /// <param name="features">The feature columns (null: every column but the target).</param>
     /// <param name="folder">The run folder (null: runs/regress-FILE-TIME).</param>
-    /// <param name="threads">Torch threads for the runs (null: the process's setting; the spinalnet command's default
-    /// is <see cref="ThisProcess.SmallNetworkThreads"/>).</param>
     public static CsvRegressionResult Run(string csv, string targetColumn, IReadOnlyList<string>? features,
-        RegressionSettings settings, string? folder = null, int? threads = null)
+        RegressionSettings settings, string? folder = null)
     {
         settings.Validate();
-        if (threads is not null) ThisProcess.UseThreads(threads);
         var table = CsvTable.Read(csv, targetColumn, features);
         folder ??= TrainingRun.DefaultFolder($"regress-{Path.GetFileNameWithoutExtension(csv)}");
         RunDirectory.CheckWritable(folder);

@@ -65,12 +65,9 @@ public static class TableOne
 
     /// <summary>Table I for the target called <paramref name="target"/>, or for each in turn with
     /// <see cref="All"/>; each result comes as soon as its target is done.</summary>
-    /// <param name="threads">Torch threads for the runs (null: the process's setting; the spinalnet command's default
-    /// is <see cref="ThisProcess.SmallNetworkThreads"/>).</param>
-    public static IEnumerable<TableOneResult> Run(string target, RegressionSettings settings, TableOneOptions options,
-        int? threads = null)
+    public static IEnumerable<TableOneResult> Run(string target, RegressionSettings settings, TableOneOptions options)
     {
-        if (threads is not null) ThisProcess.UseThreads(threads);
+        settings.Validate();
         foreach (var name in target == All ? SyntheticRegression.Names : [target])
             yield return new TableOneResult(name, Run(SyntheticRegression.Parse(name), settings, options));
     }

@@ -4,6 +4,7 @@
 // where a validation set is given, the validation MSE are kept too, and the run ends with the weights of the best
 // validation epoch. Batches come from a generator of the run's own, so both networks see the same batches.
 using SpinalNet.Data;
+using SpinalNet.Layers;
 using SpinalNet.Models;
 using SpinalNet.Training;
 using TorchSharp;
@@ -13,14 +14,20 @@ namespace SpinalNet.Regression;
 
 /// <summary>The settings of a regression training run: the script's, Adam at lr 0.01 on batches of 64 for 200
 /// epochs.</summary>
-public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, double LearningRate = 0.01, long Seed = 0)
+/// <param name="Threads">Torch threads while the networks train, the caller's after (null: the caller's).</param>
+public sealed record RegressionSettings(int Epochs = 200, int BatchSize = 64, double LearningRate = 0.01, long Seed = 0,
+    int? Threads = null)
 {
     /// <summary>The training loop's settings of these: Adam, the best validation epoch kept.</summary>
     public TrainingSettings Training => new(Epochs: Epochs, BatchSize: BatchSize, Optimizer: OptimizerKind.Adam,
-        LearningRate: LearningRate, Seed: Seed, KeepBest: true);
+        LearningRate: LearningRate, Seed: Seed, Threads: Threads ?? 0, KeepBest: true);
 
     /// <summary>Throws a SettingException naming the first setting out of range.</summary>
-    public void Validate() => Training.Validate();
+    public void Validate()
+    {
+        SettingException.Require(Threads is null or >= 1, nameof(Threads), Threads, "must be at least 1");
+        Training.Validate();
+    }
 }
 
 /// <param name="LastBatchLoss">The MSE of the epoch's last mini-batch, the script's metric.</param>
